@@ -1,0 +1,2 @@
+export { backoffDelay } from './backoff';
+export type { BackoffPolicy } from './backoff';

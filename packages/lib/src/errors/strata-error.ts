@@ -1,0 +1,45 @@
+/**
+ * The one error type Strata code throws on purpose. `code` is stable (tests and clients match on it),
+ * `status` is the HTTP status an API should answer with, `details` carries per-field problems in
+ * the upstream shape (Marathon's [{path, errors}]) and `context` the ids that locate the problem.
+ */
+export interface ErrorDetail {
+  path: string;
+  errors: string[];
+}
+
+export interface StrataErrorOptions {
+  status?: number;
+  details?: ErrorDetail[];
+  context?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class StrataError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: ErrorDetail[];
+  readonly context: Record<string, unknown>;
+
+  constructor(code: string, message: string, opts: StrataErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'StrataError';
+    this.code = code;
+    this.status = opts.status ?? 500;
+    this.details = opts.details ?? [];
+    this.context = opts.context ?? {};
+  }
+}
+
+export function isStrataError(err: unknown): err is StrataError {
+  return err instanceof Error && err.name === 'StrataError' && typeof (err as StrataError).code === 'string';
+}
+
+export const notFound = (what: string, id: string, context: Record<string, unknown> = {}) =>
+  new StrataError('NOT_FOUND', `${what} '${id}' does not exist`, { status: 404, context: { id, ...context } });
+
+export const invalid = (message: string, details: ErrorDetail[] = [], context: Record<string, unknown> = {}) =>
+  new StrataError('INVALID', message, { status: 400, details, context });
+
+export const conflict = (message: string, context: Record<string, unknown> = {}) =>
+  new StrataError('CONFLICT', message, { status: 409, context });

@@ -1,0 +1,1 @@
+export { atomicWriteFile } from './atomic-write';

@@ -1,0 +1,20 @@
+// @strata/lib: the pieces every Strata service shares. Test helpers live in '@strata/lib/testing'
+// (dist/testing) so they never load in a service.
+export { StrataError, isStrataError, notFound, invalid, conflict } from './errors';
+export type { ErrorDetail, StrataErrorOptions } from './errors';
+export { createLogger, silentLogger } from './log';
+export type { Logger } from './log';
+export { createMetricsRegistry, Registry, Counter, Gauge, Histogram } from './metrics';
+export { systemClock, ManualClock } from './time';
+export type { Clock } from './time';
+export { backoffDelay } from './backoff';
+export type { BackoffPolicy } from './backoff';
+export { atomicWriteFile } from './fs';
+export { FileStateStore } from './state';
+export type { StateStore, Versioned } from './state';
+export { createHttpApp, finishHttpApp } from './http/app';
+export { serveMuxed } from './net/mux-server';
+export type { MuxServer } from './net/mux-server';
+export * as res from './resources';
+export type { Resources, Range } from './resources';
+export { ResourcesParseError, parseResources, formatResources } from './resources';

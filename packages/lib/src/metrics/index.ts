@@ -1,0 +1,1 @@
+export { createMetricsRegistry, Registry, Counter, Gauge, Histogram } from './registry';

@@ -1,0 +1,207 @@
+import type { Resource, Resource__Output } from '@strata/proto';
+import { StrataError } from '../errors/strata-error';
+
+/**
+ * A bag of resources as plain values: scalars (cpus, mem, disk, gpus…) and ranges (ports).
+ * Immutable: every operation returns a new value. Scalars are kept at Mesos's fixed-point
+ * precision (three decimals) so sums and differences never drift.
+ */
+export interface Range {
+  begin: number;
+  end: number;
+}
+
+export interface Resources {
+  readonly scalars: Readonly<Record<string, number>>;
+  readonly ranges: Readonly<Record<string, readonly Range[]>>;
+}
+
+export const EMPTY: Resources = Object.freeze({ scalars: Object.freeze({}), ranges: Object.freeze({}) });
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
+
+export function resources(scalars: Record<string, number> = {}, ranges: Record<string, Range[]> = {}): Resources {
+  const s: Record<string, number> = {};
+  for (const [k, v] of Object.entries(scalars)) if (round(v) !== 0) s[k] = round(v);
+  const r: Record<string, Range[]> = {};
+  for (const [k, v] of Object.entries(ranges)) {
+    const n = normalizeRanges(v);
+    if (n.length) r[k] = n;
+  }
+  return { scalars: s, ranges: r };
+}
+
+/** Sorts and merges overlapping or adjacent ranges. */
+export function normalizeRanges(input: readonly Range[]): Range[] {
+  const sorted = [...input].sort((a, b) => a.begin - b.begin);
+  const out: Range[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.begin <= last.end + 1) last.end = Math.max(last.end, r.end);
+    else out.push({ begin: r.begin, end: r.end });
+  }
+  return out;
+}
+
+function subtractRanges(a: readonly Range[], b: readonly Range[]): Range[] {
+  let out = a.map((r) => ({ ...r }));
+  for (const cut of b) {
+    const next: Range[] = [];
+    for (const r of out) {
+      if (cut.end < r.begin || cut.begin > r.end) next.push(r);
+      else {
+        if (cut.begin > r.begin) next.push({ begin: r.begin, end: cut.begin - 1 });
+        if (cut.end < r.end) next.push({ begin: cut.end + 1, end: r.end });
+      }
+    }
+    out = next;
+  }
+  return out;
+}
+
+function rangesContain(outer: readonly Range[], inner: readonly Range[]): boolean {
+  return inner.every((i) => outer.some((o) => o.begin <= i.begin && i.end <= o.end));
+}
+
+export function add(a: Resources, b: Resources): Resources {
+  const s: Record<string, number> = { ...a.scalars };
+  for (const [k, v] of Object.entries(b.scalars)) s[k] = (s[k] ?? 0) + v;
+  const r: Record<string, Range[]> = {};
+  for (const k of new Set([...Object.keys(a.ranges), ...Object.keys(b.ranges)])) r[k] = [...(a.ranges[k] ?? []), ...(b.ranges[k] ?? [])];
+  return resources(s, r);
+}
+
+/** a - b; the caller should know that b ⊆ a (anything missing in a is dropped, never negative). */
+export function subtract(a: Resources, b: Resources): Resources {
+  const s: Record<string, number> = { ...a.scalars };
+  for (const [k, v] of Object.entries(b.scalars)) s[k] = Math.max(0, round((s[k] ?? 0) - v));
+  const r: Record<string, Range[]> = {};
+  for (const [k, v] of Object.entries(a.ranges)) r[k] = subtractRanges(v, b.ranges[k] ?? []);
+  return resources(s, r);
+}
+
+export function contains(outer: Resources, inner: Resources): boolean {
+  for (const [k, v] of Object.entries(inner.scalars)) if (round((outer.scalars[k] ?? 0) - v) < 0) return false;
+  for (const [k, v] of Object.entries(inner.ranges)) if (!rangesContain(outer.ranges[k] ?? [], v)) return false;
+  return true;
+}
+
+export function isEmpty(r: Resources): boolean {
+  return Object.keys(r.scalars).length === 0 && Object.keys(r.ranges).length === 0;
+}
+
+export function scalar(r: Resources, name: string): number {
+  return r.scalars[name] ?? 0;
+}
+
+export function rangeCount(rs: readonly Range[]): number {
+  return rs.reduce((n, r) => n + (r.end - r.begin + 1), 0);
+}
+
+export function formatRanges(rs: readonly Range[]): string {
+  return `[${rs.map((r) => `${r.begin}-${r.end}`).join(', ')}]`;
+}
+
+/** Mesos's text form: "cpus:2;mem:1024;ports:[31000-32000]". */
+export function formatResources(r: Resources): string {
+  const parts = Object.entries(r.scalars).map(([k, v]) => `${k}:${v}`);
+  for (const [k, v] of Object.entries(r.ranges)) parts.push(`${k}:${formatRanges(v)}`);
+  return parts.join(';') || '{}';
+}
+
+export class ResourcesParseError extends StrataError {
+  constructor(input: string, problem: string) {
+    super('INVALID_RESOURCES', `malformed resources '${input}': ${problem}`, { status: 400, context: { input } });
+  }
+}
+
+const NAME = /^[a-zA-Z_][\w.-]*$/;
+
+/**
+ * Parses Mesos's `--resources` syntax: `name:value` pairs separated by `;`, where a value is a
+ * number or a list of ranges `[a-b,c-d]`. Roles (`cpus(web):2`) are recognised but only `*`
+ * is accepted until reservations exist, so nobody silently loses a reservation they asked for.
+ */
+export function parseResources(input: string): Resources {
+  const scalars: Record<string, number> = {};
+  const ranges: Record<string, Range[]> = {};
+  const text = input.trim();
+  if (!text) return EMPTY;
+  for (const raw of text.split(';')) {
+    const item = raw.trim();
+    if (!item) continue;
+    const colon = item.indexOf(':');
+    if (colon <= 0) throw new ResourcesParseError(input, `'${item}' is not name:value`);
+    let name = item.slice(0, colon).trim();
+    const value = item.slice(colon + 1).trim();
+    const roleMatch = /^(.+)\(([^)]*)\)$/.exec(name);
+    if (roleMatch) {
+      name = roleMatch[1]!;
+      if (roleMatch[2] !== '*') throw new ResourcesParseError(input, `role '${roleMatch[2]}' reservations are not supported yet`);
+    }
+    if (!NAME.test(name)) throw new ResourcesParseError(input, `'${name}' is not a valid resource name`);
+    if (name in scalars || name in ranges) throw new ResourcesParseError(input, `'${name}' is given twice`);
+    if (value.startsWith('[')) {
+      if (!value.endsWith(']')) throw new ResourcesParseError(input, `ranges for '${name}' must end with ']'`);
+      const list: Range[] = [];
+      for (const part of value.slice(1, -1).split(',')) {
+        const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part);
+        if (!m) throw new ResourcesParseError(input, `'${part.trim()}' in '${name}' is not a range a-b`);
+        const begin = Number(m[1]);
+        const end = Number(m[2]);
+        if (begin > end) throw new ResourcesParseError(input, `range ${begin}-${end} in '${name}' is reversed`);
+        list.push({ begin, end });
+      }
+      ranges[name] = list;
+    } else if (value.startsWith('{')) {
+      throw new ResourcesParseError(input, `set values ('${name}') are not supported`);
+    } else {
+      if (!/^\d+(\.\d+)?$/.test(value)) throw new ResourcesParseError(input, `'${value}' for '${name}' is not a non-negative number`);
+      scalars[name] = Number(value);
+    }
+  }
+  return resources(scalars, ranges);
+}
+
+export function toProto(r: Resources, role = '*'): Resource[] {
+  const out: Resource[] = [];
+  for (const [name, value] of Object.entries(r.scalars)) out.push({ name, type: 'SCALAR', scalar: { value }, role });
+  for (const [name, rs] of Object.entries(r.ranges)) {
+    out.push({ name, type: 'RANGES', ranges: { range: rs.map((x) => ({ begin: String(x.begin), end: String(x.end) })) }, role });
+  }
+  return out;
+}
+
+/** Converts protobuf resources, rejecting what Strata cannot account for (negative, NaN, sets, text). */
+export function fromProto(list: readonly (Resource | Resource__Output)[]): Resources {
+  const scalars: Record<string, number> = {};
+  const ranges: Record<string, Range[]> = {};
+  for (const res of list) {
+    const name = res.name ?? '';
+    if (!NAME.test(name)) throw new ResourcesParseError(JSON.stringify(res), `'${name}' is not a valid resource name`);
+    const type = res.type ?? 'SCALAR';
+    if (type === 'SCALAR' || type === 0) {
+      const v = Number(res.scalar?.value ?? NaN);
+      if (!Number.isFinite(v) || v < 0) throw new ResourcesParseError(`${name}`, `scalar value ${res.scalar?.value} is not a non-negative number`);
+      scalars[name] = (scalars[name] ?? 0) + v;
+    } else if (type === 'RANGES' || type === 1) {
+      for (const x of res.ranges?.range ?? []) {
+        const begin = Number(x.begin);
+        const end = Number(x.end);
+        if (!(begin <= end)) throw new ResourcesParseError(`${name}`, `range ${x.begin}-${x.end} is reversed`);
+        (ranges[name] ??= []).push({ begin, end });
+      }
+    } else {
+      throw new ResourcesParseError(`${name}`, `resource type ${String(type)} is not supported`);
+    }
+  }
+  return resources(scalars, ranges);
+}
+
+/** The JSON Mesos's /state shows for resources: scalars as numbers, ranges as "[a-b, c-d]". */
+export function toStateJson(r: Resources): Record<string, number | string> {
+  const out: Record<string, number | string> = { cpus: 0, mem: 0, disk: 0, gpus: 0 };
+  Object.assign(out, r.scalars);
+  for (const [k, v] of Object.entries(r.ranges)) out[k] = formatRanges(v);
+  return out;
+}

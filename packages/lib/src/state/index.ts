@@ -1,0 +1,2 @@
+export { FileStateStore } from './file-store';
+export type { StateStore, Versioned } from './state-store';

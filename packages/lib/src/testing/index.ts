@@ -1,0 +1,2 @@
+export { waitFor } from './wait-for';
+export { tmpDir } from './tmp-dir';

@@ -1,0 +1,2 @@
+export { systemClock, ManualClock } from './clock';
+export type { Clock } from './clock';

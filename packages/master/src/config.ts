@@ -1,0 +1,37 @@
+import * as path from 'node:path';
+import * as os from 'node:os';
+
+export interface MasterConfig {
+  /** Address to bind (gRPC and HTTP share one port, like Mesos's 5050). */
+  host: string;
+  port: number;
+  /** Name advertised to agents and frameworks; defaults to the machine's hostname. */
+  hostname: string;
+  /** Where the file-backed state store keeps admitted agents and framework ids. */
+  workDir: string;
+  /** Offers not answered within this are rescinded (Mesos: --offer_timeout, unset by default; Strata bounds hoarding). */
+  offerTimeoutMs: number;
+  /** Allocation runs on every event that frees or adds resources, and at least this often (Mesos: 1 s). */
+  allocationIntervalMs: number;
+  /** HEARTBEAT events to frameworks and pings to agents (Mesos: 15 s). */
+  heartbeatIntervalMs: number;
+  /** refuse_seconds applied when a decline or accept names none (Mesos: 5 s). */
+  defaultRefuseSeconds: number;
+  /** Completed tasks kept per framework for /master/state (Mesos: --max_completed_tasks_per_framework 1000). */
+  maxCompletedTasksPerFramework: number;
+}
+
+export function defaultMasterConfig(overrides: Partial<MasterConfig> = {}): MasterConfig {
+  return {
+    host: '0.0.0.0',
+    port: 5050,
+    hostname: os.hostname(),
+    workDir: path.join(os.tmpdir(), 'strata', 'master'),
+    offerTimeoutMs: 30_000,
+    allocationIntervalMs: 1_000,
+    heartbeatIntervalMs: 15_000,
+    defaultRefuseSeconds: 5,
+    maxCompletedTasksPerFramework: 1_000,
+    ...overrides,
+  };
+}

@@ -1,0 +1,48 @@
+import * as grpc from '@grpc/grpc-js';
+import type { AgentMessage__Output, AgentServiceHandlers, MasterMessage } from '@strata/proto';
+import type { Logger } from '@strata/lib';
+import type { Master } from '../master';
+import { streamOutbox } from './outbox';
+import { toGrpcError } from './status';
+
+/** The agent channel: decode, call the master, encode. Nothing else lives here. */
+export function agentServiceHandlers(master: Master, log: Logger): AgentServiceHandlers {
+  return {
+    Register(call, callback) {
+      master.registerAgent(call.request).then((r) => callback(null, r), (err) => callback(toGrpcError(err)));
+    },
+    Reregister(call, callback) {
+      master.reregisterAgent(call.request).then((r) => callback(null, r), (err) => callback(toGrpcError(err)));
+    },
+    Connect(call) {
+      const outbox = streamOutbox<MasterMessage>(call);
+      let agentId: string | undefined;
+      const done = () => {
+        if (agentId) master.agentDisconnected(agentId, outbox);
+      };
+      call.on('data', (msg: AgentMessage__Output) => {
+        if (!agentId) {
+          if (msg.msg !== 'hello' || !msg.hello?.agentId?.value) {
+            call.emit('error', Object.assign(toGrpcError(new Error('the first message on the agent stream must be hello with agent_id')), { code: grpc.status.INVALID_ARGUMENT }));
+            return;
+          }
+          try {
+            master.agentConnected(msg.hello.agentId.value, outbox);
+            agentId = msg.hello.agentId.value;
+          } catch (err) {
+            log.warn({ err, agentId: msg.hello.agentId.value }, 'agent stream refused');
+            call.emit('error', toGrpcError(err));
+          }
+          return;
+        }
+        master.agentMessage(agentId, msg);
+      });
+      call.on('end', () => {
+        done();
+        call.end();
+      });
+      call.on('error', done);
+      call.on('cancelled', done);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { Call__Output, Event, SchedulerHandlers } from '@strata/proto';
+import type { Logger } from '@strata/lib';
+import type { Master } from '../master';
+import { streamOutbox } from './outbox';
+
+/**
+ * The scheduler channel. The first call must be SUBSCRIBE; a refused subscription is answered
+ * with an ERROR event and the stream is closed (Mesos answers a 4xx and closes the connection).
+ */
+export function schedulerHandlers(master: Master, log: Logger): SchedulerHandlers {
+  return {
+    Subscribe(call) {
+      const outbox = streamOutbox<Event>(call);
+      let frameworkId: string | undefined;
+      let subscribing: Promise<void> | undefined;
+      const queued: Call__Output[] = [];
+      const done = () => {
+        if (frameworkId) master.frameworkDisconnected(frameworkId, outbox);
+      };
+      call.on('data', (c: Call__Output) => {
+        if (frameworkId) return master.frameworkCall(frameworkId, c);
+        if (subscribing) return void queued.push(c); // calls sent right behind SUBSCRIBE wait for it
+        subscribing = master.subscribe(c, outbox).then(
+          (id) => {
+            frameworkId = id;
+            for (const q of queued.splice(0)) master.frameworkCall(id, q);
+          },
+          (err: Error) => {
+            log.warn({ err: err.message }, 'subscription refused');
+            outbox.send({ type: 'ERROR', error: { message: err.message } });
+            outbox.close();
+          },
+        );
+      });
+      call.on('end', () => {
+        done();
+        outbox.close();
+      });
+      call.on('error', done);
+      call.on('cancelled', done);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { res } from '@strata/lib';
+import type { Master } from '../master';
+import { STRATA_VERSION } from '../master';
+import type { TaskEntry } from '../registry';
+
+/**
+ * GET /master/state in Mesos's classic JSON shape (v0 `/state`): operators' scripts and tools
+ * read `slaves`, `frameworks[].tasks`, `used_resources` and so on, so the names are Mesos's.
+ */
+export function masterState(master: Master, self: { hostname: string; port: number }) {
+  const s = master.snapshot();
+  const pid = `master@${self.hostname}:${self.port}`;
+  const taskJson = (t: TaskEntry) => ({
+    id: t.id,
+    name: t.info.name,
+    framework_id: t.frameworkId,
+    executor_id: '',
+    slave_id: t.agentId,
+    state: t.state,
+    resources: res.toStateJson(t.resources),
+    statuses: t.statuses.map((x) => ({ state: x.state, timestamp: x.timestamp })),
+    ...(t.latest.message ? { message: t.latest.message } : {}),
+  });
+  const frameworkJson = (fw: (typeof s.frameworks)[number], active: boolean) => {
+    let used = res.EMPTY;
+    for (const t of fw.tasks.values()) used = res.add(used, t.resources);
+    const offered = s.frameworkOffered(fw.id);
+    return {
+      id: fw.id,
+      name: fw.info.name,
+      user: fw.info.user,
+      hostname: fw.info.hostname,
+      principal: fw.info.principal || undefined,
+      role: fw.info.roles[0] ?? '*',
+      roles: fw.info.roles,
+      failover_timeout: fw.info.failoverTimeout,
+      checkpoint: fw.info.checkpoint,
+      capabilities: fw.info.capabilities.map((c) => c.type),
+      registered_time: fw.registeredAt / 1000,
+      active: active && !!fw.outbox,
+      connected: !!fw.outbox,
+      dominant_share: s.share(fw.id),
+      used_resources: res.toStateJson(used),
+      offered_resources: res.toStateJson(offered),
+      resources: res.toStateJson(res.add(used, offered)),
+      tasks: [...fw.tasks.values()].map(taskJson),
+      completed_tasks: fw.completed.map(taskJson),
+      offers: s.offers(fw.id).map((o) => ({ id: o.id, framework_id: o.frameworkId, slave_id: o.agentId, resources: res.toStateJson(o.resources) })),
+    };
+  };
+  const connected = s.agents.filter((a) => !!a.outbox);
+  return {
+    version: STRATA_VERSION,
+    id: master.id,
+    pid,
+    leader: pid,
+    hostname: self.hostname,
+    start_time: master.startedAt / 1000,
+    elected_time: master.startedAt / 1000,
+    activated_slaves: connected.length,
+    deactivated_slaves: s.agents.length - connected.length,
+    slaves: s.agents.map((a) => {
+      const used = s.usedOnAgent(a);
+      const offered = s.agentOffered(a.id);
+      return {
+        id: a.id,
+        pid: `slave(1)@${a.info.address?.ip || a.hostname}:${a.port}`,
+        hostname: a.hostname,
+        port: a.port,
+        registered_time: a.registeredAt / 1000,
+        active: !!a.outbox,
+        version: a.version,
+        resources: res.toStateJson(a.total),
+        used_resources: res.toStateJson(used),
+        offered_resources: res.toStateJson(offered),
+        unreserved_resources: res.toStateJson(a.total),
+        reserved_resources: {},
+        attributes: Object.fromEntries(a.info.attributes.map((x) => [x.name, x.text?.value ?? x.scalar?.value ?? ''])),
+        capabilities: a.info.capabilities,
+      };
+    }),
+    frameworks: s.frameworks.map((fw) => frameworkJson(fw, true)),
+    completed_frameworks: s.completedFrameworks.map((fw) => frameworkJson(fw, false)),
+    unregistered_frameworks: [],
+  };
+}

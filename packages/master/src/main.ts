@@ -1,0 +1,54 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { createLogger } from '@strata/lib';
+import { startMaster } from './server';
+import { defaultMasterConfig } from './config';
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`'${v}' is not a port number`);
+  return n;
+};
+const seconds = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`'${v}' is not a positive number of seconds`);
+  return n;
+};
+
+async function main(): Promise<void> {
+  const d = defaultMasterConfig();
+  const opts = new Command('strata-master')
+    .description('Strata master: admits agents, runs the DRF allocator and serves the scheduler API (gRPC and HTTP on one port)')
+    .option('--ip <ip>', 'address to bind', d.host)
+    .option('--port <port>', 'port for gRPC and HTTP (0 picks a free one)', int, d.port)
+    .option('--hostname <name>', 'hostname advertised to agents and frameworks', d.hostname)
+    .option('--work-dir <dir>', 'where the state store lives', d.workDir)
+    .option('--offer-timeout <seconds>', 'rescind offers not answered within this', seconds, d.offerTimeoutMs / 1000)
+    .option('--allocation-interval <seconds>', 'batch allocation interval', seconds, d.allocationIntervalMs / 1000)
+    .parse()
+    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number }>();
+
+  const log = createLogger('master');
+  const running = await startMaster({
+    log,
+    config: {
+      host: opts.ip,
+      port: opts.port,
+      hostname: opts.hostname,
+      workDir: opts.workDir,
+      offerTimeoutMs: opts.offerTimeout * 1000,
+      allocationIntervalMs: opts.allocationInterval * 1000,
+    },
+  });
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'master stopping');
+    running.stop().then(() => process.exit(0), () => process.exit(1));
+    setTimeout(() => process.exit(1), 5_000).unref();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`strata-master: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

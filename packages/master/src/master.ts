@@ -1,0 +1,687 @@
+import { randomUUID } from 'node:crypto';
+import {
+  StrataError,
+  res,
+  type Clock,
+  type Logger,
+  type Resources,
+  type StateStore,
+} from '@strata/lib';
+import {
+  isTerminalState,
+  type AgentInfo__Output,
+  type AgentMessage__Output,
+  type Call__Output,
+  type Event,
+  type FrameworkInfo__Output,
+  type MasterInfo,
+  type MasterMessage,
+  type ReasonName,
+  type RegisterAgentRequest__Output,
+  type RegisterAgentResponse,
+  type ReregisterAgentRequest__Output,
+  type StatusUpdate__Output,
+  type TaskStateName,
+  type TaskStatus,
+} from '@strata/proto';
+import { DrfAllocator } from './allocator';
+import { OfferBook, planAccept, type OutstandingOffer } from './offers';
+import { taskKey, type AgentEntry, type FrameworkEntry, type Outbox, type TaskEntry } from './registry';
+import type { MasterConfig } from './config';
+import type { MasterMetrics } from './metrics';
+
+export const STRATA_VERSION = '0.1.0';
+
+interface PersistedAgent {
+  info: AgentInfo__Output;
+  registeredAt: number;
+}
+interface PersistedFramework {
+  info: FrameworkInfo__Output;
+  registeredAt: number;
+}
+
+/**
+ * The master's brain: agents, frameworks, tasks and offers, and the rules between them. It owns
+ * no sockets: the gRPC adapters hand it requests and an Outbox per peer, and it writes events
+ * and agent messages to those outboxes. Timers are limited to the allocation loop, heartbeats
+ * and failover timeouts, all started by start() and cleared by stop().
+ */
+export class Master {
+  readonly id = randomUUID();
+  readonly startedAt: number;
+  private readonly agents = new Map<string, AgentEntry>();
+  private readonly frameworks = new Map<string, FrameworkEntry>();
+  private readonly knownFrameworkIds = new Set<string>();
+  private readonly completedFrameworks: FrameworkEntry[] = [];
+  private readonly allocator = new DrfAllocator();
+  private readonly offers = new OfferBook();
+  private nextAgent = 0;
+  private nextFramework = 0;
+  private nextOffer = 0;
+  private allocationPending = false;
+  private timers: NodeJS.Timeout[] = [];
+  private advertisedPort = 0;
+
+  constructor(
+    private readonly config: MasterConfig,
+    private readonly deps: { store: StateStore; clock: Clock; log: Logger; metrics: MasterMetrics },
+  ) {
+    this.startedAt = deps.clock.now();
+  }
+
+  // --- lifecycle ---------------------------------------------------------------------------
+
+  /** Loads what outlives a restart: admitted agents (waiting to reregister) and framework ids. */
+  async recover(): Promise<void> {
+    for (const { value } of await this.deps.store.list<PersistedAgent>('agents/')) {
+      const id = value.info.id?.value;
+      if (!id) continue;
+      this.agents.set(id, this.agentEntry(id, value.info, value.registeredAt, true));
+    }
+    for (const { key } of await this.deps.store.list<PersistedFramework>('frameworks/')) {
+      this.knownFrameworkIds.add(key.slice('frameworks/'.length));
+    }
+    this.deps.log.info({ agents: this.agents.size, frameworks: this.knownFrameworkIds.size }, 'recovered state');
+  }
+
+  start(advertisedPort: number): void {
+    this.advertisedPort = advertisedPort;
+    this.timers.push(setInterval(() => this.tick(), this.config.allocationIntervalMs));
+    this.timers.push(setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs));
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const fw of this.frameworks.values()) {
+      if (fw.failoverTimer) clearTimeout(fw.failoverTimer);
+      fw.outbox?.close();
+    }
+    for (const a of this.agents.values()) a.outbox?.close();
+  }
+
+  masterInfo(): MasterInfo {
+    return {
+      id: this.id,
+      hostname: this.config.hostname,
+      port: this.advertisedPort,
+      version: STRATA_VERSION,
+      address: { hostname: this.config.hostname, ip: this.config.host, port: this.advertisedPort },
+    };
+  }
+
+  // --- agents ------------------------------------------------------------------------------
+
+  async registerAgent(req: RegisterAgentRequest__Output): Promise<RegisterAgentResponse> {
+    const info = req.agentInfo;
+    if (!info) throw new StrataError('INVALID_AGENT', 'agent_info is required', { status: 400 });
+    const total = this.validateAgentResources(info);
+    const id = `${this.id}-S${this.nextAgent++}`;
+    const stored: AgentInfo__Output = { ...info, id: { value: id } };
+    const now = this.deps.clock.now();
+    await this.deps.store.put<PersistedAgent>(`agents/${id}`, { info: stored, registeredAt: now });
+    const entry = this.agentEntry(id, stored, now, false);
+    entry.total = total;
+    this.agents.set(id, entry);
+    this.deps.log.info({ agentId: id, hostname: entry.hostname, resources: res.formatResources(total) }, 'agent registered');
+    return this.agentResponse(id);
+  }
+
+  /**
+   * An agent this master (or a predecessor sharing its state store) admitted comes back, with
+   * the tasks it is running: they are adopted, so no running task is lost to a master restart.
+   */
+  async reregisterAgent(req: ReregisterAgentRequest__Output): Promise<RegisterAgentResponse> {
+    const info = req.agentInfo;
+    const id = info?.id?.value;
+    if (!info || !id) throw new StrataError('INVALID_AGENT', 'agent_info.id is required to reregister', { status: 400 });
+    const existing = this.agents.get(id);
+    if (!existing) {
+      throw new StrataError('UNKNOWN_AGENT', `agent '${id}' is not known to this master; register anew`, { status: 404, context: { agentId: id } });
+    }
+    const total = this.validateAgentResources(info);
+    if (this.allocator.hasAgent(id)) this.removeAgentFromAllocator(existing);
+    existing.info = { ...info, id: { value: id } };
+    existing.total = total;
+    existing.hostname = info.hostname || existing.hostname;
+    existing.port = info.port || existing.port;
+    existing.recovered = false;
+    for (const fwInfo of req.frameworks) {
+      const fwId = fwInfo.id?.value;
+      if (fwId && !this.frameworks.has(fwId)) this.recoverFramework(fwId, fwInfo);
+    }
+    for (const rt of req.tasks) {
+      const fwId = rt.frameworkId?.value;
+      const taskId = rt.taskInfo?.taskId?.value;
+      if (!fwId || !taskId || !rt.taskInfo || isTerminalState(rt.state)) continue;
+      const key = taskKey(fwId, taskId);
+      existing.tasks.add(key);
+      const fw = this.frameworks.get(fwId);
+      if (fw && !fw.tasks.has(taskId)) {
+        const t = this.newTask(fwId, id, rt.taskInfo, res.fromProto(rt.taskInfo.resources), rt.state);
+        fw.tasks.set(taskId, t);
+      }
+    }
+    await this.deps.store.put<PersistedAgent>(`agents/${id}`, { info: existing.info, registeredAt: existing.registeredAt });
+    this.deps.log.info({ agentId: id, tasks: req.tasks.length }, 'agent reregistered');
+    return this.agentResponse(id);
+  }
+
+  agentConnected(agentId: string, outbox: Outbox<MasterMessage>): void {
+    const agent = this.agents.get(agentId);
+    if (!agent || agent.recovered) {
+      throw new StrataError('UNKNOWN_AGENT', `agent '${agentId}' must register or reregister before connecting`, { status: 404 });
+    }
+    if (agent.outbox && agent.outbox !== outbox) agent.outbox.close();
+    agent.outbox = outbox;
+    if (!this.allocator.hasAgent(agentId)) {
+      const used = new Map<string, Resources>();
+      for (const key of agent.tasks) {
+        const [fwId, taskId] = splitKey(key);
+        const t = this.frameworks.get(fwId)?.tasks.get(taskId);
+        if (t) used.set(fwId, res.add(used.get(fwId) ?? res.EMPTY, t.resources));
+      }
+      this.allocator.addAgent(agentId, agent.total, used);
+    } else {
+      this.allocator.setAgentActive(agentId, true);
+    }
+    this.deps.log.info({ agentId }, 'agent connected');
+    this.scheduleAllocation();
+  }
+
+  agentDisconnected(agentId: string, outbox: Outbox<MasterMessage>): void {
+    const agent = this.agents.get(agentId);
+    if (!agent || agent.outbox !== outbox) return; // an older stream of a reconnected agent
+    agent.outbox = undefined;
+    this.allocator.setAgentActive(agentId, false);
+    for (const o of this.offers.removeWhere((o) => o.agentId === agentId)) this.rescind(o);
+    this.deps.log.warn({ agentId }, 'agent disconnected');
+  }
+
+  agentMessage(agentId: string, msg: AgentMessage__Output): void {
+    switch (msg.msg) {
+      case 'statusUpdate':
+        if (msg.statusUpdate) this.statusUpdate(agentId, msg.statusUpdate);
+        return;
+      case 'heartbeat':
+        return;
+      default:
+        this.deps.log.warn({ agentId, kind: msg.msg }, 'unexpected agent message');
+    }
+  }
+
+  private statusUpdate(agentId: string, update: StatusUpdate__Output): void {
+    const status = update.status;
+    const fwId = update.frameworkId?.value ?? '';
+    const taskId = status?.taskId?.value ?? '';
+    if (!status || !fwId || !taskId) return;
+    this.deps.metrics.statusUpdates.inc({ state: status.state });
+    const fw = this.frameworks.get(fwId);
+    const task = fw?.tasks.get(taskId);
+    if (task) {
+      const changed = task.state !== status.state;
+      task.state = status.state;
+      task.latest = { ...status, uuid: undefined, agentId: { value: agentId } };
+      if (changed) task.statuses.push({ state: status.state, timestamp: status.timestamp });
+      if (isTerminalState(status.state)) this.finishTask(fw!, task);
+    }
+    if (fw?.outbox) {
+      fw.outbox.send({ type: 'UPDATE', update: { status: { ...status, agentId: { value: agentId } } } });
+    } else if (!fw && !this.knownFrameworkIds.has(fwId) && status.uuid.length) {
+      // Nobody will ever acknowledge this: the framework is gone. Ack on its behalf so the agent stops retrying.
+      this.agents.get(agentId)?.outbox?.send({ statusUpdateAck: { frameworkId: { value: fwId }, taskId: { value: taskId }, uuid: status.uuid } });
+    }
+  }
+
+  /** Releases a task's resources on its terminal update (not on the ack), as Mesos does. */
+  private finishTask(fw: FrameworkEntry, task: TaskEntry): void {
+    fw.tasks.delete(task.id);
+    fw.completed.push(task);
+    if (fw.completed.length > this.config.maxCompletedTasksPerFramework) fw.completed.shift();
+    this.agents.get(task.agentId)?.tasks.delete(taskKey(fw.id, task.id));
+    this.allocator.recover(fw.id, task.agentId, task.resources);
+    this.scheduleAllocation();
+  }
+
+  // --- frameworks --------------------------------------------------------------------------
+
+  /** Handles SUBSCRIBE: a new framework gets an id; a known id fails over to this stream. */
+  async subscribe(call: Call__Output, outbox: Outbox<Event>): Promise<string> {
+    if (call.type !== 'SUBSCRIBE' || !call.subscribe?.frameworkInfo) {
+      throw new StrataError('NOT_SUBSCRIBED', 'the first call on a stream must be SUBSCRIBE with framework_info', { status: 400 });
+    }
+    const info = call.subscribe.frameworkInfo;
+    if (!info.name) throw new StrataError('INVALID_FRAMEWORK', "framework_info.name is required", { status: 400 });
+    const requestedId = info.id?.value || call.frameworkId?.value || '';
+    if (info.id?.value && call.frameworkId?.value && info.id.value !== call.frameworkId.value) {
+      throw new StrataError('INVALID_FRAMEWORK', "'framework_id' differs from 'subscribe.framework_info.id'", { status: 400 });
+    }
+    if (!(info.failoverTimeout >= 0) || !Number.isFinite(info.failoverTimeout)) {
+      throw new StrataError('INVALID_FRAMEWORK', 'framework_info.failover_timeout must be a non-negative number', { status: 400 });
+    }
+    const roles = info.roles.length ? info.roles : [info.role || '*'];
+    let id = requestedId;
+    const now = this.deps.clock.now();
+    let fw = id ? this.frameworks.get(id) : undefined;
+    if (id && !fw && !this.knownFrameworkIds.has(id)) {
+      throw new StrataError('UNKNOWN_FRAMEWORK', `Framework '${id}' is unknown (it was never registered, or has been removed)`, { status: 404, context: { frameworkId: id } });
+    }
+    if (!id) id = `${this.id}-${String(this.nextFramework++).padStart(4, '0')}`;
+    const stored: FrameworkInfo__Output = { ...info, id: { value: id }, roles };
+    await this.deps.store.put<PersistedFramework>(`frameworks/${id}`, { info: stored, registeredAt: fw?.registeredAt ?? now });
+    this.knownFrameworkIds.add(id);
+    if (fw) {
+      if (fw.failoverTimer) clearTimeout(fw.failoverTimer);
+      fw.failoverTimer = undefined;
+      if (fw.outbox && fw.outbox !== outbox) {
+        fw.outbox.send({ type: 'ERROR', error: { message: 'Framework failed over' } });
+        fw.outbox.close();
+        for (const o of this.offers.removeWhere((o) => o.frameworkId === id)) this.allocator.recover(id, o.agentId, o.resources);
+      }
+      fw.info = stored;
+      fw.partitionAware = isPartitionAware(stored);
+    } else {
+      fw = {
+        id,
+        info: stored,
+        registeredAt: now,
+        partitionAware: isPartitionAware(stored),
+        tasks: new Map(),
+        completed: [],
+      };
+      this.frameworks.set(id, fw);
+    }
+    fw.outbox = outbox;
+    this.allocator.addFramework(id, { roles, suppressedRoles: call.subscribe.suppressedRoles });
+    outbox.send({
+      type: 'SUBSCRIBED',
+      subscribed: { frameworkId: { value: id }, heartbeatIntervalSeconds: this.config.heartbeatIntervalMs / 1000, masterInfo: this.masterInfo() },
+    });
+    this.deps.log.info({ frameworkId: id, name: info.name, roles }, requestedId ? 'framework resubscribed' : 'framework subscribed');
+    this.scheduleAllocation();
+    return id;
+  }
+
+  /**
+   * A framework an agent reports running tasks for, before the framework itself resubscribed
+   * (the master restarted). It is kept disconnected, with its failover timeout running, so its
+   * tasks are adopted rather than killed.
+   */
+  private recoverFramework(id: string, info: FrameworkInfo__Output): void {
+    const fw: FrameworkEntry = { id, info, registeredAt: this.deps.clock.now(), partitionAware: isPartitionAware(info), tasks: new Map(), completed: [] };
+    this.frameworks.set(id, fw);
+    this.knownFrameworkIds.add(id);
+    this.allocator.addFramework(id, { roles: info.roles.length ? info.roles : [info.role || '*'], active: false });
+    const timeoutMs = info.failoverTimeout * 1000;
+    fw.failoverTimer = setTimeout(() => this.removeFramework(fw, 'failover timeout elapsed before the framework resubscribed'), Math.min(Math.max(timeoutMs, 0), 2 ** 31 - 1));
+    fw.failoverTimer.unref();
+  }
+
+  /** Any call after SUBSCRIBE. Problems are answered with an ERROR event; the stream stays open. */
+  frameworkCall(frameworkId: string, call: Call__Output): void {
+    const fw = this.frameworks.get(frameworkId);
+    if (!fw) return;
+    const claimed = call.frameworkId?.value;
+    if (claimed && claimed !== frameworkId) {
+      return this.sendError(fw, `Call's framework_id '${claimed}' does not match the subscribed framework '${frameworkId}'`);
+    }
+    switch (call.type) {
+      case 'ACCEPT':
+        return this.accept(fw, call);
+      case 'DECLINE':
+        return this.decline(fw, call);
+      case 'REVIVE':
+        this.allocator.revive(frameworkId, call.revive?.roles ?? []);
+        this.scheduleAllocation();
+        return;
+      case 'SUPPRESS':
+        this.allocator.suppress(frameworkId, call.suppress?.roles ?? []);
+        return;
+      case 'KILL':
+        return this.kill(fw, call);
+      case 'ACKNOWLEDGE':
+        return this.acknowledge(fw, call);
+      case 'RECONCILE':
+        return this.reconcile(fw, call);
+      case 'TEARDOWN':
+        this.removeFramework(fw, 'framework asked for teardown');
+        return;
+      case 'SUBSCRIBE':
+        return this.sendError(fw, 'Framework is already subscribed on this stream');
+      default:
+        return this.sendError(fw, `Unsupported call type '${call.type}'`);
+    }
+  }
+
+  frameworkDisconnected(frameworkId: string, outbox: Outbox<Event>): void {
+    const fw = this.frameworks.get(frameworkId);
+    if (!fw || fw.outbox !== outbox) return;
+    fw.outbox = undefined;
+    this.allocator.setFrameworkActive(frameworkId, false);
+    for (const o of this.offers.removeWhere((o) => o.frameworkId === frameworkId)) this.allocator.recover(frameworkId, o.agentId, o.resources);
+    const timeoutMs = fw.info.failoverTimeout * 1000;
+    this.deps.log.info({ frameworkId, failoverTimeoutMs: timeoutMs }, 'framework disconnected');
+    if (timeoutMs <= 0) this.removeFramework(fw, 'framework disconnected with failover_timeout 0');
+    else {
+      fw.failoverTimer = setTimeout(() => this.removeFramework(fw, 'failover timeout elapsed'), Math.min(timeoutMs, 2 ** 31 - 1));
+      fw.failoverTimer.unref();
+    }
+  }
+
+  private accept(fw: FrameworkEntry, call: Call__Output): void {
+    const accept = call.accept;
+    if (!accept) return this.sendError(fw, "Expecting 'accept' to be present");
+    const offerIds = accept.offerIds.map((o) => o.value);
+    const tasks = accept.operations.flatMap((op) => (op.type === 'LAUNCH' ? op.launch?.taskInfos ?? [] : []));
+    const unsupported = accept.operations.find((op) => op.type !== 'LAUNCH');
+    const looked = offerIds.map((id) => this.offers.get(id));
+    const plan = planAccept({
+      frameworkId: fw.id,
+      partitionAware: fw.partitionAware,
+      offerIds,
+      offers: looked,
+      tasks,
+      isTaskIdInUse: (taskId) => fw.tasks.has(taskId),
+    });
+    // Only the caller's own, valid offers are consumed; someone else's offer stays theirs.
+    for (const o of looked) if (o && o.frameworkId === fw.id) this.offers.remove(o.id);
+    if (unsupported) this.sendError(fw, `Unsupported offer operation '${unsupported.type}'`);
+    this.deps.metrics.offersAccepted.inc(looked.filter((o) => o && o.frameworkId === fw.id).length);
+
+    const now = this.deps.clock.now();
+    for (const r of plan.rejected) {
+      this.deps.log.warn({ frameworkId: fw.id, taskId: r.task.taskId?.value, reason: r.reason }, r.message);
+      this.sendMasterUpdate(fw, r.task.taskId?.value ?? '', plan.agentId ?? '', r.state, r.reason, r.message);
+    }
+    const agentId = plan.agentId;
+    if (agentId && plan.launch.length) {
+      const agent = this.agents.get(agentId)!;
+      for (const { task, resources } of plan.launch) {
+        const entry = this.newTask(fw.id, agentId, { ...task, agentId: { value: agentId } }, resources, 'TASK_STAGING');
+        fw.tasks.set(entry.id, entry);
+        agent.tasks.add(taskKey(fw.id, entry.id));
+      }
+      this.deps.metrics.tasksLaunched.inc(plan.launch.length);
+      agent.outbox?.send({
+        launchTasks: { frameworkInfo: fw.info, tasks: plan.launch.map(({ task }) => ({ ...task, agentId: { value: agentId } })) },
+      });
+    }
+    if (agentId) {
+      this.allocator.recover(fw.id, agentId, plan.unused, { refuseMs: this.refuseMs(accept.filters?.refuseSeconds), now });
+    }
+    this.scheduleAllocation();
+  }
+
+  private decline(fw: FrameworkEntry, call: Call__Output): void {
+    const decline = call.decline;
+    if (!decline) return this.sendError(fw, "Expecting 'decline' to be present");
+    const now = this.deps.clock.now();
+    const refuseMs = this.refuseMs(decline.filters?.refuseSeconds);
+    for (const { value } of decline.offerIds) {
+      const o = this.offers.get(value);
+      if (!o || o.frameworkId !== fw.id) continue; // Mesos ignores declines of invalid offers
+      this.offers.remove(value);
+      this.allocator.recover(fw.id, o.agentId, o.resources, { refuseMs, now });
+      this.deps.metrics.offersDeclined.inc();
+    }
+    this.scheduleAllocation();
+  }
+
+  private kill(fw: FrameworkEntry, call: Call__Output): void {
+    const taskId = call.kill?.taskId?.value;
+    if (!taskId) return this.sendError(fw, "Expecting 'kill.task_id' to be present");
+    const task = fw.tasks.get(taskId);
+    if (!task) {
+      return this.sendMasterUpdate(fw, taskId, call.kill?.agentId?.value ?? '', 'TASK_LOST', 'REASON_RECONCILIATION', 'Attempted to kill an unknown task');
+    }
+    const agent = this.agents.get(task.agentId);
+    if (!agent?.outbox) {
+      this.deps.log.warn({ frameworkId: fw.id, taskId, agentId: task.agentId }, 'kill deferred: agent not connected');
+      return;
+    }
+    agent.outbox.send({ killTask: { frameworkId: { value: fw.id }, taskId: { value: taskId }, killPolicy: call.kill?.killPolicy ?? task.info.killPolicy } });
+  }
+
+  private acknowledge(fw: FrameworkEntry, call: Call__Output): void {
+    const ack = call.acknowledge;
+    const agentId = ack?.agentId?.value ?? '';
+    const taskId = ack?.taskId?.value ?? '';
+    if (!ack || !agentId || !taskId || ack.uuid.length === 0) {
+      return this.sendError(fw, "Expecting 'acknowledge' with agent_id, task_id and uuid");
+    }
+    const agent = this.agents.get(agentId);
+    if (!agent) return this.sendError(fw, `Cannot acknowledge status update for task '${taskId}': agent '${agentId}' is unknown`);
+    agent.outbox?.send({ statusUpdateAck: { frameworkId: { value: fw.id }, taskId: { value: taskId }, uuid: ack.uuid } });
+  }
+
+  /** Mesos's reconciliation: explicit (latest state per named task) or implicit (every known task). */
+  private reconcile(fw: FrameworkEntry, call: Call__Output): void {
+    const wanted = call.reconcile?.tasks ?? [];
+    const send = (t: TaskEntry) => fw.outbox?.send({ type: 'UPDATE', update: { status: { ...t.latest, reason: 'REASON_RECONCILIATION', uuid: undefined, message: 'Reconciliation: Latest task state' } } });
+    if (wanted.length === 0) {
+      for (const t of fw.tasks.values()) send(t);
+      return;
+    }
+    for (const w of wanted) {
+      const taskId = w.taskId?.value ?? '';
+      const known = fw.tasks.get(taskId) ?? fw.completed.find((t) => t.id === taskId);
+      if (known) { send(known); continue; }
+      const agentId = w.agentId?.value ?? '';
+      const agent = agentId ? this.agents.get(agentId) : undefined;
+      if (agent?.recovered) continue; // the agent may still bring it back: no answer yet (Mesos case 2)
+      const state: TaskStateName = agent ? 'TASK_GONE' : 'TASK_UNKNOWN';
+      this.sendMasterUpdate(fw, taskId, agentId, fw.partitionAware ? state : 'TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown');
+    }
+  }
+
+  private removeFramework(fw: FrameworkEntry, why: string): void {
+    if (fw.failoverTimer) clearTimeout(fw.failoverTimer);
+    fw.failoverTimer = undefined;
+    const agentsWithTasks = new Set<string>();
+    for (const t of fw.tasks.values()) {
+      agentsWithTasks.add(t.agentId);
+      t.state = 'TASK_KILLED';
+      t.statuses.push({ state: 'TASK_KILLED', timestamp: this.deps.clock.now() / 1000 });
+      this.agents.get(t.agentId)?.tasks.delete(taskKey(fw.id, t.id));
+      fw.completed.push(t);
+    }
+    fw.tasks.clear();
+    for (const agentId of agentsWithTasks) this.agents.get(agentId)?.outbox?.send({ shutdownFramework: { frameworkId: { value: fw.id } } });
+    for (const o of this.offers.removeWhere((o) => o.frameworkId === fw.id)) {
+      fw.outbox?.send({ type: 'RESCIND', rescind: { offerId: { value: o.id } } });
+    }
+    this.allocator.removeFramework(fw.id);
+    fw.outbox?.close();
+    fw.outbox = undefined;
+    this.frameworks.delete(fw.id);
+    this.knownFrameworkIds.delete(fw.id);
+    this.completedFrameworks.push(fw);
+    if (this.completedFrameworks.length > 50) this.completedFrameworks.shift();
+    void this.deps.store.delete(`frameworks/${fw.id}`).catch((err) => this.deps.log.error({ err, frameworkId: fw.id }, 'cannot forget framework'));
+    this.deps.log.info({ frameworkId: fw.id, why }, 'framework removed');
+    this.scheduleAllocation();
+  }
+
+  // --- allocation --------------------------------------------------------------------------
+
+  /** Coalesces a burst of events (many tasks ending at once) into one allocation pass. */
+  scheduleAllocation(): void {
+    if (this.allocationPending) return;
+    this.allocationPending = true;
+    setImmediate(() => {
+      this.allocationPending = false;
+      this.allocate();
+    });
+  }
+
+  private tick(): void {
+    const now = this.deps.clock.now();
+    for (const o of this.offers.expire(now, this.config.offerTimeoutMs)) this.rescind(o);
+    this.allocate();
+  }
+
+  private allocate(): void {
+    const end = this.deps.metrics.allocationSeconds.startTimer();
+    const now = this.deps.clock.now();
+    const proposals = this.allocator.allocate(now);
+    end();
+    if (proposals.length === 0) return;
+    const byFramework = new Map<string, OutstandingOffer[]>();
+    for (const p of proposals) {
+      const o: OutstandingOffer = { id: `${this.id}-O${this.nextOffer++}`, frameworkId: p.frameworkId, agentId: p.agentId, role: p.role, resources: p.resources, createdAt: now };
+      this.offers.add(o);
+      const list = byFramework.get(p.frameworkId) ?? [];
+      list.push(o);
+      byFramework.set(p.frameworkId, list);
+    }
+    for (const [fwId, list] of byFramework) {
+      const fw = this.frameworks.get(fwId);
+      this.deps.metrics.offersSent.inc(list.length);
+      fw?.outbox?.send({ type: 'OFFERS', offers: { offers: list.map((o) => this.offerProto(o)) } });
+    }
+  }
+
+  private rescind(o: OutstandingOffer): void {
+    this.allocator.recover(o.frameworkId, o.agentId, o.resources);
+    this.deps.metrics.offersRescinded.inc();
+    this.frameworks.get(o.frameworkId)?.outbox?.send({ type: 'RESCIND', rescind: { offerId: { value: o.id } } });
+    this.scheduleAllocation();
+  }
+
+  private heartbeat(): void {
+    for (const fw of this.frameworks.values()) fw.outbox?.send({ type: 'HEARTBEAT' });
+    for (const a of this.agents.values()) a.outbox?.send({ heartbeat: { sentAt: this.deps.clock.now() } });
+  }
+
+  // --- helpers -----------------------------------------------------------------------------
+
+  private refuseMs(refuseSeconds: number | undefined): number {
+    const s = refuseSeconds === undefined || refuseSeconds < 0 || !Number.isFinite(refuseSeconds) ? this.config.defaultRefuseSeconds : refuseSeconds;
+    return Math.min(s, 365 * 24 * 3600) * 1000; // Mesos caps filters at a year
+  }
+
+  private validateAgentResources(info: AgentInfo__Output): Resources {
+    try {
+      return res.fromProto(info.resources);
+    } catch (err) {
+      throw new StrataError('INVALID_AGENT', `agent resources are invalid: ${(err as Error).message}`, { status: 400, cause: err });
+    }
+  }
+
+  private agentEntry(id: string, info: AgentInfo__Output, registeredAt: number, recovered: boolean): AgentEntry {
+    let total = res.EMPTY;
+    try {
+      total = res.fromProto(info.resources);
+    } catch {
+      // validated on admission; a corrupt record just shows no resources until the agent reregisters
+    }
+    return {
+      id,
+      info,
+      total,
+      hostname: info.hostname,
+      port: info.port,
+      registeredAt,
+      recovered,
+      tasks: new Set(),
+      version: STRATA_VERSION,
+    };
+  }
+
+  private agentResponse(id: string): RegisterAgentResponse {
+    return { agentId: { value: id }, masterInfo: this.masterInfo(), heartbeatIntervalSeconds: this.config.heartbeatIntervalMs / 1000 };
+  }
+
+  private removeAgentFromAllocator(agent: AgentEntry): void {
+    for (const o of this.offers.removeWhere((o) => o.agentId === agent.id)) this.rescind(o);
+    this.allocator.removeAgent(agent.id);
+  }
+
+  private newTask(frameworkId: string, agentId: string, info: TaskEntry['info'], resources: Resources, state: TaskStateName): TaskEntry {
+    const ts = this.deps.clock.now() / 1000;
+    return {
+      id: info.taskId?.value ?? '',
+      frameworkId,
+      agentId,
+      info,
+      resources,
+      state,
+      latest: { taskId: { value: info.taskId?.value ?? '' }, state, agentId: { value: agentId }, source: 'SOURCE_MASTER', timestamp: ts },
+      statuses: [{ state, timestamp: ts }],
+    };
+  }
+
+  private offerProto(o: OutstandingOffer) {
+    const agent = this.agents.get(o.agentId);
+    const host = agent?.hostname ?? '';
+    const resources = res.toProto(o.resources).map((r) => ({ ...r, allocationInfo: { role: o.role } }));
+    return {
+      id: { value: o.id },
+      frameworkId: { value: o.frameworkId },
+      agentId: { value: o.agentId },
+      hostname: host,
+      url: { scheme: 'http', address: { hostname: host, ip: agent?.info.address?.ip || host, port: agent?.port ?? 0 }, path: '/agent' },
+      resources,
+      attributes: agent?.info.attributes ?? [],
+      allocationInfo: { role: o.role },
+    };
+  }
+
+  /** Master-generated updates are not reliable: no uuid, no acknowledgement (Mesos §3.1). */
+  private sendMasterUpdate(fw: FrameworkEntry, taskId: string, agentId: string, state: TaskStateName, reason: ReasonName, message: string): void {
+    const status: TaskStatus = {
+      taskId: { value: taskId },
+      state,
+      reason,
+      message,
+      source: 'SOURCE_MASTER',
+      timestamp: this.deps.clock.now() / 1000,
+      ...(agentId ? { agentId: { value: agentId } } : {}),
+    };
+    fw.outbox?.send({ type: 'UPDATE', update: { status } });
+  }
+
+  private sendError(fw: FrameworkEntry, message: string): void {
+    this.deps.log.warn({ frameworkId: fw.id }, message);
+    fw.outbox?.send({ type: 'ERROR', error: { message } });
+  }
+
+  // --- views -------------------------------------------------------------------------------
+
+  snapshot() {
+    return {
+      agents: [...this.agents.values()],
+      frameworks: [...this.frameworks.values()],
+      completedFrameworks: [...this.completedFrameworks],
+      offers: (fwId: string) => this.offers.forFramework(fwId),
+      agentOffered: (agentId: string) => this.offers.forAgent(agentId).reduce<Resources>((s, o) => res.add(s, o.resources), res.EMPTY),
+      frameworkOffered: (fwId: string) => this.offers.forFramework(fwId).reduce<Resources>((s, o) => res.add(s, o.resources), res.EMPTY),
+      usedOnAgent: (agent: AgentEntry) => {
+        let used = res.EMPTY;
+        for (const key of agent.tasks) {
+          const [fwId, taskId] = splitKey(key);
+          const t = this.frameworks.get(fwId)?.tasks.get(taskId);
+          if (t) used = res.add(used, t.resources);
+        }
+        return used;
+      },
+      share: (fwId: string) => this.allocator.frameworkShare(fwId),
+      total: this.allocator.total(),
+      offerCount: this.offers.size,
+    };
+  }
+
+  isAgentConnected(agentId: string): boolean {
+    return !!this.agents.get(agentId)?.outbox;
+  }
+}
+
+function isPartitionAware(info: FrameworkInfo__Output): boolean {
+  return info.capabilities.some((c) => c.type === 'PARTITION_AWARE');
+}
+
+function splitKey(key: string): [string, string] {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+}

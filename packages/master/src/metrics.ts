@@ -1,0 +1,57 @@
+import { Counter, Gauge, Histogram, type Registry } from '@strata/lib';
+
+export interface MasterMetrics {
+  offersSent: Counter;
+  offersAccepted: Counter;
+  offersDeclined: Counter;
+  offersRescinded: Counter;
+  tasksLaunched: Counter;
+  statusUpdates: Counter<'state'>;
+  allocationSeconds: Histogram;
+}
+
+export function createMasterMetrics(registry: Registry): MasterMetrics {
+  const registers = [registry];
+  return {
+    offersSent: new Counter({ name: 'strata_master_offers_sent_total', help: 'Offers sent to frameworks', registers }),
+    offersAccepted: new Counter({ name: 'strata_master_offers_accepted_total', help: 'Offers consumed by ACCEPT calls', registers }),
+    offersDeclined: new Counter({ name: 'strata_master_offers_declined_total', help: 'Offers declined', registers }),
+    offersRescinded: new Counter({ name: 'strata_master_offers_rescinded_total', help: 'Offers rescinded (timeout, agent gone)', registers }),
+    tasksLaunched: new Counter({ name: 'strata_master_tasks_launched_total', help: 'Tasks sent to agents', registers }),
+    statusUpdates: new Counter({ name: 'strata_master_status_updates_total', help: 'Status updates received from agents', labelNames: ['state'], registers }),
+    allocationSeconds: new Histogram({
+      name: 'strata_master_allocation_seconds',
+      help: 'Time of one allocation pass',
+      buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+      registers,
+    }),
+  };
+}
+
+/** Gauges read from the master's current state at scrape time. */
+export function registerStateGauges(registry: Registry, read: () => { agentsConnected: number; agentsDisconnected: number; frameworks: number; tasks: Record<string, number>; offers: number }): void {
+  const registers = [registry];
+  new Gauge({
+    name: 'strata_master_agents',
+    help: 'Agents by connection state',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const s = read();
+      this.set({ state: 'connected' }, s.agentsConnected);
+      this.set({ state: 'disconnected' }, s.agentsDisconnected);
+    },
+  });
+  new Gauge({ name: 'strata_master_frameworks', help: 'Subscribed frameworks', registers, collect() { this.set(read().frameworks); } });
+  new Gauge({ name: 'strata_master_outstanding_offers', help: 'Offers sent and not yet answered', registers, collect() { this.set(read().offers); } });
+  new Gauge({
+    name: 'strata_master_tasks',
+    help: 'Non-terminal tasks by state',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [state, n] of Object.entries(read().tasks)) this.set({ state }, n);
+    },
+  });
+}

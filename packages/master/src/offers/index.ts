@@ -1,0 +1,4 @@
+export { OfferBook } from './offer-book';
+export type { OutstandingOffer } from './offer-book';
+export { planAccept } from './accept';
+export type { AcceptPlan, TaskRejection } from './accept';

@@ -1,0 +1,2 @@
+export { taskKey } from './model';
+export type { AgentEntry, FrameworkEntry, TaskEntry, Outbox } from './model';

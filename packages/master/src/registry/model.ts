@@ -1,0 +1,57 @@
+import type { Resources } from '@strata/lib';
+import type {
+  AgentInfo__Output,
+  Event,
+  FrameworkInfo__Output,
+  MasterMessage,
+  TaskInfo__Output,
+  TaskStatus,
+  TaskStateName,
+} from '@strata/proto';
+
+/** Where the master writes to one connected peer; the gRPC adapters implement it over a stream. */
+export interface Outbox<T> {
+  send(msg: T): void;
+  close(): void;
+}
+
+export interface AgentEntry {
+  id: string;
+  info: AgentInfo__Output;
+  total: Resources;
+  hostname: string;
+  /** The agent's own HTTP port (sandbox files, metrics). */
+  port: number;
+  registeredAt: number;
+  outbox?: Outbox<MasterMessage>;
+  /** Admitted in the state store but not (re)connected since this master started. */
+  recovered: boolean;
+  /** Keys `${frameworkId}/${taskId}` of the agent's non-terminal tasks. */
+  tasks: Set<string>;
+  version: string;
+}
+
+export interface TaskEntry {
+  id: string;
+  frameworkId: string;
+  agentId: string;
+  info: TaskInfo__Output;
+  resources: Resources;
+  state: TaskStateName;
+  /** The latest status (without uuid) for reconciliation and /state. */
+  latest: TaskStatus;
+  statuses: { state: TaskStateName; timestamp: number }[];
+}
+
+export interface FrameworkEntry {
+  id: string;
+  info: FrameworkInfo__Output;
+  registeredAt: number;
+  outbox?: Outbox<Event>;
+  partitionAware: boolean;
+  tasks: Map<string, TaskEntry>;
+  completed: TaskEntry[];
+  failoverTimer?: NodeJS.Timeout;
+}
+
+export const taskKey = (frameworkId: string, taskId: string) => `${frameworkId}/${taskId}`;

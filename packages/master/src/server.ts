@@ -1,0 +1,66 @@
+import * as grpc from '@grpc/grpc-js';
+import { createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, type Clock, type Logger, type StateStore } from '@strata/lib';
+import { loadStrata } from '@strata/proto';
+import { Master } from './master';
+import { defaultMasterConfig, type MasterConfig } from './config';
+import { createMasterMetrics, registerStateGauges } from './metrics';
+import { agentServiceHandlers } from './grpc/agent-service';
+import { schedulerHandlers } from './grpc/scheduler-service';
+import { masterState } from './http/state';
+
+export interface RunningMaster {
+  master: Master;
+  port: number;
+  /** host:port that agents and frameworks dial. */
+  address: string;
+  stop(): Promise<void>;
+}
+
+/** Composition root: state store, master, gRPC services and HTTP routes on one port. */
+export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore }): Promise<RunningMaster> {
+  const config = defaultMasterConfig(opts.config);
+  const store = opts.store ?? new FileStateStore(config.workDir);
+  const registry = createMetricsRegistry('master');
+  const metrics = createMasterMetrics(registry);
+  const master = new Master(config, { store, clock: opts.clock ?? systemClock, log: opts.log, metrics });
+  await master.recover();
+
+  registerStateGauges(registry, () => {
+    const s = master.snapshot();
+    const tasks: Record<string, number> = {};
+    for (const fw of s.frameworks) for (const t of fw.tasks.values()) tasks[t.state] = (tasks[t.state] ?? 0) + 1;
+    const connected = s.agents.filter((a) => a.outbox).length;
+    return { agentsConnected: connected, agentsDisconnected: s.agents.length - connected, frameworks: s.frameworks.filter((f) => f.outbox).length, tasks, offers: s.offerCount };
+  });
+
+  const proto = loadStrata();
+  const grpcServer = new grpc.Server({ 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_permit_without_calls': 1 });
+  grpcServer.addService(proto.strata.internal.v1.AgentService.service, agentServiceHandlers(master, opts.log));
+  grpcServer.addService(proto.strata.v1.Scheduler.service, schedulerHandlers(master, opts.log));
+
+  let port = config.port;
+  const app = createHttpApp({ metrics: registry });
+  const state = (_req: unknown, res: { json(v: unknown): void }) => res.json(masterState(master, { hostname: config.hostname, port }));
+  app.get('/master/state', state);
+  app.get('/state', state);
+  app.get('/master/state.json', state);
+  app.get('/master/health', (_req, res) => res.status(200).end());
+  app.get('/version', (_req, res) => res.json({ version: '0.1.0', build: 'strata' }));
+  finishHttpApp(app, opts.log);
+
+  const mux = await serveMuxed({ host: config.host, port: config.port, httpHandler: app, grpcServer });
+  port = mux.port;
+  master.start(port);
+  opts.log.info({ port, host: config.host, masterId: master.id, workDir: config.workDir }, 'master listening');
+  return {
+    master,
+    port,
+    address: `${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+    stop: async () => {
+      master.stop();
+      await mux.close();
+      grpcServer.forceShutdown();
+      await store.close();
+    },
+  };
+}
