@@ -1,0 +1,141 @@
+import * as grpc from '@grpc/grpc-js';
+import { backoffDelay, type Logger } from '@strata/lib';
+import {
+  loadStrata,
+  type AgentMessage,
+  type AgentServiceClient,
+  type MasterMessage__Output,
+  type RegisterAgentResponse__Output,
+  type ReregisterAgentRequest,
+  type RegisterAgentRequest,
+} from '@strata/proto';
+
+export interface MasterLinkHandlers {
+  /** What to register with, or reregister with once an id is known. */
+  registration(): { register: RegisterAgentRequest; reregister?: ReregisterAgentRequest };
+  onRegistered(resp: RegisterAgentResponse__Output, reregistered: boolean): void;
+  /** The master did not know our id: start over as a new agent. */
+  onUnknownToMaster(): void;
+  onMessage(msg: MasterMessage__Output): void;
+  onConnected(): void;
+  onDisconnected(): void;
+}
+
+const RECONNECT = { initialMs: 100, factor: 2, maxMs: 5_000 };
+
+/**
+ * The agent's end of the agent channel: (re)register, open the stream, say hello, and reconnect
+ * with backoff whenever it drops, so a restarted master sees its agents come back on their own.
+ */
+export class MasterLink {
+  private readonly client: AgentServiceClient;
+  private stream?: grpc.ClientDuplexStream<AgentMessage, MasterMessage__Output>;
+  private stopped = false;
+  private attempt = 0;
+  private retryTimer?: NodeJS.Timeout;
+  connected = false;
+
+  constructor(
+    masterAddress: string,
+    private readonly handlers: MasterLinkHandlers,
+    private readonly log: Logger,
+  ) {
+    const proto = loadStrata();
+    this.client = new proto.strata.internal.v1.AgentService(masterAddress, grpc.credentials.createInsecure(), {
+      'grpc.keepalive_time_ms': 10_000,
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': 2_000,
+    });
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  send(msg: AgentMessage): boolean {
+    if (!this.connected || !this.stream) return false;
+    this.stream.write(msg);
+    return true;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.stream?.cancel();
+    this.client.close();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const { register, reregister } = this.handlers.registration();
+      let resp: RegisterAgentResponse__Output;
+      let reregistered = false;
+      if (reregister) {
+        try {
+          resp = await this.unary('Reregister', reregister);
+          reregistered = true;
+        } catch (err) {
+          if ((err as grpc.ServiceError).code !== grpc.status.NOT_FOUND) throw err;
+          this.log.warn('master does not know this agent; registering as a new agent');
+          this.handlers.onUnknownToMaster();
+          resp = await this.unary('Register', this.handlers.registration().register);
+        }
+      } else {
+        resp = await this.unary('Register', register);
+      }
+      this.handlers.onRegistered(resp, reregistered);
+      this.openStream(resp.agentId!.value);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'cannot reach master');
+      this.scheduleReconnect();
+    }
+  }
+
+  private openStream(agentId: string): void {
+    const stream = this.client.Connect();
+    this.stream = stream;
+    let closed = false;
+    const onClose = (why: string) => {
+      if (closed) return;
+      closed = true;
+      if (this.stream === stream) this.stream = undefined;
+      if (this.connected) {
+        this.connected = false;
+        this.handlers.onDisconnected();
+      }
+      this.log.warn({ why }, 'master stream closed');
+      this.scheduleReconnect();
+    };
+    stream.on('data', (msg: MasterMessage__Output) => this.handlers.onMessage(msg));
+    stream.on('error', (err) => onClose(err.message));
+    stream.on('end', () => onClose('ended by master'));
+    stream.write({ hello: { agentId: { value: agentId } } });
+    // The stream counts as up once the master answers anything or a moment passes without a refusal;
+    // status updates written before that are buffered by grpc-js in order anyway.
+    this.connected = true;
+    this.attempt = 0;
+    this.handlers.onConnected();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.retryTimer) return;
+    const delay = backoffDelay(RECONNECT, this.attempt++);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.connect();
+    }, delay);
+  }
+
+  private unary<Req, Res>(method: 'Register' | 'Reregister', req: Req): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      const deadline = new Date(Date.now() + 10_000);
+      (this.client[method] as unknown as (r: Req, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: Res) => void) => void).call(
+        this.client,
+        req,
+        { deadline },
+        (err, r) => (err ? reject(err) : resolve(r!)),
+      );
+    });
+  }
+}

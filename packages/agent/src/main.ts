@@ -1,0 +1,77 @@
+import { Command, InvalidArgumentError } from 'commander';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createLogger, isStrataError } from '@strata/lib';
+import { startAgent } from './server';
+import { agentResources } from './resources/detect';
+import { parseAttributes } from './config';
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`'${v}' is not a port number`);
+  return n;
+};
+
+async function main(): Promise<void> {
+  const opts = new Command('strata-agent')
+    .description('Strata agent: advertises this machine to a master and runs the tasks it launches')
+    .requiredOption('--master <host:port>', 'the master to register with')
+    .option('--port <port>', 'HTTP port (health, metrics, state); 0 picks a free one', port, 5051)
+    .option('--ip <ip>', 'address to bind the HTTP port to', '0.0.0.0')
+    .option('--advertise-ip <ip>', 'address the master and frameworks should use to reach this agent', '127.0.0.1')
+    .option('--hostname <name>', 'hostname advertised in offers and given to tasks as HOST', os.hostname())
+    .option('--work-dir <dir>', 'where sandboxes and agent state live', path.join(os.tmpdir(), 'strata', 'agent'))
+    .option('--resources <spec>', "resources to offer instead of detected ones, e.g. 'cpus:4;mem:8192;ports:[31000-32000]'")
+    .option('--attributes <spec>', "attributes for constraints, e.g. 'rack:r1;zone:a'", '')
+    .option('--kill-grace-period <seconds>', 'default time between SIGTERM and SIGKILL', '3')
+    .parse()
+    .opts<{ master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string }>();
+
+  let resources;
+  let attributes;
+  try {
+    resources = agentResources(opts.workDir, opts.resources);
+    attributes = parseAttributes(opts.attributes);
+  } catch (err) {
+    process.stderr.write(`strata-agent: ${isStrataError(err) || err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  const grace = Number(opts.killGracePeriod);
+  if (!Number.isFinite(grace) || grace < 0) {
+    process.stderr.write(`strata-agent: --kill-grace-period '${opts.killGracePeriod}' is not a non-negative number\n`);
+    process.exit(2);
+  }
+  const log = createLogger('agent');
+  const running = await startAgent({
+    log,
+    host: opts.ip,
+    config: {
+      master: opts.master,
+      port: opts.port,
+      advertiseIp: opts.advertiseIp,
+      hostname: opts.hostname,
+      workDir: path.resolve(opts.workDir),
+      resources,
+      attributes,
+      defaultKillGraceMs: grace * 1000,
+    },
+  });
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'agent stopping');
+    running.stop().then(() => process.exit(0), () => process.exit(1));
+    setTimeout(() => process.exit(1), 5_000).unref();
+  };
+  // SIGTERM/SIGINT leave tasks running for the next agent to recover (Mesos's behaviour);
+  // SIGUSR1 kills them first, like Mesos's agent shutdown.
+  process.once('SIGUSR1', () => {
+    log.info('killing all tasks before stopping');
+    running.agent.shutdownTasks().finally(() => shutdown('SIGUSR1'));
+  });
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`strata-agent: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

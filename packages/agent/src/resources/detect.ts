@@ -1,0 +1,40 @@
+import * as os from 'node:os';
+import { statfsSync, mkdirSync } from 'node:fs';
+import { res, parseResources, type Resources } from '@strata/lib';
+
+const MB = 1024 * 1024;
+
+/**
+ * What this machine can offer, the way Mesos's agent estimates it: every cpu, memory less what the
+ * OS needs (1 GiB, or half of small machines), disk of the work dir's filesystem less a margin
+ * (5 GiB, or half of small disks), and ports 31000-32000.
+ */
+export function detectResources(workDir: string): Resources {
+  const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const totalMem = Math.floor(os.totalmem() / MB);
+  const mem = totalMem >= 2048 ? totalMem - 1024 : Math.floor(totalMem / 2);
+  let disk = 10 * 1024;
+  try {
+    mkdirSync(workDir, { recursive: true });
+    const s = statfsSync(workDir);
+    const total = Math.floor((s.blocks * s.bsize) / MB);
+    disk = total >= 10 * 1024 ? total - 5 * 1024 : Math.floor(total / 2);
+  } catch {
+    // Mesos falls back to 10 GB when it cannot measure
+  }
+  return res.resources({ cpus, mem, disk }, { ports: [{ begin: 31000, end: 32000 }] });
+}
+
+/** `--resources` names what it sets; anything it does not name is detected (Mesos's rule). */
+export function agentResources(workDir: string, flag: string | undefined): Resources {
+  const detected = detectResources(workDir);
+  if (!flag) return detected;
+  const given = parseResources(flag);
+  const scalars = { ...detected.scalars, ...given.scalars };
+  const ranges: Record<string, { begin: number; end: number }[]> = {};
+  for (const [k, v] of Object.entries(detected.ranges)) ranges[k] = [...v];
+  for (const [k, v] of Object.entries(given.ranges)) ranges[k] = [...v];
+  for (const k of Object.keys(given.ranges)) delete scalars[k];
+  for (const k of Object.keys(given.scalars)) delete ranges[k];
+  return res.resources(scalars, ranges);
+}

@@ -1,0 +1,45 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHttpApp, createMetricsRegistry, finishHttpApp, type Logger, type Resources } from '@strata/lib';
+import { Agent, type AgentConfig } from './agent';
+import { ProcessContainerizer } from './containerizer/process-containerizer';
+import { createAgentMetrics } from './metrics';
+import { defaultAgentConfig } from './config';
+
+export interface RunningAgent {
+  agent: Agent;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Composition root: HTTP (health, metrics, state) on the agent's port, then the link to the master. */
+export async function startAgent(opts: { config: Partial<AgentConfig> & { master: string; resources?: Resources }; log: Logger; host?: string }): Promise<RunningAgent> {
+  const registry = createMetricsRegistry('agent');
+  const metrics = createAgentMetrics(registry);
+  const config = defaultAgentConfig(opts.config);
+  const host = opts.host ?? '0.0.0.0';
+
+  let agent: Agent | undefined;
+  const app = createHttpApp({ metrics: registry, health: () => ({ healthy: true, connected: agent?.connected ?? false }) });
+  app.get(['/state', '/slave\\(1\\)/state', '/agent/state'], (_req, res) => res.json(agent!.state()));
+  finishHttpApp(app, opts.log);
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  agent = new Agent({ ...config, port }, { containerizer: new ProcessContainerizer(), log: opts.log, metrics });
+  agent.start();
+  opts.log.info({ port, master: config.master, workDir: config.workDir }, 'agent listening');
+  return {
+    agent,
+    port,
+    stop: async () => {
+      await agent!.stop();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

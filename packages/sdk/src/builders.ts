@@ -1,0 +1,40 @@
+import { res, type Resources } from '@strata/lib';
+import type { Offer__Output, TaskInfo } from '@strata/proto';
+
+/** An offer's resources as a value, for fitting tasks into it. */
+export function offerResources(offer: Offer__Output): Resources {
+  return res.fromProto(offer.resources);
+}
+
+export interface TaskSpec {
+  id: string;
+  name?: string;
+  command: string;
+  cpus: number;
+  mem: number;
+  disk?: number;
+  ports?: number[];
+  env?: Record<string, string>;
+  /** SIGTERM-to-SIGKILL grace in ms. */
+  killGraceMs?: number;
+}
+
+/** A command TaskInfo for `offer`, with resources in the offer's role. */
+export function taskInfo(offer: Offer__Output, spec: TaskSpec): TaskInfo {
+  const scalars: Record<string, number> = { cpus: spec.cpus, mem: spec.mem };
+  if (spec.disk) scalars.disk = spec.disk;
+  const ranges: Record<string, { begin: number; end: number }[]> = spec.ports?.length ? { ports: spec.ports.map((p) => ({ begin: p, end: p })) } : {};
+  const role = offer.allocationInfo?.role || '*';
+  return {
+    name: spec.name ?? spec.id,
+    taskId: { value: spec.id },
+    agentId: offer.agentId ?? undefined,
+    resources: res.toProto(res.resources(scalars, ranges), role).map((r) => ({ ...r, allocationInfo: { role } })),
+    command: {
+      value: spec.command,
+      shell: true,
+      environment: { variables: Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })) },
+    },
+    ...(spec.killGraceMs !== undefined ? { killPolicy: { gracePeriod: { nanoseconds: String(Math.round(spec.killGraceMs * 1e6)) } } } : {}),
+  };
+}

@@ -1,0 +1,171 @@
+import { EventEmitter } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import {
+  loadStrata,
+  type Call,
+  type Event__Output,
+  type Filters,
+  type FrameworkInfo,
+  type Offer__Output,
+  type SchedulerClient,
+  type TaskInfo,
+  type TaskStatus__Output,
+} from '@strata/proto';
+
+export interface SchedulerDriverOptions {
+  /** host:port of the master. */
+  master: string;
+  framework: FrameworkInfo;
+  /** Acknowledge reliable updates right after the 'update' listeners ran (default true). */
+  autoAcknowledge?: boolean;
+}
+
+export interface SchedulerEvents {
+  subscribed: [frameworkId: string];
+  offers: [offers: Offer__Output[]];
+  rescind: [offerId: string];
+  update: [status: TaskStatus__Output];
+  error: [message: string];
+  heartbeat: [];
+  closed: [reason: string];
+}
+
+/**
+ * A framework's end of the scheduler channel, like Mesos's scheduler driver: subscribe, then
+ * typed events and one method per call. Marathon, Chronos, the CLI and tests all use it.
+ */
+export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
+  frameworkId?: string;
+  private readonly client: SchedulerClient;
+  private stream?: grpc.ClientDuplexStream<Call, Event__Output>;
+  private readonly autoAck: boolean;
+
+  constructor(private readonly opts: SchedulerDriverOptions) {
+    super();
+    const proto = loadStrata();
+    this.client = new proto.strata.v1.Scheduler(opts.master, grpc.credentials.createInsecure(), { 'grpc.keepalive_time_ms': 10_000 });
+    this.autoAck = opts.autoAcknowledge ?? true;
+    this.frameworkId = opts.framework.id?.value;
+  }
+
+  /** Opens the stream and resolves with the framework id once SUBSCRIBED arrives (rejects on ERROR). */
+  subscribe(timeoutMs = 15_000): Promise<string> {
+    const stream = this.client.Subscribe();
+    this.stream = stream;
+    return new Promise<string>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => settle(new Error(`no SUBSCRIBED from ${this.opts.master} within ${timeoutMs} ms`)), timeoutMs);
+      const settle = (err?: Error, id?: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve(id!);
+      };
+      stream.on('data', (e: Event__Output) => {
+        if (e.type === 'SUBSCRIBED') {
+          this.frameworkId = e.subscribed?.frameworkId?.value;
+          settle(undefined, this.frameworkId);
+        } else if (e.type === 'ERROR' && !settled) {
+          settle(new Error(e.error?.message ?? 'subscription refused'));
+        }
+        this.dispatch(e);
+      });
+      stream.on('error', (err) => {
+        settle(err);
+        this.emit('closed', err.message);
+      });
+      stream.on('end', () => {
+        settle(new Error('master closed the stream'));
+        this.emit('closed', 'master closed the stream');
+      });
+      const framework = { ...this.opts.framework, ...(this.frameworkId ? { id: { value: this.frameworkId } } : {}) };
+      stream.write({
+        type: 'SUBSCRIBE',
+        ...(this.frameworkId ? { frameworkId: { value: this.frameworkId } } : {}),
+        subscribe: { frameworkInfo: framework },
+      });
+    });
+  }
+
+  private dispatch(e: Event__Output): void {
+    switch (e.type) {
+      case 'SUBSCRIBED':
+        this.emit('subscribed', this.frameworkId!);
+        return;
+      case 'OFFERS':
+        this.emit('offers', e.offers?.offers ?? []);
+        return;
+      case 'RESCIND':
+        this.emit('rescind', e.rescind?.offerId?.value ?? '');
+        return;
+      case 'UPDATE': {
+        const status = e.update?.status;
+        if (!status) return;
+        this.emit('update', status);
+        if (this.autoAck && status.uuid.length) this.acknowledge(status);
+        return;
+      }
+      case 'ERROR':
+        if (this.listenerCount('error')) this.emit('error', e.error?.message ?? '');
+        return;
+      case 'HEARTBEAT':
+        this.emit('heartbeat');
+        return;
+    }
+  }
+
+  call(call: Call): void {
+    if (!this.stream) throw new Error('not subscribed');
+    this.stream.write({ ...call, frameworkId: { value: this.frameworkId ?? '' } });
+  }
+
+  /** Launches tasks on the given offers (one agent). Unused resources are filtered for `filters.refuseSeconds`. */
+  launch(offerIds: string[], tasks: TaskInfo[], filters?: Filters): void {
+    this.call({ type: 'ACCEPT', accept: { offerIds: offerIds.map((value) => ({ value })), operations: [{ type: 'LAUNCH', launch: { taskInfos: tasks } }], ...(filters ? { filters } : {}) } });
+  }
+
+  decline(offerIds: string[], filters?: Filters): void {
+    this.call({ type: 'DECLINE', decline: { offerIds: offerIds.map((value) => ({ value })), ...(filters ? { filters } : {}) } });
+  }
+
+  revive(roles: string[] = []): void {
+    this.call({ type: 'REVIVE', revive: { roles } });
+  }
+
+  suppress(roles: string[] = []): void {
+    this.call({ type: 'SUPPRESS', suppress: { roles } });
+  }
+
+  kill(taskId: string, agentId?: string, gracePeriodMs?: number): void {
+    this.call({
+      type: 'KILL',
+      kill: {
+        taskId: { value: taskId },
+        ...(agentId ? { agentId: { value: agentId } } : {}),
+        ...(gracePeriodMs !== undefined ? { killPolicy: { gracePeriod: { nanoseconds: String(Math.round(gracePeriodMs * 1e6)) } } } : {}),
+      },
+    });
+  }
+
+  acknowledge(status: TaskStatus__Output): void {
+    this.call({ type: 'ACKNOWLEDGE', acknowledge: { agentId: status.agentId ?? undefined, taskId: status.taskId ?? undefined, uuid: status.uuid } });
+  }
+
+  /** Explicit reconciliation for the given tasks, or implicit (every task) when none are given. */
+  reconcile(tasks: { taskId: string; agentId?: string }[] = []): void {
+    this.call({ type: 'RECONCILE', reconcile: { tasks: tasks.map((t) => ({ taskId: { value: t.taskId }, ...(t.agentId ? { agentId: { value: t.agentId } } : {}) })) } });
+  }
+
+  teardown(): void {
+    this.call({ type: 'TEARDOWN' });
+  }
+
+  /** Closes the stream (the master starts this framework's failover timeout) and the channel. */
+  close(): void {
+    this.stream?.end();
+    this.stream?.cancel();
+    this.stream = undefined;
+    this.client.close();
+  }
+}
