@@ -71,14 +71,14 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
         }
         this.dispatch(e);
       });
-      stream.on('error', (err) => {
-        settle(err);
-        this.emit('closed', err.message);
-      });
-      stream.on('end', () => {
-        settle(new Error('master closed the stream'));
-        this.emit('closed', 'master closed the stream');
-      });
+      const closed = (why: string) => {
+        settle(new Error(why));
+        if (this.stream !== stream) return; // closed by us, or replaced by a newer subscription
+        this.stream = undefined;
+        this.emit('closed', why);
+      };
+      stream.on('error', (err) => closed(err.message));
+      stream.on('end', () => closed('master closed the stream'));
       const framework = { ...this.opts.framework, ...(this.frameworkId ? { id: { value: this.frameworkId } } : {}) };
       stream.write({
         type: 'SUBSCRIBE',
@@ -115,9 +115,11 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
     }
   }
 
-  call(call: Call): void {
-    if (!this.stream) throw new Error('not subscribed');
+  /** Sends a call; returns false (and sends nothing) when the stream is not open. */
+  call(call: Call): boolean {
+    if (!this.stream) return false;
     this.stream.write({ ...call, frameworkId: { value: this.frameworkId ?? '' } });
+    return true;
   }
 
   /** Launches tasks on the given offers (one agent). Unused resources are filtered for `filters.refuseSeconds`. */
@@ -163,9 +165,10 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
 
   /** Closes the stream (the master starts this framework's failover timeout) and the channel. */
   close(): void {
-    this.stream?.end();
-    this.stream?.cancel();
+    const stream = this.stream;
     this.stream = undefined;
+    stream?.end();
+    stream?.cancel();
     this.client.close();
   }
 }

@@ -1,0 +1,62 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { agentsCommand } from './commands/agents';
+import { tasksCommand } from './commands/tasks';
+import { runCommand } from './commands/run';
+import { upCommand } from './commands/up';
+import { defaultMaster } from './master-api';
+
+const num = (what: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`'${v}' is not a valid ${what}`);
+  return n;
+};
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+const program = new Command('strata').description('Operate a Strata cluster').version('0.1.0');
+
+program
+  .command('up')
+  .description('run a whole local cluster (one master, agents) on this machine until Ctrl-C')
+  .option('--work-dir <dir>', 'state and logs', '.strata')
+  .option('--ip <ip>', 'address everything binds to', '127.0.0.1')
+  .option('--master-port <port>', 'master port', num('port'), 5050)
+  .option('--agent-port <port>', 'first agent port', num('port'), 5051)
+  .option('--agents <n>', 'number of agents', num('count'), 1)
+  .option('--resources <spec>', 'resources each agent offers (default: detected)')
+  .action(async (o) => upCommand(o));
+
+program
+  .command('run')
+  .description('run one command as a task and exit with its exit code (like mesos-execute)')
+  .argument('<command...>', 'the command, after --')
+  .option('--master <host:port>', 'master address', defaultMaster())
+  .option('--cpus <n>', 'cpus for the task', num('cpus'), 0.1)
+  .option('--mem <mb>', 'memory in MB', num('mem'), 32)
+  .option('--disk <mb>', 'disk in MB', num('disk'), 0)
+  .option('--name <name>', 'task name (prefix of its id)')
+  .option('--env <NAME=value>', 'environment variable (repeatable)', collect, [])
+  .option('--kill-grace <seconds>', 'SIGTERM-to-SIGKILL grace when killed', num('seconds'), 3)
+  .option('-q, --quiet', 'print nothing but the task output')
+  .action(async (command: string[], o) => {
+    process.exitCode = await runCommand(command, o);
+  });
+
+program
+  .command('agents')
+  .description('list agents with their resources')
+  .option('--master <host:port>', 'master address', defaultMaster())
+  .option('--json', 'print JSON')
+  .action(async (o) => agentsCommand(o));
+
+program
+  .command('tasks')
+  .description('list tasks')
+  .option('--master <host:port>', 'master address', defaultMaster())
+  .option('--all', 'include completed tasks and frameworks')
+  .option('--json', 'print JSON')
+  .action(async (o) => tasksCommand(o));
+
+program.parseAsync().catch((err) => {
+  process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
