@@ -57,7 +57,7 @@ export class FileStateStore implements StateStore {
     return rec && { key, value: rec.value, version: rec.version };
   }
 
-  put<T>(key: string, value: T): Promise<number> {
+  async put<T>(key: string, value: T): Promise<number> {
     const file = this.fileFor(key);
     return this.serial(key, async () => {
       const version = ((await this.read<T>(file))?.version ?? 0) + 1;
@@ -66,7 +66,7 @@ export class FileStateStore implements StateStore {
     });
   }
 
-  compareAndSet<T>(key: string, value: T, expectedVersion: number): Promise<number> {
+  async compareAndSet<T>(key: string, value: T, expectedVersion: number): Promise<number> {
     const file = this.fileFor(key);
     return this.serial(key, async () => {
       const current = (await this.read<T>(file))?.version ?? 0;
@@ -106,7 +106,7 @@ export class FileStateStore implements StateStore {
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  delete(key: string): Promise<boolean> {
+  async delete(key: string): Promise<boolean> {
     const file = this.fileFor(key);
     return this.serial(key, async () => {
       try {

@@ -1,0 +1,69 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { tmpDir } from '@strata/lib/testing';
+import type { CommandInfo__Output } from '@strata/proto';
+import { ProcessContainerizer } from './process-containerizer';
+
+const shell = (value: string): CommandInfo__Output => ({ value, shell: true, uris: [], arguments: [], user: '', environment: null });
+
+/** Pids of live processes whose environment carries MARK=<mark> (how we find a task's whole tree). */
+function pidsWithMark(mark: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(`MARK=${mark}`)) out.push(Number(d));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return out;
+}
+
+describe('ProcessContainerizer (real processes)', () => {
+  const dir = tmpDir();
+  afterAll(() => dir.remove());
+  const c = new ProcessContainerizer();
+  const env = (mark: string) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', MARK: mark });
+
+  it('runs the command in its sandbox with its environment and captures stdout/stderr', async () => {
+    const sandbox = path.join(dir.path, 't1');
+    const ct = await c.launch({ taskId: 't1', command: shell('echo "out $MARK"; echo err >&2; pwd; exit 3'), env: env('m1'), sandbox });
+    expect(await ct.exited).toEqual({ code: 3, signal: null, killed: false });
+    expect(readFileSync(path.join(sandbox, 'stdout'), 'utf8')).toBe(`out m1\n${sandbox}\n`);
+    expect(readFileSync(path.join(sandbox, 'stderr'), 'utf8')).toBe('err\n');
+  });
+
+  it('runs shell=false commands with their argv', async () => {
+    const sandbox = path.join(dir.path, 't2');
+    const ct = await c.launch({ taskId: 't2', command: { ...shell('/bin/echo'), shell: false, arguments: ['echo', 'a b', 'c'] }, env: env('m2'), sandbox });
+    expect((await ct.exited).code).toBe(0);
+    expect(readFileSync(path.join(sandbox, 'stdout'), 'utf8')).toBe('a b c\n');
+  });
+
+  it('reports a command that cannot start', async () => {
+    const ct = await c.launch({ taskId: 't3', command: { ...shell('/no/such/binary'), shell: false }, env: env('m3'), sandbox: path.join(dir.path, 't3') });
+    expect((await ct.exited).launchError).toMatch(/ENOENT/);
+  });
+
+  it('kill takes the whole process group: SIGTERM first, SIGKILL after the grace period', async () => {
+    const ct = await c.launch({ taskId: 't4', command: shell('trap "" TERM; sleep 300 & sleep 300 & wait'), env: env('m4'), sandbox: path.join(dir.path, 't4') });
+    const deadline = Date.now() + 5_000;
+    while (pidsWithMark('m4').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(pidsWithMark('m4').length).toBeGreaterThanOrEqual(3);
+    const t0 = Date.now();
+    ct.kill(300);
+    const exit = await ct.exited;
+    expect(exit.killed).toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250); // the shell ignored SIGTERM: it took the SIGKILL
+    expect(pidsWithMark('m4')).toEqual([]);
+  });
+
+  it('kills stragglers a task leaves in its group when its main process exits', async () => {
+    const ct = await c.launch({ taskId: 't5', command: shell('sleep 300 & echo started'), env: env('m5'), sandbox: path.join(dir.path, 't5') });
+    expect((await ct.exited).code).toBe(0);
+    const deadline = Date.now() + 2_000;
+    while (pidsWithMark('m5').length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(pidsWithMark('m5')).toEqual([]);
+  });
+});

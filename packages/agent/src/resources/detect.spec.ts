@@ -1,0 +1,26 @@
+import { tmpDir } from '@strata/lib/testing';
+import { agentResources, detectResources } from './detect';
+
+describe('agent resources', () => {
+  const dir = tmpDir();
+  afterAll(() => dir.remove());
+
+  it('detects cpus, memory, disk and the default port range', () => {
+    const r = detectResources(dir.path);
+    expect(r.scalars.cpus).toBeGreaterThanOrEqual(1);
+    expect(r.scalars.mem).toBeGreaterThan(0);
+    expect(r.scalars.disk).toBeGreaterThan(0);
+    expect(r.ranges.ports).toEqual([{ begin: 31000, end: 32000 }]);
+  });
+
+  it('lets --resources replace what it names and keeps detection for the rest', () => {
+    const r = agentResources(dir.path, 'cpus:3;ports:[40000-40010]');
+    expect(r.scalars.cpus).toBe(3);
+    expect(r.scalars.mem).toBe(detectResources(dir.path).scalars.mem);
+    expect(r.ranges.ports).toEqual([{ begin: 40000, end: 40010 }]);
+  });
+
+  it('rejects a malformed --resources string', () => {
+    expect(() => agentResources(dir.path, 'cpus:lots')).toThrow("malformed resources 'cpus:lots'");
+  });
+});

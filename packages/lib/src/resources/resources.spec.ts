@@ -1,0 +1,72 @@
+import { add, contains, formatResources, fromProto, isEmpty, parseResources, resources, subtract, toProto, ResourcesParseError } from './resources';
+
+describe('parseResources (Mesos --resources syntax)', () => {
+  it('parses scalars and ranges', () => {
+    const r = parseResources('cpus:4;mem:8192;disk:100.5;ports:[31000-32000, 33000-33010]');
+    expect(r.scalars).toEqual({ cpus: 4, mem: 8192, disk: 100.5 });
+    expect(r.ranges.ports).toEqual([{ begin: 31000, end: 32000 }, { begin: 33000, end: 33010 }]);
+  });
+
+  it('accepts the * role and merges adjacent ranges', () => {
+    const r = parseResources('cpus(*):2; ports:[10-20,21-30]');
+    expect(r.scalars.cpus).toBe(2);
+    expect(r.ranges.ports).toEqual([{ begin: 10, end: 30 }]);
+  });
+
+  it.each([
+    ['cpus', 'is not name:value'],
+    ['cpus:abc', 'is not a non-negative number'],
+    ['cpus:-1', 'is not a non-negative number'],
+    ['ports:[5-1]', 'is reversed'],
+    ['ports:[1-2', "must end with ']'"],
+    ['ports:[a-b]', 'is not a range'],
+    ['cpus:1;cpus:2', 'is given twice'],
+    ['9x:1', 'is not a valid resource name'],
+    ['cpus(web):2', 'reservations are not supported yet'],
+    ['disks:{a,b}', 'set values'],
+  ])('rejects %s with a message that names the problem', (input, problem) => {
+    expect(() => parseResources(input)).toThrow(ResourcesParseError);
+    expect(() => parseResources(input)).toThrow(problem);
+  });
+
+  it('treats an empty string as no resources', () => {
+    expect(isEmpty(parseResources('  '))).toBe(true);
+  });
+});
+
+describe('resource arithmetic', () => {
+  const a = parseResources('cpus:2;mem:1024;ports:[31000-31009]');
+  const b = parseResources('cpus:0.5;mem:256;ports:[31002-31003]');
+
+  it('subtracts scalars and punches holes in ranges', () => {
+    const d = subtract(a, b);
+    expect(d.scalars).toEqual({ cpus: 1.5, mem: 768 });
+    expect(d.ranges.ports).toEqual([{ begin: 31000, end: 31001 }, { begin: 31004, end: 31009 }]);
+  });
+
+  it('add undoes subtract exactly, with no floating-point drift', () => {
+    let r = a;
+    for (let i = 0; i < 1000; i++) r = add(subtract(r, resources({ cpus: 0.1 })), resources({ cpus: 0.1 }));
+    expect(r.scalars.cpus).toBe(2);
+    expect(add(subtract(a, b), b)).toEqual(a);
+  });
+
+  it('contains checks every scalar and every range', () => {
+    expect(contains(a, b)).toBe(true);
+    expect(contains(b, a)).toBe(false);
+    expect(contains(a, parseResources('ports:[31009-31010]'))).toBe(false);
+    expect(contains(a, parseResources('gpus:1'))).toBe(false);
+    expect(contains(a, resources())).toBe(true);
+  });
+
+  it('round-trips through protobuf and prints in Mesos text form', () => {
+    expect(fromProto(toProto(a))).toEqual(a);
+    expect(formatResources(a)).toBe('cpus:2;mem:1024;ports:[31000-31009]');
+  });
+
+  it('rejects negative or non-numeric protobuf scalars', () => {
+    expect(() => fromProto([{ name: 'cpus', type: 'SCALAR', scalar: { value: -1 } }])).toThrow('non-negative');
+    expect(() => fromProto([{ name: 'cpus', type: 'SCALAR', scalar: { value: NaN } }])).toThrow('non-negative');
+    expect(() => fromProto([{ name: 'x', type: 'SET', set: { item: ['a'] } }])).toThrow('not supported');
+  });
+});
