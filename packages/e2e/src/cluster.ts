@@ -1,0 +1,70 @@
+import { tmpDir, waitFor } from '@strata/lib/testing';
+import * as path from 'node:path';
+import { BINS, ServiceProcess } from './processes';
+
+export interface ClusterOptions {
+  agents?: number;
+  /** `--resources` per agent (same for all unless an array is given). */
+  resources?: string | string[];
+  masterArgs?: string[];
+  agentArgs?: string[];
+  env?: Record<string, string>;
+}
+
+export interface StateJson {
+  slaves: { id: string; active: boolean; hostname: string; port: number; resources: Record<string, number | string>; used_resources: Record<string, number | string>; offered_resources: Record<string, number | string> }[];
+  frameworks: { id: string; name: string; tasks: { id: string; state: string; slave_id: string }[]; completed_tasks: { id: string; state: string; slave_id: string }[]; offered_resources: Record<string, number | string>; used_resources: Record<string, number | string> }[];
+  completed_frameworks: { id: string }[];
+}
+
+/**
+ * A real cluster for tests and benchmarks: a master process and agent processes started from
+ * the same bins operators run, on ports the OS picks, in a temp directory of their own.
+ */
+export class LocalCluster {
+  master!: ServiceProcess;
+  agents: ServiceProcess[] = [];
+  masterAddress = '';
+  readonly dir = tmpDir('strata-cluster-');
+
+  static async start(opts: ClusterOptions = {}): Promise<LocalCluster> {
+    const c = new LocalCluster();
+    await c.startMaster(opts);
+    const n = opts.agents ?? 1;
+    for (let i = 0; i < n; i++) {
+      const resources = Array.isArray(opts.resources) ? opts.resources[i] : opts.resources;
+      await c.startAgent(i, resources ?? 'cpus:4;mem:4096;disk:4096;ports:[31000-31100]', opts);
+    }
+    await c.waitForActiveAgents(n);
+    return c;
+  }
+
+  private async startMaster(opts: ClusterOptions): Promise<void> {
+    this.master = ServiceProcess.start('master', BINS.master, ['--ip', '127.0.0.1', '--port', '0', '--hostname', '127.0.0.1', '--work-dir', path.join(this.dir.path, 'master'), ...(opts.masterArgs ?? [])], opts.env);
+    const line = await this.master.waitForLog('master listening');
+    this.masterAddress = `127.0.0.1:${line.port}`;
+  }
+
+  async startAgent(i: number, resources: string, opts: ClusterOptions = {}): Promise<ServiceProcess> {
+    const agent = ServiceProcess.start(`agent-${i}`, BINS.agent, ['--master', this.masterAddress, '--ip', '127.0.0.1', '--port', '0', '--hostname', '127.0.0.1', '--work-dir', path.join(this.dir.path, `agent-${i}`), '--resources', resources, ...(opts.agentArgs ?? [])], opts.env);
+    this.agents[i] = agent;
+    await agent.waitForLog('agent registered');
+    return agent;
+  }
+
+  async state(): Promise<StateJson> {
+    const resp = await fetch(`http://${this.masterAddress}/master/state`);
+    return (await resp.json()) as StateJson;
+  }
+
+  async waitForActiveAgents(n: number): Promise<void> {
+    await waitFor(async () => (await this.state()).slaves.filter((s) => s.active).length >= n, { what: `${n} active agents`, timeoutMs: 15_000 });
+  }
+
+  /** Stops agents first, killing their tasks (SIGUSR1, as Mesos), then the master; removes the temp dir. */
+  async stop(): Promise<void> {
+    await Promise.all(this.agents.map((a) => a?.stop('SIGUSR1')));
+    await this.master?.stop('SIGTERM');
+    this.dir.remove();
+  }
+}

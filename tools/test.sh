@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one command that takes a fresh machine (Debian, Node 20) to a test verdict:
+# system packages (as root), npm packages, build and test of every package with Nx, and one
+# closing line "Tests: N passed, N failed, N skipped". `npm test` and .ci/run both call this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
+
+if [ "$(id -u)" = 0 ]; then
+  bash tools/install-system-deps.sh
+else
+  echo "test.sh: not root, so system packages are not installed; tests that need them will fail"
+fi
+npm install --no-audit --no-fund --loglevel=error
+rm -rf reports/jest
+status=0
+npx nx run-many -t build test --output-style=static --parallel=2 || status=$?
+node tools/test-summary.js || status=1
+exit $status
