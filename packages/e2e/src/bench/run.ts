@@ -1,0 +1,15 @@
+// `npm run bench`: every benchmark prints one JSON document; figures are compared with a baseline
+// measured in the same process (ratios), because these machines are noisy.
+import { launchLatency } from './launch-latency';
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const results: Record<string, unknown> = { machine: { cpus: require('node:os').availableParallelism(), node: process.version }, at: new Date().toISOString() };
+  if (!only || only === 'launch') results.launch_latency = await launchLatency(Number(process.env.BENCH_ITERATIONS ?? 300));
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
