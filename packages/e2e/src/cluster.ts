@@ -29,14 +29,19 @@ export class LocalCluster {
 
   static async start(opts: ClusterOptions = {}): Promise<LocalCluster> {
     const c = new LocalCluster();
-    await c.startMaster(opts);
-    const n = opts.agents ?? 1;
-    for (let i = 0; i < n; i++) {
-      const resources = Array.isArray(opts.resources) ? opts.resources[i] : opts.resources;
-      await c.startAgent(i, resources ?? 'cpus:4;mem:4096;disk:4096;ports:[31000-31100]', opts);
+    try {
+      await c.startMaster(opts);
+      const n = opts.agents ?? 1;
+      for (let i = 0; i < n; i++) {
+        const resources = Array.isArray(opts.resources) ? opts.resources[i] : opts.resources;
+        await c.startAgent(i, resources ?? 'cpus:4;mem:4096;disk:4096;ports:[31000-31100]', opts);
+      }
+      await c.waitForActiveAgents(n);
+      return c;
+    } catch (err) {
+      await c.stop(); // never leave half a cluster running
+      throw err;
     }
-    await c.waitForActiveAgents(n);
-    return c;
   }
 
   private async startMaster(opts: ClusterOptions): Promise<void> {
