@@ -1,4 +1,4 @@
-import * as os from 'node:os';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { res, type Logger, type Resources } from '@strata/lib';
 import {
   isTerminalState,
@@ -10,10 +10,12 @@ import {
   type TaskStatus,
 } from '@strata/proto';
 import type { Container, Containerizer, ExitInfo } from './containerizer/containerizer';
-import { sandboxPath } from './containerizer/sandbox';
-import { StatusUpdateManager } from './status-updates/status-update-manager';
+import { AgentCheckpoint, type CheckpointedTask } from './checkpoint/task-checkpoint';
+import { frameworksDir, sandboxPath } from './checkpoint/paths';
+import { StatusUpdateManager, DEFAULT_RETRY } from './status-updates/status-update-manager';
 import { MasterLink } from './grpc/master-link';
 import type { AgentMetrics } from './metrics';
+import type { BackoffPolicy } from '@strata/lib';
 
 export interface AgentConfig {
   master: string;
@@ -26,6 +28,8 @@ export interface AgentConfig {
   attributes: Record<string, string>;
   /** Grace period between SIGTERM and SIGKILL when a kill names none (Mesos's default is 3 s for command tasks). */
   defaultKillGraceMs: number;
+  /** Resend interval of unacknowledged status updates (Mesos: 10 s doubling to 10 min). */
+  statusUpdateRetry: BackoffPolicy;
 }
 
 interface TaskRecord {
@@ -33,15 +37,18 @@ interface TaskRecord {
   info: TaskInfo__Output;
   state: TaskStateName;
   sandbox: string;
+  checkpoint: CheckpointedTask;
   container?: Container;
-  startedAt: number;
 }
 
 const NS_PER_MS = 1_000_000;
+/** Set in every task's environment so a restarted agent can find processes it no longer accounts for. */
+const WORK_DIR_ENV = 'STRATA_AGENT_WORK_DIR';
 
 /**
  * The agent: runs what the master launches, reports every state change reliably, and keeps
- * its link to the master up. Containers are reached only through the Containerizer seam.
+ * its link to the master up. Everything it must not forget is checkpointed under its work dir
+ * first, so a restarted agent reattaches to running tasks and reports those that ended meanwhile.
  */
 export class Agent {
   agentId?: string;
@@ -49,17 +56,25 @@ export class Agent {
   private readonly frameworks = new Map<string, FrameworkInfo__Output>();
   private readonly updates: StatusUpdateManager;
   private readonly link: MasterLink;
+  private readonly checkpoint: AgentCheckpoint;
+  recoveredTasks = 0;
 
   constructor(
     readonly config: AgentConfig,
     private readonly deps: { containerizer: Containerizer; log: Logger; metrics: AgentMetrics },
   ) {
-    this.updates = new StatusUpdateManager((u) => this.link.send({ statusUpdate: u }));
+    this.checkpoint = new AgentCheckpoint(config.workDir);
+    this.updates = new StatusUpdateManager((u) => this.link.send({ statusUpdate: u }), config.statusUpdateRetry ?? DEFAULT_RETRY, {
+      update: (u) => this.checkpoint.appendUpdate(u.frameworkId?.value ?? '', u.status?.taskId?.value ?? '', u),
+      ack: (fw, task, uuid) => this.checkpoint.appendAck(fw, task, uuid),
+    });
     this.link = new MasterLink(config.master, {
       registration: () => this.registration(),
       onRegistered: (r, again) => {
-        this.agentId = r.agentId!.value;
-        deps.log.info({ agentId: this.agentId, master: r.masterInfo?.id, reregistered: again }, again ? 'agent reregistered' : 'agent registered');
+        const id = r.agentId!.value;
+        if (id !== this.agentId) void this.checkpoint.writeAgentId(id);
+        this.agentId = id;
+        deps.log.info({ agentId: id, master: r.masterInfo?.id, reregistered: again, tasks: this.tasks.size }, again ? 'agent reregistered' : 'agent registered');
       },
       onUnknownToMaster: () => this.forgetEverything(),
       onMessage: (m) => this.onMessage(m),
@@ -68,7 +83,9 @@ export class Agent {
     }, deps.log);
   }
 
-  start(): void {
+  /** Recovers from the checkpoint (if any), then connects to the master. */
+  async start(): Promise<void> {
+    this.recover();
     this.link.start();
   }
 
@@ -78,8 +95,8 @@ export class Agent {
   }
 
   /**
-   * Kills every task and waits (bounded) for them to exit and for their final updates to be
-   * sent: what SIGUSR1 does, as for Mesos's agent, and what `strata up` uses on Ctrl-C.
+   * Kills every task and waits (bounded) for them to exit: what SIGUSR1 does, as for Mesos's
+   * agent, and what `strata up` uses on Ctrl-C.
    */
   async shutdownTasks(timeoutMs = 10_000): Promise<void> {
     const running = [...this.tasks.values()].filter((t) => !isTerminalState(t.state));
@@ -90,6 +107,66 @@ export class Agent {
 
   get connected(): boolean {
     return this.link.connected;
+  }
+
+  // --- recovery ----------------------------------------------------------------------------
+
+  private recover(): void {
+    this.agentId = this.checkpoint.readAgentId();
+    const live = new Set<string>();
+    for (const r of this.checkpoint.recoverTasks()) {
+      const cp = r.checkpoint;
+      const taskId = cp.task.taskId?.value ?? '';
+      const key = `${cp.frameworkId}/${taskId}`;
+      const record: TaskRecord = { frameworkId: cp.frameworkId, info: cp.task, state: r.latestState ?? 'TASK_STAGING', sandbox: cp.sandbox, checkpoint: cp };
+      this.tasks.set(key, record);
+      this.frameworks.set(cp.frameworkId, cp.frameworkInfo);
+      this.updates.restore(r.pending);
+      this.recoveredTasks++;
+      const log = this.deps.log.child({ frameworkId: cp.frameworkId, taskId });
+      if (isTerminalState(record.state)) {
+        if (r.pending.length === 0) this.checkpoint.removeTask(cp.frameworkId, taskId);
+        continue;
+      }
+      if (cp.executorPid === undefined) {
+        this.report(record, 'TASK_FAILED', 'The agent restarted before the task was started', 'REASON_AGENT_RESTARTED');
+        continue;
+      }
+      record.container = this.deps.containerizer.recover({
+        pid: cp.executorPid,
+        startTicks: cp.executorStartTicks,
+        statusFile: this.checkpoint.exitStatusFile(cp.frameworkId, taskId),
+        killRequested: !!cp.killRequested,
+      });
+      live.add(key);
+      log.info({ pid: cp.executorPid, state: record.state }, 'task recovered');
+      void record.container.exited.then((exit) => this.onExit(record, exit));
+    }
+    this.killOrphans(live);
+  }
+
+  /** Processes started by this work dir's agents that no checkpoint accounts for are killed. */
+  private killOrphans(live: Set<string>): void {
+    const marker = `${WORK_DIR_ENV}=${this.config.workDir}`;
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      let env: string[];
+      try {
+        env = readFileSync(`/proc/${d}/environ`, 'latin1').split('\0');
+      } catch {
+        continue;
+      }
+      if (!env.includes(marker)) continue;
+      const fw = env.find((e) => e.startsWith('MESOS_FRAMEWORK_ID='))?.slice('MESOS_FRAMEWORK_ID='.length) ?? '';
+      const task = env.find((e) => e.startsWith('MESOS_TASK_ID='))?.slice('MESOS_TASK_ID='.length) ?? '';
+      if (live.has(`${fw}/${task}`)) continue;
+      this.deps.log.warn({ pid: Number(d), frameworkId: fw, taskId: task }, 'killing orphan process');
+      try {
+        process.kill(Number(d), 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
   }
 
   private registration() {
@@ -113,12 +190,17 @@ export class Agent {
     return { register: { agentInfo, version: '0.1.0' }, reregister };
   }
 
-  /** The master no longer knows us: our tasks are orphans nobody can manage; kill them. */
+  /** The master does not know us (its state was wiped): our tasks are orphans nobody can manage; kill them. */
   private forgetEverything(): void {
     for (const t of this.tasks.values()) t.container?.kill(0);
     this.tasks.clear();
+    this.updates.stop();
+    this.updates.clear();
+    rmSync(frameworksDir(this.config.workDir), { recursive: true, force: true });
     this.agentId = undefined;
   }
+
+  // --- messages from the master ------------------------------------------------------------
 
   private onMessage(m: MasterMessage__Output): void {
     switch (m.msg) {
@@ -129,7 +211,7 @@ export class Agent {
         if (m.launchTasks?.frameworkInfo) {
           const fw = m.launchTasks.frameworkInfo;
           if (fw.id?.value) this.frameworks.set(fw.id.value, fw);
-          for (const t of m.launchTasks.tasks) void this.launch(fw.id?.value ?? '', t);
+          for (const t of m.launchTasks.tasks) void this.launch(fw, t);
         }
         return;
       case 'killTask':
@@ -143,10 +225,14 @@ export class Agent {
         for (const t of this.tasks.values()) if (t.frameworkId === fwId) this.kill(fwId, t.info.taskId?.value ?? '', undefined);
         return;
       }
+      case 'frameworkReconnected':
+        this.updates.resendAll(m.frameworkReconnected?.frameworkId?.value ?? '');
+        return;
     }
   }
 
-  private async launch(frameworkId: string, info: TaskInfo__Output): Promise<void> {
+  private async launch(fw: FrameworkInfo__Output, info: TaskInfo__Output): Promise<void> {
+    const frameworkId = fw.id?.value ?? '';
     const taskId = info.taskId?.value ?? '';
     const key = `${frameworkId}/${taskId}`;
     const log = this.deps.log.child({ frameworkId, taskId });
@@ -155,35 +241,57 @@ export class Agent {
       return;
     }
     const sandbox = sandboxPath(this.config.workDir, frameworkId, taskId);
-    const record: TaskRecord = { frameworkId, info, state: 'TASK_STAGING', sandbox, startedAt: Date.now() };
+    const checkpoint: CheckpointedTask = { frameworkId, frameworkInfo: fw, task: info, sandbox };
+    const record: TaskRecord = { frameworkId, info, state: 'TASK_STAGING', sandbox, checkpoint };
     this.tasks.set(key, record);
+    try {
+      // Written before the process exists, so a crash in between is noticed on recovery.
+      await this.checkpoint.writeTask(checkpoint);
+    } catch (err) {
+      this.report(record, 'TASK_FAILED', `Cannot checkpoint the task: ${(err as Error).message}`, 'REASON_CONTAINER_LAUNCH_FAILED');
+      return;
+    }
     if (!info.command) {
       this.report(record, 'TASK_FAILED', 'Only command tasks are supported by this agent (no Docker containerizer yet)', 'REASON_CONTAINER_LAUNCH_FAILED');
       return;
     }
     try {
-      record.container = await this.deps.containerizer.launch({ taskId, command: info.command, env: this.taskEnv(frameworkId, info, sandbox), sandbox });
+      record.container = await this.deps.containerizer.launch({
+        taskId,
+        command: info.command,
+        env: this.taskEnv(frameworkId, info, sandbox),
+        sandbox,
+        statusFile: this.checkpoint.exitStatusFile(frameworkId, taskId),
+      });
     } catch (err) {
       this.report(record, 'TASK_FAILED', `Failed to launch: ${(err as Error).message}`, 'REASON_CONTAINER_LAUNCH_FAILED');
       return;
     }
-    if (record.state === 'TASK_KILLING') record.container.kill(0); // killed while launching
-    else if (record.container.pid !== undefined) this.report(record, 'TASK_RUNNING', 'Task started', undefined);
+    const container = record.container;
+    if (container.pid !== undefined) {
+      checkpoint.executorPid = container.pid;
+      checkpoint.executorStartTicks = container.startTicks;
+      await this.checkpoint.writeTask(checkpoint).catch((err) => log.error({ err }, 'cannot checkpoint executor pid'));
+    }
+    if (record.state === 'TASK_KILLING') container.kill(0); // killed while launching
+    else if (container.pid !== undefined) this.report(record, 'TASK_RUNNING', 'Task started', undefined);
     this.deps.metrics.tasksLaunched.inc();
-    log.info({ pid: record.container.pid, sandbox }, 'task launched');
-    const exit = await record.container.exited;
-    this.onExit(record, exit);
+    log.info({ pid: container.pid, sandbox }, 'task launched');
+    this.onExit(record, await container.exited);
   }
 
   private onExit(t: TaskRecord, exit: ExitInfo): void {
+    if (isTerminalState(t.state)) return;
     if (exit.launchError) {
       this.report(t, 'TASK_FAILED', `Failed to launch: ${exit.launchError}`, 'REASON_CONTAINER_LAUNCH_FAILED');
     } else if (exit.killed) {
       this.report(t, 'TASK_KILLED', exit.signal ? `Command terminated with signal ${exit.signal}` : `Command exited with status ${exit.code}`, undefined, exit.code ?? undefined);
+    } else if (exit.lost) {
+      this.report(t, 'TASK_FAILED', 'The executor ended without an exit status while the agent was down', 'REASON_EXECUTOR_TERMINATED');
     } else if (exit.code === 0) {
       this.report(t, 'TASK_FINISHED', 'Command exited with status 0', undefined, 0);
     } else if (exit.signal) {
-      this.report(t, 'TASK_FAILED', `Command terminated with signal ${exit.signal}`, 'REASON_COMMAND_EXECUTOR_FAILED');
+      this.report(t, 'TASK_FAILED', `Command terminated with signal ${exit.signal}`, 'REASON_COMMAND_EXECUTOR_FAILED', exit.code ?? undefined);
     } else {
       this.report(t, 'TASK_FAILED', `Command exited with status ${exit.code}`, 'REASON_COMMAND_EXECUTOR_FAILED', exit.code ?? undefined);
     }
@@ -193,13 +301,14 @@ export class Agent {
     const t = this.tasks.get(`${frameworkId}/${taskId}`);
     if (!t) {
       this.deps.log.warn({ frameworkId, taskId }, 'kill for unknown task');
-      const status: TaskStatus = { taskId: { value: taskId }, state: 'TASK_LOST', message: 'Cannot find task on agent', source: 'SOURCE_AGENT', reason: 'REASON_TASK_UNKNOWN', timestamp: Date.now() / 1000, agentId: { value: this.agentId ?? '' } };
-      this.updates.enqueue(frameworkId, status);
+      this.updates.enqueue(frameworkId, { taskId: { value: taskId }, state: 'TASK_LOST', message: 'Cannot find task on agent', source: 'SOURCE_AGENT', reason: 'REASON_TASK_UNKNOWN', timestamp: Date.now() / 1000, agentId: { value: this.agentId ?? '' } });
       return;
     }
     if (isTerminalState(t.state)) return;
     const graceMs = graceNs !== undefined && graceNs !== '' && Number(graceNs) >= 0 ? Number(graceNs) / NS_PER_MS : this.config.defaultKillGraceMs;
-    if (t.state !== 'TASK_KILLING') t.state = 'TASK_KILLING';
+    t.state = 'TASK_KILLING';
+    t.checkpoint.killRequested = true;
+    void this.checkpoint.writeTask(t.checkpoint).catch(() => undefined);
     t.container?.kill(graceMs);
   }
 
@@ -208,7 +317,10 @@ export class Agent {
     const key = `${frameworkId}/${taskId}`;
     const t = this.tasks.get(key);
     // A terminal task is forgotten once its last update is acknowledged (Mesos frees its metadata then).
-    if (t && isTerminalState(t.state) && this.updates.pendingFor(frameworkId, taskId).length === 0) this.tasks.delete(key);
+    if (t && isTerminalState(t.state) && this.updates.pendingFor(frameworkId, taskId).length === 0) {
+      this.tasks.delete(key);
+      this.checkpoint.removeTask(frameworkId, taskId);
+    }
   }
 
   private report(t: TaskRecord, state: TaskStateName, message: string, reason: ReasonName | undefined, exitCode?: number): void {
@@ -243,6 +355,7 @@ export class Agent {
       MESOS_FRAMEWORK_ID: frameworkId,
       MESOS_AGENT_ID: this.agentId ?? '',
       STRATA_SANDBOX: sandbox,
+      [WORK_DIR_ENV]: this.config.workDir,
       HOST: this.config.hostname,
     });
     let ports: number[] = [];
@@ -261,6 +374,11 @@ export class Agent {
     return env;
   }
 
+  /** Sandbox directory of a task, for the files API. */
+  sandboxOf(frameworkId: string, taskId: string): string {
+    return sandboxPath(this.config.workDir, frameworkId, taskId);
+  }
+
   state() {
     return {
       id: this.agentId ?? null,
@@ -271,6 +389,7 @@ export class Agent {
       resources: res.toStateJson(this.config.resources),
       attributes: this.config.attributes,
       isolation: 'posix/process-group',
+      recovered_tasks: this.recoveredTasks,
       pending_status_updates: this.updates.pendingCount,
       frameworks: [...this.frameworks.values()].map((fw) => ({
         id: fw.id?.value,
@@ -282,5 +401,3 @@ export class Agent {
     };
   }
 }
-
-export const defaultHostname = () => os.hostname();

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AgentConfig } from './agent';
 import { agentResources } from './resources/detect';
+import { DEFAULT_RETRY } from './status-updates/status-update-manager';
 
 export function defaultAgentConfig(overrides: Partial<AgentConfig> & { master: string }): AgentConfig {
   const workDir = overrides.workDir ?? path.join(os.tmpdir(), 'strata', 'agent');
@@ -11,6 +12,7 @@ export function defaultAgentConfig(overrides: Partial<AgentConfig> & { master: s
     advertiseIp: '127.0.0.1',
     attributes: {},
     defaultKillGraceMs: 3_000,
+    statusUpdateRetry: DEFAULT_RETRY,
     ...overrides,
     workDir,
     resources: overrides.resources ?? agentResources(workDir, undefined),

@@ -5,5 +5,7 @@ export type { AgentConfig } from './agent';
 export { defaultAgentConfig, parseAttributes } from './config';
 export { agentResources, detectResources } from './resources/detect';
 export { ProcessContainerizer } from './containerizer/process-containerizer';
-export type { Containerizer, Container, ExitInfo, LaunchSpec } from './containerizer/containerizer';
+export type { Containerizer, Container, ExitInfo, LaunchSpec, RecoverSpec } from './containerizer/containerizer';
+export { AgentCheckpoint } from './checkpoint/task-checkpoint';
+export * as checkpointPaths from './checkpoint/paths';
 export { StatusUpdateManager } from './status-updates/status-update-manager';

@@ -31,7 +31,7 @@ export async function startAgent(opts: { config: Partial<AgentConfig> & { master
   const port = (server.address() as AddressInfo).port;
 
   agent = new Agent({ ...config, port }, { containerizer: new ProcessContainerizer(), log: opts.log, metrics });
-  agent.start();
+  await agent.start();
   opts.log.info({ port, master: config.master, workDir: config.workDir }, 'agent listening');
   return {
     agent,

@@ -15,6 +15,21 @@ export interface MasterConfig {
   allocationIntervalMs: number;
   /** HEARTBEAT events to frameworks and pings to agents (Mesos: 15 s). */
   heartbeatIntervalMs: number;
+  /**
+   * The master pings each agent this often, and an agent silent for maxMissedPings intervals is
+   * unreachable. Mesos waits 15 s x 5 = 75 s, sized for ZooKeeper sessions and huge clusters;
+   * Strata's default of 5 s x 3 = 15 s still leaves an agent restart (recovery takes well under
+   * 2 s) a wide margin, and finds a dead machine five times sooner.
+   */
+  agentPingIntervalMs: number;
+  maxMissedPings: number;
+  /** After a master restart, admitted agents that have not reregistered within this are unreachable (Mesos: 10 min). */
+  agentReregisterTimeoutMs: number;
+  /**
+   * Frameworks known only from agents' reports after a master restart keep their tasks at least
+   * this long even if their failover_timeout is shorter: a master restart must not kill tasks.
+   */
+  recoveredFrameworkGraceMs: number;
   /** refuse_seconds applied when a decline or accept names none (Mesos: 5 s). */
   defaultRefuseSeconds: number;
   /** Completed tasks kept per framework for /master/state (Mesos: --max_completed_tasks_per_framework 1000). */
@@ -31,6 +46,10 @@ export function defaultMasterConfig(overrides: Partial<MasterConfig> = {}): Mast
     allocationIntervalMs: 1_000,
     heartbeatIntervalMs: 15_000,
     defaultRefuseSeconds: 5,
+    agentPingIntervalMs: 5_000,
+    maxMissedPings: 3,
+    agentReregisterTimeoutMs: 600_000,
+    recoveredFrameworkGraceMs: 120_000,
     maxCompletedTasksPerFramework: 1_000,
     ...overrides,
   };

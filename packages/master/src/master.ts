@@ -35,6 +35,7 @@ export const STRATA_VERSION = '0.1.0';
 interface PersistedAgent {
   info: AgentInfo__Output;
   registeredAt: number;
+  unreachableAt?: number;
 }
 interface PersistedFramework {
   info: FrameworkInfo__Output;
@@ -77,7 +78,9 @@ export class Master {
     for (const { value } of await this.deps.store.list<PersistedAgent>('agents/')) {
       const id = value.info.id?.value;
       if (!id) continue;
-      this.agents.set(id, this.agentEntry(id, value.info, value.registeredAt, true));
+      const entry = this.agentEntry(id, value.info, value.registeredAt, true);
+      entry.unreachableAt = value.unreachableAt;
+      this.agents.set(id, entry);
     }
     for (const { key } of await this.deps.store.list<PersistedFramework>('frameworks/')) {
       this.knownFrameworkIds.add(key.slice('frameworks/'.length));
@@ -89,6 +92,7 @@ export class Master {
     this.advertisedPort = advertisedPort;
     this.timers.push(setInterval(() => this.tick(), this.config.allocationIntervalMs));
     this.timers.push(setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs));
+    this.timers.push(setInterval(() => this.pingAgents(), this.config.agentPingIntervalMs));
   }
 
   stop(): void {
@@ -147,24 +151,38 @@ export class Master {
     existing.hostname = info.hostname || existing.hostname;
     existing.port = info.port || existing.port;
     existing.recovered = false;
+    existing.lastSeen = this.deps.clock.now();
+    const wasUnreachable = existing.unreachableAt !== undefined;
+    existing.unreachableAt = undefined;
     for (const fwInfo of req.frameworks) {
       const fwId = fwInfo.id?.value;
-      if (fwId && !this.frameworks.has(fwId)) this.recoverFramework(fwId, fwInfo);
+      if (fwId && !this.frameworks.has(fwId) && !this.isRemovedFramework(fwId)) this.recoverFramework(fwId, fwInfo);
     }
     for (const rt of req.tasks) {
       const fwId = rt.frameworkId?.value;
       const taskId = rt.taskInfo?.taskId?.value;
       if (!fwId || !taskId || !rt.taskInfo || isTerminalState(rt.state)) continue;
       const key = taskKey(fwId, taskId);
-      existing.tasks.add(key);
       const fw = this.frameworks.get(fwId);
-      if (fw && !fw.tasks.has(taskId)) {
-        const t = this.newTask(fwId, id, rt.taskInfo, res.fromProto(rt.taskInfo.resources), rt.state);
-        fw.tasks.set(taskId, t);
+      if (!fw || existing.givenUp.has(key)) {
+        // Its framework is gone, or was told TASK_LOST and has replaced it: it must not run on (Mesos < 1.5 rule, as the issue asks).
+        existing.pendingKills.push({ frameworkId: fwId, taskId });
+        continue;
+      }
+      existing.tasks.add(key);
+      const known = fw.tasks.get(taskId);
+      if (!known) {
+        fw.tasks.set(taskId, this.newTask(fwId, id, rt.taskInfo, res.fromProto(rt.taskInfo.resources), rt.state));
+      } else if (known.state === 'TASK_UNREACHABLE') {
+        known.state = rt.state;
+        known.statuses.push({ state: rt.state, timestamp: this.deps.clock.now() / 1000 });
+        known.latest = { ...known.latest, state: rt.state, unreachableTime: undefined };
+        this.sendMasterUpdate(fw, taskId, id, rt.state, 'REASON_AGENT_REREGISTERED', 'Agent reregistered');
       }
     }
+    existing.givenUp.clear();
     await this.deps.store.put<PersistedAgent>(`agents/${id}`, { info: existing.info, registeredAt: existing.registeredAt });
-    this.deps.log.info({ agentId: id, tasks: req.tasks.length }, 'agent reregistered');
+    this.deps.log.info({ agentId: id, tasks: req.tasks.length, wasUnreachable, killing: existing.pendingKills.length }, 'agent reregistered');
     return this.agentResponse(id);
   }
 
@@ -175,6 +193,8 @@ export class Master {
     }
     if (agent.outbox && agent.outbox !== outbox) agent.outbox.close();
     agent.outbox = outbox;
+    agent.lastSeen = this.deps.clock.now();
+    for (const k of agent.pendingKills.splice(0)) outbox.send({ killTask: { frameworkId: { value: k.frameworkId }, taskId: { value: k.taskId } } });
     if (!this.allocator.hasAgent(agentId)) {
       const used = new Map<string, Resources>();
       for (const key of agent.tasks) {
@@ -200,6 +220,8 @@ export class Master {
   }
 
   agentMessage(agentId: string, msg: AgentMessage__Output): void {
+    const agent = this.agents.get(agentId);
+    if (agent) agent.lastSeen = this.deps.clock.now();
     switch (msg.msg) {
       case 'statusUpdate':
         if (msg.statusUpdate) this.statusUpdate(agentId, msg.statusUpdate);
@@ -294,6 +316,10 @@ export class Master {
     }
     fw.outbox = outbox;
     this.allocator.addFramework(id, { roles, suppressedRoles: call.subscribe.suppressedRoles });
+    if (requestedId) {
+      // Updates it missed while away are waiting on agents: ask for them now, not at the next retry.
+      for (const agent of this.agents.values()) agent.outbox?.send({ frameworkReconnected: { frameworkId: { value: id } } });
+    }
     outbox.send({
       type: 'SUBSCRIBED',
       subscribed: { frameworkId: { value: id }, heartbeatIntervalSeconds: this.config.heartbeatIntervalMs / 1000, masterInfo: this.masterInfo() },
@@ -313,8 +339,8 @@ export class Master {
     this.frameworks.set(id, fw);
     this.knownFrameworkIds.add(id);
     this.allocator.addFramework(id, { roles: info.roles.length ? info.roles : [info.role || '*'], active: false });
-    const timeoutMs = info.failoverTimeout * 1000;
-    fw.failoverTimer = setTimeout(() => this.removeFramework(fw, 'failover timeout elapsed before the framework resubscribed'), Math.min(Math.max(timeoutMs, 0), 2 ** 31 - 1));
+    const timeoutMs = Math.max(info.failoverTimeout * 1000, this.config.recoveredFrameworkGraceMs);
+    fw.failoverTimer = setTimeout(() => this.removeFramework(fw, 'failover timeout elapsed before the framework resubscribed'), Math.min(timeoutMs, 2 ** 31 - 1));
     fw.failoverTimer.unref();
   }
 
@@ -470,9 +496,13 @@ export class Master {
       const agentId = w.agentId?.value ?? '';
       const agent = agentId ? this.agents.get(agentId) : undefined;
       if (agent?.recovered) continue; // the agent may still bring it back: no answer yet (Mesos case 2)
-      const state: TaskStateName = agent ? 'TASK_GONE' : 'TASK_UNKNOWN';
+      const state: TaskStateName = !agent ? 'TASK_UNKNOWN' : agent.unreachableAt !== undefined ? 'TASK_UNREACHABLE' : 'TASK_GONE';
       this.sendMasterUpdate(fw, taskId, agentId, fw.partitionAware ? state : 'TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown');
     }
+  }
+
+  private isRemovedFramework(id: string): boolean {
+    return this.completedFrameworks.some((f) => f.id === id);
   }
 
   private removeFramework(fw: FrameworkEntry, why: string): void {
@@ -551,7 +581,60 @@ export class Master {
 
   private heartbeat(): void {
     for (const fw of this.frameworks.values()) fw.outbox?.send({ type: 'HEARTBEAT' });
-    for (const a of this.agents.values()) a.outbox?.send({ heartbeat: { sentAt: this.deps.clock.now() } });
+  }
+
+  /** Pings every agent; one silent for maxMissedPings intervals (or not back after a master restart in time) is unreachable. */
+  private pingAgents(): void {
+    const now = this.deps.clock.now();
+    const limit = this.config.agentPingIntervalMs * this.config.maxMissedPings;
+    for (const a of this.agents.values()) {
+      if (a.unreachableAt !== undefined) continue;
+      if (a.recovered) {
+        if (now - this.startedAt > this.config.agentReregisterTimeoutMs) this.markUnreachable(a, 'did not reregister after the master restarted');
+        continue;
+      }
+      if (now - a.lastSeen > limit) this.markUnreachable(a, `no answer for ${now - a.lastSeen} ms`);
+      else a.outbox?.send({ heartbeat: { sentAt: now } });
+    }
+  }
+
+  /**
+   * Mesos's markUnreachable: the agent's offers are rescinded and its resources leave the
+   * allocator; partition-aware frameworks see TASK_UNREACHABLE (the task may come back),
+   * the others TASK_LOST (and the task is killed if the agent returns).
+   */
+  private markUnreachable(agent: AgentEntry, why: string): void {
+    const now = this.deps.clock.now();
+    agent.unreachableAt = now;
+    this.deps.log.warn({ agentId: agent.id, why, tasks: agent.tasks.size }, 'agent unreachable');
+    const outbox = agent.outbox;
+    agent.outbox = undefined;
+    outbox?.close();
+    if (this.allocator.hasAgent(agent.id)) this.removeAgentFromAllocator(agent);
+    for (const key of [...agent.tasks]) {
+      const [fwId, taskId] = splitKey(key);
+      const fw = this.frameworks.get(fwId);
+      const task = fw?.tasks.get(taskId);
+      if (!fw || !task) continue;
+      if (fw.partitionAware) {
+        task.state = 'TASK_UNREACHABLE';
+        task.statuses.push({ state: 'TASK_UNREACHABLE', timestamp: now / 1000 });
+        const unreachableTime = { nanoseconds: String(now * 1_000_000) };
+        task.latest = { ...task.latest, state: 'TASK_UNREACHABLE', unreachableTime };
+        fw.outbox?.send({ type: 'UPDATE', update: { status: { taskId: { value: taskId }, agentId: { value: agent.id }, state: 'TASK_UNREACHABLE', reason: 'REASON_AGENT_REMOVED', message: `Agent ${agent.id} is unreachable`, source: 'SOURCE_MASTER', timestamp: now / 1000, unreachableTime } } });
+      } else {
+        agent.givenUp.add(key);
+        agent.tasks.delete(key);
+        task.state = 'TASK_LOST';
+        task.statuses.push({ state: 'TASK_LOST', timestamp: now / 1000 });
+        task.latest = { ...task.latest, state: 'TASK_LOST' };
+        fw.tasks.delete(taskId);
+        fw.completed.push(task);
+        this.sendMasterUpdate(fw, taskId, agent.id, 'TASK_LOST', 'REASON_AGENT_REMOVED', `Agent ${agent.id} is unreachable`);
+      }
+    }
+    void this.deps.store.put<PersistedAgent>(`agents/${agent.id}`, { info: agent.info, registeredAt: agent.registeredAt, unreachableAt: now })
+      .catch((err) => this.deps.log.error({ err, agentId: agent.id }, 'cannot record unreachable agent'));
   }
 
   // --- helpers -----------------------------------------------------------------------------
@@ -585,6 +668,9 @@ export class Master {
       registeredAt,
       recovered,
       tasks: new Set(),
+      lastSeen: this.deps.clock.now(),
+      givenUp: new Set(),
+      pendingKills: [],
       version: STRATA_VERSION,
     };
   }

@@ -14,6 +14,7 @@ export type { CommandInfo, CommandInfo__Output } from './gen/strata/v1/CommandIn
 export type { ContainerInfo, ContainerInfo__Output } from './gen/strata/v1/ContainerInfo';
 export { _strata_v1_ContainerInfo_DockerInfo_Network, _strata_v1_ContainerInfo_Type } from './gen/strata/v1/ContainerInfo';
 export type { DurationInfo, DurationInfo__Output } from './gen/strata/v1/DurationInfo';
+export type { TimeInfo, TimeInfo__Output } from './gen/strata/v1/TimeInfo';
 export type { Environment, Environment__Output } from './gen/strata/v1/Environment';
 export type { Event, Event__Output } from './gen/strata/v1/Event';
 export { _strata_v1_Event_Type } from './gen/strata/v1/Event';
@@ -53,6 +54,7 @@ export type { RegisterAgentResponse, RegisterAgentResponse__Output } from './gen
 export type { ReregisterAgentRequest, ReregisterAgentRequest__Output } from './gen/strata/internal/v1/ReregisterAgentRequest';
 export type { RunningTask, RunningTask__Output } from './gen/strata/internal/v1/RunningTask';
 export type { ShutdownFramework, ShutdownFramework__Output } from './gen/strata/internal/v1/ShutdownFramework';
+export type { FrameworkReconnected, FrameworkReconnected__Output } from './gen/strata/internal/v1/FrameworkReconnected';
 export type { StatusUpdate, StatusUpdate__Output } from './gen/strata/internal/v1/StatusUpdate';
 export type { StatusUpdateAck, StatusUpdateAck__Output } from './gen/strata/internal/v1/StatusUpdateAck';
 

@@ -18,10 +18,17 @@ export interface SchedulerDriverOptions {
   framework: FrameworkInfo;
   /** Acknowledge reliable updates right after the 'update' listeners ran (default true). */
   autoAcknowledge?: boolean;
+  /**
+   * Resubscribe with the same framework id when the stream breaks (master restart, network),
+   * with backoff from 100 ms to 2 s (default true). A stream the master ends after an ERROR
+   * (refused, failed over elsewhere) is not retried.
+   */
+  reconnect?: boolean;
 }
 
 export interface SchedulerEvents {
   subscribed: [frameworkId: string];
+  disconnected: [reason: string];
   offers: [offers: Offer__Output[]];
   rescind: [offerId: string];
   update: [status: TaskStatus__Output];
@@ -39,6 +46,10 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
   private readonly client: SchedulerClient;
   private stream?: grpc.ClientDuplexStream<Call, Event__Output>;
   private readonly autoAck: boolean;
+  private closedByUs = false;
+  private everSubscribed = false;
+  private attempt = 0;
+  private retryTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: SchedulerDriverOptions) {
     super();
@@ -52,6 +63,7 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
   subscribe(timeoutMs = 15_000): Promise<string> {
     const stream = this.client.Subscribe();
     this.stream = stream;
+    let refused = false;
     return new Promise<string>((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => settle(new Error(`no SUBSCRIBED from ${this.opts.master} within ${timeoutMs} ms`)), timeoutMs);
@@ -65,17 +77,27 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
       stream.on('data', (e: Event__Output) => {
         if (e.type === 'SUBSCRIBED') {
           this.frameworkId = e.subscribed?.frameworkId?.value;
+          this.everSubscribed = true;
+          this.attempt = 0;
           settle(undefined, this.frameworkId);
-        } else if (e.type === 'ERROR' && !settled) {
-          settle(new Error(e.error?.message ?? 'subscription refused'));
+        } else if (e.type === 'ERROR') {
+          refused = true; // the master ends the stream after an ERROR it means
+          if (!settled) settle(new Error(e.error?.message ?? 'subscription refused'));
         }
         this.dispatch(e);
       });
       const closed = (why: string) => {
+        const wasSubscribed = settled;
         settle(new Error(why));
         if (this.stream !== stream) return; // closed by us, or replaced by a newer subscription
         this.stream = undefined;
-        this.emit('closed', why);
+        if (this.closedByUs) return;
+        if ((this.opts.reconnect ?? true) && this.everSubscribed && !refused) {
+          if (wasSubscribed) this.emit('disconnected', why);
+          this.scheduleResubscribe();
+        } else {
+          this.emit('closed', why);
+        }
       };
       stream.on('error', (err) => closed(err.message));
       stream.on('end', () => closed('master closed the stream'));
@@ -86,6 +108,16 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
         subscribe: { frameworkInfo: framework },
       });
     });
+  }
+
+  private scheduleResubscribe(): void {
+    const delay = Math.min(2_000, 100 * 2 ** this.attempt++);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.closedByUs) return;
+      // A failed attempt schedules the next one (or reports `closed` if refused) from its close handler.
+      this.subscribe().catch(() => undefined);
+    }, delay);
   }
 
   private dispatch(e: Event__Output): void {
@@ -165,6 +197,8 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
 
   /** Closes the stream (the master starts this framework's failover timeout) and the channel. */
   close(): void {
+    this.closedByUs = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     const stream = this.stream;
     this.stream = undefined;
     stream?.end();

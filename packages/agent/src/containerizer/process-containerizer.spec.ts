@@ -28,26 +28,29 @@ describe('ProcessContainerizer (real processes)', () => {
 
   it('runs the command in its sandbox with its environment and captures stdout/stderr', async () => {
     const sandbox = path.join(dir.path, 't1');
-    const ct = await c.launch({ taskId: 't1', command: shell('echo "out $MARK"; echo err >&2; pwd; exit 3'), env: env('m1'), sandbox });
+    const ct = await c.launch({ taskId: 't1', command: shell('echo "out $MARK"; echo err >&2; pwd; exit 3'), env: env('m1'), sandbox, statusFile: path.join(dir.path, 't1.status') });
     expect(await ct.exited).toEqual({ code: 3, signal: null, killed: false });
+    expect(readFileSync(path.join(dir.path, 't1.status'), 'utf8')).toBe('3\n'); // the executor's record, for a restarted agent
     expect(readFileSync(path.join(sandbox, 'stdout'), 'utf8')).toBe(`out m1\n${sandbox}\n`);
     expect(readFileSync(path.join(sandbox, 'stderr'), 'utf8')).toBe('err\n');
   });
 
   it('runs shell=false commands with their argv', async () => {
     const sandbox = path.join(dir.path, 't2');
-    const ct = await c.launch({ taskId: 't2', command: { ...shell('/bin/echo'), shell: false, arguments: ['echo', 'a b', 'c'] }, env: env('m2'), sandbox });
+    const ct = await c.launch({ taskId: 't2', command: { ...shell('/bin/echo'), shell: false, arguments: ['echo', 'a b', 'c'] }, env: env('m2'), sandbox, statusFile: path.join(dir.path, 't2.status') });
     expect((await ct.exited).code).toBe(0);
     expect(readFileSync(path.join(sandbox, 'stdout'), 'utf8')).toBe('a b c\n');
   });
 
   it('reports a command that cannot start', async () => {
-    const ct = await c.launch({ taskId: 't3', command: { ...shell('/no/such/binary'), shell: false }, env: env('m3'), sandbox: path.join(dir.path, 't3') });
-    expect((await ct.exited).launchError).toMatch(/ENOENT/);
+    const ct = await c.launch({ taskId: 't3', command: { ...shell('/no/such/binary'), shell: false }, env: env('m3'), sandbox: path.join(dir.path, 't3'), statusFile: path.join(dir.path, 't3.status') });
+    const exit = await ct.exited;
+    expect(exit.code).toBe(127); // the shell's "command not found"
+    expect(exit.launchError).toBeUndefined();
   });
 
   it('kill takes the whole process group: SIGTERM first, SIGKILL after the grace period', async () => {
-    const ct = await c.launch({ taskId: 't4', command: shell('trap "" TERM; sleep 300 & sleep 300 & wait'), env: env('m4'), sandbox: path.join(dir.path, 't4') });
+    const ct = await c.launch({ taskId: 't4', command: shell('trap "" TERM; sleep 300 & sleep 300 & wait'), env: env('m4'), sandbox: path.join(dir.path, 't4'), statusFile: path.join(dir.path, 't4.status') });
     const deadline = Date.now() + 5_000;
     while (pidsWithMark('m4').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(pidsWithMark('m4').length).toBeGreaterThanOrEqual(3);
@@ -59,8 +62,22 @@ describe('ProcessContainerizer (real processes)', () => {
     expect(pidsWithMark('m4')).toEqual([]);
   });
 
+  it('reattaches to a running executor it did not start and reads its real exit status', async () => {
+    const statusFile = path.join(dir.path, 't6.status');
+    const ct = await c.launch({ taskId: 't6', command: shell('sleep 0.4; exit 4'), env: env('m6'), sandbox: path.join(dir.path, 't6'), statusFile });
+    // What a restarted agent does: it only knows the pid, its start time and the status file.
+    const again = c.recover({ pid: ct.pid!, startTicks: ct.startTicks, statusFile, killRequested: false });
+    expect(await again.exited).toEqual({ code: 4, signal: null, killed: false });
+    await ct.exited;
+  });
+
+  it('reports a recovered executor that vanished without a status as lost', async () => {
+    const gone = c.recover({ pid: 2 ** 22 + 1, statusFile: path.join(dir.path, 'none.status'), killRequested: false });
+    expect(await gone.exited).toEqual({ code: null, signal: null, killed: false, lost: true });
+  });
+
   it('kills stragglers a task leaves in its group when its main process exits', async () => {
-    const ct = await c.launch({ taskId: 't5', command: shell('sleep 300 & echo started'), env: env('m5'), sandbox: path.join(dir.path, 't5') });
+    const ct = await c.launch({ taskId: 't5', command: shell('sleep 300 & echo started'), env: env('m5'), sandbox: path.join(dir.path, 't5'), statusFile: path.join(dir.path, 't5.status') });
     expect((await ct.exited).code).toBe(0);
     const deadline = Date.now() + 2_000;
     while (pidsWithMark('m5').length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

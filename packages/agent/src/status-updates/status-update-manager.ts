@@ -24,7 +24,21 @@ export class StatusUpdateManager {
   constructor(
     private readonly send: (update: StatusUpdate) => boolean,
     private readonly retry: BackoffPolicy = DEFAULT_RETRY,
+    /** Durable record of updates and acks: an update is persisted before it is first sent. */
+    private readonly persist?: { update(u: StatusUpdate): void; ack(frameworkId: string, taskId: string, uuid: Uint8Array): void },
   ) {}
+
+  /** Puts back updates recovered from the checkpoint (already persisted), without sending them yet. */
+  restore(updates: StatusUpdate[]): void {
+    for (const u of updates) {
+      const frameworkId = u.frameworkId?.value ?? '';
+      const taskId = u.status?.taskId?.value ?? '';
+      const key = `${frameworkId}/${taskId}`;
+      let s = this.streams.get(key);
+      if (!s) this.streams.set(key, (s = { frameworkId, taskId, pending: [], attempt: 0 }));
+      s.pending.push(u);
+    }
+  }
 
   /** Queues an update (a uuid is assigned here) and sends it if it is the task's head. */
   enqueue(frameworkId: string, status: TaskStatus): StatusUpdate {
@@ -33,6 +47,7 @@ export class StatusUpdateManager {
     if (!s) this.streams.set(key, (s = { frameworkId, taskId: status.taskId?.value ?? '', pending: [], attempt: 0 }));
     const uuid = Buffer.from(randomUUID().replace(/-/g, ''), 'hex');
     const update: StatusUpdate = { frameworkId: { value: frameworkId }, status: { ...status, uuid } };
+    this.persist?.update(update);
     s.pending.push(update);
     if (s.pending.length === 1) this.sendHead(s);
     return update;
@@ -45,6 +60,7 @@ export class StatusUpdateManager {
     const head = s?.pending[0];
     if (!s || !head || !Buffer.from(head.status!.uuid as Uint8Array).equals(Buffer.from(uuid))) return false;
     s.pending.shift();
+    this.persist?.ack(frameworkId, taskId, uuid);
     if (s.timer) clearTimeout(s.timer);
     s.timer = undefined;
     s.attempt = 0;
@@ -53,9 +69,10 @@ export class StatusUpdateManager {
     return true;
   }
 
-  /** Sends every stream's head again (after the link to the master came back). */
-  resendAll(): void {
+  /** Sends every stream's head again (after the link to the master came back), or only one framework's. */
+  resendAll(frameworkId?: string): void {
     for (const s of this.streams.values()) {
+      if (frameworkId !== undefined && s.frameworkId !== frameworkId) continue;
       if (s.timer) clearTimeout(s.timer);
       s.attempt = 0;
       this.sendHead(s);
@@ -75,6 +92,12 @@ export class StatusUpdateManager {
 
   stop(): void {
     for (const s of this.streams.values()) if (s.timer) clearTimeout(s.timer);
+  }
+
+  /** Drops every pending update (the master forgot this agent; nobody will ever ack them). */
+  clear(): void {
+    this.stop();
+    this.streams.clear();
   }
 
   private sendHead(s: Stream): void {

@@ -28,6 +28,14 @@ export interface AgentEntry {
   recovered: boolean;
   /** Keys `${frameworkId}/${taskId}` of the agent's non-terminal tasks. */
   tasks: Set<string>;
+  /** Last time anything arrived from the agent (heartbeat replies included). */
+  lastSeen: number;
+  /** Marked unreachable: silent too long. Its tasks are TASK_UNREACHABLE or TASK_LOST until it comes back. */
+  unreachableAt?: number;
+  /** Tasks given up on (TASK_LOST sent to non-partition-aware frameworks): killed if the agent comes back. */
+  givenUp: Set<string>;
+  /** Kills to send as soon as the agent's stream is up. */
+  pendingKills: { frameworkId: string; taskId: string }[];
   version: string;
 }
 
