@@ -44,16 +44,33 @@ export class LocalCluster {
     }
   }
 
-  private async startMaster(opts: ClusterOptions): Promise<void> {
-    this.master = ServiceProcess.start('master', BINS.master, ['--ip', '127.0.0.1', '--port', '0', '--hostname', '127.0.0.1', '--work-dir', path.join(this.dir.path, 'master'), ...(opts.masterArgs ?? [])], opts.env);
+  private opts: ClusterOptions = {};
+
+  private async startMaster(opts: ClusterOptions, port = 0): Promise<void> {
+    this.opts = opts;
+    this.master = ServiceProcess.start('master', BINS.master, ['--ip', '127.0.0.1', '--port', String(port), '--hostname', '127.0.0.1', '--work-dir', path.join(this.dir.path, 'master'), ...(opts.masterArgs ?? [])], opts.env);
     const line = await this.master.waitForLog('master listening');
     this.masterAddress = `127.0.0.1:${line.port}`;
   }
 
+  /** Starts the master again on the same port and work dir (after it was stopped or killed). */
+  async restartMaster(): Promise<void> {
+    const port = Number(this.masterAddress.split(':')[1]);
+    await this.startMaster(this.opts, port);
+  }
+
+  /** Starts agent i again with its earlier work dir and resources (after it was stopped or killed). */
+  async restartAgent(i: number): Promise<ServiceProcess> {
+    return this.startAgent(i, this.agentResources[i]!, this.opts);
+  }
+
+  private agentResources: string[] = [];
+
   async startAgent(i: number, resources: string, opts: ClusterOptions = {}): Promise<ServiceProcess> {
+    this.agentResources[i] = resources;
     const agent = ServiceProcess.start(`agent-${i}`, BINS.agent, ['--master', this.masterAddress, '--ip', '127.0.0.1', '--port', '0', '--hostname', '127.0.0.1', '--work-dir', path.join(this.dir.path, `agent-${i}`), '--resources', resources, ...(opts.agentArgs ?? [])], opts.env);
     this.agents[i] = agent;
-    await agent.waitForLog('agent registered');
+    await agent.waitForLog(['agent registered', 'agent reregistered']);
     return agent;
   }
 

@@ -2,3 +2,4 @@ export { LocalCluster } from './cluster';
 export type { ClusterOptions, StateJson } from './cluster';
 export { ServiceProcess, BINS } from './processes';
 export { TestFramework } from './test-framework';
+export { pidsOfTask } from './task-processes';

@@ -48,11 +48,12 @@ export class ServiceProcess {
   }
 
   /** Waits for a log line with this message and returns it. */
-  async waitForLog(msg: string, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+  async waitForLog(msg: string | string[], timeoutMs = 15_000, since = 0): Promise<Record<string, unknown>> {
+    const wanted = Array.isArray(msg) ? msg : [msg];
     return waitFor(() => {
       if (this.exit) throw new Error(`${this.name} exited (${JSON.stringify(this.exit)}): ${this.stderr}`);
-      return this.logs.find((l) => l.msg === msg);
-    }, { timeoutMs, what: `${this.name} to log '${msg}'` });
+      return this.logs.slice(since).find((l) => wanted.includes(l.msg as string));
+    }, { timeoutMs, what: `${this.name} to log '${wanted.join("' or '")}'` });
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<void> {

@@ -1,24 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { waitFor } from '@strata/lib/testing';
 import { res } from '@strata/lib';
 import { taskInfo, offerResources } from '@strata/sdk';
-import { LocalCluster, TestFramework } from '../src';
+import { LocalCluster, TestFramework, pidsOfTask } from '../src';
 
 jest.setTimeout(60_000);
-
-/** Live pids whose environment says they belong to this task (the agent sets MESOS_TASK_ID). */
-function pidsOfTask(taskId: string): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(`MESOS_TASK_ID=${taskId}`)) out.push(Number(d));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return out;
-}
 
 describe('kernel: master and agents as real processes', () => {
   let cluster: LocalCluster;
