@@ -5,6 +5,8 @@ import { Agent, type AgentConfig } from './agent';
 import { ProcessContainerizer } from './containerizer/process-containerizer';
 import { createAgentMetrics } from './metrics';
 import { defaultAgentConfig } from './config';
+import { addFileRoutes } from './http/files';
+import { sandboxesDir } from './checkpoint/paths';
 
 export interface RunningAgent {
   agent: Agent;
@@ -22,6 +24,7 @@ export async function startAgent(opts: { config: Partial<AgentConfig> & { master
   let agent: Agent | undefined;
   const app = createHttpApp({ metrics: registry, health: () => ({ healthy: true, connected: agent?.connected ?? false }) });
   app.get(['/state', '/slave\\(1\\)/state', '/agent/state'], (_req, res) => res.json(agent!.state()));
+  addFileRoutes(app, sandboxesDir(config.workDir));
   finishHttpApp(app, opts.log);
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import { agentsCommand } from './commands/agents';
 import { tasksCommand } from './commands/tasks';
 import { runCommand } from './commands/run';
 import { upCommand } from './commands/up';
+import { logsCommand } from './commands/logs';
 import { defaultMaster } from './master-api';
 
 const num = (what: string) => (v: string) => {
@@ -55,6 +56,15 @@ program
   .option('--all', 'include completed tasks and frameworks')
   .option('--json', 'print JSON')
   .action(async (o) => tasksCommand(o));
+
+program
+  .command('logs')
+  .description("print a task's stdout (or stderr) from its sandbox")
+  .argument('<task-id>', 'the task id, or an unambiguous prefix of it')
+  .option('--master <host:port>', 'master address', defaultMaster())
+  .option('--stderr', 'stderr instead of stdout')
+  .option('-f, --follow', 'keep printing as the task writes, until it ends')
+  .action(async (taskId: string, o) => logsCommand(taskId, o));
 
 program.parseAsync().catch((err) => {
   process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`);
