@@ -15,6 +15,8 @@ import { frameworksDir, sandboxPath } from './checkpoint/paths';
 import { StatusUpdateManager, DEFAULT_RETRY } from './status-updates/status-update-manager';
 import { MasterLink } from './grpc/master-link';
 import type { AgentMetrics } from './metrics';
+import type { Isolator } from './isolation/isolator';
+import { safeId } from './checkpoint/paths';
 import type { BackoffPolicy } from '@strata/lib';
 
 export interface AgentConfig {
@@ -30,9 +32,15 @@ export interface AgentConfig {
   defaultKillGraceMs: number;
   /** Resend interval of unacknowledged status updates (Mesos: 10 s doubling to 10 min). */
   statusUpdateRetry: BackoffPolicy;
+  /** 'cgroups' isolates when it can (root, controllers mounted) and falls back to none, saying so; 'none' never isolates. */
+  isolation: 'cgroups' | 'none';
+  /** Hard-cap cpu with a CFS quota of cpus x period (Mesos: --cgroups_enable_cfs, off by default). */
+  cgroupsEnableCfs: boolean;
 }
 
 interface TaskRecord {
+  /** Names the task's cgroups: derived from its ids, so a restarted agent finds them again. */
+  containerId: string;
   frameworkId: string;
   info: TaskInfo__Output;
   state: TaskStateName;
@@ -50,6 +58,8 @@ const WORK_DIR_ENV = 'STRATA_AGENT_WORK_DIR';
  * its link to the master up. Everything it must not forget is checkpointed under its work dir
  * first, so a restarted agent reattaches to running tasks and reports those that ended meanwhile.
  */
+const containerIdOf = (frameworkId: string, taskId: string) => `${safeId(frameworkId)}.${safeId(taskId)}`;
+
 export class Agent {
   agentId?: string;
   private readonly tasks = new Map<string, TaskRecord>();
@@ -61,7 +71,7 @@ export class Agent {
 
   constructor(
     readonly config: AgentConfig,
-    private readonly deps: { containerizer: Containerizer; log: Logger; metrics: AgentMetrics },
+    private readonly deps: { containerizer: Containerizer; isolator: Isolator; log: Logger; metrics: AgentMetrics },
   ) {
     this.checkpoint = new AgentCheckpoint(config.workDir);
     this.updates = new StatusUpdateManager((u) => this.link.send({ statusUpdate: u }), config.statusUpdateRetry ?? DEFAULT_RETRY, {
@@ -118,7 +128,7 @@ export class Agent {
       const cp = r.checkpoint;
       const taskId = cp.task.taskId?.value ?? '';
       const key = `${cp.frameworkId}/${taskId}`;
-      const record: TaskRecord = { frameworkId: cp.frameworkId, info: cp.task, state: r.latestState ?? 'TASK_STAGING', sandbox: cp.sandbox, checkpoint: cp };
+      const record: TaskRecord = { containerId: containerIdOf(cp.frameworkId, taskId), frameworkId: cp.frameworkId, info: cp.task, state: r.latestState ?? 'TASK_STAGING', sandbox: cp.sandbox, checkpoint: cp };
       this.tasks.set(key, record);
       this.frameworks.set(cp.frameworkId, cp.frameworkInfo);
       this.updates.restore(r.pending);
@@ -242,7 +252,7 @@ export class Agent {
     }
     const sandbox = sandboxPath(this.config.workDir, frameworkId, taskId);
     const checkpoint: CheckpointedTask = { frameworkId, frameworkInfo: fw, task: info, sandbox };
-    const record: TaskRecord = { frameworkId, info, state: 'TASK_STAGING', sandbox, checkpoint };
+    const record: TaskRecord = { containerId: containerIdOf(frameworkId, taskId), frameworkId, info, state: 'TASK_STAGING', sandbox, checkpoint };
     this.tasks.set(key, record);
     try {
       // Written before the process exists, so a crash in between is noticed on recovery.
@@ -256,14 +266,18 @@ export class Agent {
       return;
     }
     try {
+      const r = res.fromProto(info.resources);
+      await this.deps.isolator.prepare(record.containerId, { cpus: res.scalar(r, 'cpus'), memMb: res.scalar(r, 'mem') });
       record.container = await this.deps.containerizer.launch({
         taskId,
         command: info.command,
         env: this.taskEnv(frameworkId, info, sandbox),
         sandbox,
         statusFile: this.checkpoint.exitStatusFile(frameworkId, taskId),
+        isolate: (pid) => this.deps.isolator.isolate(record.containerId, pid),
       });
     } catch (err) {
+      void this.deps.isolator.cleanup(record.containerId);
       this.report(record, 'TASK_FAILED', `Failed to launch: ${(err as Error).message}`, 'REASON_CONTAINER_LAUNCH_FAILED');
       return;
     }
@@ -282,7 +296,14 @@ export class Agent {
 
   private onExit(t: TaskRecord, exit: ExitInfo): void {
     if (isTerminalState(t.state)) return;
-    if (exit.launchError) {
+    const oom = this.deps.isolator.memoryLimitHit(t.containerId);
+    const peak = this.deps.isolator.peakMemory(t.containerId);
+    void this.deps.isolator.cleanup(t.containerId).catch((err) => this.deps.log.warn({ err, taskId: t.info.taskId?.value }, 'cgroup cleanup failed'));
+    if (oom && !exit.killed) {
+      const wanted = res.scalar(res.fromProto(t.info.resources), 'mem');
+      const used = peak !== undefined ? `${Math.round(peak / 1024 / 1024)}MB` : 'unknown';
+      this.report(t, 'TASK_FAILED', `Memory limit exceeded: Requested: ${wanted}MB Maximum Used: ${used}`, 'REASON_CONTAINER_LIMITATION_MEMORY', exit.code ?? undefined);
+    } else if (exit.launchError) {
       this.report(t, 'TASK_FAILED', `Failed to launch: ${exit.launchError}`, 'REASON_CONTAINER_LAUNCH_FAILED');
     } else if (exit.killed) {
       this.report(t, 'TASK_KILLED', exit.signal ? `Command terminated with signal ${exit.signal}` : `Command exited with status ${exit.code}`, undefined, exit.code ?? undefined);
@@ -388,7 +409,7 @@ export class Agent {
       connected: this.link.connected,
       resources: res.toStateJson(this.config.resources),
       attributes: this.config.attributes,
-      isolation: 'posix/process-group',
+      isolation: this.deps.isolator.description,
       recovered_tasks: this.recoveredTasks,
       pending_status_updates: this.updates.pendingCount,
       frameworks: [...this.frameworks.values()].map((fw) => ({

@@ -13,6 +13,8 @@ export function defaultAgentConfig(overrides: Partial<AgentConfig> & { master: s
     attributes: {},
     defaultKillGraceMs: 3_000,
     statusUpdateRetry: DEFAULT_RETRY,
+    isolation: 'cgroups',
+    cgroupsEnableCfs: false,
     ...overrides,
     workDir,
     resources: overrides.resources ?? agentResources(workDir, undefined),

@@ -24,8 +24,11 @@ async function main(): Promise<void> {
     .option('--resources <spec>', "resources to offer instead of detected ones, e.g. 'cpus:4;mem:8192;ports:[31000-32000]'")
     .option('--attributes <spec>', "attributes for constraints, e.g. 'rack:r1;zone:a'", '')
     .option('--kill-grace-period <seconds>', 'default time between SIGTERM and SIGKILL', '3')
+    .option('--isolation <kind>', "'cgroups' (falls back to none when it cannot) or 'none'", 'cgroups')
+    .option('--cgroups-enable-cfs', 'cap each task at its cpus with a CFS quota')
+    .option('--status-update-retry <seconds>', 'first resend interval of unacknowledged status updates', '10')
     .parse()
-    .opts<{ master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string }>();
+    .opts<{ master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string }>();
 
   let resources;
   let attributes;
@@ -41,6 +44,15 @@ async function main(): Promise<void> {
     process.stderr.write(`strata-agent: --kill-grace-period '${opts.killGracePeriod}' is not a non-negative number\n`);
     process.exit(2);
   }
+  if (opts.isolation !== 'cgroups' && opts.isolation !== 'none') {
+    process.stderr.write(`strata-agent: --isolation must be 'cgroups' or 'none', not '${opts.isolation}'\n`);
+    process.exit(2);
+  }
+  const retry = Number(opts.statusUpdateRetry);
+  if (!Number.isFinite(retry) || retry <= 0) {
+    process.stderr.write(`strata-agent: --status-update-retry '${opts.statusUpdateRetry}' is not a positive number\n`);
+    process.exit(2);
+  }
   const log = createLogger('agent');
   const running = await startAgent({
     log,
@@ -54,6 +66,9 @@ async function main(): Promise<void> {
       resources,
       attributes,
       defaultKillGraceMs: grace * 1000,
+      isolation: opts.isolation,
+      cgroupsEnableCfs: !!opts.cgroupsEnableCfs,
+      statusUpdateRetry: { initialMs: retry * 1000, factor: 2, maxMs: 600_000 },
     },
   });
   const shutdown = (signal: string) => {

@@ -6,6 +6,9 @@ import { ProcessContainerizer } from './containerizer/process-containerizer';
 import { createAgentMetrics } from './metrics';
 import { defaultAgentConfig } from './config';
 import { addFileRoutes } from './http/files';
+import { createHash } from 'node:crypto';
+import { CgroupsIsolator } from './isolation/cgroups-isolator';
+import { noIsolation, type Isolator } from './isolation/isolator';
 import { sandboxesDir } from './checkpoint/paths';
 
 export interface RunningAgent {
@@ -33,9 +36,16 @@ export async function startAgent(opts: { config: Partial<AgentConfig> & { master
   });
   const port = (server.address() as AddressInfo).port;
 
-  agent = new Agent({ ...config, port }, { containerizer: new ProcessContainerizer(), log: opts.log, metrics });
+  let isolator: Isolator = noIsolation;
+  if (config.isolation === 'cgroups') {
+    const name = createHash('sha1').update(config.workDir).digest('hex').slice(0, 12);
+    const found = CgroupsIsolator.detect(name, config.cgroupsEnableCfs, opts.log);
+    if (found.isolator) isolator = found.isolator;
+    else opts.log.warn({ why: found.why }, 'running tasks without cgroups isolation');
+  }
+  agent = new Agent({ ...config, port }, { containerizer: new ProcessContainerizer(), isolator, log: opts.log, metrics });
   await agent.start();
-  opts.log.info({ port, master: config.master, workDir: config.workDir }, 'agent listening');
+  opts.log.info({ port, master: config.master, workDir: config.workDir, isolation: isolator.description }, 'agent listening');
   return {
     agent,
     port,
