@@ -298,7 +298,8 @@ export class Agent {
     if (isTerminalState(t.state)) return;
     const oom = this.deps.isolator.memoryLimitHit(t.containerId);
     const peak = this.deps.isolator.peakMemory(t.containerId);
-    void this.deps.isolator.cleanup(t.containerId).catch((err) => this.deps.log.warn({ err, taskId: t.info.taskId?.value }, 'cgroup cleanup failed'));
+    // After the update is on its way: removing cgroups is not on the task's critical path.
+    setImmediate(() => void this.deps.isolator.cleanup(t.containerId).catch((err) => this.deps.log.warn({ err, taskId: t.info.taskId?.value }, 'cgroup cleanup failed')));
     if (oom && !exit.killed) {
       const wanted = res.scalar(res.fromProto(t.info.resources), 'mem');
       const used = peak !== undefined ? `${Math.round(peak / 1024 / 1024)}MB` : 'unknown';

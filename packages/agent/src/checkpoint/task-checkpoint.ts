@@ -1,5 +1,5 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
-import { atomicWriteFile } from '@strata/lib';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import * as path from 'node:path';
 import type { FrameworkInfo__Output, StatusUpdate, TaskInfo__Output, TaskStateName } from '@strata/proto';
 import { agentFile, exitStatusFile, frameworksDir, taskFile, taskMetaDir, updatesLog } from './paths';
 
@@ -27,9 +27,14 @@ export interface RecoveredTask {
 type LogRecord = { t: 'u'; u: unknown } | { t: 'a'; uuid: string };
 
 /**
- * The agent's checkpoint: small JSON files written atomically, and a per-task append-only log of
- * status updates and acknowledgements that is fsynced before an update leaves the agent (Mesos's
- * status update stream files). A torn last line from a crash is ignored on replay.
+ * The agent's checkpoint: small JSON files replaced atomically (temp file + rename), and a per-task
+ * append-only log of status updates and acknowledgements, written before an update leaves the
+ * agent (Mesos's status update stream files). A torn last line is ignored on replay.
+ *
+ * Why no fsync: the checkpoint exists so tasks survive a crash or restart of the agent *process*;
+ * written data is in the kernel's page cache then and survives it. A machine that loses power or
+ * reboots loses its tasks too, and (like Mesos after a reboot) the agent starts over. Skipping
+ * fsync keeps four disk flushes out of every task launch.
  */
 export class AgentCheckpoint {
   constructor(private readonly workDir: string) {}
@@ -43,7 +48,7 @@ export class AgentCheckpoint {
   }
 
   async writeAgentId(agentId: string | undefined): Promise<void> {
-    await atomicWriteFile(agentFile(this.workDir), JSON.stringify({ agentId: agentId ?? null }));
+    replaceFile(agentFile(this.workDir), JSON.stringify({ agentId: agentId ?? null }));
   }
 
   taskDir(frameworkId: string, taskId: string): string {
@@ -51,7 +56,7 @@ export class AgentCheckpoint {
   }
 
   async writeTask(t: CheckpointedTask): Promise<void> {
-    await atomicWriteFile(taskFile(this.taskDir(t.frameworkId, t.task.taskId?.value ?? '')), JSON.stringify(t));
+    replaceFile(taskFile(this.taskDir(t.frameworkId, t.task.taskId?.value ?? '')), JSON.stringify(t));
   }
 
   appendUpdate(frameworkId: string, taskId: string, update: StatusUpdate): void {
@@ -64,12 +69,11 @@ export class AgentCheckpoint {
   }
 
   private append(frameworkId: string, taskId: string, rec: LogRecord): void {
-    const file = updatesLog(this.taskDir(frameworkId, taskId));
-    if (!existsSync(file)) appendFileSync(file, ''); // the dir exists: task.json is written before any update
-    const fd = openSync(file, 'a');
+    const dir = this.taskDir(frameworkId, taskId);
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(updatesLog(dir), 'a');
     try {
-      writeSync(fd, JSON.stringify(rec) + '\n');
-      fsyncSync(fd);
+      writeSync(fd, JSON.stringify(rec) + '\n'); // one write() per record: never interleaved
     } finally {
       closeSync(fd);
     }
@@ -106,6 +110,14 @@ export class AgentCheckpoint {
     }
     return out;
   }
+}
+
+/** Replaces a file so readers see the old or the new content, never a torn one. */
+function replaceFile(file: string, data: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
 }
 
 function replayLog(dir: string): { pending: StatusUpdate[]; latestState?: TaskStateName } {

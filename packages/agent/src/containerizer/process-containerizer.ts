@@ -18,7 +18,8 @@ const EXECUTOR = [
   'trap \'kill -TERM "$child" 2>/dev/null\' TERM',
   '"$@" & child=$!',
   'while :; do wait "$child"; rc=$?; kill -0 "$child" 2>/dev/null || break; done',
-  'printf "%s\\n" "$rc" > "$status.tmp" && mv -f "$status.tmp" "$status"',
+  // One small write: no temp file and rename needed (and `mv` would cost a fork). Readers look only after the executor is gone.
+  'printf "%s\\n" "$rc" > "$status"',
   'exit "$rc"',
 ].join('\n');
 

@@ -20,7 +20,7 @@ function rawSpawn(): Promise<number> {
  * same machine noise, a raw child_process.spawn of the same command (`/bin/sh -c true`).
  */
 export async function launchLatency(iterations: number) {
-  const cluster = await LocalCluster.start({ agents: 1, resources: 'cpus:8;mem:8192;disk:1024;ports:[31000-31100]' });
+  const cluster = await LocalCluster.start({ agents: 1, resources: 'cpus:8;mem:8192;disk:1024;ports:[31000-31100]', agentArgs: (process.env.BENCH_AGENT_ARGS ?? '').split(' ').filter(Boolean) });
   const f = await TestFramework.subscribe(cluster.masterAddress, { name: 'bench' });
   const strata: number[] = [];
   const raw: number[] = [];
