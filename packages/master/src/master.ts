@@ -158,6 +158,21 @@ export class Master {
       const fwId = fwInfo.id?.value;
       if (fwId && !this.frameworks.has(fwId) && !this.isRemovedFramework(fwId)) this.recoverFramework(fwId, fwInfo);
     }
+    const reported = new Set(req.tasks.map((rt) => taskKey(rt.frameworkId?.value ?? '', rt.taskInfo?.taskId?.value ?? '')));
+    for (const key of [...existing.tasks]) {
+      if (reported.has(key)) continue;
+      // The master sent it, the agent does not have it: the launch was lost with the old connection or process.
+      const [fwId, taskId] = splitKey(key);
+      const fw = this.frameworks.get(fwId);
+      const task = fw?.tasks.get(taskId);
+      existing.tasks.delete(key);
+      if (!fw || !task) continue;
+      task.state = fw.partitionAware ? 'TASK_DROPPED' : 'TASK_LOST';
+      task.statuses.push({ state: task.state, timestamp: this.deps.clock.now() / 1000 });
+      fw.tasks.delete(taskId);
+      fw.completed.push(task);
+      this.sendMasterUpdate(fw, taskId, id, task.state, 'REASON_AGENT_RESTARTED', 'Task was not found on the agent when it reregistered');
+    }
     for (const rt of req.tasks) {
       const fwId = rt.frameworkId?.value;
       const taskId = rt.taskInfo?.taskId?.value;
