@@ -9,13 +9,12 @@ import {
   type TaskStateName,
   type TaskStatus,
 } from '@strata/proto';
-import type { Container, Containerizer, ExitInfo } from './containerizer/containerizer';
+import { isDockerTask, type Container, type Containerizer, type ExitInfo } from './containerizer/containerizer';
 import { AgentCheckpoint, type CheckpointedTask } from './checkpoint/task-checkpoint';
 import { frameworksDir, sandboxPath } from './checkpoint/paths';
 import { StatusUpdateManager, DEFAULT_RETRY } from './status-updates/status-update-manager';
 import { MasterLink } from './grpc/master-link';
 import type { AgentMetrics } from './metrics';
-import type { Isolator } from './isolation/isolator';
 import { safeId } from './checkpoint/paths';
 import type { BackoffPolicy } from '@strata/lib';
 
@@ -36,6 +35,10 @@ export interface AgentConfig {
   isolation: 'cgroups' | 'none';
   /** Hard-cap cpu with a CFS quota of cpus x period (Mesos: --cgroups_enable_cfs, off by default). */
   cgroupsEnableCfs: boolean;
+  /** The Docker engine's socket; empty disables DOCKER tasks. The agent works without an engine either way. */
+  dockerSocket: string;
+  /** A pull slower than this fails the task; it is not counted as the task's run time. */
+  dockerPullTimeoutMs: number;
 }
 
 interface TaskRecord {
@@ -71,7 +74,7 @@ export class Agent {
 
   constructor(
     readonly config: AgentConfig,
-    private readonly deps: { containerizer: Containerizer; isolator: Isolator; log: Logger; metrics: AgentMetrics },
+    private readonly deps: { containerizer: Containerizer; log: Logger; metrics: AgentMetrics; isolation: string; docker?: string },
   ) {
     this.checkpoint = new AgentCheckpoint(config.workDir);
     this.updates = new StatusUpdateManager((u) => this.link.send({ statusUpdate: u }), config.statusUpdateRetry ?? DEFAULT_RETRY, {
@@ -138,14 +141,17 @@ export class Agent {
         if (r.pending.length === 0) this.checkpoint.removeTask(cp.frameworkId, taskId);
         continue;
       }
-      if (cp.executorPid === undefined) {
+      if (!cp.launched) {
         this.report(record, 'TASK_FAILED', 'The agent restarted before the task was started', 'REASON_AGENT_RESTARTED');
         continue;
       }
       record.container = this.deps.containerizer.recover({
+        containerId: record.containerId,
+        task: cp.task,
         pid: cp.executorPid,
         startTicks: cp.executorStartTicks,
         statusFile: this.checkpoint.exitStatusFile(cp.frameworkId, taskId),
+        sandbox: cp.sandbox,
         killRequested: !!cp.killRequested,
       });
       live.add(key);
@@ -153,6 +159,8 @@ export class Agent {
       void record.container.exited.then((exit) => this.onExit(record, exit));
     }
     this.killOrphans(live);
+    const liveContainers = new Set([...this.tasks.values()].filter((t) => live.has(`${t.frameworkId}/${t.info.taskId?.value}`)).map((t) => t.containerId));
+    void this.deps.containerizer.cleanupOrphans?.(liveContainers).catch((err) => this.deps.log.warn({ err }, 'orphan cleanup failed'));
   }
 
   /** Processes started by this work dir's agents that no checkpoint accounts for are killed. */
@@ -186,7 +194,7 @@ export class Agent {
       resources: res.toProto(this.config.resources),
       attributes: Object.entries(this.config.attributes).map(([name, value]) => ({ name, type: 'TEXT' as const, text: { value } })),
       address: { hostname: this.config.hostname, ip: this.config.advertiseIp, port: this.config.port },
-      capabilities: ['process'],
+      capabilities: this.deps.docker ? ['process', 'docker'] : ['process'],
       ...(this.agentId ? { id: { value: this.agentId } } : {}),
     };
     const reregister = this.agentId
@@ -261,34 +269,32 @@ export class Agent {
       this.report(record, 'TASK_FAILED', `Cannot checkpoint the task: ${(err as Error).message}`, 'REASON_CONTAINER_LAUNCH_FAILED');
       return;
     }
-    if (!info.command) {
-      this.report(record, 'TASK_FAILED', 'Only command tasks are supported by this agent (no Docker containerizer yet)', 'REASON_CONTAINER_LAUNCH_FAILED');
+    if (!info.command && !isDockerTask(info)) {
+      this.report(record, 'TASK_FAILED', 'A task needs a command, or a DOCKER container', 'REASON_CONTAINER_LAUNCH_FAILED');
       return;
     }
     try {
-      const r = res.fromProto(info.resources);
-      await this.deps.isolator.prepare(record.containerId, { cpus: res.scalar(r, 'cpus'), memMb: res.scalar(r, 'mem') });
       record.container = await this.deps.containerizer.launch({
+        containerId: record.containerId,
+        frameworkId,
         taskId,
-        command: info.command,
-        env: this.taskEnv(frameworkId, info, sandbox),
+        task: info,
+        resources: res.fromProto(info.resources),
+        env: this.taskEnv(frameworkId, info, sandbox, isDockerTask(info)),
         sandbox,
         statusFile: this.checkpoint.exitStatusFile(frameworkId, taskId),
-        isolate: (pid) => this.deps.isolator.isolate(record.containerId, pid),
       });
     } catch (err) {
-      void this.deps.isolator.cleanup(record.containerId);
       this.report(record, 'TASK_FAILED', `Failed to launch: ${(err as Error).message}`, 'REASON_CONTAINER_LAUNCH_FAILED');
       return;
     }
     const container = record.container;
-    if (container.pid !== undefined) {
-      checkpoint.executorPid = container.pid;
-      checkpoint.executorStartTicks = container.startTicks;
-      await this.checkpoint.writeTask(checkpoint).catch((err) => log.error({ err }, 'cannot checkpoint executor pid'));
-    }
+    checkpoint.launched = true;
+    checkpoint.executorPid = container.pid;
+    checkpoint.executorStartTicks = container.startTicks;
+    await this.checkpoint.writeTask(checkpoint).catch((err) => log.error({ err }, 'cannot checkpoint the launched task'));
     if (record.state === 'TASK_KILLING') container.kill(0); // killed while launching
-    else if (container.pid !== undefined) this.report(record, 'TASK_RUNNING', 'Task started', undefined);
+    else this.report(record, 'TASK_RUNNING', 'Task started', undefined);
     this.deps.metrics.tasksLaunched.inc();
     log.info({ pid: container.pid, sandbox }, 'task launched');
     this.onExit(record, await container.exited);
@@ -296,13 +302,12 @@ export class Agent {
 
   private onExit(t: TaskRecord, exit: ExitInfo): void {
     if (isTerminalState(t.state)) return;
-    const oom = this.deps.isolator.memoryLimitHit(t.containerId);
-    const peak = this.deps.isolator.peakMemory(t.containerId);
-    // After the update is on its way: removing cgroups is not on the task's critical path.
-    setImmediate(() => void this.deps.isolator.cleanup(t.containerId).catch((err) => this.deps.log.warn({ err, taskId: t.info.taskId?.value }, 'cgroup cleanup failed')));
-    if (oom && !exit.killed) {
+    // After the update is on its way: removing cgroups or the container is not on the task's critical path.
+    const container = t.container;
+    setImmediate(() => void container?.destroy().catch((err) => this.deps.log.warn({ err, taskId: t.info.taskId?.value }, 'container cleanup failed')));
+    if (exit.oom && !exit.killed) {
       const wanted = res.scalar(res.fromProto(t.info.resources), 'mem');
-      const used = peak !== undefined ? `${Math.round(peak / 1024 / 1024)}MB` : 'unknown';
+      const used = exit.peakMemoryBytes !== undefined ? `${Math.round(exit.peakMemoryBytes / 1024 / 1024)}MB` : 'unknown';
       this.report(t, 'TASK_FAILED', `Memory limit exceeded: Requested: ${wanted}MB Maximum Used: ${used}`, 'REASON_CONTAINER_LIMITATION_MEMORY', exit.code ?? undefined);
     } else if (exit.launchError) {
       this.report(t, 'TASK_FAILED', `Failed to launch: ${exit.launchError}`, 'REASON_CONTAINER_LAUNCH_FAILED');
@@ -366,10 +371,13 @@ export class Agent {
    * The environment a task sees: PATH and locale from the agent, Mesos's MESOS_* variables,
    * Marathon's HOST/PORT0..n/PORTS for the ports it was given, then its own variables on top.
    */
-  private taskEnv(frameworkId: string, info: TaskInfo__Output, sandbox: string): Record<string, string> {
+  private taskEnv(frameworkId: string, info: TaskInfo__Output, sandbox: string, inImage = false): Record<string, string> {
     const env: Record<string, string> = {};
-    for (const k of ['PATH', 'LANG', 'LC_ALL', 'TZ']) if (process.env[k]) env[k] = process.env[k]!;
-    env.PATH ??= '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+    // A container brings its own PATH and locale from its image.
+    if (!inImage) {
+      for (const k of ['PATH', 'LANG', 'LC_ALL', 'TZ']) if (process.env[k]) env[k] = process.env[k]!;
+      env.PATH ??= '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+    }
     Object.assign(env, {
       HOME: sandbox,
       MESOS_SANDBOX: sandbox,
@@ -410,7 +418,8 @@ export class Agent {
       connected: this.link.connected,
       resources: res.toStateJson(this.config.resources),
       attributes: this.config.attributes,
-      isolation: this.deps.isolator.description,
+      isolation: this.deps.isolation,
+      docker: this.deps.docker ?? null,
       recovered_tasks: this.recoveredTasks,
       pending_status_updates: this.updates.pendingCount,
       frameworks: [...this.frameworks.values()].map((fw) => ({

@@ -15,6 +15,8 @@ export function defaultAgentConfig(overrides: Partial<AgentConfig> & { master: s
     statusUpdateRetry: DEFAULT_RETRY,
     isolation: 'cgroups',
     cgroupsEnableCfs: false,
+    dockerSocket: '/var/run/docker.sock',
+    dockerPullTimeoutMs: 600_000,
     ...overrides,
     workDir,
     resources: overrides.resources ?? agentResources(workDir, undefined),

@@ -5,6 +5,8 @@ export type { AgentConfig } from './agent';
 export { defaultAgentConfig, parseAttributes } from './config';
 export { agentResources, detectResources } from './resources/detect';
 export { ProcessContainerizer } from './containerizer/process-containerizer';
+export { DockerContainerizer } from './containerizer/docker/docker-containerizer';
+export { containerSpec } from './containerizer/docker/container-spec';
 export type { Containerizer, Container, ExitInfo, LaunchSpec, RecoverSpec } from './containerizer/containerizer';
 export { AgentCheckpoint } from './checkpoint/task-checkpoint';
 export * as checkpointPaths from './checkpoint/paths';

@@ -27,8 +27,10 @@ async function main(): Promise<void> {
     .option('--isolation <kind>', "'cgroups' (falls back to none when it cannot) or 'none'", 'cgroups')
     .option('--cgroups-enable-cfs', 'cap each task at its cpus with a CFS quota')
     .option('--status-update-retry <seconds>', 'first resend interval of unacknowledged status updates', '10')
+    .option('--docker-socket <path>', "the Docker engine's socket ('' disables DOCKER tasks)", '/var/run/docker.sock')
+    .option('--docker-pull-timeout <seconds>', 'fail a DOCKER task whose image pull takes longer', '600')
     .parse()
-    .opts<{ master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string }>();
+    .opts<{ master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string; dockerSocket: string; dockerPullTimeout: string }>();
 
   let resources;
   let attributes;
@@ -69,6 +71,8 @@ async function main(): Promise<void> {
       isolation: opts.isolation,
       cgroupsEnableCfs: !!opts.cgroupsEnableCfs,
       statusUpdateRetry: { initialMs: retry * 1000, factor: 2, maxMs: 600_000 },
+      dockerSocket: opts.dockerSocket,
+      dockerPullTimeoutMs: Math.max(1, Number(opts.dockerPullTimeout) || 600) * 1000,
     },
   });
   const shutdown = (signal: string) => {

@@ -8,6 +8,8 @@ import { defaultAgentConfig } from './config';
 import { addFileRoutes } from './http/files';
 import { createHash } from 'node:crypto';
 import { CgroupsIsolator } from './isolation/cgroups-isolator';
+import { DockerContainerizer } from './containerizer/docker/docker-containerizer';
+import { ComposingContainerizer } from './containerizer/composing-containerizer';
 import { noIsolation, type Isolator } from './isolation/isolator';
 import { sandboxesDir } from './checkpoint/paths';
 
@@ -36,16 +38,31 @@ export async function startAgent(opts: { config: Partial<AgentConfig> & { master
   });
   const port = (server.address() as AddressInfo).port;
 
+  // Names this agent's cgroups and containers: one machine may run several agents.
+  const agentKey = createHash('sha1').update(config.workDir).digest('hex').slice(0, 12);
   let isolator: Isolator = noIsolation;
   if (config.isolation === 'cgroups') {
-    const name = createHash('sha1').update(config.workDir).digest('hex').slice(0, 12);
-    const found = CgroupsIsolator.detect(name, config.cgroupsEnableCfs, opts.log);
+    const found = CgroupsIsolator.detect(agentKey, config.cgroupsEnableCfs, opts.log);
     if (found.isolator) isolator = found.isolator;
     else opts.log.warn({ why: found.why }, 'running tasks without cgroups isolation');
   }
-  agent = new Agent({ ...config, port }, { containerizer: new ProcessContainerizer(), isolator, log: opts.log, metrics });
+  let docker: DockerContainerizer | undefined;
+  let dockerWhy = 'Docker is disabled on this agent';
+  let dockerVersion: string | undefined;
+  if (config.dockerSocket) {
+    const probe = await DockerContainerizer.probe(config.dockerSocket);
+    if (probe.version) {
+      dockerVersion = `${probe.version}${probe.bridge ? '' : ' (no bridge network)'}`;
+      docker = new DockerContainerizer({ socketPath: config.dockerSocket, pullTimeoutMs: config.dockerPullTimeoutMs, agentKey, agentId: () => agent?.agentId ?? '' }, opts.log);
+    } else {
+      dockerWhy = probe.why!;
+      opts.log.warn({ why: probe.why }, 'DOCKER tasks will fail on this agent');
+    }
+  }
+  const containerizer = new ComposingContainerizer(new ProcessContainerizer(isolator), docker, dockerWhy);
+  agent = new Agent({ ...config, port }, { containerizer, log: opts.log, metrics, isolation: isolator.description, docker: dockerVersion });
   await agent.start();
-  opts.log.info({ port, master: config.master, workDir: config.workDir, isolation: isolator.description }, 'agent listening');
+  opts.log.info({ port, master: config.master, workDir: config.workDir, isolation: isolator.description, docker: dockerVersion ?? dockerWhy }, 'agent listening');
   return {
     agent,
     port,

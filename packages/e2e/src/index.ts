@@ -3,3 +3,4 @@ export type { ClusterOptions, StateJson } from './cluster';
 export { ServiceProcess, BINS } from './processes';
 export { TestFramework } from './test-framework';
 export { pidsOfTask } from './task-processes';
+export { ensureTestImage, TEST_IMAGE } from './docker-images';

@@ -1,5 +1,5 @@
 import { res, type Resources } from '@strata/lib';
-import type { Offer__Output, TaskInfo } from '@strata/proto';
+import type { ContainerInfo, Offer__Output, TaskInfo } from '@strata/proto';
 
 /** An offer's resources as a value, for fitting tasks into it. */
 export function offerResources(offer: Offer__Output): Resources {
@@ -9,7 +9,12 @@ export function offerResources(offer: Offer__Output): Resources {
 export interface TaskSpec {
   id: string;
   name?: string;
-  command: string;
+  /** Runs with /bin/sh -c. Leave it out (and `args`) to run a Docker image's own command. */
+  command?: string;
+  /** Arguments without a shell (for Docker: given to the image's entrypoint). */
+  args?: string[];
+  /** A container to run in, e.g. `{ type: 'DOCKER', docker: { image: 'busybox' } }`. */
+  container?: ContainerInfo;
   cpus: number;
   mem: number;
   disk?: number;
@@ -31,10 +36,10 @@ export function taskInfo(offer: Offer__Output, spec: TaskSpec): TaskInfo {
     agentId: offer.agentId ?? undefined,
     resources: res.toProto(res.resources(scalars, ranges), role).map((r) => ({ ...r, allocationInfo: { role } })),
     command: {
-      value: spec.command,
-      shell: true,
+      ...(spec.command !== undefined ? { value: spec.command, shell: true } : { shell: false, arguments: spec.args ?? [] }),
       environment: { variables: Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })) },
     },
+    ...(spec.container ? { container: spec.container } : {}),
     ...(spec.killGraceMs !== undefined ? { killPolicy: { gracePeriod: { nanoseconds: String(Math.round(spec.killGraceMs * 1e6)) } } } : {}),
   };
 }

@@ -9,6 +9,8 @@ export interface CheckpointedTask {
   frameworkInfo: FrameworkInfo__Output;
   task: TaskInfo__Output;
   sandbox: string;
+  /** Set once the containerizer started the task (a process or a Docker container). */
+  launched?: boolean;
   /** The executor (the task's process group leader) and its start time in clock ticks, to tell it from a reused pid. */
   executorPid?: number;
   executorStartTicks?: number;

@@ -1,17 +1,18 @@
-import type { CommandInfo__Output } from '@strata/proto';
+import type { Resources } from '@strata/lib';
+import type { TaskInfo__Output } from '@strata/proto';
 
 export interface LaunchSpec {
+  /** Stable name of the task's container, derived from its ids: a restarted agent computes it again. */
+  containerId: string;
+  frameworkId: string;
   taskId: string;
-  command: CommandInfo__Output;
+  task: TaskInfo__Output;
+  resources: Resources;
+  /** The task's environment (ports, sandbox, ids, its own variables). */
   env: Record<string, string>;
   sandbox: string;
-  /** Where the executor writes the task's exit status, so it survives the agent. */
+  /** Where the process executor writes the task's exit status, so it survives the agent. */
   statusFile: string;
-  /**
-   * Called with the executor's pid before any user code runs (the executor waits on a gate), so
-   * isolators can put it in its cgroups: user code never runs outside its limits.
-   */
-  isolate?: (pid: number) => Promise<void>;
 }
 
 /** How a task's process ended. */
@@ -22,32 +23,46 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
   /** True when the exit followed kill(): the task becomes TASK_KILLED whatever its exit code. */
   killed: boolean;
-  /** Set when the process could not be started at all. */
+  /** Set when the task could not be started at all (bad image, engine refused, …). */
   launchError?: string;
-  /** The executor vanished without leaving an exit status (killed with SIGKILL while no agent watched). */
+  /** The task vanished without leaving an exit status (killed while no agent watched). */
   lost?: boolean;
+  /** The memory limit's OOM killer fired in the container. */
+  oom?: boolean;
+  peakMemoryBytes?: number;
 }
 
 export interface Container {
   readonly pid: number | undefined;
   /** Start time of the executor in clock ticks since boot (from /proc), to recognise it after a restart. */
   readonly startTicks: number | undefined;
-  /** Resolves once the task's process has exited and its process group is gone. */
+  /** Resolves once the task has exited. */
   readonly exited: Promise<ExitInfo>;
-  /** SIGTERM to the whole process group, SIGKILL after the grace period. */
+  /** SIGTERM first, SIGKILL after the grace period. */
   kill(gracePeriodMs: number): void;
+  /** Releases what the container held (cgroups, the Docker container): called after its terminal update is sent. */
+  destroy(): Promise<void>;
 }
 
 export interface RecoverSpec {
-  pid: number;
+  containerId: string;
+  task: TaskInfo__Output;
+  pid?: number;
   startTicks?: number;
   statusFile: string;
+  sandbox: string;
   killRequested: boolean;
 }
 
-/** Mesos's containerizer seam: the process containerizer now, Docker beside it later. */
+/** Mesos's containerizer seam: a process containerizer and a Docker one, composed by task type. */
 export interface Containerizer {
   launch(spec: LaunchSpec): Promise<Container>;
   /** Reattaches to a task started by an earlier agent process. */
   recover(spec: RecoverSpec): Container;
+  /** Removes containers this agent started that no live task owns. */
+  cleanupOrphans?(live: Set<string>): Promise<void>;
+}
+
+export function isDockerTask(task: TaskInfo__Output): boolean {
+  return task.container?.type === 'DOCKER';
 }

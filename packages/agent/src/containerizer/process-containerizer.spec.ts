@@ -1,10 +1,20 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { tmpDir } from '@strata/lib/testing';
-import type { CommandInfo__Output } from '@strata/proto';
+import type { CommandInfo__Output, TaskInfo__Output } from '@strata/proto';
+import { res } from '@strata/lib';
 import { ProcessContainerizer } from './process-containerizer';
 
 const shell = (value: string): CommandInfo__Output => ({ value, shell: true, uris: [], arguments: [], user: '', environment: null });
+
+/** The launch spec of a task with this command; the process containerizer only reads the command. */
+const spec = (s: { taskId: string; command: CommandInfo__Output; env: Record<string, string>; sandbox: string; statusFile: string }) => ({
+  ...s,
+  containerId: s.taskId,
+  frameworkId: 'fw',
+  task: { taskId: { value: s.taskId }, command: s.command } as unknown as TaskInfo__Output,
+  resources: res.EMPTY,
+});
 
 /** Pids of live processes whose environment carries MARK=<mark> (how we find a task's whole tree). */
 function pidsWithMark(mark: string): number[] {
@@ -28,7 +38,7 @@ describe('ProcessContainerizer (real processes)', () => {
 
   it('runs the command in its sandbox with its environment and captures stdout/stderr', async () => {
     const sandbox = path.join(dir.path, 't1');
-    const ct = await c.launch({ taskId: 't1', command: shell('echo "out $MARK"; echo err >&2; pwd; exit 3'), env: env('m1'), sandbox, statusFile: path.join(dir.path, 't1.status') });
+    const ct = await c.launch(spec({ taskId: 't1', command: shell('echo "out $MARK"; echo err >&2; pwd; exit 3'), env: env('m1'), sandbox, statusFile: path.join(dir.path, 't1.status') }));
     expect(await ct.exited).toEqual({ code: 3, signal: null, killed: false });
     expect(readFileSync(path.join(dir.path, 't1.status'), 'utf8')).toBe('3\n'); // the executor's record, for a restarted agent
     expect(readFileSync(path.join(sandbox, 'stdout'), 'utf8')).toBe(`out m1\n${sandbox}\n`);
@@ -37,20 +47,20 @@ describe('ProcessContainerizer (real processes)', () => {
 
   it('runs shell=false commands with their argv', async () => {
     const sandbox = path.join(dir.path, 't2');
-    const ct = await c.launch({ taskId: 't2', command: { ...shell('/bin/echo'), shell: false, arguments: ['echo', 'a b', 'c'] }, env: env('m2'), sandbox, statusFile: path.join(dir.path, 't2.status') });
+    const ct = await c.launch(spec({ taskId: 't2', command: { ...shell('/bin/echo'), shell: false, arguments: ['echo', 'a b', 'c'] }, env: env('m2'), sandbox, statusFile: path.join(dir.path, 't2.status') }));
     expect((await ct.exited).code).toBe(0);
     expect(readFileSync(path.join(sandbox, 'stdout'), 'utf8')).toBe('a b c\n');
   });
 
   it('reports a command that cannot start', async () => {
-    const ct = await c.launch({ taskId: 't3', command: { ...shell('/no/such/binary'), shell: false }, env: env('m3'), sandbox: path.join(dir.path, 't3'), statusFile: path.join(dir.path, 't3.status') });
+    const ct = await c.launch(spec({ taskId: 't3', command: { ...shell('/no/such/binary'), shell: false }, env: env('m3'), sandbox: path.join(dir.path, 't3'), statusFile: path.join(dir.path, 't3.status') }));
     const exit = await ct.exited;
     expect(exit.code).toBe(127); // the shell's "command not found"
     expect(exit.launchError).toBeUndefined();
   });
 
   it('kill takes the whole process group: SIGTERM first, SIGKILL after the grace period', async () => {
-    const ct = await c.launch({ taskId: 't4', command: shell('trap "" TERM; sleep 300 & sleep 300 & wait'), env: env('m4'), sandbox: path.join(dir.path, 't4'), statusFile: path.join(dir.path, 't4.status') });
+    const ct = await c.launch(spec({ taskId: 't4', command: shell('trap "" TERM; sleep 300 & sleep 300 & wait'), env: env('m4'), sandbox: path.join(dir.path, 't4'), statusFile: path.join(dir.path, 't4.status') }));
     const deadline = Date.now() + 5_000;
     while (pidsWithMark('m4').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(pidsWithMark('m4').length).toBeGreaterThanOrEqual(3);
@@ -64,20 +74,20 @@ describe('ProcessContainerizer (real processes)', () => {
 
   it('reattaches to a running executor it did not start and reads its real exit status', async () => {
     const statusFile = path.join(dir.path, 't6.status');
-    const ct = await c.launch({ taskId: 't6', command: shell('sleep 0.4; exit 4'), env: env('m6'), sandbox: path.join(dir.path, 't6'), statusFile });
+    const ct = await c.launch(spec({ taskId: 't6', command: shell('sleep 0.4; exit 4'), env: env('m6'), sandbox: path.join(dir.path, 't6'), statusFile }));
     // What a restarted agent does: it only knows the pid, its start time and the status file.
-    const again = c.recover({ pid: ct.pid!, startTicks: ct.startTicks, statusFile, killRequested: false });
+    const again = c.recover({ containerId: 't6', task: {} as TaskInfo__Output, sandbox: '', pid: ct.pid!, startTicks: ct.startTicks, statusFile, killRequested: false });
     expect(await again.exited).toEqual({ code: 4, signal: null, killed: false });
     await ct.exited;
   });
 
   it('reports a recovered executor that vanished without a status as lost', async () => {
-    const gone = c.recover({ pid: 2 ** 22 + 1, statusFile: path.join(dir.path, 'none.status'), killRequested: false });
+    const gone = c.recover({ containerId: 'x', task: {} as TaskInfo__Output, sandbox: '', pid: 2 ** 22 + 1, statusFile: path.join(dir.path, 'none.status'), killRequested: false });
     expect(await gone.exited).toEqual({ code: null, signal: null, killed: false, lost: true });
   });
 
   it('kills stragglers a task leaves in its group when its main process exits', async () => {
-    const ct = await c.launch({ taskId: 't5', command: shell('sleep 300 & echo started'), env: env('m5'), sandbox: path.join(dir.path, 't5'), statusFile: path.join(dir.path, 't5.status') });
+    const ct = await c.launch(spec({ taskId: 't5', command: shell('sleep 300 & echo started'), env: env('m5'), sandbox: path.join(dir.path, 't5'), statusFile: path.join(dir.path, 't5.status') }));
     expect((await ct.exited).code).toBe(0);
     const deadline = Date.now() + 2_000;
     while (pidsWithMark('m5').length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { res } from '@strata/lib';
 import type { Container, Containerizer, ExitInfo, LaunchSpec, RecoverSpec } from './containerizer';
+import { noIsolation, type Isolator } from '../isolation/isolator';
 
 /**
  * The executor: a few lines of POSIX shell that lead the task's process group. It waits on a gate
@@ -67,12 +69,23 @@ function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
  * not outlive the task; whatever is left in the group when the executor exits is killed too.
  */
 export class ProcessContainerizer implements Containerizer {
+  constructor(readonly isolator: Isolator = noIsolation) {}
+
+  /** Adds what the isolator knows (a memory-limit kill) to an exit. */
+  private withLimits(id: string, exit: ExitInfo): ExitInfo {
+    if (!this.isolator.memoryLimitHit(id)) return exit;
+    return { ...exit, oom: true, peakMemoryBytes: this.isolator.peakMemory(id) };
+  }
+
   async launch(spec: LaunchSpec): Promise<Container> {
+    const command = spec.task.command;
+    if (!command) throw new Error('a process task needs a command');
     mkdirSync(spec.sandbox, { recursive: true });
+    await this.isolator.prepare(spec.containerId, { cpus: res.scalar(spec.resources, 'cpus'), memMb: res.scalar(spec.resources, 'mem') });
     const out = openSync(path.join(spec.sandbox, 'stdout'), 'a');
     const err = openSync(path.join(spec.sandbox, 'stderr'), 'a');
-    const shell = spec.command.shell ?? true;
-    const argv = shell ? ['/bin/sh', '-c', spec.command.value] : [spec.command.value, ...spec.command.arguments.slice(1)];
+    const shell = command.shell ?? true;
+    const argv = shell ? ['/bin/sh', '-c', command.value] : [command.value, ...command.arguments.slice(1)];
     let child;
     try {
       child = spawn('/bin/sh', ['-c', EXECUTOR, 'strata-executor', spec.statusFile, ...argv], {
@@ -86,6 +99,8 @@ export class ProcessContainerizer implements Containerizer {
       closeSync(err);
     }
     const pid = child.pid;
+    const id = spec.containerId;
+    const destroy = () => this.isolator.cleanup(id);
     let killed = false;
     let done = false;
     let graceTimer: NodeJS.Timeout | undefined;
@@ -101,27 +116,28 @@ export class ProcessContainerizer implements Containerizer {
         if (graceTimer) clearTimeout(graceTimer);
         signalGroup(pid, 'SIGKILL'); // stragglers in the task's group die with it
         const status = readExitStatus(spec.statusFile);
-        if (status !== undefined) resolve(toExit(status, killed));
+        if (status !== undefined) resolve(this.withLimits(id, toExit(status, killed)));
         else if (code === 125 && !killed) resolve({ code: null, signal: null, killed, launchError: 'the executor was not released' });
-        else if (code !== null) resolve(toExit(code, killed));
-        else resolve({ code: null, signal, killed });
+        else if (code !== null) resolve(this.withLimits(id, toExit(code, killed)));
+        else resolve(this.withLimits(id, { code: null, signal, killed }));
       });
     });
     child.stdin!.on('error', () => undefined); // the executor may be gone already
     if (pid !== undefined) {
       try {
-        if (spec.isolate) await spec.isolate(pid);
+        await this.isolator.isolate(id, pid);
         child.stdin!.end('go\n');
       } catch (e) {
         child.stdin!.end('no\n');
         await exited;
-        return { pid, startTicks: undefined, exited: Promise.resolve({ code: null, signal: null, killed: false, launchError: `isolation failed: ${(e as Error).message}` }), kill() {} };
+        return { pid, startTicks: undefined, exited: Promise.resolve({ code: null, signal: null, killed: false, launchError: `isolation failed: ${(e as Error).message}` }), kill() {}, destroy };
       }
     }
     return {
       pid,
       startTicks: pid === undefined ? undefined : processStartTicks(pid),
       exited,
+      destroy,
       kill(gracePeriodMs: number) {
         if (done || killed) return;
         killed = true;
@@ -137,31 +153,36 @@ export class ProcessContainerizer implements Containerizer {
    * noticed by polling /proc; its exit status comes from the file it writes.
    */
   recover(spec: RecoverSpec): Container {
+    const pid = spec.pid;
+    if (pid === undefined) {
+      return { pid, startTicks: undefined, exited: Promise.resolve({ code: null, signal: null, killed: spec.killRequested, lost: true }), kill() {}, destroy: () => this.isolator.cleanup(spec.containerId) };
+    }
     let killed = spec.killRequested;
     let graceTimer: NodeJS.Timeout | undefined;
     const alive = () => {
-      const ticks = processStartTicks(spec.pid);
+      const ticks = processStartTicks(pid);
       return ticks !== undefined && (spec.startTicks === undefined || ticks === spec.startTicks);
     };
     const exited = new Promise<ExitInfo>((resolve) => {
       const check = () => {
         if (alive()) return void setTimeout(check, POLL_MS).unref();
         if (graceTimer) clearTimeout(graceTimer);
-        signalGroup(spec.pid, 'SIGKILL');
+        signalGroup(pid, 'SIGKILL');
         const status = readExitStatus(spec.statusFile);
-        resolve(status !== undefined ? toExit(status, killed) : { code: null, signal: null, killed, lost: !killed });
+        resolve(this.withLimits(spec.containerId, status !== undefined ? toExit(status, killed) : { code: null, signal: null, killed, lost: !killed }));
       };
       check();
     });
     return {
-      pid: spec.pid,
+      pid,
       startTicks: spec.startTicks,
       exited,
+      destroy: () => this.isolator.cleanup(spec.containerId),
       kill(gracePeriodMs: number) {
         if (!alive()) return;
         killed = true;
-        signalGroup(spec.pid, 'SIGTERM');
-        graceTimer = setTimeout(() => signalGroup(spec.pid, 'SIGKILL'), Math.max(0, gracePeriodMs));
+        signalGroup(pid, 'SIGTERM');
+        graceTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), Math.max(0, gracePeriodMs));
         graceTimer.unref();
       },
     };
