@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Debian packages Strata's tests need, installed when missing (run as root; idempotent).
-# The kernel slice needs nothing beyond Node 20 and procps; Docker, etcd, HAProxy and Chromium join
-# this list with the suites that use them (see ../shared/reference/toolchain.md for the recipe).
+# Debian packages Strata's tests need, installed when missing (run as root; idempotent), and a
+# Docker engine started when none answers (apt starts no services here: no systemd, and
+# policy-rc.d forbids it). See ../shared/reference/toolchain.md for what was measured.
 set -euo pipefail
-PKGS="procps"
+PKGS="procps docker.io busybox-static tar"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
   apt-get update -qq
   # --no-install-recommends keeps systemd and friends out of the machine
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  # No iptables and no bridge: tasks use host networking with ports from offers (the Mesos model),
+  # which needs neither, and leaves the host's network alone.
+  nohup dockerd --iptables=false --bridge=none >/tmp/strata-dockerd.log 2>&1 &
+  for _ in $(seq 1 200); do docker info >/dev/null 2>&1 && break; sleep 0.1; done
+  docker info >/dev/null 2>&1 || { echo "dockerd failed to start:"; tail -20 /tmp/strata-dockerd.log; exit 1; }
 fi
