@@ -42,9 +42,23 @@ export class TestFramework {
     return this.updates.filter((u) => u.status.taskId?.value === taskId).map((u) => u.status.state);
   }
 
-  async waitForState(taskId: string, state: string, timeoutMs = 15_000): Promise<TaskStatus__Output> {
-    const u = await waitFor(() => this.updates.find((x) => x.status.taskId?.value === taskId && x.status.state === state), { timeoutMs, what: `${taskId} to be ${state} (seen: ${this.states(taskId).join(',')})` });
-    return u.status;
+  /** Resolves on the update itself (no polling delay): benchmarks time with it. */
+  waitForState(taskId: string, state: string, timeoutMs = 15_000): Promise<TaskStatus__Output> {
+    const seen = this.updates.find((x) => x.status.taskId?.value === taskId && x.status.state === state);
+    if (seen) return Promise.resolve(seen.status);
+    return new Promise((resolve, reject) => {
+      const onUpdate = (s: TaskStatus__Output) => {
+        if (s.taskId?.value !== taskId || s.state !== state) return;
+        clearTimeout(timer);
+        this.driver.off('update', onUpdate);
+        resolve(s);
+      };
+      const timer = setTimeout(() => {
+        this.driver.off('update', onUpdate);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${taskId} to be ${state} (seen: ${this.states(taskId).join(',')})`));
+      }, timeoutMs);
+      this.driver.on('update', onUpdate);
+    });
   }
 
   close(): void {

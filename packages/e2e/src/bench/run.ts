@@ -2,11 +2,13 @@
 // measured in the same process (ratios), because these machines are noisy.
 import { launchLatency } from './launch-latency';
 import { recoveryTimes } from './recovery';
+import { dockerLatency } from './docker-latency';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
   const results: Record<string, unknown> = { machine: { cpus: require('node:os').availableParallelism(), node: process.version }, at: new Date().toISOString() };
   if (!only || only === 'launch') results.launch_latency = await launchLatency(Number(process.env.BENCH_ITERATIONS ?? 300));
+  if (!only || only === 'docker') results.docker_launch_latency = await dockerLatency(Number(process.env.BENCH_DOCKER_ITERATIONS ?? 50));
   if (!only || only === 'recovery') results.recovery = await recoveryTimes();
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }

@@ -68,10 +68,8 @@ export class DockerContainerizer implements Containerizer {
       const nets = await this.docker.listNetworks({ filters: { name: ['bridge'] } });
       if (!nets.some((n) => n.Name === 'bridge')) throw new Error("BRIDGE networking was asked for, but this agent's Docker engine has no bridge network");
     }
-    await this.ensureImage(image, forcePull);
-    // A container of the same name left by a crash between create and checkpoint would block us.
-    await this.docker.getContainer(options.name!).remove({ force: true }).catch(() => undefined);
-    const c = await this.docker.createContainer(options);
+    if (forcePull) await this.pull(image);
+    const c = await this.create(options, image, !forcePull);
     try {
       await c.start();
     } catch (err) {
@@ -102,16 +100,27 @@ export class DockerContainerizer implements Containerizer {
     }
   }
 
-  /** Uses the local image, pulling it only when missing (or when asked to), within the pull timeout. */
-  private async ensureImage(image: string, forcePull: boolean): Promise<void> {
-    if (!forcePull) {
+  /**
+   * Creates the container, learning about a missing image or a leftover container from the
+   * engine's answer instead of asking first: the common case (image present, name free) costs one
+   * call. A missing image is pulled once; a container of the same name left by a crash between
+   * create and checkpoint is removed.
+   */
+  private async create(options: Docker.ContainerCreateOptions, image: string, mayPull: boolean): Promise<Docker.Container> {
+    for (let attempt = 0; ; attempt++) {
       try {
-        await this.docker.getImage(image).inspect();
-        return;
+        return await this.docker.createContainer(options);
       } catch (err) {
-        if ((err as { statusCode?: number }).statusCode !== 404) throw new Error(`cannot inspect image '${image}': ${engineMessage(err)}`);
+        const status = (err as { statusCode?: number }).statusCode;
+        if (status === 404 && mayPull && attempt === 0) await this.pull(image);
+        else if (status === 409 && attempt < 2) await this.docker.getContainer(options.name!).remove({ force: true }).catch(() => undefined);
+        else throw new Error(`the engine could not create the container: ${engineMessage(err)}`);
       }
     }
+  }
+
+  /** Pulls an image within the pull timeout; the engine's own message on failure. */
+  private async pull(image: string): Promise<void> {
     const pulled = new Promise<void>((resolve, reject) => {
       this.docker.pull(image, (err: unknown, stream: NodeJS.ReadableStream) => {
         if (err) return reject(new Error(`cannot pull image '${image}': ${engineMessage(err)}`));
@@ -136,7 +145,8 @@ export class DockerContainerizer implements Containerizer {
     let graceTimer: NodeJS.Timeout | undefined;
     const out = createWriteStream(path.join(sandbox, 'stdout'), { flags: 'a' });
     const err = createWriteStream(path.join(sandbox, 'stderr'), { flags: 'a' });
-    const logsDone = new Promise<void>((resolve) => {
+    // Deferred a turn: the caller reports TASK_RUNNING first, and these engine calls are not on that path.
+    const logsDone = new Promise<void>((resolve) => setImmediate(() => {
       c.logs({ follow: true, stdout: true, stderr: true, since: logsSince }, (e: unknown, stream?: NodeJS.ReadableStream) => {
         if (e || !stream) return resolve();
         const o = new PassThrough();
@@ -147,8 +157,9 @@ export class DockerContainerizer implements Containerizer {
         stream.on('end', () => resolve());
         stream.on('error', () => resolve());
       });
-    });
+    }));
     const exited = (async (): Promise<ExitInfo> => {
+      await new Promise((r) => setImmediate(r));
       let info: Docker.ContainerInspectInfo;
       try {
         info = await c.inspect();
