@@ -70,6 +70,8 @@ export class Agent {
   private readonly updates: StatusUpdateManager;
   private readonly link: MasterLink;
   private readonly checkpoint: AgentCheckpoint;
+  /** Cleanups (cgroups, containers) still running, so a shutdown can wait for them. */
+  private readonly destroying = new Set<Promise<void>>();
   recoveredTasks = 0;
 
   constructor(
@@ -115,7 +117,10 @@ export class Agent {
     const running = [...this.tasks.values()].filter((t) => !isTerminalState(t.state));
     for (const t of running) this.kill(t.frameworkId, t.info.taskId?.value ?? '', undefined);
     const exits = running.map((t) => t.container?.exited).filter((p): p is Promise<ExitInfo> => !!p);
-    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    const deadline = new Promise((r) => setTimeout(r, timeoutMs).unref());
+    await Promise.race([Promise.all(exits), deadline]);
+    await new Promise((r) => setImmediate(r)); // let onExit schedule the cleanups
+    await Promise.race([Promise.all([...this.destroying]), deadline]);
   }
 
   get connected(): boolean {
@@ -304,7 +309,12 @@ export class Agent {
     if (isTerminalState(t.state)) return;
     // After the update is on its way: removing cgroups or the container is not on the task's critical path.
     const container = t.container;
-    setImmediate(() => void container?.destroy().catch((err) => this.deps.log.warn({ err, taskId: t.info.taskId?.value }, 'container cleanup failed')));
+    const destroyed = new Promise<void>((resolve) => setImmediate(() => {
+      if (!container) return resolve();
+      container.destroy().catch((err) => this.deps.log.warn({ err, taskId: t.info.taskId?.value }, 'container cleanup failed')).finally(resolve);
+    }));
+    this.destroying.add(destroyed);
+    void destroyed.then(() => this.destroying.delete(destroyed));
     if (exit.oom && !exit.killed) {
       const wanted = res.scalar(res.fromProto(t.info.resources), 'mem');
       const used = exit.peakMemoryBytes !== undefined ? `${Math.round(exit.peakMemoryBytes / 1024 / 1024)}MB` : 'unknown';
