@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { TaskStateName } from '@strata/proto';
+import { safePathId } from '../model/path-id';
+
+/**
+ * One instance of an app: it keeps its id across relaunches; each launch is a new task with
+ * the incarnation bumped (Marathon 1.x: `<app>.instance-<uuid>._app.<n>`).
+ */
+export interface Instance {
+  instanceId: string;
+  appId: string;
+  uuid: string;
+  incarnation: number;
+  /** The app version this instance runs (or will run when launched). */
+  appVersion: string;
+  /** 'running': Marathon wants it up; 'decommissioned': it is being killed and will be forgotten. */
+  goal: 'running' | 'decommissioned';
+  /** Mesos state of the current task; undefined before the first launch or after it ended and awaits relaunch. */
+  state?: TaskStateName;
+  taskId?: string;
+  agentId?: string;
+  host?: string;
+  ports: number[];
+  stagedAt?: string;
+  startedAt?: string;
+  message?: string;
+}
+
+export function newInstance(appId: string, appVersion: string, uuid = randomUUID()): Instance {
+  return { instanceId: `${safePathId(appId)}.marathon-${uuid}`, appId, uuid, incarnation: 0, appVersion, goal: 'running', ports: [] };
+}
+
+export function taskIdFor(inst: Instance, incarnation: number): string {
+  return `${safePathId(inst.appId)}.instance-${inst.uuid}._app.${incarnation}`;
+}
+
+/** The instance a task id belongs to: the uuid is in the id. */
+export function instanceUuidOfTask(taskId: string): string | undefined {
+  return /\.instance-([0-9a-f-]{36})\._app\.\d+$/.exec(taskId)?.[1];
+}
+
+const LIVE: ReadonlySet<string> = new Set(['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING']);
+export const isLive = (i: Instance) => i.state !== undefined && LIVE.has(i.state);
+export const isRunning = (i: Instance) => i.state === 'TASK_RUNNING';
+/** Wanted up and not launched yet (or its last task ended): the launch queue's work. */
+export const needsLaunch = (i: Instance) => i.goal === 'running' && !isLive(i) && i.state !== 'TASK_UNREACHABLE';
+
+/**
+ * Marathon's scale-down order (ScalingProposition): unreachable, then staging, starting, running,
+ * then anything else; ties by killSelection on the relevant timestamp.
+ */
+export function killOrder(instances: Instance[], selection: 'YOUNGEST_FIRST' | 'OLDEST_FIRST'): Instance[] {
+  const weight = (i: Instance) =>
+    i.state === 'TASK_UNREACHABLE' ? 1 : i.state === undefined ? 0 : i.state === 'TASK_STAGING' ? 2 : i.state === 'TASK_STARTING' ? 3 : i.state === 'TASK_RUNNING' ? 4 : 5;
+  const time = (i: Instance) => Date.parse(i.startedAt ?? i.stagedAt ?? '') || 0;
+  return [...instances].sort((a, b) => weight(a) - weight(b) || (selection === 'YOUNGEST_FIRST' ? time(b) - time(a) : time(a) - time(b)));
+}

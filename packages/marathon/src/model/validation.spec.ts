@@ -1,0 +1,81 @@
+import { validateApp } from './validation';
+import { appIdProblems, resolvePathId, safePathId } from './path-id';
+import { needsRestart } from './app-definition';
+
+const V = '2026-11-24T00:00:00.000Z';
+const ok = (body: unknown, opts: Parameters<typeof validateApp>[1] = { version: V }) => {
+  const r = validateApp(body, opts);
+  if (!r.ok) throw new Error(JSON.stringify(r.details));
+  return r.app;
+};
+const details = (body: unknown) => {
+  const r = validateApp(body, { version: V });
+  if (r.ok) throw new Error('expected invalid');
+  return r.details;
+};
+
+describe('path ids', () => {
+  it('resolves relative ids and .. like Marathon', () => {
+    expect(resolvePathId('web')).toBe('/web');
+    expect(resolvePathId('/prod/web/')).toBe('/prod/web');
+    expect(resolvePathId('../db', '/prod/web')).toBe('/prod/db');
+    expect(resolvePathId('Web')).toBeUndefined();
+    expect(resolvePathId('-web')).toBeUndefined();
+    expect(safePathId('/prod/web')).toBe('prod_web');
+  });
+  it('refuses reserved last segments and the root', () => {
+    expect(appIdProblems('/a/restart')[0]).toContain('reserved words');
+    expect(appIdProblems('/')[0]).toContain('at least one path element');
+    expect(appIdProblems('/a/b.c-d')).toEqual([]);
+  });
+});
+
+describe('validateApp', () => {
+  it("fills Marathon's defaults", () => {
+    const app = ok({ id: 'web', cmd: 'sleep 100' });
+    expect(app).toMatchObject({
+      id: '/web', instances: 1, cpus: 1, mem: 128, disk: 0, gpus: 0, backoffSeconds: 1, backoffFactor: 1.15, maxLaunchDelaySeconds: 300,
+      upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 1 }, killSelection: 'YOUNGEST_FIRST',
+      unreachableStrategy: { inactiveAfterSeconds: 0, expungeAfterSeconds: 0 }, requirePorts: false,
+      portDefinitions: [{ port: 0, protocol: 'tcp', name: 'default', labels: {} }], version: V,
+    });
+  });
+
+  it('defaults health checks fully (marathon-lb reads every field)', () => {
+    const app = ok({ id: 'web', cmd: 'x', healthChecks: [{ protocol: 'HTTP' }, { protocol: 'COMMAND', command: { value: 'true' } }] });
+    expect(app.healthChecks[0]).toEqual({ protocol: 'HTTP', path: '/', portIndex: 0, gracePeriodSeconds: 300, intervalSeconds: 60, timeoutSeconds: 20, maxConsecutiveFailures: 3, delaySeconds: 15, ignoreHttp1xx: false, ipProtocol: 'IPv4' });
+    expect(app.healthChecks[1]).toMatchObject({ protocol: 'COMMAND', command: { value: 'true' } });
+  });
+
+  it.each([
+    [{ id: 'Bad_Id', cmd: 'x' }, '/id'],
+    [{ cmd: 'x' }, '/id'],
+    [{ id: 'a', cmd: 'x', cpus: -1 }, '/cpus'],
+    [{ id: 'a', cmd: 'x', mem: -5 }, '/mem'],
+    [{ id: 'a', cmd: 'x', instances: 1.5 }, '/instances'],
+    [{ id: 'a', cmd: 'x', instances: 'three' }, '/instances'],
+    [{ id: 'a', cmd: 'x', upgradeStrategy: { minimumHealthCapacity: 1.5 } }, '/upgradeStrategy/minimumHealthCapacity'],
+    [{ id: 'a', cmd: 'x', portDefinitions: [{ port: 8080 }, { port: 8080 }] }, '/portDefinitions'],
+    [{ id: 'a', cmd: 'x', constraints: [['hostname', 'SOMETIMES']] }, '/constraints/0'],
+    [{ id: 'a', cmd: 'x', constraints: [['rack', 'MAX_PER']] }, '/constraints/0'],
+    [{ id: 'a' }, '/'],
+    [{ id: 'a', cmd: 'x', args: ['y'] }, '/'],
+    [{ id: 'a', cmd: 'x', healthChecks: [{ protocol: 'HTTP', portIndex: 3 }] }, '/healthChecks/0/portIndex'],
+    [{ id: 'a', cmd: 'x', fetch: [{ uri: 'http://x' }], uris: ['http://y'] }, '/fetch'],
+    [{ id: 'a', cmd: 'x', unreachableStrategy: { inactiveAfterSeconds: 10, expungeAfterSeconds: 5 } }, '/unreachableStrategy/inactiveAfterSeconds'],
+  ])('rejects %j at %s', (body, path) => {
+    expect(details(body).map((d) => d.path)).toContain(path);
+  });
+
+  it('rejects a body that is not an object', () => {
+    expect(details([1, 2])).toEqual([{ path: '/', errors: ['error.expected.jsobject'] }]);
+  });
+
+  it('merges a partial update onto the current definition', () => {
+    const base = ok({ id: 'web', cmd: 'sleep 100', instances: 3, env: { A: '1' } });
+    const next = ok({ instances: 5 }, { id: '/web', base, version: 'v2' });
+    expect(next).toMatchObject({ id: '/web', cmd: 'sleep 100', instances: 5, env: { A: '1' }, version: 'v2' });
+    expect(needsRestart(base, next)).toBe(false);
+    expect(needsRestart(base, ok({ cmd: 'sleep 200' }, { id: '/web', base, version: 'v3' }))).toBe(true);
+  });
+});
