@@ -4,3 +4,4 @@ export { ServiceProcess, BINS } from './processes';
 export { TestFramework } from './test-framework';
 export { pidsOfTask } from './task-processes';
 export { ensureTestImage, TEST_IMAGE } from './docker-images';
+export { MarathonProcess } from './marathon-process';

@@ -1,0 +1,170 @@
+import type { Express, Request, Response } from 'express';
+import { StrataError } from '@strata/lib';
+import type { Marathon } from '../marathon';
+import type { AppDefinition } from '../model/app-definition';
+import { validateApp } from '../model/validation';
+import { resolvePathId } from '../model/path-id';
+import type { Instance } from '../instances/instance';
+import type { Repository } from '../state/repository';
+import { invalid, notFoundApp, deploymentResult, queryFlag } from './responses';
+
+/** Marathon's Task JSON for an instance's current task. */
+export function taskJson(m: Marathon, i: Instance) {
+  const app = m.apps.get(i.appId);
+  return {
+    id: i.taskId,
+    appId: i.appId,
+    host: i.host,
+    ports: i.ports,
+    servicePorts: app?.portDefinitions.map((p) => p.port) ?? [],
+    slaveId: i.agentId,
+    stagedAt: i.stagedAt,
+    ...(i.startedAt ? { startedAt: i.startedAt } : {}),
+    version: i.appVersion,
+    state: i.state,
+    ipAddresses: i.host ? [{ ipAddress: i.host, protocol: 'IPv4' }] : [],
+    healthCheckResults: [],
+    localVolumes: [],
+    role: app?.role ?? '*',
+  };
+}
+
+export function tasksOf(m: Marathon, appId: string) {
+  return [...m.instances.values()].filter((i) => i.appId === appId && i.taskId && i.state).map((i) => taskJson(m, i));
+}
+
+/** AppInfo: the definition with defaults, plus counts, deployments and, when asked, tasks and the last failure. */
+export function appInfo(m: Marathon, app: AppDefinition, embed: Set<string>) {
+  const inst = [...m.instances.values()].filter((i) => i.appId === app.id && i.taskId);
+  const info: Record<string, unknown> = {
+    ...app,
+    tasksStaged: inst.filter((i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING').length,
+    tasksRunning: inst.filter((i) => i.state === 'TASK_RUNNING').length,
+    tasksHealthy: 0,
+    tasksUnhealthy: 0,
+    deployments: m.lockedBy(app.id).map((id) => ({ id })),
+  };
+  if (embed.has('tasks')) info.tasks = tasksOf(m, app.id);
+  if (embed.has('lastTaskFailure') && m.lastTaskFailure.has(app.id)) info.lastTaskFailure = m.lastTaskFailure.get(app.id);
+  return info;
+}
+
+function embeds(req: Request, prefix: string): Set<string> {
+  const raw = req.query.embed;
+  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []).map(String);
+  return new Set(list.filter((e) => e.startsWith(prefix)).map((e) => e.slice(prefix.length)));
+}
+
+/** Marathon's label selector: `k`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, comma = and. */
+export function matchesLabels(labels: Record<string, string>, selector: string): boolean {
+  const terms = selector.match(/[^,(]+(\([^)]*\))?/g) ?? [];
+  return terms.every((raw) => {
+    const t = raw.trim();
+    let m: RegExpExecArray | null;
+    if ((m = /^(\S+)\s*==\s*(.*)$/.exec(t))) return labels[m[1]!] === m[2];
+    if ((m = /^(\S+)\s*!=\s*(.*)$/.exec(t))) return labels[m[1]!] !== m[2];
+    if ((m = /^(\S+)\s+in\s*\((.*)\)$/.exec(t))) return m[2]!.split(',').map((s) => s.trim()).includes(labels[m[1]!] ?? '\0');
+    if ((m = /^(\S+)\s+notin\s*\((.*)\)$/.exec(t))) return !m[2]!.split(',').map((s) => s.trim()).includes(labels[m[1]!] ?? '\0');
+    return t in labels;
+  });
+}
+
+/**
+ * /v2/apps. App ids contain slashes, so everything under /v2/apps/ is one route that peels the
+ * suffix off (`/restart`, `/tasks[/id]`, `/versions[/v]`) the way Marathon's greedy patterns do.
+ */
+export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void {
+  app.get('/v2/apps', (req, res) => {
+    const embed = embeds(req, 'apps.');
+    const id = req.query.id ? String(req.query.id) : undefined;
+    const cmd = req.query.cmd ? String(req.query.cmd).toLowerCase() : undefined;
+    const label = req.query.label ? String(req.query.label) : undefined;
+    const apps = [...m.apps.values()]
+      .filter((a) => (!id || a.id.includes(id)) && (!cmd || (a.cmd ?? '').toLowerCase().includes(cmd)) && (!label || matchesLabels(a.labels, label)))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((a) => appInfo(m, a, embed));
+    res.json({ apps });
+  });
+
+  app.post('/v2/apps', async (req, res) => {
+    const v = validateApp(req.body, { version: m.version() });
+    if (!v.ok) return invalid(res, v.details);
+    if (m.apps.has(v.app.id)) throw new StrataError('CONFLICT', `An app with id [${v.app.id}] already exists.`, { status: 409 });
+    const d = await m.deploy([{ after: v.app }], queryFlag(req, 'force', false));
+    res.status(201).set('Location', v.app.id).set('Marathon-Deployment-Id', d.id);
+    res.json({ ...appInfo(m, m.apps.get(v.app.id)!, new Set()), deployments: [{ id: d.id }] });
+  });
+
+  app.all('/v2/apps/*path', async (req: Request, res: Response) => {
+    const raw = ([] as string[]).concat((req.params as { path: string | string[] }).path).join('/');
+    const parts = raw.split('/').filter(Boolean);
+    let suffix: string[] = [];
+    for (let i = parts.length - 1; i >= 1; i--) {
+      if (['restart', 'tasks', 'versions'].includes(parts[i]!)) {
+        suffix = parts.slice(i);
+        parts.length = i;
+        break;
+      }
+    }
+    if (parts[parts.length - 1] === '*' && req.method === 'GET' && suffix.length === 0) {
+      const group = resolvePathId(parts.slice(0, -1).join('/')) ?? '/';
+      const apps = [...m.apps.values()].filter((a) => a.id.startsWith(group === '/' ? '/' : `${group}/`)).map((a) => appInfo(m, a, new Set(['tasks', 'lastTaskFailure'])));
+      return void res.json({ '*': apps });
+    }
+    const id = resolvePathId(parts.join('/'));
+    if (!id || id === '/') throw new StrataError('NOT_FOUND', `App '/${parts.join('/')}' does not exist`, { status: 404 });
+    const existing = m.apps.get(id);
+    const force = queryFlag(req, 'force', false);
+
+    if (suffix.length === 0) {
+      switch (req.method) {
+        case 'GET':
+          if (!existing) return notFoundApp(res, id);
+          return void res.json({ app: appInfo(m, existing, new Set(['tasks', 'lastTaskFailure', ...embeds(req, 'app.')])) });
+        case 'PUT':
+        case 'PATCH': {
+          const partial = req.method === 'PATCH' || queryFlag(req, 'partialUpdate', true);
+          const v = validateApp(req.body, { id, base: partial ? existing : undefined, version: m.version() });
+          if (!v.ok) return invalid(res, v.details);
+          if (req.method === 'PATCH' && !existing) return notFoundApp(res, id);
+          const d = await m.deploy([{ before: existing, after: v.app }], force);
+          return deploymentResult(res, d, existing ? 200 : 201);
+        }
+        case 'DELETE': {
+          if (!existing) return notFoundApp(res, id);
+          // Deletes always win (Marathon 1.10 defaults force=true here).
+          const d = await m.deploy([{ before: existing }], queryFlag(req, 'force', true));
+          return deploymentResult(res, d, 200);
+        }
+      }
+    }
+    if (!existing) return notFoundApp(res, id);
+    const [what, arg] = suffix;
+    if (what === 'restart' && req.method === 'POST' && !arg) {
+      const version = m.version();
+      const d = await m.deploy([{ before: existing, after: { ...existing, version, versionInfo: { lastScalingAt: version, lastConfigChangeAt: version } }, restart: true }], force);
+      return deploymentResult(res, d, 200);
+    }
+    if (what === 'tasks' && req.method === 'GET' && !arg) return void res.json({ tasks: tasksOf(m, id) });
+    if (what === 'tasks' && req.method === 'DELETE') {
+      const scale = queryFlag(req, 'scale', false);
+      if (scale && queryFlag(req, 'wipe', false)) throw new StrataError('INVALID', 'You cannot use scale and wipe at the same time.', { status: 400 });
+      const host = req.query.host ? String(req.query.host) : undefined;
+      const ids = arg
+        ? [arg]
+        : [...m.instances.values()].filter((i) => i.appId === id && i.taskId && i.goal === 'running' && (!host || i.host === host)).map((i) => i.taskId!);
+      if (arg && m.instanceByTask(arg)?.appId !== id) throw new StrataError('NOT_FOUND', `Task '${arg}' does not exist`, { status: 404 });
+      const { killed, deployment } = await m.killTasks(ids, scale, force || true);
+      if (deployment) return deploymentResult(res, deployment, 200);
+      return void res.json(arg ? { task: taskJson(m, killed[0]!) } : { tasks: killed.map((i) => taskJson(m, i)) });
+    }
+    if (what === 'versions' && req.method === 'GET') {
+      const versions = await repo.appVersions(id);
+      if (!arg) return void res.json({ versions: versions.map((v) => v.version) });
+      const found = versions.find((v) => v.version === arg);
+      if (!found) throw new StrataError('NOT_FOUND', `App '${id}' does not exist in version ${arg}`, { status: 404 });
+      return void res.json(found);
+    }
+    throw new StrataError('NOT_FOUND', `no route for ${req.method} ${req.path}`, { status: 404 });
+  });
+}

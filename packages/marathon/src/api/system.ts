@@ -1,0 +1,136 @@
+import type { Express, Request, Response } from 'express';
+import { StrataError } from '@strata/lib';
+import type { Marathon } from '../marathon';
+import type { EventBus, MarathonEvent } from '../events/event-bus';
+import { appInfo, taskJson } from './apps';
+import { deploymentResult, queryFlag } from './responses';
+import { isDelayed } from '../launch-queue/backoff';
+import { needsLaunch } from '../instances/instance';
+
+/** /v2/tasks, /v2/deployments, /v2/queue, /v2/events, /v2/info, /v2/leader, /ping. */
+export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opts: { keepAliveMs: number; maxOutstanding: number }): void {
+  app.get('/v2/tasks', (req, res) => {
+    const raw = req.query.status ?? req.query['status[]'];
+    const wanted = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map((s) => `TASK_${String(s).toUpperCase()}`));
+    const tasks = [...m.instances.values()].filter((i) => i.taskId && i.state && (wanted.size === 0 || wanted.has(i.state))).map((i) => taskJson(m, i));
+    if (req.accepts(['application/json', 'text/plain']) === 'text/plain' && !req.accepts('application/json')) {
+      const lines = [...m.apps.values()].map((a) => [a.id, a.portDefinitions[0]?.port ?? 0, ...tasks.filter((t) => t.appId === a.id).map((t) => `${t.host}:${t.ports[0] ?? ''}`)].join('\t'));
+      return void res.type('text/plain').send(lines.join('\n') + '\n');
+    }
+    res.json({ tasks });
+  });
+
+  app.post('/v2/tasks/delete', async (req, res) => {
+    const ids = (req.body as { ids?: unknown })?.ids;
+    if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) throw new StrataError('INVALID', "Expecting a body {\"ids\": [\"task id\", ...]}", { status: 400 });
+    if (queryFlag(req, 'scale', false) && queryFlag(req, 'wipe', false)) throw new StrataError('INVALID', 'You cannot use scale and wipe at the same time.', { status: 400 });
+    for (const id of ids) if (!m.instanceByTask(id)) throw new StrataError('INVALID', `Invalid task id '${id}'`, { status: 400 });
+    const { killed, deployment } = await m.killTasks(ids, queryFlag(req, 'scale', false), queryFlag(req, 'force', false));
+    if (deployment) return deploymentResult(res, deployment, 200);
+    res.json({ tasks: killed.map((i) => taskJson(m, i)) });
+  });
+
+  app.get('/v2/deployments', (_req, res) => {
+    res.json([...m.deployments.values()].map((d) => ({
+      id: d.id,
+      version: d.version,
+      affectedApps: d.affectedApps,
+      affectedPods: [],
+      steps: d.steps,
+      currentActions: d.steps[d.currentStep - 1]?.actions.map((a) => ({ ...a, readinessCheckResults: [] })) ?? [],
+      currentStep: d.currentStep,
+      totalSteps: d.totalSteps,
+    })));
+  });
+
+  app.delete('/v2/deployments/:id', async (req, res) => {
+    const force = queryFlag(req, 'force', false);
+    const d = await m.rollback(req.params.id!, force);
+    if (!d) return void res.status(202).end();
+    deploymentResult(res, d, 200);
+  });
+
+  app.get('/v2/queue', (_req, res) => {
+    const now = Date.now();
+    const queue = [...m.apps.values()]
+      .map((a) => ({ a, count: [...m.instances.values()].filter((i) => i.appId === a.id && needsLaunch(i)).length }))
+      .filter(({ count }) => count > 0)
+      .map(({ a, count }) => {
+        const delay = m.delays.get(a.id);
+        const stats = m.queueStats.get(a.id);
+        return {
+          app: appInfo(m, a, new Set()),
+          count,
+          role: a.role,
+          delay: { timeLeftSeconds: delay && isDelayed(delay, now) ? Math.ceil((delay.until - now) / 1000) : 0, overdue: !delay || !isDelayed(delay, now) },
+          since: stats?.since ?? new Date(now).toISOString(),
+          processedOffersSummary: {
+            processedOffersCount: stats?.processedOffersCount ?? 0,
+            unusedOffersCount: stats?.unusedOffersCount ?? 0,
+            ...(stats?.lastUnusedOfferAt ? { lastUnusedOfferAt: stats.lastUnusedOfferAt } : {}),
+            ...(stats?.lastUsedOfferAt ? { lastUsedOfferAt: stats.lastUsedOfferAt } : {}),
+            rejectSummaryLastOffers: Object.entries(stats?.rejectSummaryLastOffers ?? {}).map(([reason, declined]) => ({ reason, declined, processed: stats!.processedOffersCount })),
+          },
+        };
+      });
+    res.json({ queue });
+  });
+
+  app.delete('/v2/queue/*path/delay', (req, res) => {
+    const id = '/' + ([] as string[]).concat((req.params as { path: string | string[] }).path).join('/').replace(/^\/+/, '');
+    if (!m.resetDelay(id)) return void res.status(404).json({ message: `Application ${id} not found in tasks queue.` });
+    res.status(204).end();
+  });
+
+  app.get('/v2/events', (req: Request, res: Response) => {
+    const raw = req.query.event_type;
+    const types = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map(String));
+    res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    res.flushHeaders();
+    let outstanding = 0;
+    const send = (e: MarathonEvent) => {
+      if (types.size && !types.has(e.eventType)) return;
+      // A consumer that cannot keep up is cut off rather than fed silently lossy data (Marathon PR #6657).
+      if (outstanding > opts.maxOutstanding) return void res.destroy();
+      outstanding++;
+      res.write(`event: ${e.eventType}\ndata: ${JSON.stringify(e)}\n\n`, () => outstanding--);
+    };
+    const remoteAddress = req.socket.remoteAddress ?? '';
+    send({ eventType: 'event_stream_attached', timestamp: new Date().toISOString(), remoteAddress });
+    events.publish('event_stream_attached', { remoteAddress });
+    const unsubscribe = events.subscribe(send);
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), opts.keepAliveMs);
+    req.on('close', () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+      events.publish('event_stream_detached', { remoteAddress });
+    });
+  });
+
+  app.get('/v2/info', (_req, res) => {
+    res.json({
+      name: 'marathon',
+      version: '1.10.0-strata',
+      buildref: 'strata',
+      elected: true,
+      leader: `${m.config.hostname}:${m.config.httpPort}`,
+      frameworkId: m.frameworkId ?? null,
+      marathon_config: { master: m.config.master, failover_timeout: m.config.failoverTimeoutSeconds, local_port_min: m.config.localPortMin, local_port_max: m.config.localPortMax, decline_offer_duration: m.config.declineOfferSeconds * 1000, hostname: m.config.hostname, http_port: m.config.httpPort },
+      http_config: { http_port: m.config.httpPort },
+    });
+  });
+
+  app.get('/v2/leader', (_req, res) => res.json({ leader: `${m.config.hostname}:${m.config.httpPort}` }));
+  app.delete('/v2/leader', (_req, res) => {
+    res.json({ message: 'Leadership abdicated' });
+    // One instance is always leader here: abdicating means stepping down and letting a supervisor restart us.
+    setTimeout(() => process.kill(process.pid, 'SIGTERM'), 100).unref();
+  });
+
+  app.get('/ping', (req, res) => {
+    const type = req.accepts(['text/plain', 'application/json']);
+    if (type === 'application/json') return void res.json('pong');
+    if (type === 'text/plain') return void res.type('text/plain').send('pong');
+    res.status(204).end();
+  });
+}

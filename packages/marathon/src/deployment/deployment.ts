@@ -1,0 +1,23 @@
+import type { AppDefinition } from '../model/app-definition';
+
+export type ActionName = 'StartApplication' | 'StopApplication' | 'ScaleApplication' | 'RestartApplication';
+
+/** A running deployment, in the shape /v2/deployments shows, plus what a rollback needs. */
+export interface Deployment {
+  id: string;
+  version: string;
+  affectedApps: string[];
+  steps: { actions: { action: ActionName; app: string }[] }[];
+  currentStep: number;
+  totalSteps: number;
+  /** Per app: the definition before this deployment (undefined: the app did not exist). */
+  original: Record<string, AppDefinition | null>;
+}
+
+/** The action for one app, from its definition before and after (Marathon's DeploymentPlan rules). */
+export function actionFor(before: AppDefinition | undefined, after: AppDefinition | undefined, restart: boolean): ActionName[] {
+  if (!after) return ['StopApplication'];
+  if (!before) return ['StartApplication', 'ScaleApplication'];
+  if (restart) return ['RestartApplication'];
+  return ['ScaleApplication'];
+}

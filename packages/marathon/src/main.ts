@@ -1,0 +1,52 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { createLogger } from '@strata/lib';
+import { startMarathon } from './server';
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`'${v}' is not a port number`);
+  return n;
+};
+
+async function main(): Promise<void> {
+  const opts = new Command('strata-marathon')
+    .description("Strata's init framework: keeps apps running at N instances, with Marathon's /v2 REST API")
+    .requiredOption('--master <host:port>', 'the Strata master')
+    .option('--http-port <port>', 'REST API port (0 picks a free one)', port, 8080)
+    .option('--http-address <ip>', 'address to bind', '0.0.0.0')
+    .option('--hostname <name>', 'hostname advertised in /v2/info and the leader header', os.hostname())
+    .option('--state <dir>', 'where apps, versions, instances and deployments are kept', path.join(os.tmpdir(), 'strata', 'marathon'))
+    .option('--failover-timeout <seconds>', 'how long the master keeps our tasks while we are away', '604800')
+    .option('--decline-offer-duration <seconds>', 'how long unneeded offers stay declined', '120')
+    .parse()
+    .opts<{ master: string; httpPort: number; httpAddress: string; hostname: string; state: string; failoverTimeout: string; declineOfferDuration: string }>();
+  const log = createLogger('marathon');
+  const running = await startMarathon({
+    log,
+    host: opts.httpAddress,
+    stateDir: path.resolve(opts.state),
+    config: {
+      master: opts.master,
+      hostname: opts.hostname,
+      httpPort: opts.httpPort,
+      failoverTimeoutSeconds: Number(opts.failoverTimeout),
+      declineOfferSeconds: Number(opts.declineOfferDuration),
+      localPortMin: 10_000,
+      localPortMax: 20_000,
+    },
+  });
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'marathon stopping');
+    running.stop().then(() => process.exit(0), () => process.exit(1));
+    setTimeout(() => process.exit(1), 5_000).unref();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`strata-marathon: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

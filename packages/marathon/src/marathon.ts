@@ -1,0 +1,580 @@
+import { randomUUID } from 'node:crypto';
+import { StrataError, res, type Clock, type Logger } from '@strata/lib';
+import { SchedulerDriver, offerResources } from '@strata/sdk';
+import { isTerminalState, type ContainerInfo, type Offer__Output, type TaskInfo, type TaskStatus__Output } from '@strata/proto';
+import type { AppDefinition } from './model/app-definition';
+import { needsRestart } from './model/app-definition';
+import { killOrder, isLive, isRunning, needsLaunch, newInstance, taskIdFor, instanceUuidOfTask, type Instance } from './instances/instance';
+import { matchOffer, type AgentView, type Placement } from './launch-queue/offer-matcher';
+import { onTaskFailure, isDelayed, LIMIT_WORTHY, type Delay } from './launch-queue/backoff';
+import { replaceStep, maxCapacityOf } from './deployment/rolling-replace';
+import { actionFor, type Deployment } from './deployment/deployment';
+import type { Repository } from './state/repository';
+import type { EventBus } from './events/event-bus';
+
+export interface MarathonConfig {
+  master: string;
+  hostname: string;
+  httpPort: number;
+  /** Seconds the master keeps our tasks when we disconnect (Marathon: --failover_timeout, 1 week). */
+  failoverTimeoutSeconds: number;
+  /** How long declined offers stay filtered when nothing needs launching (Marathon: --decline_offer_duration 120 s). */
+  declineOfferSeconds: number;
+  localPortMin: number;
+  localPortMax: number;
+}
+
+export interface LastTaskFailure {
+  appId: string;
+  host: string;
+  message: string;
+  state: string;
+  taskId: string;
+  timestamp: string;
+  version: string;
+  slaveId: string;
+}
+
+interface QueueStats {
+  processedOffersCount: number;
+  unusedOffersCount: number;
+  lastUnusedOfferAt?: string;
+  lastUsedOfferAt?: string;
+  rejectSummaryLastOffers: Record<string, number>;
+  since: string;
+}
+
+export class AppLockedError extends StrataError {
+  constructor(readonly deploymentIds: string[]) {
+    super('APP_LOCKED', `App is locked by one or more deployments. Override with the option '?force=true'. View details at '/v2/deployments/${deploymentIds[0]}'.`, { status: 409 });
+  }
+}
+
+/**
+ * The init framework's brain: apps, their instances, deployments and the launch queue. Every
+ * event (an API change, an offer, a status update) ends in `converge()`, which moves each app
+ * one step towards its definition: scale up or down, or one rolling-replace step; the offer
+ * handler then launches what is waiting. Pure rules live in model/, deployment/ and
+ * launch-queue/; this class holds the state and does the I/O.
+ */
+export class Marathon {
+  readonly apps = new Map<string, AppDefinition>();
+  readonly instances = new Map<string, Instance>();
+  readonly deployments = new Map<string, Deployment>();
+  readonly delays = new Map<string, Delay>();
+  readonly lastTaskFailure = new Map<string, LastTaskFailure>();
+  readonly queueStats = new Map<string, QueueStats>();
+  private readonly agents = new Map<string, AgentView>();
+  private readonly deleting = new Set<string>();
+  driver?: SchedulerDriver;
+  frameworkId?: string;
+  private suppressed = false;
+  private converging = false;
+  private lastLaunchable = 0;
+
+  constructor(
+    readonly config: MarathonConfig,
+    private readonly deps: { repo: Repository; events: EventBus; clock: Clock; log: Logger },
+  ) {}
+
+  // --- lifecycle ---------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    const repo = this.deps.repo;
+    for (const app of await repo.apps()) this.apps.set(app.id, app);
+    for (const inst of await repo.instances()) this.instances.set(inst.instanceId, inst);
+    for (const d of await repo.deployments()) this.deployments.set(d.id, d);
+    for (const d of this.deployments.values()) for (const app of d.affectedApps) if (!this.apps.has(app) && d.original[app] !== undefined) this.deleting.add(app);
+    this.frameworkId = await repo.frameworkId();
+    this.deps.log.info({ apps: this.apps.size, instances: this.instances.size, deployments: this.deployments.size, frameworkId: this.frameworkId }, 'state loaded');
+
+    const driver = new SchedulerDriver({
+      master: this.config.master,
+      framework: {
+        name: 'marathon',
+        user: 'root',
+        hostname: this.config.hostname,
+        failoverTimeout: this.config.failoverTimeoutSeconds,
+        checkpoint: true,
+        roles: ['*'],
+        webuiUrl: `http://${this.config.hostname}:${this.config.httpPort}`,
+        capabilities: [{ type: 'PARTITION_AWARE' }, { type: 'TASK_KILLING_STATE' }],
+        ...(this.frameworkId ? { id: { value: this.frameworkId } } : {}),
+      },
+    });
+    this.driver = driver;
+    driver.on('subscribed', (id) => void this.onSubscribed(id));
+    driver.on('offers', (offers) => this.onOffers(offers));
+    driver.on('update', (s) => this.onUpdate(s));
+    driver.on('error', (m) => this.deps.log.warn({ message: m }, 'error from master'));
+    driver.on('disconnected', (why) => {
+      this.deps.events.publish('scheduler_disconnected_event', { message: why });
+      this.deps.log.warn({ why }, 'disconnected from master');
+    });
+    await driver.subscribe(30_000);
+  }
+
+  stop(): void {
+    this.driver?.close();
+  }
+
+  private async onSubscribed(id: string): Promise<void> {
+    const again = this.frameworkId === id;
+    this.frameworkId = id;
+    if (!again) await this.deps.repo.saveFrameworkId(id);
+    this.deps.events.publish(again ? 'scheduler_reregistered_event' : 'scheduler_registered_event', { frameworkId: id, master: this.config.master });
+    this.suppressed = false;
+    this.lastLaunchable = 0;
+    // Learn the truth about every task we think exists, and about any we forgot.
+    this.driver!.reconcile([...this.instances.values()].filter((i) => i.taskId && isLive(i)).map((i) => ({ taskId: i.taskId!, agentId: i.agentId })));
+    this.driver!.reconcile();
+    this.converge();
+  }
+
+  // --- API operations ----------------------------------------------------------------------
+
+  version(): string {
+    return new Date(this.deps.clock.now()).toISOString();
+  }
+
+  lockedBy(appId: string): string[] {
+    return [...this.deployments.values()].filter((d) => d.affectedApps.includes(appId)).map((d) => d.id);
+  }
+
+  /**
+   * Creates, updates, scales or deletes apps in one deployment. A locked app gives 409 unless
+   * `force`, which cancels the deployments holding it (they end with deployment_failed).
+   */
+  async deploy(changes: { before?: AppDefinition; after?: AppDefinition; restart?: boolean }[], force: boolean): Promise<Deployment> {
+    const ids = changes.map((c) => (c.after ?? c.before)!.id);
+    const locks = [...new Set(ids.flatMap((id) => this.lockedBy(id)))];
+    if (locks.length && !force) throw new AppLockedError(locks);
+    for (const id of locks) await this.cancelDeployment(id, 'canceled by a forced deployment');
+    const version = this.version();
+    const deployment: Deployment = {
+      id: randomUUID(),
+      version,
+      affectedApps: ids,
+      steps: [],
+      currentStep: 1,
+      totalSteps: 0,
+      original: {},
+    };
+    const actions = changes.flatMap((c) => actionFor(c.before, c.after, c.restart ?? (c.before && c.after ? needsRestart(c.before, c.after) : false)).map((action) => ({ action, app: (c.after ?? c.before)!.id })));
+    deployment.steps = actions.map((a) => ({ actions: [a] }));
+    deployment.totalSteps = deployment.steps.length;
+    for (const c of changes) {
+      const id = (c.after ?? c.before)!.id;
+      deployment.original[id] = c.before ?? null;
+      if (c.after) {
+        const app = this.assignServicePorts(c.after);
+        if (c.before && !needsRestart(c.before, app) && !c.restart) app.versionInfo = { lastScalingAt: app.version, lastConfigChangeAt: c.before.versionInfo.lastConfigChangeAt };
+        this.apps.set(id, app);
+        this.deleting.delete(id);
+        if (!c.before || needsRestart(c.before, app) || c.restart) this.delays.delete(id); // a new version starts without backoff
+        await this.deps.repo.saveApp(app);
+        this.deps.events.publish('api_post_event', { clientIp: '', uri: `/v2/apps${id}`, appDefinition: app });
+      } else {
+        this.deleting.add(id);
+      }
+    }
+    this.deployments.set(deployment.id, deployment);
+    await this.deps.repo.saveDeployment(deployment);
+    this.deps.events.publish('group_change_success', { groupId: '/', version });
+    this.deps.events.publish('deployment_info', { plan: this.planJson(deployment), currentStep: deployment.steps[0] });
+    this.converge();
+    return deployment;
+  }
+
+  /** `DELETE /v2/deployments/{id}`: with force just stop; otherwise revert the apps it changed. */
+  async rollback(deploymentId: string, force: boolean): Promise<Deployment | undefined> {
+    const d = this.deployments.get(deploymentId);
+    if (!d) throw new StrataError('NOT_FOUND', `DeploymentPlan ${deploymentId} does not exist`, { status: 404 });
+    await this.cancelDeployment(deploymentId, force ? 'canceled' : 'rolled back');
+    if (force) return undefined;
+    const changes = d.affectedApps.map((id) => {
+      const before = d.original[id] ?? undefined;
+      const current = this.apps.get(id);
+      return { before: current, after: before ? { ...before, version: this.version() } : undefined, restart: !!before && !!current && needsRestart(current, before) };
+    }).filter((c) => c.before || c.after);
+    for (const c of changes) if (!c.after) this.deleting.add(c.before!.id);
+    return this.deploy(changes, true);
+  }
+
+  private async cancelDeployment(id: string, reason: string): Promise<void> {
+    const d = this.deployments.get(id);
+    if (!d) return;
+    this.deployments.delete(id);
+    await this.deps.repo.deleteDeployment(id);
+    this.deps.events.publish('deployment_failed', { id, plan: this.planJson(d), reason });
+  }
+
+  /** Kills tasks on request; with `scale` the app's instances shrink by as many (one deployment). */
+  async killTasks(taskIds: string[], scale: boolean, force = true): Promise<{ killed: Instance[]; deployment?: Deployment }> {
+    const killed: Instance[] = [];
+    for (const t of taskIds) {
+      const inst = this.instanceByTask(t);
+      if (!inst) throw new StrataError('NOT_FOUND', `Task '${t}' does not exist`, { status: 404 });
+      killed.push(inst);
+    }
+    if (!scale) {
+      for (const inst of killed) this.killInstanceTask(inst);
+      return { killed };
+    }
+    const byApp = new Map<string, Instance[]>();
+    for (const i of killed) byApp.set(i.appId, [...(byApp.get(i.appId) ?? []), i]);
+    const changes = [...byApp].map(([appId, list]) => {
+      const before = this.apps.get(appId)!;
+      return { before, after: { ...before, instances: Math.max(0, before.instances - list.length), version: this.version() } };
+    });
+    for (const i of killed) this.decommission(i); // the named ones, not whatever the kill order would pick
+    const deployment = await this.deploy(changes, force);
+    return { killed, deployment };
+  }
+
+  resetDelay(appId: string): boolean {
+    const had = this.delays.has(appId);
+    this.delays.delete(appId);
+    if (had) this.converge();
+    return had;
+  }
+
+  instanceByTask(taskId: string): Instance | undefined {
+    const uuid = instanceUuidOfTask(taskId);
+    for (const i of this.instances.values()) if (i.uuid === uuid && i.taskId === taskId) return i;
+    return undefined;
+  }
+
+  // --- convergence -------------------------------------------------------------------------
+
+  /** Moves every app one step towards its definition and updates deployments. Re-entrant calls coalesce. */
+  converge(): void {
+    if (this.converging) return;
+    this.converging = true;
+    try {
+      for (const appId of this.deleting) this.convergeDeletion(appId);
+      for (const app of this.apps.values()) this.convergeApp(app);
+      this.finishDeployments();
+      this.updateOfferInterest();
+    } finally {
+      this.converging = false;
+    }
+  }
+
+  private instancesOf(appId: string): Instance[] {
+    return [...this.instances.values()].filter((i) => i.appId === appId);
+  }
+
+  private convergeDeletion(appId: string): void {
+    const all = this.instancesOf(appId);
+    for (const i of all) if (i.goal !== 'decommissioned') this.decommission(i);
+    if (all.length === 0) {
+      this.deleting.delete(appId);
+      this.apps.delete(appId);
+      this.delays.delete(appId);
+      void this.deps.repo.deleteApp(appId);
+      this.deps.events.publish('app_terminated_event', { appId });
+    }
+  }
+
+  private convergeApp(app: AppDefinition): void {
+    if (this.deleting.has(app.id)) return;
+    const wanted = [...this.instancesOf(app.id)].filter((i) => i.goal === 'running');
+    const old = wanted.filter((i) => i.appVersion !== app.version && this.versionNeedsRestart(app, i.appVersion));
+    // Instances of a version that differs only in scale carry over to the new version.
+    for (const i of wanted) if (i.appVersion !== app.version && !old.includes(i)) i.appVersion = app.version;
+    const fresh = wanted.filter((i) => !old.includes(i));
+    if (old.length === 0) {
+      if (fresh.length < app.instances) for (let n = fresh.length; n < app.instances; n++) this.addInstance(app);
+      else if (fresh.length > app.instances) for (const i of killOrder(fresh, app.killSelection).slice(0, fresh.length - app.instances)) this.decommission(i);
+      return;
+    }
+    const step = replaceStep({
+      target: app.instances,
+      minimumHealthCapacity: app.upgradeStrategy.minimumHealthCapacity,
+      maximumOverCapacity: app.upgradeStrategy.maximumOverCapacity,
+      oldActive: [...this.instancesOf(app.id)].filter((i) => i.appVersion !== app.version && (i.goal === 'running' || isLive(i))).length,
+      oldHealthy: old.filter(isRunning).length,
+      newStarted: fresh.length,
+      newHealthy: fresh.filter(isRunning).length,
+    });
+    // Unhealthy old instances go first, then Marathon's usual order.
+    const victims = [...old.filter((i) => !isRunning(i)), ...killOrder(old.filter(isRunning), app.killSelection)];
+    const notRunning = old.filter((i) => !isRunning(i)).length;
+    for (const i of victims.slice(0, step.killOld + notRunning)) this.decommission(i);
+    for (let n = 0; n < step.startNew; n++) this.addInstance(app);
+  }
+
+  /** Whether instances of `version` must be replaced to reach `app` (a scale-only change does not). */
+  private versionNeedsRestart(app: AppDefinition, version: string): boolean {
+    return version < app.versionInfo.lastConfigChangeAt;
+  }
+
+  private finishDeployments(): void {
+    for (const d of [...this.deployments.values()]) {
+      const done = d.affectedApps.every((id) => {
+        if (this.deleting.has(id)) return false;
+        const app = this.apps.get(id);
+        if (!app) return true;
+        const all = this.instancesOf(id);
+        const current = all.filter((i) => i.goal === 'running' && i.appVersion === app.version && isRunning(i));
+        return current.length === app.instances && all.every((i) => i.goal === 'running' && i.appVersion === app.version);
+      });
+      if (!done) continue;
+      this.deployments.delete(d.id);
+      void this.deps.repo.deleteDeployment(d.id);
+      for (let s = 1; s <= d.totalSteps; s++) this.deps.events.publish('deployment_step_success', { plan: this.planJson(d), currentStep: d.steps[s - 1] });
+      this.deps.events.publish('deployment_success', { id: d.id, plan: this.planJson(d) });
+    }
+  }
+
+  private addInstance(app: AppDefinition): void {
+    const inst = newInstance(app.id, app.version);
+    this.instances.set(inst.instanceId, inst);
+    void this.deps.repo.saveInstance(inst);
+  }
+
+  /** Stops an instance for good: kill its task if it has one, forget it once it has none. */
+  private decommission(inst: Instance): void {
+    inst.goal = 'decommissioned';
+    if (inst.taskId && isLive(inst)) {
+      this.killInstanceTask(inst);
+      void this.deps.repo.saveInstance(inst);
+    } else if (inst.taskId && inst.state === 'TASK_UNREACHABLE') {
+      this.killInstanceTask(inst); // if it ever comes back it must die
+      this.forget(inst);
+    } else {
+      this.forget(inst);
+    }
+  }
+
+  private forget(inst: Instance): void {
+    this.instances.delete(inst.instanceId);
+    void this.deps.repo.deleteInstance(inst.instanceId);
+  }
+
+  private killInstanceTask(inst: Instance): void {
+    if (!inst.taskId) return;
+    const app = this.apps.get(inst.appId);
+    const graceMs = app?.taskKillGracePeriodSeconds !== undefined ? app.taskKillGracePeriodSeconds * 1000 : undefined;
+    this.driver?.kill(inst.taskId, inst.agentId, graceMs);
+  }
+
+  /**
+   * Revive when more instances can launch than before (new demand, a backoff ran out: earlier
+   * declines may have filtered the offers we now need), suppress when none can.
+   */
+  private updateOfferInterest(): void {
+    const now = this.deps.clock.now();
+    const launchable = [...this.instances.values()].filter((i) => needsLaunch(i) && this.apps.has(i.appId) && !isDelayed(this.delays.get(i.appId), now)).length;
+    if (launchable > this.lastLaunchable || (launchable > 0 && this.suppressed)) {
+      this.suppressed = false;
+      this.driver?.revive();
+    } else if (launchable === 0 && !this.suppressed && ![...this.instances.values()].some(needsLaunch)) {
+      this.suppressed = true;
+      this.driver?.suppress();
+    }
+    this.lastLaunchable = launchable;
+  }
+
+  /** Earliest backoff expiry, so the service can converge again then. */
+  nextDelayExpiry(): number | undefined {
+    let next: number | undefined;
+    for (const d of this.delays.values()) if (d.until > this.deps.clock.now() && (next === undefined || d.until < next)) next = d.until;
+    return next;
+  }
+
+  // --- offers ------------------------------------------------------------------------------
+
+  private onOffers(offers: Offer__Output[]): void {
+    const now = this.deps.clock.now();
+    const nowIso = new Date(now).toISOString();
+    const queue = [...this.instances.values()].filter((i) => needsLaunch(i) && this.apps.has(i.appId) && !isDelayed(this.delays.get(i.appId), now));
+    for (const offer of offers) {
+      const agent: AgentView = {
+        agentId: offer.agentId!.value,
+        hostname: offer.hostname,
+        attributes: Object.fromEntries(offer.attributes.map((a) => [a.name, a.text?.value ?? String(a.scalar?.value ?? '')])),
+      };
+      this.agents.set(agent.agentId, agent);
+      let available = offerResources(offer);
+      const tasks: TaskInfo[] = [];
+      for (const inst of [...queue]) {
+        const app = this.apps.get(inst.appId)!;
+        if (!this.launchWithinCapacity(app)) continue;
+        const stats = this.statsFor(app.id, nowIso);
+        stats.processedOffersCount++;
+        const placed: Placement[] = this.instancesOf(app.id).filter((i) => i.agentId && (isLive(i) || i.state === 'TASK_UNREACHABLE') && i.goal === 'running').map((i) => this.agents.get(i.agentId!) ?? { agentId: i.agentId!, hostname: i.host ?? '', attributes: {} });
+        const m = matchOffer(app, available, agent, placed);
+        if (!m.ok) {
+          stats.unusedOffersCount++;
+          stats.lastUnusedOfferAt = nowIso;
+          for (const r of m.reasons) {
+            const key = r.split(':')[0]!;
+            stats.rejectSummaryLastOffers[key] = (stats.rejectSummaryLastOffers[key] ?? 0) + 1;
+          }
+          continue;
+        }
+        stats.lastUsedOfferAt = nowIso;
+        available = res.subtract(available, m.resources);
+        queue.splice(queue.indexOf(inst), 1);
+        inst.incarnation += 1;
+        inst.taskId = taskIdFor(inst, inst.incarnation);
+        inst.agentId = agent.agentId;
+        inst.host = offer.hostname;
+        inst.ports = m.ports;
+        inst.state = 'TASK_STAGING';
+        inst.stagedAt = nowIso;
+        inst.startedAt = undefined;
+        inst.appVersion = app.version;
+        void this.deps.repo.saveInstance(inst);
+        tasks.push(this.taskInfo(app, inst, offer, m.resources));
+      }
+      if (tasks.length) this.driver!.launch([offer.id!.value], tasks, { refuseSeconds: queue.length ? 0 : 5 });
+      else this.driver!.decline([offer.id!.value], { refuseSeconds: queue.length ? 5 : this.config.declineOfferSeconds });
+    }
+    this.lastLaunchable = queue.length;
+    this.updateOfferInterest();
+  }
+
+  /**
+   * The last word on maximumOverCapacity, checked at the moment of launch: during a rolling
+   * replace the app never has more live instances than floor(N x (1 + moc)) (+1 when Marathon
+   * allows it), whatever converge() decided from a slightly older picture.
+   */
+  private launchWithinCapacity(app: AppDefinition): boolean {
+    const all = this.instancesOf(app.id);
+    const replacing = all.some((i) => i.appVersion !== app.version && (i.goal === 'running' || isLive(i)));
+    if (!replacing) return true;
+    const live = all.filter(isLive).length;
+    const healthy = all.filter((i) => i.goal === 'running' && isRunning(i)).length;
+    return live + 1 <= maxCapacityOf({ target: app.instances, minimumHealthCapacity: app.upgradeStrategy.minimumHealthCapacity, maximumOverCapacity: app.upgradeStrategy.maximumOverCapacity }, healthy);
+  }
+
+  private statsFor(appId: string, nowIso: string): QueueStats {
+    let s = this.queueStats.get(appId);
+    if (!s) this.queueStats.set(appId, (s = { processedOffersCount: 0, unusedOffersCount: 0, rejectSummaryLastOffers: {}, since: nowIso }));
+    return s;
+  }
+
+  /** The TaskInfo for one instance: command or container, Marathon's environment, labels, kill grace. */
+  private taskInfo(app: AppDefinition, inst: Instance, offer: Offer__Output, resources: ReturnType<typeof res.resources>): TaskInfo {
+    const env: Record<string, string> = {
+      MARATHON_APP_ID: app.id,
+      MARATHON_APP_VERSION: app.version,
+      MARATHON_APP_RESOURCE_CPUS: String(app.cpus),
+      MARATHON_APP_RESOURCE_MEM: String(app.mem),
+      MARATHON_APP_RESOURCE_DISK: String(app.disk),
+      MARATHON_APP_RESOURCE_GPUS: String(app.gpus),
+      MARATHON_APP_LABELS: Object.keys(app.labels).join(' '),
+      ...Object.fromEntries(Object.entries(app.labels).map(([k, v]) => [`MARATHON_APP_LABEL_${k.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`, v])),
+      ...app.env,
+    };
+    app.portDefinitions.forEach((p, i) => {
+      if (p.name && inst.ports[i] !== undefined) env[`PORT_${p.name.toUpperCase()}`] = String(inst.ports[i]);
+    });
+    const c = app.container as { type?: string; docker?: { image?: string; network?: string; forcePullImage?: boolean; privileged?: boolean }; volumes?: { containerPath: string; hostPath: string; mode?: string }[] } | undefined;
+    const container: ContainerInfo | undefined = c?.docker?.image
+      ? {
+          type: 'DOCKER',
+          docker: { image: c.docker.image, network: (c.docker.network as 'HOST' | 'BRIDGE' | 'NONE') ?? 'HOST', forcePullImage: !!c.docker.forcePullImage, privileged: !!c.docker.privileged },
+          volumes: (c.volumes ?? []).map((v) => ({ containerPath: v.containerPath, hostPath: v.hostPath, mode: v.mode === 'RO' ? 'RO' : 'RW' })),
+        }
+      : undefined;
+    if (container) env.MARATHON_APP_DOCKER_IMAGE = c!.docker!.image!;
+    const role = offer.allocationInfo?.role || '*';
+    return {
+      name: app.id.slice(1).split('/').reverse().join('.'),
+      taskId: { value: inst.taskId! },
+      agentId: { value: inst.agentId! },
+      resources: res.toProto(resources, role).map((r) => ({ ...r, allocationInfo: { role } })),
+      command: {
+        ...(app.cmd ? { value: app.cmd, shell: true } : { shell: false, arguments: app.args ?? [] }),
+        environment: { variables: Object.entries(env).map(([name, value]) => ({ name, value })) },
+        uris: app.fetch.map((f) => ({ value: f.uri, extract: f.extract, executable: f.executable, cache: f.cache })),
+      },
+      ...(container ? { container } : {}),
+      labels: { labels: Object.entries(app.labels).map(([key, value]) => ({ key, value })) },
+      ...(app.taskKillGracePeriodSeconds !== undefined ? { killPolicy: { gracePeriod: { nanoseconds: String(app.taskKillGracePeriodSeconds * 1e9) } } } : {}),
+    };
+  }
+
+  // --- status updates ----------------------------------------------------------------------
+
+  private onUpdate(s: TaskStatus__Output): void {
+    const taskId = s.taskId?.value ?? '';
+    const inst = this.instanceByTask(taskId);
+    const nowIso = new Date(this.deps.clock.now()).toISOString();
+    if (!inst) {
+      // A task we do not know (forgotten, expunged, from an older incarnation): it must not run.
+      if (!isTerminalState(s.state) && s.state !== 'TASK_UNREACHABLE') this.driver?.kill(taskId, s.agentId?.value);
+      return;
+    }
+    const app = this.apps.get(inst.appId);
+    const changed = inst.state !== s.state;
+    inst.state = s.state;
+    inst.message = s.message || undefined;
+    if (s.agentId?.value) inst.agentId = s.agentId.value;
+    if (s.state === 'TASK_RUNNING' && !inst.startedAt) inst.startedAt = nowIso;
+    this.deps.events.publish('status_update_event', {
+      slaveId: inst.agentId, taskId, taskStatus: s.state, message: s.message, appId: inst.appId, host: inst.host,
+      ipAddresses: inst.host ? [{ ipAddress: inst.host, protocol: 'IPv4' }] : [], ports: inst.ports, version: inst.appVersion,
+    });
+    if (changed) this.deps.events.publish('instance_changed_event', { instanceId: inst.instanceId, condition: condition(s.state), runSpecId: inst.appId, agentId: inst.agentId, host: inst.host, runSpecVersion: inst.appVersion });
+
+    if (isTerminalState(s.state)) {
+      if (s.state !== 'TASK_KILLED' && s.state !== 'TASK_FINISHED' && app) {
+        this.lastTaskFailure.set(inst.appId, { appId: inst.appId, host: inst.host ?? '', message: s.message, state: s.state, taskId, timestamp: nowIso, version: inst.appVersion, slaveId: inst.agentId ?? '' });
+      }
+      if (app && LIMIT_WORTHY.has(s.state) && inst.goal === 'running') this.delays.set(app.id, onTaskFailure(app, this.delays.get(app.id), this.deps.clock.now()));
+      if (inst.goal === 'decommissioned') this.forget(inst);
+      else void this.deps.repo.saveInstance(inst);
+    } else if (s.state === 'TASK_UNREACHABLE') {
+      const strategy = app?.unreachableStrategy;
+      // Marathon's default {0, 0}: replace at once, and kill the old one if it ever comes back.
+      if (strategy !== 'disabled' && strategy && strategy.inactiveAfterSeconds === 0) this.decommission(inst);
+      else void this.deps.repo.saveInstance(inst);
+    } else {
+      if (inst.goal === 'decommissioned' && s.state === 'TASK_RUNNING') this.killInstanceTask(inst);
+      void this.deps.repo.saveInstance(inst);
+    }
+    this.converge();
+  }
+
+  // --- service ports -----------------------------------------------------------------------
+
+  /** Gives `port: 0` definitions a service port from 10000-20000 no other app uses (Marathon's --local_port_min/max). */
+  private assignServicePorts(app: AppDefinition): AppDefinition {
+    const used = new Set<number>();
+    for (const other of this.apps.values()) if (other.id !== app.id) for (const p of other.portDefinitions) used.add(p.port);
+    const previous = this.apps.get(app.id)?.portDefinitions ?? [];
+    let next = this.config.localPortMin;
+    const portDefinitions = app.portDefinitions.map((p, i) => {
+      if (p.port !== 0) return p;
+      const keep = previous[i]?.port;
+      if (keep && !used.has(keep)) {
+        used.add(keep);
+        return { ...p, port: keep };
+      }
+      while (used.has(next) && next <= this.config.localPortMax) next++;
+      if (next > this.config.localPortMax) throw new StrataError('NO_SERVICE_PORTS', 'No free service ports left in the configured range', { status: 422 });
+      used.add(next);
+      return { ...p, port: next };
+    });
+    return { ...app, portDefinitions };
+  }
+
+  planJson(d: Deployment) {
+    return { id: d.id, version: d.version, steps: d.steps, affectedApps: d.affectedApps };
+  }
+}
+
+/** Marathon's instance condition names for Mesos states. */
+export function condition(state: string): string {
+  const map: Record<string, string> = {
+    TASK_STAGING: 'Staging', TASK_STARTING: 'Starting', TASK_RUNNING: 'Running', TASK_KILLING: 'Killing', TASK_KILLED: 'Killed',
+    TASK_FAILED: 'Failed', TASK_FINISHED: 'Finished', TASK_ERROR: 'Error', TASK_UNREACHABLE: 'Unreachable', TASK_GONE: 'Gone',
+    TASK_DROPPED: 'Dropped', TASK_LOST: 'Unreachable', TASK_UNKNOWN: 'Unknown',
+  };
+  return map[state] ?? 'Unknown';
+}
