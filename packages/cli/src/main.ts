@@ -24,6 +24,8 @@ program
   .option('--agent-port <port>', 'first agent port', num('port'), 5051)
   .option('--agents <n>', 'number of agents', num('count'), 1)
   .option('--resources <spec>', 'resources each agent offers (default: detected)')
+  .option('--marathon-port <port>', 'port of the init framework (Marathon API)', num('port'), 8080)
+  .option('--no-marathon', 'do not start the init framework')
   .action(async (o) => upCommand(o));
 
 program

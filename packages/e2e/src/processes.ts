@@ -40,6 +40,10 @@ export class ServiceProcess {
 
   static start(name: string, bin: string, args: string[], env: Record<string, string> = {}): ServiceProcess {
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    // If the test process dies without stopping us (a crash, a closed pipe), take the service down too.
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => process.removeListener('exit', reap));
     return new ServiceProcess(name, child);
   }
 

@@ -10,6 +10,8 @@ export interface UpOptions {
   agents: number;
   resources?: string;
   ip: string;
+  marathonPort: number;
+  marathon: boolean;
 }
 
 interface Service {
@@ -53,8 +55,8 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write('stopping the cluster...\n');
-    // Agents first (SIGUSR1 kills their tasks), then the master.
-    for (const group of [services.filter((s) => s.name !== 'master'), services.filter((s) => s.name === 'master')]) {
+    // Frameworks first (they must not relaunch what is being stopped), then agents (SIGUSR1 kills their tasks), then the master.
+    for (const group of [services.filter((s) => s.name === 'marathon'), services.filter((s) => s.name.startsWith('agent')), services.filter((s) => s.name === 'master')]) {
       await Promise.all(group.map((s) => new Promise<void>((resolve) => {
         if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
         s.child.once('exit', () => resolve());
@@ -75,11 +77,17 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     start(`agent-${i}`, bin('agent', 'strata-agent.js'), args, 'SIGUSR1');
   }
   await waitUntil(async () => (await fetchState(master)).slaves.filter((a) => a.active).length >= opts.agents, 15_000, `${opts.agents} agent(s) to register`);
+  const marathon = `${opts.ip}:${opts.marathonPort}`;
+  if (opts.marathon) {
+    start('marathon', bin('marathon', 'strata-marathon.js'), ['--master', master, '--http-address', opts.ip, '--http-port', String(opts.marathonPort), '--hostname', opts.ip, '--state', path.join(workDir, 'marathon')], 'SIGTERM');
+    await waitUntil(async () => (await fetch(`http://${marathon}/ping`)).ok, 15_000, `marathon on ${marathon}`);
+  }
 
   const lines = [
     'Strata is up.',
     `  master   grpc+http  ${master}       state: http://${master}/master/state`,
     ...Array.from({ length: opts.agents }, (_, i) => `  agent-${i}  http       ${opts.ip}:${opts.agentPort + i}`),
+    ...(opts.marathon ? [`  marathon http       ${marathon}       apps: curl http://${marathon}/v2/apps`] : []),
     `  work dir ${workDir} (logs in ${logDir})`,
     '',
     'Try:  strata run --cpus 0.1 --mem 32 -- echo hello    |    strata agents    |    strata tasks --all',
