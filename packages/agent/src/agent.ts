@@ -14,6 +14,7 @@ import { AgentCheckpoint, type CheckpointedTask } from './checkpoint/task-checkp
 import { frameworksDir, sandboxPath } from './checkpoint/paths';
 import { StatusUpdateManager, DEFAULT_RETRY } from './status-updates/status-update-manager';
 import { MasterLink } from './grpc/master-link';
+import { TaskHealthChecker } from './health/task-health-checker';
 import type { AgentMetrics } from './metrics';
 import { safeId } from './checkpoint/paths';
 import type { BackoffPolicy } from '@strata/lib';
@@ -50,6 +51,7 @@ interface TaskRecord {
   sandbox: string;
   checkpoint: CheckpointedTask;
   container?: Container;
+  health?: TaskHealthChecker;
 }
 
 const NS_PER_MS = 1_000_000;
@@ -161,6 +163,7 @@ export class Agent {
       });
       live.add(key);
       log.info({ pid: cp.executorPid, state: record.state }, 'task recovered');
+      if (record.state === 'TASK_RUNNING') this.startHealthChecks(record, cp.sandbox);
       void record.container.exited.then((exit) => this.onExit(record, exit));
     }
     this.killOrphans(live);
@@ -299,13 +302,34 @@ export class Agent {
     checkpoint.executorStartTicks = container.startTicks;
     await this.checkpoint.writeTask(checkpoint).catch((err) => log.error({ err }, 'cannot checkpoint the launched task'));
     if (record.state === 'TASK_KILLING') container.kill(0); // killed while launching
-    else this.report(record, 'TASK_RUNNING', 'Task started', undefined);
+    else {
+      this.report(record, 'TASK_RUNNING', 'Task started', undefined);
+      this.startHealthChecks(record, sandbox);
+    }
     this.deps.metrics.tasksLaunched.inc();
     log.info({ pid: container.pid, sandbox }, 'task launched');
     this.onExit(record, await container.exited);
   }
 
+  /** Mesos-level health checks (COMMAND, HTTP, TCP) run here, next to the task. */
+  private startHealthChecks(t: TaskRecord, sandbox: string): void {
+    const check = t.info.healthCheck;
+    if (!check || check.type === 'UNKNOWN') return;
+    const frameworkId = t.frameworkId;
+    const taskId = t.info.taskId?.value ?? '';
+    t.health = new TaskHealthChecker(check, { env: this.taskEnv(frameworkId, t.info, sandbox), cwd: sandbox, startedAt: Date.now() }, (healthy, changed, kill) => {
+      if (isTerminalState(t.state) || t.state === 'TASK_KILLING') return;
+      if (changed) this.report(t, 'TASK_RUNNING', healthy ? 'Task is healthy' : 'Task is unhealthy', 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', undefined, healthy);
+      if (kill) {
+        this.deps.log.warn({ frameworkId, taskId }, 'killing task after consecutive health check failures');
+        this.kill(frameworkId, taskId, undefined);
+      }
+    });
+    t.health.start();
+  }
+
   private onExit(t: TaskRecord, exit: ExitInfo): void {
+    t.health?.stop();
     if (isTerminalState(t.state)) return;
     // After the update is on its way: removing cgroups or the container is not on the task's critical path.
     const container = t.container;
@@ -360,7 +384,7 @@ export class Agent {
     }
   }
 
-  private report(t: TaskRecord, state: TaskStateName, message: string, reason: ReasonName | undefined, exitCode?: number): void {
+  private report(t: TaskRecord, state: TaskStateName, message: string, reason: ReasonName | undefined, exitCode?: number, healthy?: boolean): void {
     t.state = state;
     const status: TaskStatus = {
       taskId: { value: t.info.taskId?.value ?? '' },
@@ -372,6 +396,7 @@ export class Agent {
       timestamp: Date.now() / 1000,
       ...(reason !== undefined ? { reason } : {}),
       ...(exitCode !== undefined ? { exitCode } : {}),
+      ...(healthy !== undefined ? { healthy } : {}),
     };
     this.deps.metrics.statusUpdates.inc({ state });
     this.updates.enqueue(t.frameworkId, status);

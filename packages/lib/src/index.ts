@@ -18,3 +18,6 @@ export type { MuxServer } from './net/mux-server';
 export * as res from './resources';
 export type { Resources, Range } from './resources';
 export { ResourcesParseError, parseResources, formatResources } from './resources';
+export { initialHealth, nextHealth } from './health/health-state';
+export type { HealthState, HealthPolicy } from './health/health-state';
+export { httpProbe, tcpProbe } from './health/probes';

@@ -4,7 +4,9 @@ import { SchedulerDriver, offerResources } from '@strata/sdk';
 import { isTerminalState, type ContainerInfo, type Offer__Output, type TaskInfo, type TaskStatus__Output } from '@strata/proto';
 import type { AppDefinition } from './model/app-definition';
 import { needsRestart } from './model/app-definition';
-import { killOrder, isLive, isRunning, needsLaunch, newInstance, taskIdFor, instanceUuidOfTask, type Instance } from './instances/instance';
+import { killOrder, isLive, isRunning, isHealthy, needsLaunch, newInstance, taskIdFor, instanceUuidOfTask, type Instance } from './instances/instance';
+import { HealthMonitor, isMarathonLevel } from './health/health-monitor';
+import type { HealthState } from '@strata/lib';
 import { matchOffer, type AgentView, type Placement } from './launch-queue/offer-matcher';
 import { onTaskFailure, isDelayed, LIMIT_WORTHY, type Delay } from './launch-queue/backoff';
 import { replaceStep, maxCapacityOf } from './deployment/rolling-replace';
@@ -71,6 +73,7 @@ export class Marathon {
   private suppressed = false;
   private converging = false;
   private lastLaunchable = 0;
+  private readonly health = new HealthMonitor((inst, index, state, changed, kill) => this.onHealth(inst, index, state, changed, kill));
 
   constructor(
     readonly config: MarathonConfig,
@@ -115,7 +118,24 @@ export class Marathon {
   }
 
   stop(): void {
+    this.health.stop();
     this.driver?.close();
+  }
+
+  private onHealth(inst: Instance, index: number, state: HealthState, changed: boolean, kill: boolean): void {
+    const app = this.apps.get(inst.appId);
+    if (!app) return;
+    if (state.alive === false) this.deps.events.publish('failed_health_check_event', { appId: app.id, instanceId: inst.instanceId, taskId: inst.taskId, healthCheck: app.healthChecks[index] });
+    if (changed) this.deps.events.publish('health_status_changed_event', { appId: app.id, instanceId: inst.instanceId, taskId: inst.taskId, version: inst.appVersion, alive: state.alive === true });
+    if (kill) {
+      this.deps.events.publish('unhealthy_instance_kill_event', { appId: app.id, taskId: inst.taskId, instanceId: inst.instanceId, version: inst.appVersion, reason: `${app.healthChecks[index]!.protocol} health check failed ${state.consecutiveFailures} times: ${state.lastFailureCause ?? ''}`, host: inst.host, slaveId: inst.agentId });
+      this.killInstanceTask(inst); // goal stays running: it is replaced
+    }
+    if (changed || kill) this.converge();
+  }
+
+  healthyCount(app: AppDefinition, list: Instance[]): number {
+    return list.filter((i) => isHealthy(i, app.healthChecks.length)).length;
   }
 
   private async onSubscribed(id: string): Promise<void> {
@@ -256,6 +276,7 @@ export class Marathon {
       for (const app of this.apps.values()) this.convergeApp(app);
       this.finishDeployments();
       this.updateOfferInterest();
+      this.health.sync(this.apps, this.instances.values());
     } finally {
       this.converging = false;
     }
@@ -294,13 +315,14 @@ export class Marathon {
       minimumHealthCapacity: app.upgradeStrategy.minimumHealthCapacity,
       maximumOverCapacity: app.upgradeStrategy.maximumOverCapacity,
       oldActive: [...this.instancesOf(app.id)].filter((i) => i.appVersion !== app.version && (i.goal === 'running' || isLive(i))).length,
-      oldHealthy: old.filter(isRunning).length,
+      oldHealthy: this.healthyCount(app, old),
       newStarted: fresh.length,
-      newHealthy: fresh.filter(isRunning).length,
+      newHealthy: this.healthyCount(app, fresh),
     });
     // Unhealthy old instances go first, then Marathon's usual order.
-    const victims = [...old.filter((i) => !isRunning(i)), ...killOrder(old.filter(isRunning), app.killSelection)];
-    const notRunning = old.filter((i) => !isRunning(i)).length;
+    const healthy = (i: Instance) => isHealthy(i, app.healthChecks.length);
+    const victims = [...old.filter((i) => !healthy(i)), ...killOrder(old.filter(healthy), app.killSelection)];
+    const notRunning = old.filter((i) => !healthy(i)).length;
     for (const i of victims.slice(0, step.killOld + notRunning)) this.decommission(i);
     for (let n = 0; n < step.startNew; n++) this.addInstance(app);
   }
@@ -317,7 +339,7 @@ export class Marathon {
         const app = this.apps.get(id);
         if (!app) return true;
         const all = this.instancesOf(id);
-        const current = all.filter((i) => i.goal === 'running' && i.appVersion === app.version && isRunning(i));
+        const current = all.filter((i) => i.goal === 'running' && i.appVersion === app.version && isHealthy(i, app.healthChecks.length));
         return current.length === app.instances && all.every((i) => i.goal === 'running' && i.appVersion === app.version);
       });
       if (!done) continue;
@@ -426,6 +448,7 @@ export class Marathon {
         inst.state = 'TASK_STAGING';
         inst.stagedAt = nowIso;
         inst.startedAt = undefined;
+        inst.health = undefined;
         inst.appVersion = app.version;
         void this.deps.repo.saveInstance(inst);
         tasks.push(this.taskInfo(app, inst, offer, m.resources));
@@ -447,7 +470,7 @@ export class Marathon {
     const replacing = all.some((i) => i.appVersion !== app.version && (i.goal === 'running' || isLive(i)));
     if (!replacing) return true;
     const live = all.filter(isLive).length;
-    const healthy = all.filter((i) => i.goal === 'running' && isRunning(i)).length;
+    const healthy = this.healthyCount(app, all.filter((i) => i.goal === 'running'));
     return live + 1 <= maxCapacityOf({ target: app.instances, minimumHealthCapacity: app.upgradeStrategy.minimumHealthCapacity, maximumOverCapacity: app.upgradeStrategy.maximumOverCapacity }, healthy);
   }
 
@@ -495,8 +518,20 @@ export class Marathon {
       },
       ...(container ? { container } : {}),
       labels: { labels: Object.entries(app.labels).map(([key, value]) => ({ key, value })) },
+      ...this.mesosHealthCheck(app, inst),
       ...(app.taskKillGracePeriodSeconds !== undefined ? { killPolicy: { gracePeriod: { nanoseconds: String(app.taskKillGracePeriodSeconds * 1e9) } } } : {}),
     };
+  }
+
+  /** The one Mesos-level check (COMMAND, MESOS_HTTP, MESOS_TCP) goes into the TaskInfo for the agent to run. */
+  private mesosHealthCheck(app: AppDefinition, inst: Instance): Pick<TaskInfo, 'healthCheck'> {
+    const h = app.healthChecks.find((x) => !isMarathonLevel(x));
+    if (!h) return {};
+    const port = h.port ?? inst.ports[h.portIndex ?? 0] ?? 0;
+    const common = { delaySeconds: h.delaySeconds, intervalSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds, consecutiveFailures: h.maxConsecutiveFailures, gracePeriodSeconds: h.gracePeriodSeconds };
+    if (h.protocol === 'COMMAND') return { healthCheck: { type: 'COMMAND', command: { value: h.command?.value ?? 'false', shell: true }, ...common } };
+    if (h.protocol === 'MESOS_TCP') return { healthCheck: { type: 'TCP', tcp: { port }, ...common } };
+    return { healthCheck: { type: 'HTTP', http: { scheme: h.protocol === 'MESOS_HTTPS' ? 'https' : 'http', port, path: h.path ?? '/' }, ...common } };
   }
 
   // --- status updates ----------------------------------------------------------------------
@@ -516,6 +551,18 @@ export class Marathon {
     inst.message = s.message || undefined;
     if (s.agentId?.value) inst.agentId = s.agentId.value;
     if (s.state === 'TASK_RUNNING' && !inst.startedAt) inst.startedAt = nowIso;
+    if (s.healthy !== undefined && app && s.reason === 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED') {
+      const index = app.healthChecks.findIndex((x) => !isMarathonLevel(x));
+      if (index >= 0) {
+        const prev = inst.health?.[index];
+        const now = this.deps.clock.now();
+        const state: HealthState = s.healthy
+          ? { alive: true, consecutiveFailures: 0, firstSuccess: prev?.firstSuccess ?? now, lastSuccess: now, lastFailure: prev?.lastFailure, lastFailureCause: prev?.lastFailureCause }
+          : { ...(prev ?? { consecutiveFailures: 0 }), alive: false, consecutiveFailures: (prev?.consecutiveFailures ?? 0) + 1, lastFailure: now, lastFailureCause: s.message };
+        (inst.health ??= {})[index] = state;
+        this.deps.events.publish('health_status_changed_event', { appId: app.id, instanceId: inst.instanceId, taskId, version: inst.appVersion, alive: s.healthy });
+      }
+    }
     this.deps.events.publish('status_update_event', {
       slaveId: inst.agentId, taskId, taskStatus: s.state, message: s.message, appId: inst.appId, host: inst.host,
       ipAddresses: inst.host ? [{ ipAddress: inst.host, protocol: 'IPv4' }] : [], ports: inst.ports, version: inst.appVersion,

@@ -24,6 +24,7 @@ export type { FrameworkID, FrameworkID__Output } from './gen/strata/v1/Framework
 export type { FrameworkInfo, FrameworkInfo__Output } from './gen/strata/v1/FrameworkInfo';
 export { _strata_v1_FrameworkInfo_Capability_Type } from './gen/strata/v1/FrameworkInfo';
 export type { KillPolicy, KillPolicy__Output } from './gen/strata/v1/KillPolicy';
+export type { HealthCheck, HealthCheck__Output } from './gen/strata/v1/HealthCheck';
 export type { Label, Label__Output } from './gen/strata/v1/Label';
 export type { Labels, Labels__Output } from './gen/strata/v1/Labels';
 export type { MasterInfo, MasterInfo__Output } from './gen/strata/v1/MasterInfo';

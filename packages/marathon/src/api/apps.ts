@@ -4,9 +4,11 @@ import type { Marathon } from '../marathon';
 import type { AppDefinition } from '../model/app-definition';
 import { validateApp } from '../model/validation';
 import { resolvePathId } from '../model/path-id';
-import type { Instance } from '../instances/instance';
+import { isHealthy, type Instance } from '../instances/instance';
 import type { Repository } from '../state/repository';
 import { invalid, notFoundApp, deploymentResult, queryFlag } from './responses';
+
+const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
 
 /** Marathon's Task JSON for an instance's current task. */
 export function taskJson(m: Marathon, i: Instance) {
@@ -23,7 +25,15 @@ export function taskJson(m: Marathon, i: Instance) {
     version: i.appVersion,
     state: i.state,
     ipAddresses: i.host ? [{ ipAddress: i.host, protocol: 'IPv4' }] : [],
-    healthCheckResults: [],
+    healthCheckResults: (app?.healthChecks ?? []).map((_, k) => i.health?.[k]).filter((h) => h && h.alive !== undefined).map((h) => ({
+      alive: h!.alive,
+      consecutiveFailures: h!.consecutiveFailures,
+      firstSuccess: iso(h!.firstSuccess),
+      lastSuccess: iso(h!.lastSuccess),
+      lastFailure: iso(h!.lastFailure),
+      lastFailureCause: h!.lastFailureCause ?? null,
+      instanceId: i.instanceId,
+    })),
     localVolumes: [],
     role: app?.role ?? '*',
   };
@@ -40,8 +50,8 @@ export function appInfo(m: Marathon, app: AppDefinition, embed: Set<string>) {
     ...app,
     tasksStaged: inst.filter((i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING').length,
     tasksRunning: inst.filter((i) => i.state === 'TASK_RUNNING').length,
-    tasksHealthy: 0,
-    tasksUnhealthy: 0,
+    tasksHealthy: app.healthChecks.length ? inst.filter((i) => isHealthy(i, app.healthChecks.length)).length : 0,
+    tasksUnhealthy: app.healthChecks.length ? inst.filter((i) => i.state === 'TASK_RUNNING' && Object.values(i.health ?? {}).some((h) => h.alive === false)).length : 0,
     deployments: m.lockedBy(app.id).map((id) => ({ id })),
   };
   if (embed.has('tasks')) info.tasks = tasksOf(m, app.id);

@@ -24,6 +24,8 @@ export interface Instance {
   stagedAt?: string;
   startedAt?: string;
   message?: string;
+  /** Health per check index of the app (Marathon-level probes, or the agent's `healthy` for a Mesos-level one). */
+  health?: Record<number, import('@strata/lib').HealthState>;
 }
 
 export function newInstance(appId: string, appVersion: string, uuid = randomUUID()): Instance {
@@ -42,6 +44,16 @@ export function instanceUuidOfTask(taskId: string): string | undefined {
 const LIVE: ReadonlySet<string> = new Set(['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING']);
 export const isLive = (i: Instance) => i.state !== undefined && LIVE.has(i.state);
 export const isRunning = (i: Instance) => i.state === 'TASK_RUNNING';
+
+/**
+ * Healthy as deployments count it: running, and with health checks, every check alive
+ * (an app without checks is healthy once running, as in Marathon).
+ */
+export function isHealthy(i: Instance, checks: number): boolean {
+  if (!isRunning(i)) return false;
+  for (let k = 0; k < checks; k++) if (i.health?.[k]?.alive !== true) return false;
+  return true;
+}
 /** Wanted up and not launched yet (or its last task ended): the launch queue's work. */
 export const needsLaunch = (i: Instance) => i.goal === 'running' && !isLive(i) && i.state !== 'TASK_UNREACHABLE';
 
