@@ -131,6 +131,7 @@ export class Marathon {
       this.deps.events.publish('unhealthy_instance_kill_event', { appId: app.id, taskId: inst.taskId, instanceId: inst.instanceId, version: inst.appVersion, reason: `${app.healthChecks[index]!.protocol} health check failed ${state.consecutiveFailures} times: ${state.lastFailureCause ?? ''}`, host: inst.host, slaveId: inst.agentId });
       this.killInstanceTask(inst); // goal stays running: it is replaced
     }
+    if (changed) void this.deps.repo.saveInstance(inst); // deployments resume from stored health after a restart
     if (changed || kill) this.converge();
   }
 
@@ -315,6 +316,7 @@ export class Marathon {
       minimumHealthCapacity: app.upgradeStrategy.minimumHealthCapacity,
       maximumOverCapacity: app.upgradeStrategy.maximumOverCapacity,
       oldActive: [...this.instancesOf(app.id)].filter((i) => i.appVersion !== app.version && (i.goal === 'running' || isLive(i))).length,
+      oldWanted: old.length,
       oldHealthy: this.healthyCount(app, old),
       newStarted: fresh.length,
       newHealthy: this.healthyCount(app, fresh),
@@ -322,8 +324,7 @@ export class Marathon {
     // Unhealthy old instances go first, then Marathon's usual order.
     const healthy = (i: Instance) => isHealthy(i, app.healthChecks.length);
     const victims = [...old.filter((i) => !healthy(i)), ...killOrder(old.filter(healthy), app.killSelection)];
-    const notRunning = old.filter((i) => !healthy(i)).length;
-    for (const i of victims.slice(0, step.killOld + notRunning)) this.decommission(i);
+    for (const i of victims.slice(0, step.killOld)) this.decommission(i);
     for (let n = 0; n < step.startNew; n++) this.addInstance(app);
   }
 

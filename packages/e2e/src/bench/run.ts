@@ -3,6 +3,7 @@
 import { launchLatency } from './launch-latency';
 import { recoveryTimes } from './recovery';
 import { dockerLatency } from './docker-latency';
+import { marathonScale } from './marathon-scale';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   if (!only || only === 'launch') results.launch_latency = await launchLatency(Number(process.env.BENCH_ITERATIONS ?? 300));
   if (!only || only === 'docker') results.docker_launch_latency = await dockerLatency(Number(process.env.BENCH_DOCKER_ITERATIONS ?? 50));
   if (!only || only === 'recovery') results.recovery = await recoveryTimes();
+  if (!only || only === 'marathon') results.marathon = await marathonScale({ instances: Number(process.env.BENCH_MARATHON_INSTANCES ?? 1000), rolling: 200, apps: 1000 });
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }
 

@@ -12,7 +12,9 @@ export interface ReplaceCounts {
   maximumOverCapacity: number;
   /** Old instances still alive (killed ones count until their terminal update). */
   oldActive: number;
-  /** Old instances alive, not already being killed, and healthy. */
+  /** Old instances not yet told to die. */
+  oldWanted: number;
+  /** Of those, the healthy ones. */
   oldHealthy: number;
   /** New instances started (any state short of terminal). */
   newStarted: number;
@@ -31,7 +33,8 @@ export function replaceStep(c: ReplaceCounts): { killOld: number; startNew: numb
   const minHealthy = Math.ceil(c.target * c.minimumHealthCapacity - 1e-9);
   const healthy = c.oldHealthy + c.newHealthy;
   const maxCapacity = maxCapacityOf(c, healthy);
-  const killOld = Math.max(0, Math.min(c.oldHealthy, healthy - minHealthy));
+  // Marathon's killImmediately = healthyNow - minHealthy; the caller kills unhealthy old ones first.
+  const killOld = Math.max(0, Math.min(c.oldWanted, healthy - minHealthy));
   const startNew = Math.max(0, Math.min(c.target - c.newStarted, maxCapacity - c.oldActive - c.newStarted));
   return { killOld, startNew, done: c.oldActive === 0 && c.newHealthy >= c.target };
 }
