@@ -10,7 +10,8 @@ import type { HealthState } from '@strata/lib';
 import { matchOffer, type AgentView, type Placement } from './launch-queue/offer-matcher';
 import { onTaskFailure, isDelayed, LIMIT_WORTHY, type Delay } from './launch-queue/backoff';
 import { replaceStep, maxCapacityOf } from './deployment/rolling-replace';
-import { actionFor, type Deployment } from './deployment/deployment';
+import { type Deployment, type ActionName } from './deployment/deployment';
+import { orderByDependencies } from './deployment/dependency-order';
 import type { Repository } from './state/repository';
 import type { EventBus } from './events/event-bus';
 
@@ -46,6 +47,12 @@ interface QueueStats {
   since: string;
 }
 
+export interface GroupRecord {
+  id: string;
+  dependencies: string[];
+  version: string;
+}
+
 export class AppLockedError extends StrataError {
   constructor(readonly deploymentIds: string[]) {
     super('APP_LOCKED', `App is locked by one or more deployments. Override with the option '?force=true'. View details at '/v2/deployments/${deploymentIds[0]}'.`, { status: 409 });
@@ -66,6 +73,8 @@ export class Marathon {
   readonly delays = new Map<string, Delay>();
   readonly lastTaskFailure = new Map<string, LastTaskFailure>();
   readonly queueStats = new Map<string, QueueStats>();
+  /** Explicit groups (their dependencies, and empty groups); apps' groups otherwise follow from their ids. */
+  readonly groups = new Map<string, GroupRecord>();
   private readonly agents = new Map<string, AgentView>();
   private readonly deleting = new Set<string>();
   driver?: SchedulerDriver;
@@ -87,6 +96,7 @@ export class Marathon {
     for (const app of await repo.apps()) this.apps.set(app.id, app);
     for (const inst of await repo.instances()) this.instances.set(inst.instanceId, inst);
     for (const d of await repo.deployments()) this.deployments.set(d.id, d);
+    for (const g of await repo.groups()) this.groups.set(g.id, g);
     for (const d of this.deployments.values()) for (const app of d.affectedApps) if (!this.apps.has(app) && d.original[app] !== undefined) this.deleting.add(app);
     this.frameworkId = await repo.frameworkId();
     this.deps.log.info({ apps: this.apps.size, instances: this.instances.size, deployments: this.deployments.size, frameworkId: this.frameworkId }, 'state loaded');
@@ -168,22 +178,37 @@ export class Marathon {
    */
   async deploy(changes: { before?: AppDefinition; after?: AppDefinition; restart?: boolean }[], force: boolean): Promise<Deployment> {
     const ids = changes.map((c) => (c.after ?? c.before)!.id);
+    // The dependency order is checked before anything changes: a cycle leaves everything as it was.
+    const stops = changes.filter((c) => !c.after).map((c) => c.before!.id);
+    const targets = changes.filter((c) => c.after).map((c) => c.after!);
+    const allIds = [...new Set([...[...this.apps.keys()].filter((id) => !stops.includes(id)), ...targets.map((a) => a.id)])];
+    const order = orderByDependencies(targets.map((a) => ({ id: a.id, dependencies: [...a.dependencies, ...this.groupDependencies(a.id)] })), allIds);
+    if (!order.ok) {
+      throw new StrataError('INVALID', 'Object is not valid', { status: 422, details: [{ path: '/', errors: [`Dependency graph has cyclic dependencies: ${order.cycle.join(' -> ')}`] }] });
+    }
     const locks = [...new Set(ids.flatMap((id) => this.lockedBy(id)))];
     if (locks.length && !force) throw new AppLockedError(locks);
     for (const id of locks) await this.cancelDeployment(id, 'canceled by a forced deployment');
     const version = this.version();
-    const deployment: Deployment = {
-      id: randomUUID(),
-      version,
-      affectedApps: ids,
-      steps: [],
-      currentStep: 1,
-      totalSteps: 0,
-      original: {},
-    };
-    const actions = changes.flatMap((c) => actionFor(c.before, c.after, c.restart ?? (c.before && c.after ? needsRestart(c.before, c.after) : false)).map((action) => ({ action, app: (c.after ?? c.before)!.id })));
-    deployment.steps = actions.map((a) => ({ actions: [a] }));
+    const deployment: Deployment = { id: randomUUID(), version, affectedApps: ids, steps: [], currentStep: 1, totalSteps: 0, original: {}, appStep: {} };
+    // Marathon's plan: stops first, then starts, then one step per dependency class.
+    const step = (actions: { action: ActionName; app: string }[]) => deployment.steps.push({ actions });
+    if (stops.length) {
+      step(stops.map((app) => ({ action: 'StopApplication' as const, app })));
+      for (const id of stops) deployment.appStep[id] = deployment.steps.length;
+    }
+    const created = changes.filter((c) => c.after && !c.before).map((c) => c.after!.id);
+    if (created.length) step(created.map((app) => ({ action: 'StartApplication' as const, app })));
+    for (const cls of order.classes) {
+      step(cls.map((id) => {
+        const c = changes.find((x) => x.after?.id === id)!;
+        const restart = c.restart ?? (c.before ? needsRestart(c.before, c.after!) : false);
+        return { action: (restart ? 'RestartApplication' : 'ScaleApplication') as ActionName, app: id };
+      }));
+      for (const id of cls) deployment.appStep[id] = deployment.steps.length;
+    }
     deployment.totalSteps = deployment.steps.length;
+    deployment.currentStep = Math.min(...Object.values(deployment.appStep), deployment.totalSteps) || 1;
     for (const c of changes) {
       const id = (c.after ?? c.before)!.id;
       deployment.original[id] = c.before ?? null;
@@ -202,7 +227,7 @@ export class Marathon {
     this.deployments.set(deployment.id, deployment);
     await this.deps.repo.saveDeployment(deployment);
     this.deps.events.publish('group_change_success', { groupId: '/', version });
-    this.deps.events.publish('deployment_info', { plan: this.planJson(deployment), currentStep: deployment.steps[0] });
+    this.deps.events.publish('deployment_info', { plan: this.planJson(deployment), currentStep: deployment.steps[deployment.currentStep - 1] });
     this.converge();
     return deployment;
   }
@@ -299,8 +324,38 @@ export class Marathon {
     }
   }
 
+  /** Dependencies an app inherits from the groups it sits in. */
+  groupDependencies(appId: string): string[] {
+    const out: string[] = [];
+    for (const g of this.groups.values()) if (appId.startsWith(g.id === '/' ? '/' : `${g.id}/`)) out.push(...g.dependencies);
+    return out;
+  }
+
+  async saveGroup(g: GroupRecord): Promise<void> {
+    this.groups.set(g.id, g);
+    await this.deps.repo.saveGroup(g);
+  }
+
+  async deleteGroup(id: string): Promise<void> {
+    for (const g of [...this.groups.keys()]) {
+      if (g === id || g.startsWith(`${id}/`)) {
+        this.groups.delete(g);
+        await this.deps.repo.deleteGroup(g);
+      }
+    }
+  }
+
+  /** An app whose step in a running deployment has not come yet stays as it is. */
+  private heldBack(appId: string): boolean {
+    for (const d of this.deployments.values()) {
+      const step = d.appStep?.[appId];
+      if (step !== undefined && step > d.currentStep) return true;
+    }
+    return false;
+  }
+
   private convergeApp(app: AppDefinition): void {
-    if (this.deleting.has(app.id)) return;
+    if (this.deleting.has(app.id) || this.heldBack(app.id)) return;
     const wanted = [...this.instancesOf(app.id)].filter((i) => i.goal === 'running');
     const old = wanted.filter((i) => i.appVersion !== app.version && this.versionNeedsRestart(app, i.appVersion));
     // Instances of a version that differs only in scale carry over to the new version.
@@ -333,22 +388,38 @@ export class Marathon {
     return version < app.versionInfo.lastConfigChangeAt;
   }
 
+  /** Whether an app has reached its definition: N healthy instances of its version and nothing else. */
+  private appDone(id: string): boolean {
+    if (this.deleting.has(id)) return false;
+    const app = this.apps.get(id);
+    if (!app) return true;
+    const all = this.instancesOf(id);
+    const current = all.filter((i) => i.goal === 'running' && i.appVersion === app.version && isHealthy(i, app.healthChecks.length));
+    return current.length === app.instances && all.every((i) => i.goal === 'running' && i.appVersion === app.version);
+  }
+
+  /** Advances deployments step by step (dependencies first) and ends those whose last step is done. */
   private finishDeployments(): void {
+    let advanced = false;
     for (const d of [...this.deployments.values()]) {
-      const done = d.affectedApps.every((id) => {
-        if (this.deleting.has(id)) return false;
-        const app = this.apps.get(id);
-        if (!app) return true;
-        const all = this.instancesOf(id);
-        const current = all.filter((i) => i.goal === 'running' && i.appVersion === app.version && isHealthy(i, app.healthChecks.length));
-        return current.length === app.instances && all.every((i) => i.goal === 'running' && i.appVersion === app.version);
-      });
-      if (!done) continue;
-      this.deployments.delete(d.id);
-      void this.deps.repo.deleteDeployment(d.id);
-      for (let s = 1; s <= d.totalSteps; s++) this.deps.events.publish('deployment_step_success', { plan: this.planJson(d), currentStep: d.steps[s - 1] });
-      this.deps.events.publish('deployment_success', { id: d.id, plan: this.planJson(d) });
+      for (;;) {
+        const inStep = Object.entries(d.appStep).filter(([, s]) => s <= d.currentStep).map(([id]) => id);
+        if (!inStep.every((id) => this.appDone(id))) break;
+        this.deps.events.publish('deployment_step_success', { plan: this.planJson(d), currentStep: d.steps[d.currentStep - 1] });
+        if (d.currentStep >= d.totalSteps) {
+          this.deployments.delete(d.id);
+          void this.deps.repo.deleteDeployment(d.id);
+          this.deps.events.publish('deployment_success', { id: d.id, plan: this.planJson(d) });
+          break;
+        }
+        d.currentStep++;
+        advanced = true;
+        void this.deps.repo.saveDeployment(d);
+        this.deps.events.publish('deployment_info', { plan: this.planJson(d), currentStep: d.steps[d.currentStep - 1] });
+      }
     }
+    // Apps of the next step may move now.
+    if (advanced) setImmediate(() => this.converge());
   }
 
   private addInstance(app: AppDefinition): void {

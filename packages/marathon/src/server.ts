@@ -7,6 +7,7 @@ import { Repository } from './state/repository';
 import { EventBus } from './events/event-bus';
 import { addAppRoutes } from './api/apps';
 import { addSystemRoutes } from './api/system';
+import { addGroupRoutes } from './api/groups';
 
 export interface RunningMarathon {
   marathon: Marathon;
@@ -42,6 +43,7 @@ export async function startMarathon(opts: { config: MarathonConfig; stateDir: st
   });
   app.get('/health', (_req, res) => res.json({ healthy: true, subscribed: !!marathon.frameworkId }));
   addAppRoutes(app, marathon, repo);
+  addGroupRoutes(app, marathon, repo);
   addSystemRoutes(app, marathon, events, { keepAliveMs: 15_000, maxOutstanding: 1024 });
   app.use((req: Request, res: Response) => res.status(404).json({ message: `no route for ${req.method} ${req.path}` }));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

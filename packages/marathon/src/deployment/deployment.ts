@@ -12,6 +12,8 @@ export interface Deployment {
   totalSteps: number;
   /** Per app: the definition before this deployment (undefined: the app did not exist). */
   original: Record<string, AppDefinition | null>;
+  /** Per app: the (1-based) step that moves it; apps wait until their step is current. */
+  appStep: Record<string, number>;
 }
 
 /** The action for one app, from its definition before and after (Marathon's DeploymentPlan rules). */

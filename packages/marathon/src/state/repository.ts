@@ -3,6 +3,7 @@ import type { AppDefinition } from '../model/app-definition';
 import type { Instance } from '../instances/instance';
 import { safePathId } from '../model/path-id';
 import type { Deployment } from '../deployment/deployment';
+import type { GroupRecord } from '../marathon';
 
 /** Versions kept per app (Marathon keeps a bounded history too). */
 export const MAX_VERSIONS = 50;
@@ -52,6 +53,23 @@ export class Repository {
   }
   async instances(): Promise<Instance[]> {
     return (await this.store.list<Instance>('instances/')).map((e) => e.value);
+  }
+
+  async saveGroup(g: GroupRecord): Promise<void> {
+    await this.store.put(`groups/${safePathId(g.id) || '_root'}`, g);
+  }
+  async deleteGroup(id: string): Promise<void> {
+    await this.store.delete(`groups/${safePathId(id) || '_root'}`);
+  }
+  async groups(): Promise<GroupRecord[]> {
+    return (await this.store.list<GroupRecord>('groups/')).map((e) => e.value);
+  }
+  /** A snapshot of a group's apps at a version, for `PUT /v2/groups/{id} {"version": …}`. */
+  async saveGroupVersion(groupId: string, version: string, apps: AppDefinition[]): Promise<void> {
+    await this.store.put(`group-versions/${safePathId(groupId) || '_root'}/${versionKey(version)}`, { version, apps });
+  }
+  async groupVersions(groupId: string): Promise<{ version: string; apps: AppDefinition[] }[]> {
+    return (await this.store.list<{ version: string; apps: AppDefinition[] }>(`group-versions/${safePathId(groupId) || '_root'}/`)).map((e) => e.value).sort((a, b) => (a.version < b.version ? 1 : -1));
   }
 
   async saveDeployment(d: Deployment): Promise<void> {
