@@ -81,3 +81,57 @@ describe('marathon groups', () => {
     expect((await m.call('POST', '/v2/groups', { id: '/prod' })).status).toBe(409);
   });
 });
+
+describe('marathon readiness checks and bulk updates', () => {
+  let cluster: LocalCluster;
+  let m: MarathonProcess;
+  beforeAll(async () => {
+    cluster = await LocalCluster.start({ agents: 1, resources: 'cpus:4;mem:4096;ports:[31000-31200]' });
+    m = await MarathonProcess.start(cluster);
+  });
+  afterAll(async () => {
+    await m?.stop();
+    await cluster?.stop();
+  });
+
+  it('holds a deployment until the readiness check answers 200, showing the results', async () => {
+    // Answers 503 until a file appears in its sandbox, then 200.
+    const server = `${process.execPath} -e "require('http').createServer((q, r) => { r.statusCode = require('fs').existsSync('ready') ? 200 : 503; r.end('s') }).listen(process.env.PORT0)"`;
+    const r = await m.call('POST', '/v2/apps', {
+      id: '/ready', cmd: server, cpus: 0.1, mem: 64,
+      portDefinitions: [{ port: 0, name: 'http-api' }],
+      readinessChecks: [{ path: '/', portName: 'http-api', intervalSeconds: 1, timeoutSeconds: 1, httpStatusCodesForReady: [200] }],
+    });
+    expect(r.status).toBe(422); // timeoutSeconds must be less than intervalSeconds
+    const ok = await m.call('POST', '/v2/apps', {
+      id: '/ready', cmd: server, cpus: 0.1, mem: 64,
+      portDefinitions: [{ port: 0, name: 'http-api' }],
+      readinessChecks: [{ path: '/', portName: 'http-api', intervalSeconds: 2, timeoutSeconds: 1, httpStatusCodesForReady: [200] }],
+    });
+    expect(ok.status).toBe(201);
+    const results = await waitFor(async () => {
+      const d = (await m.deployments()) as unknown as { currentActions: { readinessCheckResults: { ready: boolean; taskId: string }[] }[] }[];
+      return d[0]?.currentActions[0]?.readinessCheckResults[0];
+    }, { what: 'a readiness result' });
+    expect(results.ready).toBe(false);
+    const sandbox = `${cluster.dir.path}/agent-0/sandboxes`;
+    const { readdirSync, writeFileSync } = await import('node:fs');
+    const fw = readdirSync(sandbox)[0]!;
+    writeFileSync(`${sandbox}/${fw}/${results.taskId}/ready`, '');
+    await waitFor(async () => (await m.deployments()).length === 0, { timeoutMs: 20_000, what: 'the deployment to end once ready' });
+  });
+
+  it('updates several apps in one deployment with PUT /v2/apps', async () => {
+    const r = await m.call('PUT', '/v2/apps', [
+      { id: '/bulk/a', cmd: 'sleep 1000', cpus: 0.01, mem: 8 },
+      { id: '/bulk/b', cmd: 'sleep 1000', cpus: 0.01, mem: 8, dependencies: ['/bulk/a'] },
+    ]);
+    expect(r.status).toBe(200);
+    expect((await m.deployments()).find((d) => d.id === r.body.deploymentId)?.affectedApps.sort()).toEqual(['/bulk/a', '/bulk/b']);
+    await waitFor(async () => (await m.deployments()).length === 0, { what: 'bulk deployment' });
+    const bad = await m.call('PATCH', '/v2/apps', [{ id: '/bulk/a', instances: 2 }, { id: '/bulk/nope', instances: 1 }]);
+    expect(bad.status).toBe(422);
+    expect(bad.body.details[0]).toEqual({ path: '/1/id', errors: ["App '/bulk/nope' does not exist"] });
+    expect((await m.call('GET', '/v2/apps/bulk/a')).body.app.instances).toBe(1); // nothing half-applied
+  });
+});

@@ -4,8 +4,9 @@ import { SchedulerDriver, offerResources } from '@strata/sdk';
 import { isTerminalState, type ContainerInfo, type Offer__Output, type TaskInfo, type TaskStatus__Output } from '@strata/proto';
 import type { AppDefinition } from './model/app-definition';
 import { needsRestart } from './model/app-definition';
-import { killOrder, isLive, isRunning, isHealthy, needsLaunch, newInstance, taskIdFor, instanceUuidOfTask, type Instance } from './instances/instance';
+import { killOrder, isLive, isRunning, isHealthy, isHealthyAndReady, needsLaunch, newInstance, taskIdFor, instanceUuidOfTask, type Instance } from './instances/instance';
 import { HealthMonitor, isMarathonLevel } from './health/health-monitor';
+import { ReadinessMonitor } from './health/readiness-monitor';
 import type { HealthState } from '@strata/lib';
 import { matchOffer, type AgentView, type Placement } from './launch-queue/offer-matcher';
 import { onTaskFailure, isDelayed, LIMIT_WORTHY, type Delay } from './launch-queue/backoff';
@@ -83,6 +84,10 @@ export class Marathon {
   private converging = false;
   private lastLaunchable = 0;
   private readonly health = new HealthMonitor((inst, index, state, changed, kill) => this.onHealth(inst, index, state, changed, kill));
+  private readonly readiness = new ReadinessMonitor((inst) => {
+    void this.deps.repo.saveInstance(inst);
+    this.converge();
+  });
 
   constructor(
     readonly config: MarathonConfig,
@@ -129,6 +134,7 @@ export class Marathon {
 
   stop(): void {
     this.health.stop();
+    this.readiness.stop();
     this.driver?.close();
   }
 
@@ -147,6 +153,11 @@ export class Marathon {
 
   healthyCount(app: AppDefinition, list: Instance[]): number {
     return list.filter((i) => isHealthy(i, app.healthChecks.length)).length;
+  }
+
+  /** New instances a deployment may count: healthy and, with a readiness check, ready. */
+  readyCount(app: AppDefinition, list: Instance[]): number {
+    return list.filter((i) => isHealthyAndReady(i, app.healthChecks.length, app.readinessChecks.length)).length;
   }
 
   private async onSubscribed(id: string): Promise<void> {
@@ -303,6 +314,7 @@ export class Marathon {
       this.finishDeployments();
       this.updateOfferInterest();
       this.health.sync(this.apps, this.instances.values());
+      this.readiness.sync(this.apps, this.instances.values(), (appId) => this.lockedBy(appId).length > 0);
     } finally {
       this.converging = false;
     }
@@ -374,7 +386,7 @@ export class Marathon {
       oldWanted: old.length,
       oldHealthy: this.healthyCount(app, old),
       newStarted: fresh.length,
-      newHealthy: this.healthyCount(app, fresh),
+      newHealthy: this.readyCount(app, fresh),
     });
     // Unhealthy old instances go first, then Marathon's usual order.
     const healthy = (i: Instance) => isHealthy(i, app.healthChecks.length);
@@ -394,7 +406,8 @@ export class Marathon {
     const app = this.apps.get(id);
     if (!app) return true;
     const all = this.instancesOf(id);
-    const current = all.filter((i) => i.goal === 'running' && i.appVersion === app.version && isHealthy(i, app.healthChecks.length));
+    const waited = this.lockedBy(id).length > 0;
+    const current = all.filter((i) => i.goal === 'running' && i.appVersion === app.version && (waited ? isHealthyAndReady(i, app.healthChecks.length, app.readinessChecks.length) : isHealthy(i, app.healthChecks.length)));
     return current.length === app.instances && all.every((i) => i.goal === 'running' && i.appVersion === app.version);
   }
 
@@ -521,6 +534,7 @@ export class Marathon {
         inst.stagedAt = nowIso;
         inst.startedAt = undefined;
         inst.health = undefined;
+        inst.readiness = undefined;
         inst.appVersion = app.version;
         void this.deps.repo.saveInstance(inst);
         tasks.push(this.taskInfo(app, inst, offer, m.resources));

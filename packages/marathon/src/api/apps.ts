@@ -105,6 +105,30 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
     res.json({ ...appInfo(m, m.apps.get(v.app.id)!, new Set()), deployments: [{ id: d.id }] });
   });
 
+  // Bulk create-or-update (PUT) and partial update (PATCH) in one deployment, dependency-ordered.
+  const bulk = async (req: Request, res: Response) => {
+    if (!Array.isArray(req.body)) return invalid(res, [{ path: '/', errors: ['error.expected.jsarray'] }]);
+    const partial = req.method === 'PATCH' || queryFlag(req, 'partialUpdate', true);
+    const version = m.version();
+    const details: { path: string; errors: string[] }[] = [];
+    const changes: { before?: AppDefinition; after: AppDefinition }[] = [];
+    (req.body as unknown[]).forEach((raw, i) => {
+      const rawId = (raw as { id?: unknown })?.id;
+      const id = typeof rawId === 'string' ? resolvePathId(rawId) : undefined;
+      if (!id) return void details.push({ path: `/${i}/id`, errors: ['is required and must be a valid path id'] });
+      const existing = m.apps.get(id);
+      if (req.method === 'PATCH' && !existing) return void details.push({ path: `/${i}/id`, errors: [`App '${id}' does not exist`] });
+      const v = validateApp(raw, { id, base: partial ? existing : undefined, version });
+      if (!v.ok) for (const d of v.details) details.push({ path: `/${i}${d.path === '/' ? '' : d.path}`, errors: d.errors });
+      else changes.push({ before: existing, after: v.app });
+    });
+    if (details.length) return invalid(res, details);
+    const d = await m.deploy(changes, queryFlag(req, 'force', false));
+    deploymentResult(res, d, 200);
+  };
+  app.put('/v2/apps', bulk);
+  app.patch('/v2/apps', bulk);
+
   app.all('/v2/apps/*path', async (req: Request, res: Response) => {
     const raw = ([] as string[]).concat((req.params as { path: string | string[] }).path).join('/');
     const parts = raw.split('/').filter(Boolean);

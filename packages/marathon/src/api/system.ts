@@ -37,7 +37,10 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
       affectedApps: d.affectedApps,
       affectedPods: [],
       steps: d.steps,
-      currentActions: d.steps[d.currentStep - 1]?.actions.map((a) => ({ ...a, readinessCheckResults: [] })) ?? [],
+      currentActions: d.steps[d.currentStep - 1]?.actions.map((a) => ({
+        ...a,
+        readinessCheckResults: [...m.instances.values()].filter((i) => i.appId === a.app && i.readiness).map((i) => ({ taskId: i.taskId, ...i.readiness })),
+      })) ?? [],
       currentStep: d.currentStep,
       totalSteps: d.totalSteps,
     })));

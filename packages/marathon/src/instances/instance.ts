@@ -26,6 +26,8 @@ export interface Instance {
   message?: string;
   /** Health per check index of the app (Marathon-level probes, or the agent's `healthy` for a Mesos-level one). */
   health?: Record<number, import('@strata/lib').HealthState>;
+  /** The readiness check's last answer, while a deployment waits for this instance. */
+  readiness?: { name: string; ready: boolean; lastResponse?: { status: number; contentType: string; body: string } };
 }
 
 export function newInstance(appId: string, appVersion: string, uuid = randomUUID()): Instance {
@@ -53,6 +55,11 @@ export function isHealthy(i: Instance, checks: number): boolean {
   if (!isRunning(i)) return false;
   for (let k = 0; k < checks; k++) if (i.health?.[k]?.alive !== true) return false;
   return true;
+}
+
+/** What a deployment waits for on a new instance: healthy, and ready when the app has a readiness check. */
+export function isHealthyAndReady(i: Instance, checks: number, readinessChecks: number): boolean {
+  return isHealthy(i, checks) && (readinessChecks === 0 || i.readiness?.ready === true);
 }
 /** Wanted up and not launched yet (or its last task ended): the launch queue's work. */
 export const needsLaunch = (i: Instance) => i.goal === 'running' && !isLive(i) && i.state !== 'TASK_UNREACHABLE';

@@ -24,6 +24,17 @@ export interface HealthCheck {
   ipProtocol: 'IPv4' | 'IPv6';
 }
 
+export interface ReadinessCheck {
+  name: string;
+  protocol: 'HTTP' | 'HTTPS';
+  path: string;
+  portName: string;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  httpStatusCodesForReady: number[];
+  preserveLastResponse: boolean;
+}
+
 export interface AppDefinition {
   id: string;
   cmd?: string;
@@ -44,7 +55,7 @@ export interface AppDefinition {
   portDefinitions: PortDefinition[];
   requirePorts: boolean;
   healthChecks: HealthCheck[];
-  readinessChecks: Record<string, unknown>[];
+  readinessChecks: ReadinessCheck[];
   dependencies: string[];
   upgradeStrategy: { minimumHealthCapacity: number; maximumOverCapacity: number };
   backoffSeconds: number;

@@ -44,7 +44,16 @@ export const appInput = z.object({
   ports: z.array(z.number().int().min(0).max(65535)).optional(),
   requirePorts: z.boolean().optional(),
   healthChecks: z.array(healthCheckInput).optional(),
-  readinessChecks: z.array(z.record(z.string(), z.unknown())).optional(),
+  readinessChecks: z.array(z.object({
+    name: z.string().optional(),
+    protocol: z.enum(['HTTP', 'HTTPS']).optional(),
+    path: z.string().optional(),
+    portName: z.string().optional(),
+    intervalSeconds: z.number().int().positive().optional(),
+    timeoutSeconds: z.number().int().positive().optional(),
+    httpStatusCodesForReady: z.array(z.number().int().min(100).max(599)).optional(),
+    preserveLastResponse: z.boolean().optional(),
+  })).max(1, 'only one readiness check per app is supported').optional(),
   dependencies: z.array(z.string()).optional(),
   upgradeStrategy: z.object({ minimumHealthCapacity: z.number().optional(), maximumOverCapacity: z.number().optional() }).optional(),
   backoffSeconds: z.number().min(0).optional(),
@@ -163,6 +172,23 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
     }
   });
 
+  const readinessChecks = input.readinessChecks
+    ? input.readinessChecks.map((r) => ({
+        name: r.name ?? 'readinessCheck',
+        protocol: r.protocol ?? 'HTTP',
+        path: r.path ?? '/',
+        portName: r.portName ?? 'http-api',
+        intervalSeconds: r.intervalSeconds ?? 30,
+        timeoutSeconds: r.timeoutSeconds ?? 10,
+        httpStatusCodesForReady: r.httpStatusCodesForReady ?? [200],
+        preserveLastResponse: r.preserveLastResponse ?? false,
+      }))
+    : base?.readinessChecks ?? [];
+  readinessChecks.forEach((r, i) => {
+    if (!portDefinitions.some((p) => p.name === r.portName)) addDetail(details, `/readinessChecks/${i}/portName`, `no port definition is named '${r.portName}'`);
+    if (r.timeoutSeconds >= r.intervalSeconds) addDetail(details, `/readinessChecks/${i}/timeoutSeconds`, 'must be less than intervalSeconds');
+  });
+
   const unreachable = input.unreachableStrategy ?? base?.unreachableStrategy ?? { inactiveAfterSeconds: 0, expungeAfterSeconds: 0 };
   const unreachableStrategy = unreachable === 'disabled' ? 'disabled' : { inactiveAfterSeconds: unreachable.inactiveAfterSeconds ?? 0, expungeAfterSeconds: unreachable.expungeAfterSeconds ?? 0 };
   if (unreachableStrategy !== 'disabled' && unreachableStrategy.inactiveAfterSeconds > unreachableStrategy.expungeAfterSeconds) {
@@ -205,7 +231,7 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
     portDefinitions,
     requirePorts: pick('requirePorts', false),
     healthChecks,
-    readinessChecks: pick('readinessChecks', []),
+    readinessChecks,
     dependencies,
     upgradeStrategy: us,
     backoffSeconds: pick('backoffSeconds', 1),
