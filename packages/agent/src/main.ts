@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createLogger, isStrataError } from '@strata/lib';
+import { createLogger, isStrataError, stopOnSignals } from '@strata/lib';
 import { startAgent } from './server';
 import { agentResources } from './resources/detect';
 import { parseAttributes } from './config';
@@ -75,19 +75,13 @@ async function main(): Promise<void> {
       dockerPullTimeoutMs: Math.max(1, Number(opts.dockerPullTimeout) || 600) * 1000,
     },
   });
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'agent stopping');
-    running.stop().then(() => process.exit(0), () => process.exit(1));
-    setTimeout(() => process.exit(1), 5_000).unref();
-  };
+  const shutdown = stopOnSignals(log, running.stop);
   // SIGTERM/SIGINT leave tasks running for the next agent to recover (Mesos's behaviour);
   // SIGUSR1 kills them first, like Mesos's agent shutdown.
   process.once('SIGUSR1', () => {
     log.info('killing all tasks before stopping');
     running.agent.shutdownTasks().finally(() => shutdown('SIGUSR1'));
   });
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((err) => {

@@ -1,18 +1,6 @@
-import { spawn } from 'node:child_process';
-import { LocalCluster, BINS } from '../src';
+import { LocalCluster, strata } from '../src';
 
 jest.setTimeout(60_000);
-
-function strata(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BINS.cli, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('strata CLI against a real cluster', () => {
   let cluster: LocalCluster;

@@ -42,7 +42,8 @@ describe('Docker containerizer through the master, against a real engine', () =>
     await cluster?.stop();
   });
 
-  const launch = async (specs: Omit<TaskSpec, 'cpus' | 'mem'> & { cpus?: number; mem?: number }[] | (Omit<TaskSpec, 'cpus' | 'mem'> & { cpus?: number; mem?: number })) => {
+  type Spec = Omit<TaskSpec, 'cpus' | 'mem'> & { cpus?: number; mem?: number };
+  const launch = async (specs: Spec | Spec[]) => {
     const list = (Array.isArray(specs) ? specs : [specs]).map((s) => ({ cpus: 0.1, mem: 64, ...s }) as TaskSpec);
     // Ended tasks come back as small offers of their own: take one that holds the whole batch.
     const need = res.resources({ cpus: list.reduce((n, s) => n + s.cpus, 0), mem: list.reduce((n, s) => n + s.mem, 0) });

@@ -1,19 +1,7 @@
-import { spawn } from 'node:child_process';
 import { taskInfo } from '@strata/sdk';
-import { LocalCluster, TestFramework, BINS } from '../src';
+import { LocalCluster, TestFramework, strata } from '../src';
 
 jest.setTimeout(60_000);
-
-function strata(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BINS.cli, ...args]);
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('sandbox files and strata logs', () => {
   let cluster: LocalCluster;
@@ -37,7 +25,7 @@ describe('sandbox files and strata logs', () => {
 
   const get = async (path: string) => {
     const r = await fetch(`http://${agentHttp}${path}`);
-    return { status: r.status, body: await r.json() };
+    return { status: r.status, body: (await r.json()) as any };
   };
 
   it('browses and reads a sandbox the Mesos way', async () => {

@@ -1,30 +1,11 @@
-import * as http from 'node:http';
 import { waitFor } from '@strata/lib/testing';
-import { LocalCluster, MarathonProcess } from '../src';
+import { LocalCluster, MarathonProcess, eventStream } from '../src';
+
+const events = (base: string) => eventStream(`${base}/v2/events`);
 
 jest.setTimeout(120_000);
 
 const server = `${process.execPath} -e "require('http').createServer((q, r) => r.end('ok')).listen(process.env.PORT0)"`;
-
-function events(base: string) {
-  const frames: { event: string; data: any }[] = [];
-  let buf = '';
-  const req = http.get(`${base}/v2/events`, { headers: { Accept: 'text/event-stream' } }, (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (d: string) => {
-      buf += d;
-      let i: number;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const frame = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const event = /^event: (.*)$/m.exec(frame)?.[1];
-        const data = /^data: (.*)$/m.exec(frame)?.[1];
-        if (event && data) frames.push({ event, data: JSON.parse(data) });
-      }
-    });
-  });
-  return { frames, close: () => req.destroy() };
-}
 
 describe('marathon health checks', () => {
   let cluster: LocalCluster;

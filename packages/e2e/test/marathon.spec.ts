@@ -1,6 +1,7 @@
-import * as http from 'node:http';
 import { waitFor } from '@strata/lib/testing';
-import { LocalCluster, MarathonProcess } from '../src';
+import { LocalCluster, MarathonProcess, eventStream as sse } from '../src';
+
+const eventStream = (base: string, query = '') => sse(`${base}/v2/events${query}`);
 
 jest.setTimeout(120_000);
 
@@ -12,27 +13,6 @@ interface Task {
   ports: number[];
   servicePorts: number[];
   host: string;
-}
-
-/** Collects SSE frames from /v2/events (raw `event:` lines and parsed data). */
-function eventStream(base: string, query = '') {
-  const frames: { event: string; data: any }[] = [];
-  let buf = '';
-  const req = http.get(`${base}/v2/events${query}`, { headers: { Accept: 'text/event-stream' } }, (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (d: string) => {
-      buf += d;
-      let i: number;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const frame = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const event = /^event: (.*)$/m.exec(frame)?.[1];
-        const data = /^data: (.*)$/m.exec(frame)?.[1];
-        if (event && data) frames.push({ event, data: JSON.parse(data) });
-      }
-    });
-  });
-  return { frames, close: () => req.destroy() };
 }
 
 describe('marathon against a real master and agents', () => {

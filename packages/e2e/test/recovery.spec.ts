@@ -47,7 +47,7 @@ describe('kernel reliability with real processes killed for real', () => {
         if (i % 2) expect(s.exitCode).toBe(3);
         expect(f.states(id).filter((x) => x !== 'TASK_RUNNING')).toHaveLength(1); // one terminal state, reported once
       }
-      const agentState = await (await fetch(`http://127.0.0.1:${(cluster.agents[0]!.logs.find((l) => l.msg === 'agent listening') as { port: number }).port}/state`)).json();
+      const agentState = (await (await fetch(`http://127.0.0.1:${(cluster.agents[0]!.logs.find((l) => l.msg === 'agent listening') as { port: number }).port}/state`)).json()) as { recovered_tasks: number };
       expect(agentState.recovered_tasks).toBe(11);
     } finally {
       f.close();

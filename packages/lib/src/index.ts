@@ -21,3 +21,4 @@ export { ResourcesParseError, parseResources, formatResources } from './resource
 export { initialHealth, nextHealth } from './health/health-state';
 export type { HealthState, HealthPolicy } from './health/health-state';
 export { httpProbe, tcpProbe } from './health/probes';
+export { stopOnSignals } from './process/run-service';

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { createLogger } from '@strata/lib';
+import { createLogger, stopOnSignals } from '@strata/lib';
 import { startMarathon } from './server';
 
 const port = (v: string) => {
@@ -37,13 +37,7 @@ async function main(): Promise<void> {
       localPortMax: 20_000,
     },
   });
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'marathon stopping');
-    running.stop().then(() => process.exit(0), () => process.exit(1));
-    setTimeout(() => process.exit(1), 5_000).unref();
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals(log, running.stop);
 }
 
 main().catch((err) => {

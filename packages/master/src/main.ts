@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { createLogger } from '@strata/lib';
+import { createLogger, stopOnSignals } from '@strata/lib';
 import { startMaster } from './server';
 import { defaultMasterConfig } from './config';
 
@@ -47,13 +47,7 @@ async function main(): Promise<void> {
       recoveredFrameworkGraceMs: opts.recoveredFrameworkGrace * 1000,
     },
   });
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'master stopping');
-    running.stop().then(() => process.exit(0), () => process.exit(1));
-    setTimeout(() => process.exit(1), 5_000).unref();
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals(log, running.stop);
 }
 
 main().catch((err) => {
