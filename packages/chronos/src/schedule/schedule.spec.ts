@@ -1,0 +1,147 @@
+import { CronSchedule, IsoSchedule, ScheduleError, planDue } from './schedule';
+
+const t = (iso: string) => Date.parse(iso);
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+/** The first n occurrences, by walking `after`. */
+function first(s: { after(t: number): number | undefined }, n: number, from: number): string[] {
+  const out: string[] = [];
+  let at = from - 1;
+  for (let i = 0; i < n; i++) {
+    const next = s.after(at);
+    if (next === undefined) break;
+    out.push(iso(next)!);
+    at = next;
+  }
+  return out;
+}
+
+describe('ISO 8601 repeating intervals', () => {
+  it('R forever with a time period', () => {
+    const s = IsoSchedule.parse('R/2026-01-01T00:00:00Z/PT1H');
+    expect(s.repetitions).toBe(-1);
+    expect(first(s, 3, t('2026-01-01T00:00:00Z'))).toEqual(['2026-01-01T00:00:00.000Z', '2026-01-01T01:00:00.000Z', '2026-01-01T02:00:00.000Z']);
+    expect(iso(s.after(t('2026-03-05T10:30:00Z')))).toBe('2026-03-05T11:00:00.000Z');
+    expect(iso(s.atOrBefore(t('2026-03-05T10:30:00Z')))).toBe('2026-03-05T10:00:00.000Z');
+  });
+
+  it('Rn stops after n occurrences', () => {
+    const s = IsoSchedule.parse('R3/2026-01-01T00:00:00Z/PT10M');
+    expect(first(s, 10, t('2025-12-31T00:00:00Z'))).toEqual(['2026-01-01T00:00:00.000Z', '2026-01-01T00:10:00.000Z', '2026-01-01T00:20:00.000Z']);
+    expect(s.after(t('2026-01-01T00:20:00Z'))).toBeUndefined();
+    expect(iso(s.atOrBefore(t('2027-01-01T00:00:00Z')))).toBe('2026-01-01T00:20:00.000Z');
+    expect(s.countAtOrBefore(t('2026-01-01T00:15:00Z'))).toBe(2);
+    expect(IsoSchedule.parse('R0/2026-01-01T00:00:00Z/PT1M').after(0)).toBeUndefined();
+  });
+
+  it('an empty start means now (due at once)', () => {
+    const now = t('2026-06-01T12:00:00Z');
+    const s = IsoSchedule.parse('R1//PT24H', '', now);
+    expect(s.atOrBefore(now)).toBe(now - 1000);
+  });
+
+  it('weeks, days with time parts, years and an offset in the start', () => {
+    expect(first(IsoSchedule.parse('R/2026-01-05T09:00:00Z/P1W'), 2, 0)).toEqual(['2026-01-05T09:00:00.000Z', '2026-01-12T09:00:00.000Z']);
+    expect(first(IsoSchedule.parse('R/2026-01-01T00:00:00Z/P1DT12H'), 3, 0)).toEqual(['2026-01-01T00:00:00.000Z', '2026-01-02T12:00:00.000Z', '2026-01-04T00:00:00.000Z']);
+    expect(first(IsoSchedule.parse('R/2024-02-29T00:00:00Z/P1Y'), 3, 0)).toEqual(['2024-02-29T00:00:00.000Z', '2025-02-28T00:00:00.000Z', '2026-02-28T00:00:00.000Z']);
+    expect(first(IsoSchedule.parse('R/2026-01-01T13:00:00.000-04:00/PT30M'), 1, 0)).toEqual(['2026-01-01T17:00:00.000Z']);
+  });
+
+  it('months of different lengths: every occurrence from the anchor, so month ends stay month ends', () => {
+    const s = IsoSchedule.parse('R/2026-01-31T08:00:00Z/P1M');
+    expect(first(s, 5, 0)).toEqual(['2026-01-31T08:00:00.000Z', '2026-02-28T08:00:00.000Z', '2026-03-31T08:00:00.000Z', '2026-04-30T08:00:00.000Z', '2026-05-31T08:00:00.000Z']);
+    // far ahead the index estimate still lands exactly
+    expect(iso(s.after(t('2030-07-15T00:00:00Z')))).toBe('2030-07-31T08:00:00.000Z');
+  });
+
+  it('reads the start in scheduleTimeZone, keeping its wall-clock fields', () => {
+    const s = IsoSchedule.parse('R/2026-07-01T09:00:00Z/P1D', 'America/New_York');
+    expect(first(s, 1, 0)).toEqual(['2026-07-01T13:00:00.000Z']); // 09:00 EDT
+  });
+
+  it('DST spring forward: P1D keeps 02:30 local (the gap day runs at 03:30), PT24H is exactly 24 h', () => {
+    const daily = IsoSchedule.parse('R/2026-03-27T02:30:00/P1D', 'Europe/Berlin');
+    expect(first(daily, 4, 0)).toEqual([
+      '2026-03-27T01:30:00.000Z', // 02:30 CET
+      '2026-03-28T01:30:00.000Z', // 02:30 CET
+      '2026-03-29T01:30:00.000Z', // 02:30 does not exist: 03:30 CEST
+      '2026-03-30T00:30:00.000Z', // 02:30 CEST again
+    ]);
+    const hours = IsoSchedule.parse('R/2026-03-28T02:30:00/PT24H', 'Europe/Berlin');
+    expect(first(hours, 3, 0)).toEqual(['2026-03-28T01:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-03-30T01:30:00.000Z']); // 03:30 local after the change
+  });
+
+  it('DST fall back: the repeated 02:30 runs once, at the first instant', () => {
+    const daily = IsoSchedule.parse('R/2026-10-24T02:30:00/P1D', 'Europe/Berlin');
+    expect(first(daily, 3, 0)).toEqual(['2026-10-24T00:30:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z']);
+  });
+
+  it.each([
+    ['every hour', 'Cannot parse schedule'],
+    ['R/2026-13-01T00:00:00Z/PT1H', "start '2026-13-01T00:00:00Z'"],
+    ['R/2026-01-01T00:00:00Z/P1Q', "period 'P1Q'"],
+    ['R/1969-12-31T00:00:00Z/PT1H', 'before 1970'],
+    ['R/2026-01-01T00:00:00Z/PT0S', 'zero or negative period'],
+    ['R/2026-01-01T00:00:00Z/P-1D', 'zero or negative period'],
+  ])('rejects %s', (schedule, message) => {
+    expect(() => IsoSchedule.parse(schedule)).toThrow(ScheduleError);
+    expect(() => IsoSchedule.parse(schedule)).toThrow(message);
+  });
+
+  it('rejects unknown time zones instead of silently using GMT', () => {
+    expect(() => IsoSchedule.parse('R/2026-01-01T00:00:00Z/PT1H', 'Mars/Olympus')).toThrow("Unknown time zone 'Mars/Olympus'");
+  });
+
+  it('allows a zero period for a single run (R1//P, as Chronos does)', () => {
+    expect(IsoSchedule.parse('R1/2026-01-01T00:00:00Z/P').after(0)).toBe(t('2026-01-01T00:00:00Z'));
+  });
+});
+
+describe('cron expressions', () => {
+  it('runs at the expression in the time zone', () => {
+    const s = CronSchedule.parse('30 2 * * *', 'Europe/Berlin');
+    expect(first(s, 2, t('2026-07-01T00:00:00Z'))).toEqual(['2026-07-01T00:30:00.000Z', '2026-07-02T00:30:00.000Z']);
+    expect(iso(s.atOrBefore(t('2026-07-01T12:00:00Z')))).toBe('2026-07-01T00:30:00.000Z');
+  });
+  it('rejects a malformed expression', () => {
+    expect(() => CronSchedule.parse('61 * * * *')).toThrow('Cannot parse cron expression');
+  });
+});
+
+describe('missed runs', () => {
+  const s = IsoSchedule.parse('R/2026-01-01T00:00:00Z/PT1M');
+  const start = t('2026-01-01T00:00:00Z');
+
+  it('waits for an occurrence in the future', () => {
+    expect(planDue(s, start, start - 5_000)).toEqual({ run: [], skipped: { count: 0 }, nextDue: start });
+  });
+
+  it('runs an occurrence that is due now, once', () => {
+    const p = planDue(s, start, start + 200);
+    expect(p.run).toEqual([start]);
+    expect(p.nextDue).toBe(start + 60_000);
+  });
+
+  it('without epsilon: one catch-up run for any number of missed occurrences, then the next future slot', () => {
+    const now = start + 10 * 60_000 + 30_000; // 10.5 minutes of downtime
+    const p = planDue(s, start, now);
+    expect(p.run).toEqual([start + 10 * 60_000]);
+    expect(p.skipped.count).toBe(0);
+    expect(p.nextDue).toBe(start + 11 * 60_000);
+  });
+
+  it('with epsilon: occurrences later than due + epsilon are skipped and counted, the rest run', () => {
+    const now = start + 10 * 60_000 + 30_000;
+    const p = planDue(s, start, now, 90_000);
+    expect(p.run).toEqual([start + 9 * 60_000, start + 10 * 60_000]);
+    expect(p.skipped).toEqual({ count: 9, first: start, last: start + 8 * 60_000 });
+    expect(p.nextDue).toBe(start + 11 * 60_000);
+  });
+
+  it('never plans past the last repetition', () => {
+    const r2 = IsoSchedule.parse('R2/2026-01-01T00:00:00Z/PT1M');
+    const p = planDue(r2, start, start + 3_600_000);
+    expect(p.run).toEqual([start + 60_000]);
+    expect(p.nextDue).toBeUndefined();
+  });
+});

@@ -1,0 +1,190 @@
+import { DateTime, Duration, IANAZone } from 'luxon';
+import { CronExpressionParser } from 'cron-parser';
+
+/**
+ * When a job is due. Times are epoch milliseconds. Every occurrence is computed from the anchor
+ * (start + k x period), never by adding a period to a rewritten start, so schedules never drift
+ * and a month-end start keeps landing on month ends (Jan 31 -> Feb 28 -> Mar 31).
+ *
+ * Time zones and DST (the documented rule): with `scheduleTimeZone` the wall-clock fields of the
+ * start are read in that zone. Calendar periods (P1D, P1W, P1M, P1Y) keep the local wall-clock
+ * time across DST changes; time periods (PT24H, PT1H) are exact durations. A local time that does
+ * not exist (spring-forward gap) runs at the same offset from the gap's start moved forward by the
+ * gap (02:30 -> 03:30); a local time that exists twice (fall-back overlap) runs once, at the first
+ * of the two instants. Because every occurrence comes from the anchor, the next day is back at
+ * 02:30.
+ */
+export interface Schedule {
+  /** The text as given (kept byte-for-byte for the API). */
+  readonly source: string;
+  /** First occurrence strictly after `t`, or undefined when no occurrence is left. */
+  after(t: number): number | undefined;
+  /** Latest occurrence at or before `t`, or undefined. */
+  atOrBefore(t: number): number | undefined;
+}
+
+export class ScheduleError extends Error {}
+
+const EPOCH_FLOOR = Date.parse('1970-01-01T00:00:01.000Z');
+
+function zoneOf(timeZone: string): string | undefined {
+  if (!timeZone) return undefined;
+  if (!IANAZone.isValidZone(timeZone)) throw new ScheduleError(`Unknown time zone '${timeZone}' (use an IANA name such as Europe/Berlin)`);
+  return timeZone;
+}
+
+/** An ISO 8601 repeating interval `R[n]/<start>/<period>` (Chronos's grammar). */
+export class IsoSchedule implements Schedule {
+  private readonly startMs: number;
+  private readonly approxMs: number;
+
+  private constructor(
+    readonly source: string,
+    /** -1 = forever (`R`), else the number of occurrences. */
+    readonly repetitions: number,
+    readonly start: DateTime,
+    readonly period: Duration,
+  ) {
+    this.startMs = start.toMillis();
+    this.approxMs = period.as('milliseconds');
+  }
+
+  static parse(schedule: string, timeZone = '', now = Date.now()): IsoSchedule {
+    const m = /^R(\d*)\/(.*)\/(P.*)$/.exec(schedule);
+    if (!m) throw new ScheduleError(`Cannot parse schedule '${schedule}': expected R[n]/<start>/<period>`);
+    const repetitions = m[1] === '' ? -1 : Number(m[1]);
+    const zone = zoneOf(timeZone);
+    let start: DateTime;
+    if (m[2] === '') {
+      start = DateTime.fromMillis(now - 1000, { zone: zone ?? 'UTC' }); // Chronos 3.x: an empty start is due now
+    } else {
+      start = DateTime.fromISO(m[2]!, { setZone: true });
+      if (!start.isValid) throw new ScheduleError(`Cannot parse schedule '${schedule}': start '${m[2]}' is not an ISO 8601 date-time`);
+      if (zone) start = start.setZone(zone, { keepLocalTime: true });
+    }
+    if (start.toMillis() < EPOCH_FLOOR) throw new ScheduleError(`Scheduled start date '${m[2]}' is before 1970!`);
+    const period = Duration.fromISO(m[3]!);
+    if (!period.isValid) throw new ScheduleError(`Cannot parse schedule '${schedule}': period '${m[3]}' is not an ISO 8601 duration`);
+    const values = Object.values(period.toObject()) as number[];
+    if (values.some((v) => v < 0) || period.as('milliseconds') <= 0) {
+      if (!(repetitions === 1 || repetitions === 0)) throw new ScheduleError(`Schedule '${schedule}' has a zero or negative period`);
+    }
+    return new IsoSchedule(schedule, repetitions, start, period);
+  }
+
+  /** Occurrence k (0-based): the anchor plus k periods, in the schedule's zone. */
+  occurrence(k: number): number {
+    if (k === 0) return this.startMs;
+    return this.start.plus(this.period.mapUnits((x) => x * k)).toMillis();
+  }
+
+  private inRange(k: number): boolean {
+    return k >= 0 && (this.repetitions < 0 || k < this.repetitions);
+  }
+
+  /** Smallest k with occurrence(k) > t (ignoring repetitions). */
+  private indexAfter(t: number): number {
+    if (t < this.startMs) return 0;
+    if (this.approxMs <= 0) return 1;
+    let k = Math.max(0, Math.floor((t - this.startMs) / this.approxMs));
+    // The estimate is off by a little for calendar periods (months differ, DST days are 23 or 25 h).
+    while (k > 0 && this.occurrence(k) > t) k--;
+    while (this.occurrence(k) <= t) k++;
+    return k;
+  }
+
+  after(t: number): number | undefined {
+    const k = this.indexAfter(t);
+    return this.inRange(k) ? this.occurrence(k) : undefined;
+  }
+
+  atOrBefore(t: number): number | undefined {
+    let k = this.indexAfter(t) - 1;
+    if (this.repetitions >= 0) k = Math.min(k, this.repetitions - 1);
+    return this.inRange(k) ? this.occurrence(k) : undefined;
+  }
+
+  /** How many occurrences come at or before `t` (for R<n> bookkeeping). */
+  countAtOrBefore(t: number): number {
+    const k = this.indexAfter(t);
+    return this.repetitions >= 0 ? Math.min(k, this.repetitions) : k;
+  }
+}
+
+/**
+ * A cron expression, for users who asked Chronos for them for years. It lives in its own field
+ * (`cronSchedule`), so ISO 8601 jobs stay byte-for-byte what Chronos clients send.
+ */
+export class CronSchedule implements Schedule {
+  private constructor(readonly source: string, private readonly tz: string | undefined) {}
+
+  static parse(expr: string, timeZone = ''): CronSchedule {
+    const tz = zoneOf(timeZone);
+    try {
+      CronExpressionParser.parse(expr, { tz });
+    } catch (err) {
+      throw new ScheduleError(`Cannot parse cron expression '${expr}': ${(err as Error).message}`);
+    }
+    return new CronSchedule(expr, tz);
+  }
+
+  after(t: number): number | undefined {
+    const it = CronExpressionParser.parse(this.source, { currentDate: new Date(t), tz: this.tz });
+    try {
+      return it.next().getTime();
+    } catch {
+      return undefined;
+    }
+  }
+
+  atOrBefore(t: number): number | undefined {
+    const it = CronExpressionParser.parse(this.source, { currentDate: new Date(t + 1), tz: this.tz });
+    try {
+      return it.prev().getTime();
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export interface DuePlan {
+  /** Occurrences (due times) to run now, oldest first. */
+  run: number[];
+  /** Occurrences given up: with epsilon, those not started within due + epsilon. */
+  skipped: { count: number; first?: number; last?: number };
+  /** The next occurrence to wait for, if any. */
+  nextDue?: number;
+}
+
+/**
+ * What to do at `now` for a job whose next unhandled occurrence is `pendingDue` (Chronos's
+ * missed-run rules, with both generations' behaviour selectable):
+ * - with `epsilonMs`, an occurrence not started by due + epsilon is skipped (and recorded);
+ *   later ones still within epsilon run;
+ * - without it, all missed occurrences collapse into one catch-up run (the latest), then the
+ *   next future slot: never two runs for one occurrence, never a burst after downtime.
+ */
+export function planDue(schedule: Schedule, pendingDue: number | undefined, now: number, epsilonMs?: number): DuePlan {
+  if (pendingDue === undefined) return { run: [], skipped: { count: 0 } };
+  if (pendingDue > now) return { run: [], skipped: { count: 0 }, nextDue: pendingDue };
+  const latest = schedule.atOrBefore(now) ?? pendingDue;
+  const nextDue = schedule.after(now);
+  if (epsilonMs === undefined) return { run: [Math.max(latest, pendingDue)], skipped: { count: 0 }, nextDue };
+  const skipped: DuePlan['skipped'] = { count: 0 };
+  const run: number[] = [];
+  // Occurrences due before now - epsilon are all too late; count them without listing them all.
+  const cutoff = now - epsilonMs;
+  let d: number | undefined = pendingDue;
+  let guard = 0;
+  while (d !== undefined && d <= now && guard++ < 100_000) {
+    if (d < cutoff) {
+      skipped.count++;
+      skipped.first ??= d;
+      skipped.last = d;
+    } else {
+      run.push(d);
+    }
+    d = schedule.after(d);
+  }
+  return { run, skipped, nextDue };
+}
