@@ -52,6 +52,9 @@ interface TaskRecord {
   checkpoint: CheckpointedTask;
   container?: Container;
   health?: TaskHealthChecker;
+  /** Set when the agent killed the task for running past its max_completion_time. */
+  timedOut?: boolean;
+  deadline?: NodeJS.Timeout;
 }
 
 const NS_PER_MS = 1_000_000;
@@ -305,10 +308,24 @@ export class Agent {
     else {
       this.report(record, 'TASK_RUNNING', 'Task started', undefined);
       this.startHealthChecks(record, sandbox);
+      this.enforceMaxCompletionTime(record);
     }
     this.deps.metrics.tasksLaunched.inc();
     log.info({ pid: container.pid, sandbox }, 'task launched');
     this.onExit(record, await container.exited);
+  }
+
+  /** TaskInfo.max_completion_time: a task still running after it is killed and reported TASK_FAILED. */
+  private enforceMaxCompletionTime(t: TaskRecord): void {
+    const ns = Number(t.info.maxCompletionTime?.nanoseconds ?? 0);
+    if (!(ns > 0)) return;
+    t.deadline = setTimeout(() => {
+      if (isTerminalState(t.state)) return;
+      t.timedOut = true;
+      this.deps.log.warn({ frameworkId: t.frameworkId, taskId: t.info.taskId?.value }, 'task reached its max completion time');
+      t.container?.kill(this.config.defaultKillGraceMs);
+    }, ns / NS_PER_MS);
+    t.deadline.unref();
   }
 
   /** Mesos-level health checks (COMMAND, HTTP, TCP) run here, next to the task. */
@@ -330,6 +347,7 @@ export class Agent {
 
   private onExit(t: TaskRecord, exit: ExitInfo): void {
     t.health?.stop();
+    if (t.deadline) clearTimeout(t.deadline);
     if (isTerminalState(t.state)) return;
     // After the update is on its way: removing cgroups or the container is not on the task's critical path.
     const container = t.container;
@@ -339,7 +357,10 @@ export class Agent {
     }));
     this.destroying.add(destroyed);
     void destroyed.then(() => this.destroying.delete(destroyed));
-    if (exit.oom && !exit.killed) {
+    if (t.timedOut) {
+      const limit = Number(t.info.maxCompletionTime?.nanoseconds ?? 0) / 1e9;
+      this.report(t, 'TASK_FAILED', `Task exceeded its maximum completion time of ${limit} seconds`, 'REASON_MAX_COMPLETION_TIME_REACHED', exit.code ?? undefined);
+    } else if (exit.oom && !exit.killed) {
       const wanted = res.scalar(res.fromProto(t.info.resources), 'mem');
       const used = exit.peakMemoryBytes !== undefined ? `${Math.round(exit.peakMemoryBytes / 1024 / 1024)}MB` : 'unknown';
       this.report(t, 'TASK_FAILED', `Memory limit exceeded: Requested: ${wanted}MB Maximum Used: ${used}`, 'REASON_CONTAINER_LIMITATION_MEMORY', exit.code ?? undefined);

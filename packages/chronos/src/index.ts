@@ -1,2 +1,8 @@
 export { IsoSchedule, CronSchedule, ScheduleError, planDue } from './schedule/schedule';
 export type { Schedule, DuePlan } from './schedule/schedule';
+export { startChronos } from './server';
+export type { RunningChronos } from './server';
+export { Chronos } from './chronos';
+export type { ChronosConfig, Run, JobState } from './chronos';
+export { parseJob, JobValidationError } from './model/job';
+export type { Job } from './model/job';

@@ -7,3 +7,4 @@ export { ensureTestImage, TEST_IMAGE } from './docker-images';
 export { MarathonProcess } from './marathon-process';
 export { eventStream } from './event-stream';
 export { strata } from './cli-runner';
+export { ChronosProcess } from './chronos-process';

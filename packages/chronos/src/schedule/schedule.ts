@@ -56,7 +56,7 @@ export class IsoSchedule implements Schedule {
     const zone = zoneOf(timeZone);
     let start: DateTime;
     if (m[2] === '') {
-      start = DateTime.fromMillis(now - 1000, { zone: zone ?? 'UTC' }); // Chronos 3.x: an empty start is due now
+      start = DateTime.fromMillis(now, { zone: zone ?? 'UTC' }); // an empty start is due now
     } else {
       start = DateTime.fromISO(m[2]!, { setZone: true });
       if (!start.isValid) throw new ScheduleError(`Cannot parse schedule '${schedule}': start '${m[2]}' is not an ISO 8601 date-time`);

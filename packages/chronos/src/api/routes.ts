@@ -1,0 +1,157 @@
+import { Router, type Request, type Response } from 'express';
+import type { Chronos, Run } from '../chronos';
+import { parseJob, findCycle, JobValidationError, type Job } from '../model/job';
+import { percentile } from './stats';
+
+/** Chronos's 400: `{"message": …, "status": "Bad Request"}`, also for unknown jobs. */
+export class BadRequest extends Error {}
+
+const order: (keyof Job)[] = ['name', 'command', 'shell', 'executor', 'executorFlags', 'taskInfoData', 'retries', 'owner', 'ownerName', 'description', 'successCount', 'errorCount', 'lastSuccess', 'lastError', 'cpus', 'disk', 'mem', 'disabled', 'softError', 'dataProcessingJobType', 'errorsSinceLastSuccess', 'fetch', 'uris', 'environmentVariables', 'arguments', 'highPriority', 'runAsUser', 'concurrent', 'maxCompletionTime', 'container', 'constraints', 'epsilon', 'parents', 'schedule', 'scheduleTimeZone', 'cronSchedule'];
+
+/** Job JSON in Chronos's field order; `fetch` and `uris` each filled from the other when empty. */
+export function jobJson(job: Job): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of order) if (job[k] !== undefined) out[k] = job[k];
+  if (job.fetch.length === 0 && job.uris.length) out.fetch = job.uris.map((uri) => ({ uri, executable: false, cache: false, extract: true, output_file: '' }));
+  if (job.uris.length === 0 && job.fetch.length) out.uris = job.fetch.map((f) => f.uri);
+  return out;
+}
+
+/** The /v1/scheduler routes (mounted again at /scheduler for 2.x clients). */
+export function schedulerRoutes(c: Chronos): Router {
+  const r = Router();
+  const job = (name: string) => {
+    const j = c.jobs.get(name);
+    if (!j) throw new BadRequest(`Job '${name}' not found`);
+    return j;
+  };
+  const validate = (raw: unknown, kind: 'iso8601' | 'dependency'): Job => {
+    let j: Job;
+    try {
+      j = parseJob(raw, kind);
+    } catch (err) {
+      if (err instanceof JobValidationError) throw new BadRequest(err.message);
+      throw err;
+    }
+    const existing = c.jobs.get(j.name);
+    if (j.parents) {
+      const missing = j.parents.filter((p) => !c.jobs.has(p));
+      if (missing.length) throw new BadRequest(`Job '${j.name}' does not have all parents defined: ${missing.join(', ')}`);
+      const cycle = findCycle((n) => (n === j.name ? j.parents : c.jobs.get(n)?.parents), j.name);
+      if (cycle) throw new BadRequest(`Adding job '${j.name}' would create a dependency cycle: ${cycle.join(' -> ')}`);
+    }
+    void existing;
+    return j;
+  };
+  const put = (kind: 'iso8601' | 'dependency') => async (req: Request, res: Response) => {
+    await c.putJob(validate(req.body, kind));
+    res.status(204).end();
+  };
+  r.post('/iso8601', put('iso8601'));
+  r.put('/iso8601', put('iso8601'));
+  r.post('/dependency', put('dependency'));
+  r.put('/dependency', put('dependency'));
+
+  r.get('/jobs', (_req, res) => res.json([...c.jobs.values()].map(jobJson)));
+  r.get('/jobs/search', (req, res) => {
+    const name = String(req.query.name ?? '').toLowerCase();
+    const command = String(req.query.command ?? '').toLowerCase();
+    const any = String(req.query.any ?? '').toLowerCase();
+    const limit = Number(req.query.limit ?? 10);
+    const offset = Number(req.query.offset ?? 0);
+    if (!Number.isInteger(limit) || limit < 0 || !Number.isInteger(offset) || offset < 0) throw new BadRequest("'limit' and 'offset' must be non-negative integers");
+    const out: Record<string, unknown>[] = [];
+    let skipped = 0;
+    for (const j of c.jobs.values()) {
+      const n = j.name.toLowerCase();
+      const cmd = j.command.toLowerCase();
+      // Filters combine with AND; `any` matches name or command (Chronos's quirk of `any` rescuing everything is not kept).
+      if ((name && !n.includes(name)) || (command && !cmd.includes(command)) || (any && !n.includes(any) && !cmd.includes(any))) continue;
+      if (skipped++ < offset) continue;
+      if (out.length >= limit) break;
+      out.push(jobJson(j));
+    }
+    res.json(out);
+  });
+  r.get('/jobs/summary', (_req, res) => {
+    res.json({ jobs: [...c.jobs.values()].map((j) => ({ name: j.name, status: c.lastStatus(j), state: c.currentState(j.name), schedule: j.schedule ?? j.cronSchedule ?? '', parents: j.parents ?? [], disabled: j.disabled })) });
+  });
+  r.get('/job/stat/:name', (req, res) => {
+    job(req.params.name!);
+    const runs = [...c.runs.values()].filter((x) => x.job === req.params.name && x.startedAt && x.endedAt);
+    const durations = runs.map((x) => x.endedAt! - x.startedAt!);
+    res.json({ histogram: histogram(durations), taskStatHistory: runs.map((x) => taskStat(x)) });
+  });
+  r.get('/job/:name', (req, res) => res.json(jobJson(job(req.params.name!))));
+  r.put('/job/success/:name', async (req, res) => {
+    const known = c.jobs.has(req.params.name!);
+    if (known) await c.markSuccess(req.params.name!);
+    res.type('text/plain').send(`marked job ${req.params.name} as successful: ${known}`);
+  });
+  r.put('/job/:name', async (req, res) => {
+    job(req.params.name!);
+    await c.trigger(req.params.name!, String(req.query.arguments ?? ''));
+    res.status(204).end();
+  });
+  r.delete('/job/:name', async (req, res) => {
+    job(req.params.name!);
+    await c.deleteJob(req.params.name!);
+    res.status(204).end();
+  });
+  r.delete('/task/kill/:name', (req, res) => {
+    job(req.params.name!);
+    c.killJob(req.params.name!);
+    res.status(204).end();
+  });
+  r.get('/stats/:percentile', (req, res) => {
+    const key = req.params.percentile!;
+    const out: { jobNameLabel: string; time: number }[] = [];
+    for (const j of c.jobs.values()) {
+      const durations = [...c.runs.values()].filter((x) => x.job === j.name && x.startedAt && x.endedAt).map((x) => x.endedAt! - x.startedAt!);
+      const h = histogram(durations) as Record<string, number>;
+      if (durations.length && h[key] !== undefined) out.push({ jobNameLabel: j.name, time: h[key]! / 1000 });
+    }
+    res.json(out.sort((a, b) => b.time - a.time));
+  });
+  r.get('/graph/dot', (_req, res) => {
+    const names = [...c.jobs.keys()].sort();
+    const ids = new Map(names.map((n, i) => [n, i + 1]));
+    const lines = ['digraph G {', ...names.map((n) => `  ${ids.get(n)} [label="${n}"];`)];
+    for (const j of c.jobs.values()) for (const p of j.parents ?? []) if (ids.has(p)) lines.push(`  ${ids.get(p)} -> ${ids.get(j.name)};`);
+    lines.push('}');
+    res.type('text/plain').send(lines.join('\n') + '\n');
+  });
+  r.get('/graph/csv', (_req, res) => {
+    const lines: string[] = [];
+    for (const j of c.jobs.values()) lines.push(`node,${j.name},${c.lastStatus(j)},${c.currentState(j.name)}`);
+    for (const j of c.jobs.values()) for (const p of j.parents ?? []) lines.push(`link,${p},${j.name}`);
+    res.type('text/plain').send(lines.join('\n') + '\n');
+  });
+  r.get('/leader', (_req, res) => res.json({ leader: `${c.config.hostname}:${c.config.httpPort}` }));
+  return r;
+}
+
+function histogram(ms: number[]) {
+  return {
+    '75thPercentile': percentile(ms, 75),
+    '95thPercentile': percentile(ms, 95),
+    '98thPercentile': percentile(ms, 98),
+    '99thPercentile': percentile(ms, 99),
+    median: percentile(ms, 50),
+    mean: ms.length ? ms.reduce((a, b) => a + b, 0) / ms.length : 0,
+    count: ms.length,
+  };
+}
+
+function taskStat(r: Run) {
+  return {
+    taskId: r.id,
+    jobName: r.job,
+    slaveId: r.agentId ?? '',
+    startTime: r.startedAt ? new Date(r.startedAt).toISOString() : '',
+    endTime: r.endedAt ? new Date(r.endedAt).toISOString() : '',
+    duration: r.startedAt && r.endedAt ? r.endedAt - r.startedAt : 0,
+    status: r.state === 'finished' ? 'success' : r.state === 'failed' ? 'fail' : r.state,
+    numElementsProcessed: 0,
+  };
+}

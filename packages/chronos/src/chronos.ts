@@ -1,0 +1,443 @@
+import { res, type Clock, type Logger, type StateStore } from '@strata/lib';
+import { SchedulerDriver, offerResources } from '@strata/sdk';
+import { isTerminalState, type Offer__Output, type TaskInfo, type TaskStatus__Output } from '@strata/proto';
+import { planDue } from './schedule/schedule';
+import { epsilonMs, scheduleOf, type Job } from './model/job';
+
+export interface ChronosConfig {
+  master: string;
+  hostname: string;
+  httpPort: number;
+  failoverTimeoutSeconds: number;
+  /** Delay before a failed run is retried (Chronos: --failure_retry, 60 s). */
+  failureRetryMs: number;
+  /** Runs kept per job for /job/stat. */
+  historyPerJob: number;
+}
+
+export type RunState = 'queued' | 'launching' | 'running' | 'finished' | 'failed' | 'killed';
+
+/** One run of a job: its id is Chronos's task id, derived from the due time, so it is never duplicated. */
+export interface Run {
+  id: string;
+  job: string;
+  due: number;
+  attempt: number;
+  arguments: string;
+  state: RunState;
+  /** Retries wait until then. */
+  notBefore: number;
+  agentId?: string;
+  host?: string;
+  startedAt?: number;
+  endedAt?: number;
+  killRequested?: boolean;
+  message?: string;
+}
+
+export interface JobState {
+  /** The next occurrence not handled yet (schedule jobs). */
+  nextDue?: number;
+  /** Parents that succeeded since this job last started (dependency jobs). */
+  parentsDone: string[];
+  skippedCount: number;
+  lastSkipped?: number;
+}
+
+const runKey = (id: string) => `runs/${id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200)}`;
+export const runId = (job: string, due: number, attempt: number, args = '') => `ct:${due}:${attempt}:${job}:${args}`;
+
+/**
+ * The cron framework: jobs, their schedules and dependencies, and runs as tasks through the
+ * master. A timer sleeps until the earliest due occurrence (no polling horizon); every change is
+ * written to the state store before it takes effect, so a restart neither loses nor repeats a run.
+ */
+export class Chronos {
+  readonly jobs = new Map<string, Job>();
+  readonly states = new Map<string, JobState>();
+  readonly runs = new Map<string, Run>();
+  driver?: SchedulerDriver;
+  frameworkId?: string;
+  private timer?: NodeJS.Timeout;
+  private suppressed = false;
+
+  constructor(
+    readonly config: ChronosConfig,
+    private readonly deps: { store: StateStore; clock: Clock; log: Logger },
+  ) {}
+
+  // --- lifecycle ---------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    const store = this.deps.store;
+    for (const { value } of await store.list<Job>('jobs/')) this.jobs.set(value.name, value);
+    for (const { key, value } of await store.list<JobState>('state/')) this.states.set(key.slice('state/'.length), value);
+    for (const { value } of await store.list<Run>('runs/')) this.runs.set(value.id, value);
+    this.frameworkId = (await store.get<string>('chronos/framework-id'))?.value;
+    const now = this.deps.clock.now();
+    for (const job of this.jobs.values()) if (!this.states.has(job.name)) this.states.set(job.name, this.initialState(job, now));
+    this.deps.log.info({ jobs: this.jobs.size, runs: this.runs.size }, 'state loaded');
+
+    const driver = new SchedulerDriver({
+      master: this.config.master,
+      framework: {
+        name: 'chronos',
+        user: 'root',
+        hostname: this.config.hostname,
+        failoverTimeout: this.config.failoverTimeoutSeconds,
+        checkpoint: true,
+        roles: ['*'],
+        capabilities: [{ type: 'PARTITION_AWARE' }],
+        ...(this.frameworkId ? { id: { value: this.frameworkId } } : {}),
+      },
+    });
+    this.driver = driver;
+    driver.on('subscribed', (id) => void this.onSubscribed(id));
+    driver.on('offers', (offers) => void this.onOffers(offers));
+    driver.on('update', (s) => void this.onUpdate(s));
+    driver.on('error', (m) => this.deps.log.warn({ message: m }, 'error from master'));
+    await driver.subscribe(30_000);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.driver?.close();
+  }
+
+  private async onSubscribed(id: string): Promise<void> {
+    if (this.frameworkId !== id) await this.deps.store.put('chronos/framework-id', id);
+    this.frameworkId = id;
+    this.suppressed = false;
+    // Runs we launched before a restart: ask the master what became of them.
+    const inFlight = [...this.runs.values()].filter((r) => r.state === 'launching' || r.state === 'running');
+    if (inFlight.length) this.driver!.reconcile(inFlight.map((r) => ({ taskId: r.id, agentId: r.agentId })));
+    await this.tick();
+  }
+
+  private initialState(job: Job, now: number): JobState {
+    const s = scheduleOf(job, now);
+    // A start in the past is overdue: its latest occurrence runs once now (Chronos 3.x), then the schedule moves on.
+    return { nextDue: s ? s.atOrBefore(now) ?? s.after(now) : undefined, parentsDone: [], skippedCount: 0 };
+  }
+
+  // --- jobs (API) ----------------------------------------------------------------------------
+
+  /** Creates or replaces a job (counters as given in the body, as Chronos does). */
+  async putJob(job: Job): Promise<void> {
+    const now = this.deps.clock.now();
+    const previous = this.jobs.get(job.name);
+    this.jobs.set(job.name, job);
+    const state = this.states.get(job.name) ?? { parentsDone: [], skippedCount: 0 };
+    const scheduleChanged = !previous || previous.schedule !== job.schedule || previous.cronSchedule !== job.cronSchedule || previous.scheduleTimeZone !== job.scheduleTimeZone;
+    if (scheduleChanged) state.nextDue = this.initialState(job, now).nextDue;
+    if (job.parents) state.parentsDone = state.parentsDone.filter((p) => job.parents!.includes(p));
+    this.states.set(job.name, state);
+    await this.deps.store.put(`jobs/${job.name}`, job);
+    await this.deps.store.put(`state/${job.name}`, state);
+    await this.tick();
+  }
+
+  /** Chronos's delete rule: children of a schedule job inherit its schedule; children of a dependency job inherit its parents. */
+  async deleteJob(name: string): Promise<void> {
+    const job = this.jobs.get(name)!;
+    for (const child of [...this.jobs.values()].filter((j) => j.parents?.includes(name))) {
+      const next: Job = { ...child };
+      if (job.parents) {
+        next.parents = [...new Set([...child.parents!.filter((p) => p !== name), ...job.parents])];
+      } else {
+        delete next.parents;
+        next.schedule = job.schedule;
+        next.cronSchedule = job.cronSchedule;
+        next.scheduleTimeZone = job.scheduleTimeZone;
+      }
+      await this.putJob(next);
+    }
+    this.killJob(name);
+    this.jobs.delete(name);
+    this.states.delete(name);
+    for (const r of [...this.runs.values()]) {
+      if (r.job === name && r.state === 'queued') {
+        this.runs.delete(r.id);
+        await this.deps.store.delete(runKey(r.id));
+      }
+    }
+    await this.deps.store.delete(`jobs/${name}`);
+    await this.deps.store.delete(`state/${name}`);
+    await this.tick();
+  }
+
+  /** Manual trigger: run now, once (a queued run of the job makes this a no-op, as in Chronos 3.x). */
+  async trigger(name: string, args: string): Promise<void> {
+    if ([...this.runs.values()].some((r) => r.job === name && r.state === 'queued')) return;
+    await this.enqueue(name, this.deps.clock.now(), 0, args.replace(/;/g, '').trim());
+    await this.tick();
+  }
+
+  killJob(name: string): void {
+    for (const r of this.runs.values()) {
+      if (r.job !== name || (r.state !== 'running' && r.state !== 'launching')) continue;
+      r.killRequested = true;
+      void this.saveRun(r);
+      this.driver?.kill(r.id, r.agentId);
+    }
+  }
+
+  async markSuccess(name: string): Promise<void> {
+    await this.onSuccess(this.jobs.get(name)!);
+  }
+
+  // --- scheduling ----------------------------------------------------------------------------
+
+  /** Enqueues what is due, launches what can run, and sleeps until the next due time. */
+  async tick(): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const job of this.jobs.values()) {
+      const state = this.states.get(job.name);
+      if (!state || job.disabled || job.parents || state.nextDue === undefined) continue;
+      const schedule = scheduleOf(job, now);
+      if (!schedule) continue;
+      const plan = planDue(schedule, state.nextDue, now, epsilonMs(job));
+      if (plan.run.length === 0 && plan.skipped.count === 0 && plan.nextDue === state.nextDue) continue;
+      if (plan.skipped.count) {
+        state.skippedCount += plan.skipped.count;
+        state.lastSkipped = plan.skipped.last;
+        this.deps.log.warn({ jobName: job.name, skipped: plan.skipped.count }, 'occurrences skipped: not started within epsilon');
+      }
+      state.nextDue = plan.nextDue;
+      for (const due of plan.run) await this.enqueue(job.name, due, 0, '');
+      await this.deps.store.put(`state/${job.name}`, state);
+    }
+    this.updateOfferInterest();
+    this.armTimer();
+  }
+
+  private armTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const now = this.deps.clock.now();
+    let next: number | undefined;
+    for (const job of this.jobs.values()) {
+      const due = this.states.get(job.name)?.nextDue;
+      if (!job.disabled && !job.parents && due !== undefined && (next === undefined || due < next)) next = due;
+    }
+    for (const r of this.runs.values()) if (r.state === 'queued' && r.notBefore > now && (next === undefined || r.notBefore < next)) next = r.notBefore;
+    if (next === undefined) return;
+    this.timer = setTimeout(() => void this.tick(), Math.min(Math.max(0, next - now), 2 ** 31 - 1));
+  }
+
+  private async enqueue(job: string, due: number, attempt: number, args: string, notBefore = due): Promise<void> {
+    const id = runId(job, due, attempt, args);
+    if (this.runs.has(id)) return; // one run per occurrence and attempt, ever
+    const run: Run = { id, job, due, attempt, arguments: args, state: 'queued', notBefore };
+    this.runs.set(id, run);
+    await this.saveRun(run);
+  }
+
+  private saveRun(r: Run): Promise<number> {
+    return this.deps.store.put(runKey(r.id), r);
+  }
+
+  /** Runs ready to launch now: due, not waiting for a retry delay, job enabled, no running run unless concurrent. */
+  private launchable(now: number): Run[] {
+    const busy = new Set([...this.runs.values()].filter((r) => r.state === 'running' || r.state === 'launching').map((r) => r.job));
+    const picked = new Set<string>();
+    return [...this.runs.values()]
+      .filter((r) => r.state === 'queued' && r.notBefore <= now)
+      .sort((a, b) => Number(this.jobs.get(b.job)?.highPriority ?? false) - Number(this.jobs.get(a.job)?.highPriority ?? false) || a.due - b.due)
+      .filter((r) => {
+        const job = this.jobs.get(r.job);
+        if (!job || job.disabled) return false;
+        if (job.concurrent) return true;
+        if (busy.has(r.job) || picked.has(r.job)) return false;
+        picked.add(r.job);
+        return true;
+      });
+  }
+
+  private updateOfferInterest(): void {
+    const waiting = this.launchable(this.deps.clock.now()).length > 0;
+    if (waiting && this.suppressed) {
+      this.suppressed = false;
+      this.driver?.revive();
+    } else if (waiting) {
+      this.driver?.revive(); // declines may have filtered the offers we now need
+    } else if (!this.suppressed) {
+      this.suppressed = true;
+      this.driver?.suppress();
+    }
+  }
+
+  private async onOffers(offers: Offer__Output[]): Promise<void> {
+    const now = this.deps.clock.now();
+    const queue = this.launchable(now);
+    for (const offer of offers) {
+      let available = offerResources(offer);
+      const tasks: TaskInfo[] = [];
+      for (const run of [...queue]) {
+        const job = this.jobs.get(run.job)!;
+        const wanted = res.resources({ cpus: job.cpus, mem: job.mem, disk: job.disk });
+        if (!res.contains(available, wanted)) continue;
+        available = res.subtract(available, wanted);
+        queue.splice(queue.indexOf(run), 1);
+        run.state = 'launching';
+        run.agentId = offer.agentId!.value;
+        run.host = offer.hostname;
+        await this.saveRun(run); // written before the launch: a restart reconciles rather than relaunches
+        tasks.push(this.taskInfo(job, run, offer, wanted));
+      }
+      if (tasks.length) this.driver!.launch([offer.id!.value], tasks, { refuseSeconds: 0 });
+      else this.driver!.decline([offer.id!.value], { refuseSeconds: queue.length ? 1 : 30 });
+    }
+    this.updateOfferInterest();
+  }
+
+  private taskInfo(job: Job, run: Run, offer: Offer__Output, resources: ReturnType<typeof res.resources>): TaskInfo {
+    const role = offer.allocationInfo?.role || '*';
+    const env: Record<string, string> = {};
+    for (const v of job.environmentVariables) env[v.name] = v.value;
+    // Chronos's own variables win over the job's.
+    Object.assign(env, {
+      mesos_task_id: run.id,
+      MESOS_TASK_ID: run.id,
+      CHRONOS_JOB_OWNER: job.owner,
+      CHRONOS_JOB_NAME: job.name,
+      HOST: offer.hostname,
+      CHRONOS_RESOURCE_MEM: String(job.mem),
+      CHRONOS_RESOURCE_CPU: String(job.cpus),
+      CHRONOS_RESOURCE_DISK: String(job.disk),
+      CHRONOS_JOB_RUN_TIME: String(run.due),
+      CHRONOS_JOB_RUN_ATTEMPT: String(run.attempt),
+    });
+    const command = job.shell ? `${job.command}${run.arguments ? ` ${run.arguments}` : ''}` : job.command;
+    const c = job.container as { image?: string; network?: string; forcePullImage?: boolean; volumes?: { containerPath: string; hostPath?: string; mode?: string }[] } | null;
+    return {
+      name: `ChronosTask:${job.name}`,
+      taskId: { value: run.id },
+      agentId: { value: run.agentId! },
+      resources: res.toProto(resources, role).map((r) => ({ ...r, allocationInfo: { role } })),
+      command: {
+        ...(job.shell ? { value: command, shell: true } : { value: job.command, shell: false, arguments: [job.command, ...job.arguments, ...(run.arguments ? run.arguments.split(/\s+/) : [])] }),
+        environment: { variables: Object.entries(env).map(([name, value]) => ({ name, value })) },
+        uris: [...job.fetch.map((f) => ({ value: f.uri, executable: f.executable, extract: f.extract, cache: f.cache })), ...job.uris.map((u) => ({ value: u }))],
+      },
+      ...(c?.image
+        ? { container: { type: 'DOCKER', docker: { image: c.image, network: (c.network as 'HOST' | 'BRIDGE') ?? 'HOST', forcePullImage: !!c.forcePullImage }, volumes: (c.volumes ?? []).filter((v) => v.hostPath).map((v) => ({ containerPath: v.containerPath, hostPath: v.hostPath!, mode: v.mode === 'RO' ? 'RO' : 'RW' })) } }
+        : {}),
+      ...(job.maxCompletionTime > 0 ? { maxCompletionTime: { nanoseconds: String(Math.round(job.maxCompletionTime * 1e9)) } } : {}),
+    };
+  }
+
+  // --- status updates ------------------------------------------------------------------------
+
+  private async onUpdate(s: TaskStatus__Output): Promise<void> {
+    const run = this.runs.get(s.taskId?.value ?? '');
+    if (!run) return;
+    const job = this.jobs.get(run.job);
+    const now = this.deps.clock.now();
+    if (s.reason === 'REASON_RECONCILIATION' && (s.state === 'TASK_UNKNOWN' || s.state === 'TASK_GONE' || s.state === 'TASK_LOST') && run.state === 'launching') {
+      // The launch never reached the master before we went down: launch it again, same run.
+      run.state = 'queued';
+      await this.saveRun(run);
+      return void (await this.tick());
+    }
+    if (s.state === 'TASK_RUNNING' || s.state === 'TASK_STARTING' || s.state === 'TASK_STAGING') {
+      if (run.state !== 'running') {
+        run.state = 'running';
+        run.startedAt ??= now;
+        await this.saveRun(run);
+        const state = this.states.get(run.job);
+        if (state && state.parentsDone.length) {
+          state.parentsDone = []; // the dependency cycle resets when the child starts
+          await this.deps.store.put(`state/${run.job}`, state);
+        }
+      }
+      return;
+    }
+    if (!isTerminalState(s.state) || run.state === 'finished' || run.state === 'failed' || run.state === 'killed') return;
+    run.endedAt = now;
+    run.message = s.message;
+    if (s.state === 'TASK_FINISHED') {
+      run.state = 'finished';
+      await this.saveRun(run);
+      if (job) await this.onSuccess(job);
+    } else if (s.state === 'TASK_KILLED' && run.killRequested) {
+      run.state = 'killed'; // a kill asked for through the API: no retry, no counters (Chronos)
+      await this.saveRun(run);
+    } else {
+      run.state = 'failed';
+      await this.saveRun(run);
+      if (job) await this.onFailure(job, run);
+    }
+    await this.trimHistory(run.job);
+    await this.tick();
+  }
+
+  private async onSuccess(job: Job): Promise<void> {
+    job.successCount += 1;
+    job.errorsSinceLastSuccess = 0;
+    job.lastSuccess = new Date(this.deps.clock.now()).toISOString();
+    await this.deps.store.put(`jobs/${job.name}`, job);
+    await this.triggerChildren(job.name);
+    // A finite schedule that has run its last occurrence is done (Chronos disables it).
+    const state = this.states.get(job.name);
+    const pending = [...this.runs.values()].some((r) => r.job === job.name && (r.state === 'queued' || r.state === 'launching' || r.state === 'running'));
+    if (!job.parents && state && state.nextDue === undefined && !pending) {
+      if (!job.disabled) {
+        job.disabled = true;
+        await this.deps.store.put(`jobs/${job.name}`, job);
+        this.deps.log.info({ jobName: job.name }, 'job has exhausted all of its recurrences and has been disabled');
+      }
+    }
+  }
+
+  private async onFailure(job: Job, run: Run): Promise<void> {
+    if (run.attempt < job.retries) {
+      const now = this.deps.clock.now();
+      await this.enqueue(job.name, run.due, run.attempt + 1, run.arguments, now + this.config.failureRetryMs);
+      return;
+    }
+    job.errorCount += 1;
+    job.errorsSinceLastSuccess += 1;
+    job.lastError = new Date(this.deps.clock.now()).toISOString();
+    await this.deps.store.put(`jobs/${job.name}`, job);
+    if (job.softError) await this.triggerChildren(job.name);
+  }
+
+  /** A child runs once every one of its parents has succeeded since the child last started. */
+  private async triggerChildren(parent: string): Promise<void> {
+    for (const child of this.jobs.values()) {
+      if (!child.parents?.includes(parent)) continue;
+      const state = this.states.get(child.name) ?? { parentsDone: [], skippedCount: 0 };
+      if (!state.parentsDone.includes(parent)) state.parentsDone.push(parent);
+      this.states.set(child.name, state);
+      const ready = child.parents.every((p) => state.parentsDone.includes(p));
+      if (ready && !child.disabled) {
+        state.parentsDone = [];
+        await this.enqueue(child.name, this.deps.clock.now(), 0, '');
+      }
+      await this.deps.store.put(`state/${child.name}`, state);
+    }
+  }
+
+  private async trimHistory(job: string): Promise<void> {
+    const done = [...this.runs.values()].filter((r) => r.job === job && (r.state === 'finished' || r.state === 'failed' || r.state === 'killed')).sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0));
+    for (const r of done.slice(0, Math.max(0, done.length - this.config.historyPerJob))) {
+      this.runs.delete(r.id);
+      await this.deps.store.delete(runKey(r.id));
+    }
+  }
+
+  // --- views ---------------------------------------------------------------------------------
+
+  /** `idle`, `queued` or `<n> running` (Chronos's summary state). */
+  currentState(name: string): string {
+    const runs = [...this.runs.values()].filter((r) => r.job === name);
+    const running = runs.filter((r) => r.state === 'running' || r.state === 'launching').length;
+    if (running) return `${running} running`;
+    return runs.some((r) => r.state === 'queued') ? 'queued' : 'idle';
+  }
+
+  lastStatus(job: Job): 'success' | 'failure' | 'fresh' {
+    if (!job.lastSuccess && !job.lastError) return 'fresh';
+    return job.lastSuccess >= job.lastError ? 'success' : 'failure';
+  }
+}

@@ -1,0 +1,198 @@
+import { Duration } from 'luxon';
+import { CronSchedule, IsoSchedule, ScheduleError, type Schedule } from '../schedule/schedule';
+
+/**
+ * A Chronos job as the API shows it: Chronos 3.x's fields and defaults
+ * (../shared/reference/chronos.md §2.1), plus `cronSchedule` (Strata's addition) and `epsilon`
+ * (2.x's missed-run window, honoured when set).
+ */
+export interface Job {
+  name: string;
+  command: string;
+  shell: boolean;
+  executor: string;
+  executorFlags: string;
+  taskInfoData: string;
+  retries: number;
+  owner: string;
+  ownerName: string;
+  description: string;
+  successCount: number;
+  errorCount: number;
+  lastSuccess: string;
+  lastError: string;
+  cpus: number;
+  disk: number;
+  mem: number;
+  disabled: boolean;
+  softError: boolean;
+  dataProcessingJobType: boolean;
+  errorsSinceLastSuccess: number;
+  fetch: { uri: string; executable: boolean; cache: boolean; extract: boolean; output_file: string }[];
+  uris: string[];
+  environmentVariables: { name: string; value: string }[];
+  arguments: string[];
+  highPriority: boolean;
+  runAsUser: string;
+  concurrent: boolean;
+  maxCompletionTime: number;
+  container: Record<string, unknown> | null;
+  constraints: string[][];
+  epsilon?: string;
+  parents?: string[];
+  schedule?: string;
+  scheduleTimeZone?: string;
+  cronSchedule?: string;
+}
+
+export class JobValidationError extends Error {}
+
+export const JOB_NAME = /^[\w.-]+$/;
+
+const str = (v: unknown, field: string, fallback = ''): string => {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'string') throw new JobValidationError(`'${field}' must be a string`);
+  return v;
+};
+const bool = (v: unknown, field: string, fallback: boolean): boolean => {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'boolean') throw new JobValidationError(`'${field}' must be true or false`);
+  return v;
+};
+const num = (v: unknown, field: string, fallback: number, opts: { min?: number; integer?: boolean } = {}): number => {
+  if (v === undefined || v === null) return fallback;
+  // Chronos's Jackson accepts numbers sent as strings ("0.5"); so do we.
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new JobValidationError(`'${field}' must be a number`);
+  if (opts.integer && !Number.isInteger(n)) throw new JobValidationError(`'${field}' must be an integer`);
+  if (opts.min !== undefined && n < opts.min) throw new JobValidationError(`'${field}' must be at least ${opts.min}`);
+  return n;
+};
+const strings = (v: unknown, field: string): string[] => {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new JobValidationError(`'${field}' must be an array of strings`);
+  return v as string[];
+};
+
+/**
+ * Parses a request body into a job with Chronos's defaults, or throws a JobValidationError whose
+ * message names the problem (the API answers 400 with it). `kind` says which endpoint: a
+ * dependency job must name parents; a schedule job must have a schedule (or none: run once now).
+ */
+export function parseJob(body: unknown, kind: 'iso8601' | 'dependency', defaults: { cpus: number; mem: number; disk: number } = { cpus: 0.1, mem: 128, disk: 256 }, now = Date.now()): Job {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new JobValidationError('The body must be a JSON object describing a job');
+  const b = body as Record<string, unknown>;
+  const name = str(b.name, 'name');
+  if (!JOB_NAME.test(name)) throw new JobValidationError(`the job's name is invalid. Allowed names: '([\\w\\.-]+)'`);
+  const uris = strings(b.uris, 'uris');
+  if (uris.length && Array.isArray(b.fetch) && b.fetch.length) throw new JobValidationError(`Tried to add both uri (deprecated) and fetch parameters on ${name}`);
+  const fetch = Array.isArray(b.fetch)
+    ? (b.fetch as Record<string, unknown>[]).map((f, i) => ({
+        uri: str(f?.uri, `fetch[${i}].uri`),
+        executable: bool(f?.executable, `fetch[${i}].executable`, false),
+        cache: bool(f?.cache, `fetch[${i}].cache`, false),
+        extract: bool(f?.extract, `fetch[${i}].extract`, true),
+        output_file: str(f?.output_file, `fetch[${i}].output_file`),
+      }))
+    : [];
+  const env = Array.isArray(b.environmentVariables) ? (b.environmentVariables as Record<string, unknown>[]).map((e, i) => ({ name: str(e?.name, `environmentVariables[${i}].name`), value: str(e?.value, `environmentVariables[${i}].value`) })) : [];
+  const constraints = b.constraints === undefined || b.constraints === null ? [] : b.constraints;
+  if (!Array.isArray(constraints) || !constraints.every((c) => Array.isArray(c) && c.every((x) => typeof x === 'string'))) throw new JobValidationError("'constraints' must be an array of [attribute, operator, value]");
+  const cpus = num(b.cpus, 'cpus', 0, { min: 0 }) || defaults.cpus; // 0 means the default, as in Chronos
+  const mem = num(b.mem, 'mem', 0, { min: 0 }) || defaults.mem;
+  const disk = num(b.disk, 'disk', 0, { min: 0 }) || defaults.disk;
+  const job: Job = {
+    name,
+    command: str(b.command, 'command'),
+    shell: bool(b.shell, 'shell', true),
+    executor: str(b.executor, 'executor'),
+    executorFlags: str(b.executorFlags, 'executorFlags'),
+    taskInfoData: str(b.taskInfoData, 'taskInfoData'),
+    retries: num(b.retries, 'retries', 2, { min: 0, integer: true }),
+    owner: str(b.owner, 'owner'),
+    ownerName: str(b.ownerName, 'ownerName'),
+    description: str(b.description, 'description'),
+    successCount: num(b.successCount, 'successCount', 0, { min: 0, integer: true }),
+    errorCount: num(b.errorCount, 'errorCount', 0, { min: 0, integer: true }),
+    lastSuccess: str(b.lastSuccess, 'lastSuccess'),
+    lastError: str(b.lastError, 'lastError'),
+    cpus,
+    disk,
+    mem,
+    disabled: bool(b.disabled, 'disabled', false),
+    softError: bool(b.softError, 'softError', false),
+    dataProcessingJobType: bool(b.dataProcessingJobType, 'dataProcessingJobType', false),
+    errorsSinceLastSuccess: num(b.errorsSinceLastSuccess, 'errorsSinceLastSuccess', 0, { min: 0, integer: true }),
+    fetch,
+    uris,
+    environmentVariables: env,
+    arguments: strings(b.arguments, 'arguments'),
+    highPriority: bool(b.highPriority, 'highPriority', false),
+    runAsUser: str(b.runAsUser, 'runAsUser', 'root'),
+    concurrent: bool(b.concurrent, 'concurrent', false),
+    maxCompletionTime: num(b.maxCompletionTime, 'maxCompletionTime', 0, { min: 0 }),
+    container: b.container && typeof b.container === 'object' ? (b.container as Record<string, unknown>) : null,
+    constraints: constraints as string[][],
+  };
+  if (b.epsilon !== undefined && b.epsilon !== null && b.epsilon !== '') {
+    const eps = Duration.fromISO(str(b.epsilon, 'epsilon'));
+    if (!eps.isValid || eps.as('milliseconds') < 0) throw new JobValidationError(`'epsilon' must be an ISO 8601 duration such as PT60S, not '${b.epsilon}'`);
+    job.epsilon = b.epsilon as string;
+  }
+  if (kind === 'dependency') {
+    const parents = [...new Set(strings(b.parents, 'parents'))];
+    if (parents.length === 0) throw new JobValidationError(`A dependency job needs 'parents'`);
+    if (parents.includes(name)) throw new JobValidationError(`Job '${name}' cannot be its own parent`);
+    job.parents = parents;
+    return job;
+  }
+  job.scheduleTimeZone = str(b.scheduleTimeZone, 'scheduleTimeZone');
+  const cron = str(b.cronSchedule, 'cronSchedule');
+  try {
+    if (cron) {
+      CronSchedule.parse(cron, job.scheduleTimeZone);
+      job.cronSchedule = cron;
+    } else {
+      // No schedule at all: run once, now (Chronos 3.x: R1/<now>/PT24H).
+      job.schedule = str(b.schedule, 'schedule') || `R1/${new Date(now).toISOString()}/PT24H`;
+      IsoSchedule.parse(job.schedule, job.scheduleTimeZone, now);
+      // An empty start means "now": pin it, as Chronos stores the schedule it computed, so the anchor never moves.
+      const m = /^(R\d*)\/\/(P.*)$/.exec(job.schedule);
+      if (m) job.schedule = `${m[1]}/${new Date(now).toISOString()}/${m[2]}`;
+    }
+  } catch (err) {
+    if (err instanceof ScheduleError) throw new JobValidationError(err.message);
+    throw err;
+  }
+  return job;
+}
+
+export function scheduleOf(job: Job, now = Date.now()): Schedule | undefined {
+  if (job.cronSchedule) return CronSchedule.parse(job.cronSchedule, job.scheduleTimeZone ?? '');
+  if (job.schedule) return IsoSchedule.parse(job.schedule, job.scheduleTimeZone ?? '', now);
+  return undefined;
+}
+
+export function epsilonMs(job: Job): number | undefined {
+  return job.epsilon ? Duration.fromISO(job.epsilon).as('milliseconds') : undefined;
+}
+
+/** A cycle among jobs' parents, if any (parents that are not jobs are the caller's check). */
+export function findCycle(parentsOf: (name: string) => string[] | undefined, start: string): string[] | undefined {
+  const path: string[] = [];
+  const seen = new Set<string>();
+  const visit = (n: string): string[] | undefined => {
+    const at = path.indexOf(n);
+    if (at >= 0) return [...path.slice(at), n];
+    if (seen.has(n)) return undefined;
+    seen.add(n);
+    path.push(n);
+    for (const p of parentsOf(n) ?? []) {
+      const c = visit(p);
+      if (c) return c;
+    }
+    path.pop();
+    return undefined;
+  };
+  return visit(start);
+}

@@ -1,0 +1,122 @@
+import { waitFor } from '@strata/lib/testing';
+import { LocalCluster, ChronosProcess } from '../src';
+
+jest.setTimeout(120_000);
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const due = (taskId: string) => Number(taskId.split(':')[1]);
+
+describe('chronos against a real master and agents', () => {
+  let cluster: LocalCluster;
+  let c: ChronosProcess;
+  beforeAll(async () => {
+    cluster = await LocalCluster.start({ agents: 2, resources: 'cpus:4;mem:4096;disk:8192;ports:[31000-31100]' });
+    c = await ChronosProcess.start(cluster, ['--failure-retry', '0.2']);
+  });
+  afterAll(async () => {
+    await c?.stop();
+    await cluster?.stop();
+  });
+
+  it('runs a job every 2 s on time, several times', async () => {
+    const start = Date.now() + 1000;
+    expect((await c.call('POST', '/iso8601', { name: 'tick', command: 'true', schedule: `R/${iso(start)}/PT2S`, cpus: 0.1, mem: 16 })).status).toBe(204);
+    await waitFor(async () => (await c.job('tick')).successCount >= 3, { timeoutMs: 20_000, what: '3 successful runs' });
+    const runs = (await c.history('tick')).sort((a, b) => due(a.taskId) - due(b.taskId));
+    const dues = runs.map((r) => due(r.taskId));
+    expect(dues.slice(0, 3)).toEqual([start, start + 2000, start + 4000]);
+    for (const r of runs) expect(Date.parse(r.startTime) - due(r.taskId)).toBeLessThan(1_500); // started close to its due time
+    await c.call('DELETE', '/job/tick');
+  });
+
+  it('runs R3 exactly three times, then disables the job', async () => {
+    await c.call('POST', '/iso8601', { name: 'three', command: 'true', schedule: 'R3//PT1S', cpus: 0.1, mem: 16 });
+    await waitFor(async () => (await c.job('three')).disabled === true, { timeoutMs: 20_000, what: 'R3 exhausted' });
+    const deadline = Date.now() + 2_500;
+    await waitFor(() => Date.now() > deadline, { what: 'no fourth run' }); // a window in which a 4th run would have come
+    expect((await c.job('three')).successCount).toBe(3);
+    expect(new Set((await c.history('three')).map((r) => due(r.taskId))).size).toBe(3);
+  });
+
+  it('retries a failing job `retries` times, then records it failed', async () => {
+    await c.call('POST', '/iso8601', { name: 'flaky', command: 'exit 1', schedule: 'R1//PT1S', retries: 2, cpus: 0.1, mem: 16 });
+    await waitFor(async () => (await c.job('flaky')).errorCount === 1, { timeoutMs: 20_000, what: 'the failure recorded' });
+    const h = await c.history('flaky');
+    expect(h.map((r) => r.taskId.split(':')[2]).sort()).toEqual(['0', '1', '2']);
+    expect(h.every((r) => r.status === 'fail')).toBe(true);
+    const j = await c.job('flaky');
+    expect(j).toMatchObject({ successCount: 0, errorCount: 1, errorsSinceLastSuccess: 1 });
+    expect(j.lastError).not.toBe('');
+  });
+
+  it('kills a run that takes longer than maxCompletionTime and counts it failed', async () => {
+    await c.call('POST', '/iso8601', { name: 'slow', command: 'sleep 30', schedule: 'R1//PT1S', retries: 0, maxCompletionTime: 1, cpus: 0.1, mem: 16 });
+    await waitFor(async () => (await c.job('slow')).errorCount === 1, { timeoutMs: 20_000, what: 'the timeout recorded as a failure' });
+    const [run] = await c.history('slow');
+    expect(Date.parse(run!.endTime) - Date.parse(run!.startTime)).toBeLessThan(5_000);
+  });
+
+  it('runs a chain A -> B -> C in order; C waits for both of its parents', async () => {
+    await c.call('POST', '/iso8601', { name: 'A', command: 'sleep 0.3', schedule: 'R1/2099-01-01T00:00:00Z/PT1H', cpus: 0.1, mem: 16 });
+    await c.call('POST', '/dependency', { name: 'B', command: 'sleep 0.3', parents: ['A'], cpus: 0.1, mem: 16 });
+    await c.call('POST', '/dependency', { name: 'C', command: 'true', parents: ['A', 'B'], cpus: 0.1, mem: 16 });
+    expect((await c.call('PUT', '/job/A')).status).toBe(204);
+    await waitFor(async () => (await c.job('C')).successCount === 1, { timeoutMs: 20_000, what: 'C to run' });
+    const [a] = await c.history('A');
+    const [b] = await c.history('B');
+    const [cc] = await c.history('C');
+    expect(Date.parse(b!.startTime)).toBeGreaterThanOrEqual(Date.parse(a!.endTime));
+    expect(Date.parse(cc!.startTime)).toBeGreaterThanOrEqual(Date.parse(b!.endTime));
+    expect((await c.history('C')).length).toBe(1);
+    const dot = (await c.call('GET', '/graph/dot')).body as string;
+    expect(dot).toMatch(/^digraph G \{/);
+    expect(dot).toContain('label="A"');
+    const csv = (await c.call('GET', '/graph/csv')).body as string;
+    expect(csv.split('\n')).toEqual(expect.arrayContaining(['node,A,success,idle', 'link,A,B', 'link,A,C', 'link,B,C']));
+  });
+
+  it('triggers a job by hand and kills its run', async () => {
+    await c.call('POST', '/iso8601', { name: 'manual', command: 'sleep 30', schedule: 'R1/2099-01-01T00:00:00Z/PT1H', cpus: 0.1, mem: 16 });
+    await c.call('PUT', '/job/manual?arguments=--fast');
+    await waitFor(async () => ((await c.call('GET', '/jobs/summary')).body.jobs.find((j: { name: string }) => j.name === 'manual')?.state ?? '').endsWith('running'), { what: 'manual run running' });
+    expect((await c.call('DELETE', '/task/kill/manual')).status).toBe(204);
+    await waitFor(async () => (await c.call('GET', '/jobs/summary')).body.jobs.find((j: { name: string }) => j.name === 'manual')?.state === 'idle', { what: 'killed' });
+    expect(await c.job('manual')).toMatchObject({ errorCount: 0, successCount: 0 });
+    expect((await c.history('manual'))[0]!.taskId).toMatch(/^ct:\d+:0:manual:--fast$/);
+  });
+
+  it('keeps every job through a SIGKILL mid-run, and neither loses nor duplicates the run', async () => {
+    await c.call('POST', '/iso8601', { name: 'survivor', command: 'sleep 2', schedule: 'R1//PT1S', cpus: 0.1, mem: 16 });
+    await waitFor(async () => ((await c.call('GET', '/jobs/summary')).body.jobs.find((j: { name: string }) => j.name === 'survivor')?.state ?? '').endsWith('running'), { what: 'survivor running' });
+    const jobsBefore = ((await c.call('GET', '/jobs')).body as { name: string }[]).map((j) => j.name).sort();
+    await c.stop('SIGKILL');
+    await c.launch();
+    expect(((await c.call('GET', '/jobs')).body as { name: string }[]).map((j) => j.name).sort()).toEqual(jobsBefore);
+    await waitFor(async () => (await c.job('survivor')).successCount === 1, { timeoutMs: 20_000, what: 'the run that was in flight to finish' });
+    const h = await c.history('survivor');
+    expect(h).toHaveLength(1);
+  });
+
+  it('refuses bad input with 400 and a message, storing nothing', async () => {
+    const cases: [string, unknown, string][] = [
+      ['/iso8601', { name: 'bad name!', command: 'x', schedule: 'R/2026-01-01T00:00:00Z/PT1H' }, 'name is invalid'],
+      ['/iso8601', { name: 'x1', command: 'x', schedule: 'every day' }, 'Cannot parse schedule'],
+      ['/iso8601', { name: 'x2', command: 'x', schedule: 'R/1960-01-01T00:00:00Z/PT1H' }, 'before 1970'],
+      ['/iso8601', { name: 'x3', command: 'x', schedule: 'R/2026-01-01T00:00:00Z/PT0S' }, 'zero or negative period'],
+      ['/iso8601', { name: 'x4', command: 'x', schedule: 'R/2026-01-01T00:00:00Z/PT1H', scheduleTimeZone: 'Nowhere/City' }, 'Unknown time zone'],
+      ['/dependency', { name: 'x5', command: 'x', parents: ['ghost'] }, 'does not have all parents defined'],
+      ['/dependency', { name: 'A', command: 'x', parents: ['C'] }, 'dependency cycle'],
+      ['/iso8601', { name: 'x6', command: 'x', schedule: 'R/2026-01-01T00:00:00Z/PT1H', uris: ['http://a'], fetch: [{ uri: 'http://b' }] }, 'both uri (deprecated) and fetch'],
+      ['/iso8601', '{"name": ', 'not valid JSON'],
+    ];
+    for (const [path, body, message] of cases) {
+      const r = await c.call('POST', path, body);
+      expect([message, r.status]).toEqual([message, 400]);
+      expect(r.body.status).toBe('Bad Request');
+      expect(r.body.message).toContain(message);
+    }
+    for (const n of ['x1', 'x2', 'x3', 'x4', 'x5', 'x6']) expect((await c.call('GET', `/job/${n}`)).status).toBe(400);
+    expect((await c.job('A')).schedule).toBeDefined(); // A was not turned into a dependency job
+    expect((await c.call('GET', '/job/nope')).body).toEqual({ message: "Job 'nope' not found", status: 'Bad Request' });
+  });
+});
