@@ -2,6 +2,7 @@ import { res, type Clock, type Logger, type StateStore } from '@strata/lib';
 import { SchedulerDriver, offerResources } from '@strata/sdk';
 import { isTerminalState, type Offer__Output, type TaskInfo, type TaskStatus__Output } from '@strata/proto';
 import { planDue } from './schedule/schedule';
+import { DueIndex } from './schedule/due-index';
 import { epsilonMs, scheduleOf, type Job } from './model/job';
 
 export interface ChronosConfig {
@@ -44,6 +45,7 @@ export interface JobState {
   lastSkipped?: number;
 }
 
+const isFinished = (r: Run) => r.state === 'finished' || r.state === 'failed' || r.state === 'killed';
 const runKey = (id: string) => `runs/${id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200)}`;
 export const runId = (job: string, due: number, attempt: number, args = '') => `ct:${due}:${attempt}:${job}:${args}`;
 
@@ -56,6 +58,11 @@ export class Chronos {
   readonly jobs = new Map<string, Job>();
   readonly states = new Map<string, JobState>();
   readonly runs = new Map<string, Run>();
+  /** Runs not finished yet (queued, launching, running): what scheduling looks at, never the history. */
+  private readonly pending = new Map<string, Run>();
+  /** Finished run ids per job. */
+  private readonly history = new Map<string, Set<string>>();
+  private readonly due = new DueIndex((name) => (this.jobs.get(name)?.disabled || this.jobs.get(name)?.parents ? undefined : this.states.get(name)?.nextDue));
   driver?: SchedulerDriver;
   frameworkId?: string;
   private timer?: NodeJS.Timeout;
@@ -72,10 +79,15 @@ export class Chronos {
     const store = this.deps.store;
     for (const { value } of await store.list<Job>('jobs/')) this.jobs.set(value.name, value);
     for (const { key, value } of await store.list<JobState>('state/')) this.states.set(key.slice('state/'.length), value);
-    for (const { value } of await store.list<Run>('runs/')) this.runs.set(value.id, value);
+    for (const { value } of await store.list<Run>('runs/')) {
+      this.runs.set(value.id, value);
+      if (!isFinished(value)) this.pending.set(value.id, value);
+      else this.addHistory(value);
+    }
     this.frameworkId = (await store.get<string>('chronos/framework-id'))?.value;
     const now = this.deps.clock.now();
     for (const job of this.jobs.values()) if (!this.states.has(job.name)) this.states.set(job.name, this.initialState(job, now));
+    for (const [name, st] of this.states) this.due.push(name, st.nextDue);
     this.deps.log.info({ jobs: this.jobs.size, runs: this.runs.size }, 'state loaded');
 
     const driver = new SchedulerDriver({
@@ -109,7 +121,7 @@ export class Chronos {
     this.frameworkId = id;
     this.suppressed = false;
     // Runs we launched before a restart: ask the master what became of them.
-    const inFlight = [...this.runs.values()].filter((r) => r.state === 'launching' || r.state === 'running');
+    const inFlight = [...this.pending.values()].filter((r) => r.state === 'launching' || r.state === 'running');
     if (inFlight.length) this.driver!.reconcile(inFlight.map((r) => ({ taskId: r.id, agentId: r.agentId })));
     await this.tick();
   }
@@ -132,9 +144,15 @@ export class Chronos {
     if (scheduleChanged) state.nextDue = this.initialState(job, now).nextDue;
     if (job.parents) state.parentsDone = state.parentsDone.filter((p) => job.parents!.includes(p));
     this.states.set(job.name, state);
+    this.due.push(job.name, state.nextDue);
     await this.deps.store.put(`jobs/${job.name}`, job);
-    await this.deps.store.put(`state/${job.name}`, state);
+    await this.putState(job.name, state);
     await this.tick();
+  }
+
+  /** Job state and runs change at the rate jobs run: they need crash safety of the process, not a disk flush each. */
+  private putState(name: string, state: JobState): Promise<number> {
+    return this.deps.store.put(`state/${name}`, state, { durable: false });
   }
 
   /** Chronos's delete rule: children of a schedule job inherit its schedule; children of a dependency job inherit its parents. */
@@ -155,9 +173,10 @@ export class Chronos {
     this.killJob(name);
     this.jobs.delete(name);
     this.states.delete(name);
-    for (const r of [...this.runs.values()]) {
+    for (const r of [...this.pending.values()]) {
       if (r.job === name && r.state === 'queued') {
         this.runs.delete(r.id);
+        this.pending.delete(r.id);
         await this.deps.store.delete(runKey(r.id));
       }
     }
@@ -168,13 +187,13 @@ export class Chronos {
 
   /** Manual trigger: run now, once (a queued run of the job makes this a no-op, as in Chronos 3.x). */
   async trigger(name: string, args: string): Promise<void> {
-    if ([...this.runs.values()].some((r) => r.job === name && r.state === 'queued')) return;
+    if ([...this.pending.values()].some((r) => r.job === name && r.state === 'queued')) return;
     await this.enqueue(name, this.deps.clock.now(), 0, args.replace(/;/g, '').trim());
     await this.tick();
   }
 
   killJob(name: string): void {
-    for (const r of this.runs.values()) {
+    for (const r of this.pending.values()) {
       if (r.job !== name || (r.state !== 'running' && r.state !== 'launching')) continue;
       r.killRequested = true;
       void this.saveRun(r);
@@ -191,21 +210,23 @@ export class Chronos {
   /** Enqueues what is due, launches what can run, and sleeps until the next due time. */
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
-    for (const job of this.jobs.values()) {
-      const state = this.states.get(job.name);
-      if (!state || job.disabled || job.parents || state.nextDue === undefined) continue;
+    for (const name of this.due.popDue(now)) {
+      const job = this.jobs.get(name);
+      const state = this.states.get(name);
+      if (!job || !state || state.nextDue === undefined) continue;
       const schedule = scheduleOf(job, now);
       if (!schedule) continue;
       const plan = planDue(schedule, state.nextDue, now, epsilonMs(job));
-      if (plan.run.length === 0 && plan.skipped.count === 0 && plan.nextDue === state.nextDue) continue;
       if (plan.skipped.count) {
         state.skippedCount += plan.skipped.count;
         state.lastSkipped = plan.skipped.last;
         this.deps.log.warn({ jobName: job.name, skipped: plan.skipped.count }, 'occurrences skipped: not started within epsilon');
       }
       state.nextDue = plan.nextDue;
-      for (const due of plan.run) await this.enqueue(job.name, due, 0, '');
-      await this.deps.store.put(`state/${job.name}`, state);
+      // The runs are written before the job's next due time moves: a crash in between repeats nothing (run ids are unique).
+      for (const d of plan.run) await this.enqueue(job.name, d, 0, '');
+      await this.putState(job.name, state);
+      this.due.push(job.name, state.nextDue);
     }
     this.updateOfferInterest();
     this.armTimer();
@@ -214,12 +235,8 @@ export class Chronos {
   private armTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     const now = this.deps.clock.now();
-    let next: number | undefined;
-    for (const job of this.jobs.values()) {
-      const due = this.states.get(job.name)?.nextDue;
-      if (!job.disabled && !job.parents && due !== undefined && (next === undefined || due < next)) next = due;
-    }
-    for (const r of this.runs.values()) if (r.state === 'queued' && r.notBefore > now && (next === undefined || r.notBefore < next)) next = r.notBefore;
+    let next = this.due.peek()?.at;
+    for (const r of this.pending.values()) if (r.state === 'queued' && r.notBefore > now && (next === undefined || r.notBefore < next)) next = r.notBefore;
     if (next === undefined) return;
     this.timer = setTimeout(() => void this.tick(), Math.min(Math.max(0, next - now), 2 ** 31 - 1));
   }
@@ -229,18 +246,29 @@ export class Chronos {
     if (this.runs.has(id)) return; // one run per occurrence and attempt, ever
     const run: Run = { id, job, due, attempt, arguments: args, state: 'queued', notBefore };
     this.runs.set(id, run);
+    this.pending.set(id, run);
     await this.saveRun(run);
   }
 
+  private addHistory(r: Run): void {
+    let h = this.history.get(r.job);
+    if (!h) this.history.set(r.job, (h = new Set()));
+    h.add(r.id);
+  }
+
   private saveRun(r: Run): Promise<number> {
-    return this.deps.store.put(runKey(r.id), r);
+    if (isFinished(r)) {
+      this.pending.delete(r.id);
+      this.addHistory(r);
+    }
+    return this.deps.store.put(runKey(r.id), r, { durable: false });
   }
 
   /** Runs ready to launch now: due, not waiting for a retry delay, job enabled, no running run unless concurrent. */
   private launchable(now: number): Run[] {
-    const busy = new Set([...this.runs.values()].filter((r) => r.state === 'running' || r.state === 'launching').map((r) => r.job));
+    const busy = new Set([...this.pending.values()].filter((r) => r.state === 'running' || r.state === 'launching').map((r) => r.job));
     const picked = new Set<string>();
-    return [...this.runs.values()]
+    return [...this.pending.values()]
       .filter((r) => r.state === 'queued' && r.notBefore <= now)
       .sort((a, b) => Number(this.jobs.get(b.job)?.highPriority ?? false) - Number(this.jobs.get(a.job)?.highPriority ?? false) || a.due - b.due)
       .filter((r) => {
@@ -347,7 +375,7 @@ export class Chronos {
         const state = this.states.get(run.job);
         if (state && state.parentsDone.length) {
           state.parentsDone = []; // the dependency cycle resets when the child starts
-          await this.deps.store.put(`state/${run.job}`, state);
+          await this.putState(run.job, state);
         }
       }
       return;
@@ -379,7 +407,7 @@ export class Chronos {
     await this.triggerChildren(job.name);
     // A finite schedule that has run its last occurrence is done (Chronos disables it).
     const state = this.states.get(job.name);
-    const pending = [...this.runs.values()].some((r) => r.job === job.name && (r.state === 'queued' || r.state === 'launching' || r.state === 'running'));
+    const pending = [...this.pending.values()].some((r) => r.job === job.name);
     if (!job.parents && state && state.nextDue === undefined && !pending) {
       if (!job.disabled) {
         job.disabled = true;
@@ -414,23 +442,30 @@ export class Chronos {
         state.parentsDone = [];
         await this.enqueue(child.name, this.deps.clock.now(), 0, '');
       }
-      await this.deps.store.put(`state/${child.name}`, state);
+      await this.putState(child.name, state);
     }
   }
 
+  /** Keeps the last `historyPerJob` finished runs of a job (for /job/stat), forgetting older ones. */
   private async trimHistory(job: string): Promise<void> {
-    const done = [...this.runs.values()].filter((r) => r.job === job && (r.state === 'finished' || r.state === 'failed' || r.state === 'killed')).sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0));
+    const done = this.finishedRuns(job);
     for (const r of done.slice(0, Math.max(0, done.length - this.config.historyPerJob))) {
       this.runs.delete(r.id);
+      this.history.get(job)?.delete(r.id);
       await this.deps.store.delete(runKey(r.id));
     }
+  }
+
+  /** Finished runs of a job, oldest first. */
+  finishedRuns(job: string): Run[] {
+    return [...(this.history.get(job) ?? [])].map((id) => this.runs.get(id)!).filter(Boolean).sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0));
   }
 
   // --- views ---------------------------------------------------------------------------------
 
   /** `idle`, `queued` or `<n> running` (Chronos's summary state). */
   currentState(name: string): string {
-    const runs = [...this.runs.values()].filter((r) => r.job === name);
+    const runs = [...this.pending.values()].filter((r) => r.job === name);
     const running = runs.filter((r) => r.state === 'running' || r.state === 'launching').length;
     if (running) return `${running} running`;
     return runs.some((r) => r.state === 'queued') ? 'queued' : 'idle';

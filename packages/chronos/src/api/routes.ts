@@ -78,7 +78,7 @@ export function schedulerRoutes(c: Chronos): Router {
   });
   r.get('/job/stat/:name', (req, res) => {
     job(req.params.name!);
-    const runs = [...c.runs.values()].filter((x) => x.job === req.params.name && x.startedAt && x.endedAt);
+    const runs = c.finishedRuns(req.params.name!).filter((x) => x.startedAt && x.endedAt);
     const durations = runs.map((x) => x.endedAt! - x.startedAt!);
     res.json({ histogram: histogram(durations), taskStatHistory: runs.map((x) => taskStat(x)) });
   });
@@ -107,7 +107,7 @@ export function schedulerRoutes(c: Chronos): Router {
     const key = req.params.percentile!;
     const out: { jobNameLabel: string; time: number }[] = [];
     for (const j of c.jobs.values()) {
-      const durations = [...c.runs.values()].filter((x) => x.job === j.name && x.startedAt && x.endedAt).map((x) => x.endedAt! - x.startedAt!);
+      const durations = c.finishedRuns(j.name).filter((x) => x.startedAt && x.endedAt).map((x) => x.endedAt! - x.startedAt!);
       const h = histogram(durations) as Record<string, number>;
       if (durations.length && h[key] !== undefined) out.push({ jobNameLabel: j.name, time: h[key]! / 1000 });
     }

@@ -57,11 +57,11 @@ export class FileStateStore implements StateStore {
     return rec && { key, value: rec.value, version: rec.version };
   }
 
-  async put<T>(key: string, value: T): Promise<number> {
+  async put<T>(key: string, value: T, opts: { durable?: boolean } = {}): Promise<number> {
     const file = this.fileFor(key);
     return this.serial(key, async () => {
       const version = ((await this.read<T>(file))?.version ?? 0) + 1;
-      await atomicWriteFile(file, JSON.stringify({ version, value }));
+      await atomicWriteFile(file, JSON.stringify({ version, value }), opts);
       return version;
     });
   }

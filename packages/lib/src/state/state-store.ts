@@ -12,8 +12,11 @@ export interface Versioned<T> {
 
 export interface StateStore {
   get<T>(key: string): Promise<Versioned<T> | undefined>;
-  /** Unconditional write; returns the new version. */
-  put<T>(key: string, value: T): Promise<number>;
+  /**
+   * Unconditional write; returns the new version. `durable: false` asks only for crash safety of
+   * the process (no flush to disk): for high-rate bookkeeping that can be rebuilt after a reboot.
+   */
+  put<T>(key: string, value: T, opts?: { durable?: boolean }): Promise<number>;
   /** Writes only if the current version is `expectedVersion` (0: the key must not exist); else throws a CONFLICT StrataError. */
   compareAndSet<T>(key: string, value: T, expectedVersion: number): Promise<number>;
   /** Every entry whose key starts with `prefix`, sorted by key. */
