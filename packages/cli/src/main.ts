@@ -26,6 +26,8 @@ program
   .option('--resources <spec>', 'resources each agent offers (default: detected)')
   .option('--marathon-port <port>', 'port of the init framework (Marathon API)', num('port'), 8080)
   .option('--no-marathon', 'do not start the init framework')
+  .option('--chronos-port <port>', 'port of the cron framework (Chronos API)', num('port'), 4400)
+  .option('--no-chronos', 'do not start the cron framework')
   .action(async (o) => upCommand(o));
 
 program

@@ -12,6 +12,8 @@ export interface UpOptions {
   ip: string;
   marathonPort: number;
   marathon: boolean;
+  chronosPort: number;
+  chronos: boolean;
 }
 
 interface Service {
@@ -56,7 +58,7 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     stopping = true;
     process.stderr.write('stopping the cluster...\n');
     // Frameworks first (they must not relaunch what is being stopped), then agents (SIGUSR1 kills their tasks), then the master.
-    for (const group of [services.filter((s) => s.name === 'marathon'), services.filter((s) => s.name.startsWith('agent')), services.filter((s) => s.name === 'master')]) {
+    for (const group of [services.filter((s) => s.name === 'marathon' || s.name === 'chronos'), services.filter((s) => s.name.startsWith('agent')), services.filter((s) => s.name === 'master')]) {
       await Promise.all(group.map((s) => new Promise<void>((resolve) => {
         if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
         s.child.once('exit', () => resolve());
@@ -82,12 +84,18 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     start('marathon', bin('marathon', 'strata-marathon.js'), ['--master', master, '--http-address', opts.ip, '--http-port', String(opts.marathonPort), '--hostname', opts.ip, '--state', path.join(workDir, 'marathon')], 'SIGTERM');
     await waitUntil(async () => (await fetch(`http://${marathon}/ping`)).ok, 15_000, `marathon on ${marathon}`);
   }
+  const chronos = `${opts.ip}:${opts.chronosPort}`;
+  if (opts.chronos) {
+    start('chronos', bin('chronos', 'strata-chronos.js'), ['--master', master, '--http-address', opts.ip, '--http-port', String(opts.chronosPort), '--hostname', opts.ip, '--state', path.join(workDir, 'chronos')], 'SIGTERM');
+    await waitUntil(async () => (await fetch(`http://${chronos}/ping`)).ok, 15_000, `chronos on ${chronos}`);
+  }
 
   const lines = [
     'Strata is up.',
     `  master   grpc+http  ${master}       state: http://${master}/master/state`,
     ...Array.from({ length: opts.agents }, (_, i) => `  agent-${i}  http       ${opts.ip}:${opts.agentPort + i}`),
     ...(opts.marathon ? [`  marathon http       ${marathon}       apps: curl http://${marathon}/v2/apps`] : []),
+    ...(opts.chronos ? [`  chronos  http       ${chronos}       jobs: curl http://${chronos}/v1/scheduler/jobs`] : []),
     `  work dir ${workDir} (logs in ${logDir})`,
     '',
     'Try:  strata run --cpus 0.1 --mem 32 -- echo hello    |    strata agents    |    strata tasks --all',
