@@ -62,6 +62,8 @@ export class Chronos {
   private readonly pending = new Map<string, Run>();
   /** Finished run ids per job. */
   private readonly history = new Map<string, Set<string>>();
+  /** Queued runs waiting for a retry delay (their notBefore is in the future): the timer must wake for them. */
+  private readonly delayed = new Set<Run>();
   private readonly due = new DueIndex((name) => (this.jobs.get(name)?.disabled || this.jobs.get(name)?.parents ? undefined : this.states.get(name)?.nextDue));
   driver?: SchedulerDriver;
   frameworkId?: string;
@@ -236,7 +238,13 @@ export class Chronos {
     if (this.timer) clearTimeout(this.timer);
     const now = this.deps.clock.now();
     let next = this.due.peek()?.at;
-    for (const r of this.pending.values()) if (r.state === 'queued' && r.notBefore > now && (next === undefined || r.notBefore < next)) next = r.notBefore;
+    for (const r of this.delayed) {
+      if (r.state !== 'queued' || r.notBefore <= now) {
+        this.delayed.delete(r);
+        continue;
+      }
+      if (next === undefined || r.notBefore < next) next = r.notBefore;
+    }
     if (next === undefined) return;
     this.timer = setTimeout(() => void this.tick(), Math.min(Math.max(0, next - now), 2 ** 31 - 1));
   }
@@ -247,6 +255,7 @@ export class Chronos {
     const run: Run = { id, job, due, attempt, arguments: args, state: 'queued', notBefore };
     this.runs.set(id, run);
     this.pending.set(id, run);
+    if (notBefore > this.deps.clock.now()) this.delayed.add(run);
     await this.saveRun(run);
   }
 
@@ -281,8 +290,22 @@ export class Chronos {
       });
   }
 
+  /** Whether any queued run could launch now; stops at the first one (the common case is O(1)). */
+  private anyLaunchable(now: number): boolean {
+    let busy: Set<string> | undefined;
+    for (const r of this.pending.values()) {
+      if (r.state !== 'queued' || r.notBefore > now) continue;
+      const job = this.jobs.get(r.job);
+      if (!job || job.disabled) continue;
+      if (job.concurrent) return true;
+      busy ??= new Set([...this.pending.values()].filter((x) => x.state === 'running' || x.state === 'launching').map((x) => x.job));
+      if (!busy.has(r.job)) return true;
+    }
+    return false;
+  }
+
   private updateOfferInterest(): void {
-    const waiting = this.launchable(this.deps.clock.now()).length > 0;
+    const waiting = this.anyLaunchable(this.deps.clock.now());
     if (waiting && this.suppressed) {
       this.suppressed = false;
       this.driver?.revive();
@@ -297,23 +320,28 @@ export class Chronos {
   private async onOffers(offers: Offer__Output[]): Promise<void> {
     const now = this.deps.clock.now();
     const queue = this.launchable(now);
+    let left = queue.length;
     for (const offer of offers) {
       let available = offerResources(offer);
       const tasks: TaskInfo[] = [];
-      for (const run of [...queue]) {
+      const launching: Run[] = [];
+      for (const run of queue) {
+        if (run.state !== 'queued') continue; // taken by an earlier offer
         const job = this.jobs.get(run.job)!;
         const wanted = res.resources({ cpus: job.cpus, mem: job.mem, disk: job.disk });
         if (!res.contains(available, wanted)) continue;
         available = res.subtract(available, wanted);
-        queue.splice(queue.indexOf(run), 1);
+        left--;
         run.state = 'launching';
         run.agentId = offer.agentId!.value;
         run.host = offer.hostname;
-        await this.saveRun(run); // written before the launch: a restart reconciles rather than relaunches
+        launching.push(run);
         tasks.push(this.taskInfo(job, run, offer, wanted));
       }
+      // Written before the launch: a restart reconciles these rather than launching them again.
+      await Promise.all(launching.map((r) => this.saveRun(r)));
       if (tasks.length) this.driver!.launch([offer.id!.value], tasks, { refuseSeconds: 0 });
-      else this.driver!.decline([offer.id!.value], { refuseSeconds: queue.length ? 1 : 30 });
+      else this.driver!.decline([offer.id!.value], { refuseSeconds: left ? 1 : 30 });
     }
     this.updateOfferInterest();
   }
@@ -403,18 +431,22 @@ export class Chronos {
     job.successCount += 1;
     job.errorsSinceLastSuccess = 0;
     job.lastSuccess = new Date(this.deps.clock.now()).toISOString();
-    await this.deps.store.put(`jobs/${job.name}`, job);
+    await this.saveBookkeeping(job);
     await this.triggerChildren(job.name);
     // A finite schedule that has run its last occurrence is done (Chronos disables it).
     const state = this.states.get(job.name);
-    const pending = [...this.pending.values()].some((r) => r.job === job.name);
-    if (!job.parents && state && state.nextDue === undefined && !pending) {
+    if (!job.parents && state && state.nextDue === undefined && ![...this.pending.values()].some((r) => r.job === job.name)) {
       if (!job.disabled) {
         job.disabled = true;
         await this.deps.store.put(`jobs/${job.name}`, job);
         this.deps.log.info({ jobName: job.name }, 'job has exhausted all of its recurrences and has been disabled');
       }
     }
+  }
+
+  /** Counters change with every run: crash safety of the process is enough (the definition itself was fsynced). */
+  private saveBookkeeping(job: Job): Promise<number> {
+    return this.deps.store.put(`jobs/${job.name}`, job, { durable: false });
   }
 
   private async onFailure(job: Job, run: Run): Promise<void> {
@@ -426,7 +458,7 @@ export class Chronos {
     job.errorCount += 1;
     job.errorsSinceLastSuccess += 1;
     job.lastError = new Date(this.deps.clock.now()).toISOString();
-    await this.deps.store.put(`jobs/${job.name}`, job);
+    await this.saveBookkeeping(job);
     if (job.softError) await this.triggerChildren(job.name);
   }
 

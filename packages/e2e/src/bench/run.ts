@@ -12,7 +12,10 @@ async function main(): Promise<void> {
   if (!only || only === 'launch') results.launch_latency = await launchLatency(Number(process.env.BENCH_ITERATIONS ?? 300));
   if (!only || only === 'docker') results.docker_launch_latency = await dockerLatency(Number(process.env.BENCH_DOCKER_ITERATIONS ?? 50));
   if (!only || only === 'recovery') results.recovery = await recoveryTimes();
-  if (!only || only === 'chronos') results.chronos = await chronosBench({ jobs: Number(process.env.BENCH_CHRONOS_JOBS ?? 1000), periodSeconds: 5, runSeconds: 20, stored: Number(process.env.BENCH_CHRONOS_STORED ?? 50_000) });
+  if (!only || only === 'chronos') {
+    // 1,000 jobs every 20 s (50 runs/s) is within what this 2-core machine launches and reaps; every 5 s (200 runs/s) is past it, and shows how lateness grows then.
+    results.chronos = await chronosBench({ jobs: Number(process.env.BENCH_CHRONOS_JOBS ?? 1000), periodSeconds: Number(process.env.BENCH_CHRONOS_PERIOD ?? 20), runSeconds: 40, stored: Number(process.env.BENCH_CHRONOS_STORED ?? 50_000) });
+  }
   if (!only || only === 'marathon') results.marathon = await marathonScale({ instances: Number(process.env.BENCH_MARATHON_INSTANCES ?? 1000), rolling: 200, apps: 1000 });
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }

@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
  * fsync the directory so the rename itself is durable. `durable: false` skips both fsyncs for
  * records that only need to survive a crash of the process, not of the machine.
  */
-export async function atomicWriteFile(file: string, data: string | Uint8Array, opts: { durable?: boolean } = {}): Promise<void> {
+export async function atomicWriteFile(file: string, data: string | Uint8Array, opts: { durable?: boolean; dirExists?: boolean } = {}): Promise<void> {
   const durable = opts.durable ?? true;
   const dir = path.dirname(file);
-  await fsp.mkdir(dir, { recursive: true });
+  if (!opts.dirExists) await fsp.mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await fsp.open(tmp, 'w', 0o644);
   try {

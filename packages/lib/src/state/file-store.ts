@@ -18,6 +18,9 @@ const SEGMENT = /^[A-Za-z0-9._:@-]+$/;
  */
 export class FileStateStore implements StateStore {
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Versions this process has read or written: a write need not read the file first. */
+  private readonly versions = new Map<string, number>();
+  private readonly dirs = new Set<string>();
 
   constructor(private readonly dir: string) {}
 
@@ -45,9 +48,14 @@ export class FileStateStore implements StateStore {
 
   private async read<T>(file: string): Promise<Record<T> | undefined> {
     try {
-      return JSON.parse(await fsp.readFile(file, 'utf8')) as Record<T>;
+      const rec = JSON.parse(await fsp.readFile(file, 'utf8')) as Record<T>;
+      this.versions.set(file, rec.version);
+      return rec;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.versions.set(file, 0);
+        return undefined;
+      }
       throw new StrataError('STATE_READ_FAILED', `cannot read state file ${file}: ${(err as Error).message}`, { cause: err, context: { file } });
     }
   }
@@ -60,8 +68,8 @@ export class FileStateStore implements StateStore {
   async put<T>(key: string, value: T, opts: { durable?: boolean } = {}): Promise<number> {
     const file = this.fileFor(key);
     return this.serial(key, async () => {
-      const version = ((await this.read<T>(file))?.version ?? 0) + 1;
-      await atomicWriteFile(file, JSON.stringify({ version, value }), opts);
+      const version = (this.versions.get(file) ?? (await this.read<T>(file))?.version ?? 0) + 1;
+      await this.write(file, version, value, opts.durable ?? true);
       return version;
     });
   }
@@ -74,9 +82,23 @@ export class FileStateStore implements StateStore {
         throw conflict(`state key '${key}' is at version ${current}, expected ${expectedVersion}`, { key, current, expectedVersion });
       }
       const version = current + 1;
-      await atomicWriteFile(file, JSON.stringify({ version, value }));
+      await this.write(file, version, value, true);
       return version;
     });
+  }
+
+  private async write<T>(file: string, version: number, value: T, durable: boolean): Promise<void> {
+    const dir = path.dirname(file);
+    const data = JSON.stringify({ version, value });
+    try {
+      await atomicWriteFile(file, data, { durable, dirExists: this.dirs.has(dir) });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !this.dirs.has(dir)) throw err;
+      this.dirs.delete(dir); // removed behind our back: create it again
+      await atomicWriteFile(file, data, { durable });
+    }
+    this.dirs.add(dir);
+    this.versions.set(file, version);
   }
 
   async list<T>(prefix: string): Promise<Versioned<T>[]> {
@@ -111,9 +133,13 @@ export class FileStateStore implements StateStore {
     return this.serial(key, async () => {
       try {
         await fsp.unlink(file);
+        this.versions.set(file, 0);
         return true;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+          this.versions.set(file, 0);
+          return false;
+        }
         throw err;
       }
     });
