@@ -33,6 +33,10 @@ export interface Run {
   startedAt?: number;
   endedAt?: number;
   killRequested?: boolean;
+  /** In flight when chronos restarted: the master's reconciliation answer decides its fate. */
+  reconciling?: boolean;
+  /** false while the launch is written but not yet sent (a kill then waits for it). */
+  launchSent?: boolean;
   message?: string;
 }
 
@@ -124,6 +128,7 @@ export class Chronos {
     this.suppressed = false;
     // Runs we launched before a restart: ask the master what became of them.
     const inFlight = [...this.pending.values()].filter((r) => r.state === 'launching' || r.state === 'running');
+    for (const r of inFlight) r.reconciling = true;
     if (inFlight.length) this.driver!.reconcile(inFlight.map((r) => ({ taskId: r.id, agentId: r.agentId })));
     await this.tick();
   }
@@ -197,9 +202,10 @@ export class Chronos {
   killJob(name: string): void {
     for (const r of this.pending.values()) {
       if (r.job !== name || (r.state !== 'running' && r.state !== 'launching')) continue;
+      const sent = r.state === 'running' || r.launchSent !== false; // false only while its launch is being written
       r.killRequested = true;
       void this.saveRun(r);
-      this.driver?.kill(r.id, r.agentId);
+      if (sent) this.driver?.kill(r.id, r.agentId);
     }
   }
 
@@ -333,6 +339,7 @@ export class Chronos {
         available = res.subtract(available, wanted);
         left--;
         run.state = 'launching';
+        run.launchSent = false;
         run.agentId = offer.agentId!.value;
         run.host = offer.hostname;
         launching.push(run);
@@ -341,7 +348,10 @@ export class Chronos {
       // Written before the launch: a restart reconciles these rather than launching them again.
       await Promise.all(launching.map((r) => this.saveRun(r)));
       if (tasks.length) this.driver!.launch([offer.id!.value], tasks, { refuseSeconds: 0 });
-      else this.driver!.decline([offer.id!.value], { refuseSeconds: left ? 1 : 30 });
+      for (const r of launching) r.launchSent = true;
+      if (!tasks.length) this.driver!.decline([offer.id!.value], { refuseSeconds: left ? 1 : 30 });
+      // A kill asked for while these were being written goes out now, behind the launch on the same stream.
+      for (const r of launching) if (r.killRequested) this.driver!.kill(r.id, r.agentId);
     }
     this.updateOfferInterest();
   }
@@ -389,7 +399,9 @@ export class Chronos {
     if (!run) return;
     const job = this.jobs.get(run.job);
     const now = this.deps.clock.now();
-    if (s.reason === 'REASON_RECONCILIATION' && (s.state === 'TASK_UNKNOWN' || s.state === 'TASK_GONE' || s.state === 'TASK_LOST') && run.state === 'launching') {
+    const answer = run.reconciling && s.reason === 'REASON_RECONCILIATION';
+    run.reconciling = false;
+    if (answer && (s.state === 'TASK_UNKNOWN' || s.state === 'TASK_GONE' || s.state === 'TASK_LOST') && run.state === 'launching') {
       // The launch never reached the master before we went down: launch it again, same run.
       run.state = 'queued';
       await this.saveRun(run);

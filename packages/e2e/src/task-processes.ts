@@ -20,3 +20,17 @@ export function pidsOfTask(taskId: string, except: string[] = []): number[] {
   }
   return out.sort((a, b) => a - b);
 }
+
+/** The task's executor: the process leading its process group (it lives as long as the task). */
+export function taskLeader(taskId: string): number | undefined {
+  for (const pid of pidsOfTask(taskId)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgid === pid) return pid;
+    } catch {
+      // exited
+    }
+  }
+  return undefined;
+}

@@ -76,7 +76,8 @@ describe('chronos against a real master and agents', () => {
   });
 
   it('triggers a job by hand and kills its run', async () => {
-    await c.call('POST', '/iso8601', { name: 'manual', command: 'sleep 30', schedule: 'R1/2099-01-01T00:00:00Z/PT1H', cpus: 0.1, mem: 16 });
+    // Arguments are appended to the command (Chronos): here they land on `true`, which ignores them.
+    await c.call('POST', '/iso8601', { name: 'manual', command: 'sleep 30; true', schedule: 'R1/2099-01-01T00:00:00Z/PT1H', cpus: 0.1, mem: 16 });
     await c.call('PUT', '/job/manual?arguments=--fast');
     await waitFor(async () => ((await c.call('GET', '/jobs/summary')).body.jobs.find((j: { name: string }) => j.name === 'manual')?.state ?? '').endsWith('running'), { what: 'manual run running' });
     expect((await c.call('DELETE', '/task/kill/manual')).status).toBe(204);

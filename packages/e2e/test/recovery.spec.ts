@@ -4,7 +4,7 @@ import { tmpDir, waitFor } from '@strata/lib/testing';
 import { taskInfo, offerResources } from '@strata/sdk';
 import { res } from '@strata/lib';
 import type { Offer__Output } from '@strata/proto';
-import { LocalCluster, TestFramework, pidsOfTask } from '../src';
+import { LocalCluster, TestFramework, pidsOfTask, taskLeader } from '../src';
 
 jest.setTimeout(90_000);
 
@@ -28,7 +28,7 @@ describe('kernel reliability with real processes killed for real', () => {
       launchAll(f, await f.nextOffer(), [...ids, 'ends-while-down'], gated);
       for (const id of [...ids, 'ends-while-down']) await f.waitForState(id, 'TASK_RUNNING');
       await waitFor(() => ids.every((id) => pidsOfTask(id).length >= 2), { what: 'task processes' });
-      const pidsBefore = new Map(ids.map((id) => [id, pidsOfTask(id, ['sleep'])]));
+      const pidsBefore = new Map(ids.map((id) => [id, taskLeader(id)]));
 
       await cluster.agents[0]!.stop('SIGKILL');
       release('ends-while-down', 7); // exits while no agent watches
@@ -39,7 +39,7 @@ describe('kernel reliability with real processes killed for real', () => {
       const down = await f.waitForState('ends-while-down', 'TASK_FAILED');
       expect(down.exitCode).toBe(7);
       expect(down.message).toBe('Command exited with status 7');
-      for (const id of ids) expect(pidsOfTask(id, ['sleep'])).toEqual(pidsBefore.get(id)); // the same processes, not relaunched
+      for (const id of ids) expect(taskLeader(id)).toEqual(pidsBefore.get(id)); // the same processes, not relaunched
 
       ids.forEach((id, i) => release(id, i % 2 === 0 ? 0 : 3));
       for (const [i, id] of ids.entries()) {
@@ -67,7 +67,7 @@ describe('kernel reliability with real processes killed for real', () => {
         launchAll(f, o, batch, gated);
       }
       for (const id of ids) await f.waitForState(id, 'TASK_RUNNING');
-      const pidsBefore = new Map(ids.map((id) => [id, pidsOfTask(id, ['sleep'])]));
+      const pidsBefore = new Map(ids.map((id) => [id, taskLeader(id)]));
       let resubscribed = 0;
       f.driver.on('subscribed', () => resubscribed++);
 
@@ -82,7 +82,7 @@ describe('kernel reliability with real processes killed for real', () => {
       const st = await cluster.state();
       const listed = st.frameworks.flatMap((fw) => fw.tasks.map((t) => `${t.id}:${t.state}`)).sort();
       expect(listed).toEqual(ids.map((id) => `${id}:TASK_RUNNING`).sort());
-      for (const id of ids) expect(pidsOfTask(id, ['sleep'])).toEqual(pidsBefore.get(id));
+      for (const id of ids) expect(taskLeader(id)).toEqual(pidsBefore.get(id));
       expect(f.updates.filter((u) => u.status.state !== 'TASK_RUNNING')).toEqual([]);
 
       // The restarted master still runs the show: tasks end and are reported, resources come back.
