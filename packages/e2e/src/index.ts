@@ -8,3 +8,4 @@ export { MarathonProcess } from './marathon-process';
 export { eventStream } from './event-stream';
 export { strata } from './cli-runner';
 export { ChronosProcess } from './chronos-process';
+export { FrameworkProcess } from './framework-process';

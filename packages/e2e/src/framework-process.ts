@@ -1,0 +1,44 @@
+import * as path from 'node:path';
+import { ServiceProcess } from './processes';
+import type { LocalCluster } from './cluster';
+
+/**
+ * A framework service (marathon, chronos) as its own process against a LocalCluster, restartable
+ * on the same port and state, with a small JSON client for its API.
+ */
+export class FrameworkProcess {
+  proc!: ServiceProcess;
+  base = '';
+  private port = 0;
+
+  constructor(
+    private readonly cluster: LocalCluster,
+    private readonly spec: { name: string; bin: string; apiPrefix: string },
+    private readonly extraArgs: string[] = [],
+  ) {}
+
+  /** Starts (or starts again, on the same port and state) the process. */
+  async launch(): Promise<void> {
+    const { name, bin } = this.spec;
+    this.proc = ServiceProcess.start(name, bin, ['--master', this.cluster.masterAddress, '--http-port', String(this.port), '--http-address', '127.0.0.1', '--hostname', '127.0.0.1', '--state', path.join(this.cluster.dir.path, name), ...this.extraArgs]);
+    const line = await this.proc.waitForLog(`${name} listening`);
+    this.port = line.port as number;
+    this.base = `http://127.0.0.1:${this.port}${this.spec.apiPrefix}`;
+  }
+
+  async call<T = any>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
+    const r = await fetch(this.base + p, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await r.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: r.status, body: parsed as T, headers: r.headers };
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.proc?.stop(signal);
+  }
+}
