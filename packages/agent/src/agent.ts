@@ -15,6 +15,8 @@ import { frameworksDir, sandboxPath } from './checkpoint/paths';
 import { StatusUpdateManager, DEFAULT_RETRY } from './status-updates/status-update-manager';
 import { MasterLink } from './grpc/master-link';
 import { TaskHealthChecker } from './health/task-health-checker';
+import { fetchUris } from './fetcher/fetcher';
+import { mkdir } from 'node:fs/promises';
 import type { AgentMetrics } from './metrics';
 import { safeId } from './checkpoint/paths';
 import type { BackoffPolicy } from '@strata/lib';
@@ -283,6 +285,15 @@ export class Agent {
     if (!info.command && !isDockerTask(info)) {
       this.report(record, 'TASK_FAILED', 'A task needs a command, or a DOCKER container', 'REASON_CONTAINER_LAUNCH_FAILED');
       return;
+    }
+    if (info.command?.uris.length) {
+      try {
+        await mkdir(sandbox, { recursive: true });
+        await fetchUris(info.command.uris, sandbox);
+      } catch (err) {
+        this.report(record, 'TASK_FAILED', (err as Error).message, 'REASON_CONTAINER_LAUNCH_FAILED');
+        return;
+      }
     }
     try {
       record.container = await this.deps.containerizer.launch({

@@ -73,6 +73,7 @@ export class Chronos {
   frameworkId?: string;
   private timer?: NodeJS.Timeout;
   private suppressed = false;
+  private lastLaunchable = 0;
 
   constructor(
     readonly config: ChronosConfig,
@@ -126,6 +127,7 @@ export class Chronos {
     if (this.frameworkId !== id) await this.deps.store.put('chronos/framework-id', id);
     this.frameworkId = id;
     this.suppressed = false;
+    this.lastLaunchable = 0;
     // Runs we launched before a restart: ask the master what became of them.
     const inFlight = [...this.pending.values()].filter((r) => r.state === 'launching' || r.state === 'running');
     for (const r of inFlight) r.reconciling = true;
@@ -296,31 +298,35 @@ export class Chronos {
       });
   }
 
-  /** Whether any queued run could launch now; stops at the first one (the common case is O(1)). */
-  private anyLaunchable(now: number): boolean {
+  /** How many queued runs could launch now (not waiting on a retry delay, a disabled job or a busy one). */
+  private launchableCount(now: number): number {
     let busy: Set<string> | undefined;
+    let n = 0;
     for (const r of this.pending.values()) {
       if (r.state !== 'queued' || r.notBefore > now) continue;
       const job = this.jobs.get(r.job);
       if (!job || job.disabled) continue;
-      if (job.concurrent) return true;
       busy ??= new Set([...this.pending.values()].filter((x) => x.state === 'running' || x.state === 'launching').map((x) => x.job));
-      if (!busy.has(r.job)) return true;
+      if (job.concurrent || !busy.has(r.job)) n++;
     }
-    return false;
+    return n;
   }
 
+  /**
+   * Revive when more runs can launch than before (earlier declines may have filtered the offers
+   * they need), suppress when none can. Reviving only on new demand keeps a run no agent can take
+   * (a constraint nobody meets) from turning into a revive/decline loop with the master.
+   */
   private updateOfferInterest(): void {
-    const waiting = this.anyLaunchable(this.deps.clock.now());
-    if (waiting && this.suppressed) {
+    const n = this.launchableCount(this.deps.clock.now());
+    if (n > this.lastLaunchable || (n > 0 && this.suppressed)) {
       this.suppressed = false;
       this.driver?.revive();
-    } else if (waiting) {
-      this.driver?.revive(); // declines may have filtered the offers we now need
-    } else if (!this.suppressed) {
+    } else if (n === 0 && !this.suppressed) {
       this.suppressed = true;
       this.driver?.suppress();
     }
+    this.lastLaunchable = n;
   }
 
   private async onOffers(offers: Offer__Output[]): Promise<void> {
@@ -331,9 +337,12 @@ export class Chronos {
       let available = offerResources(offer);
       const tasks: TaskInfo[] = [];
       const launching: Run[] = [];
+      const attributes: Record<string, string> = { hostname: offer.hostname };
+      for (const a of offer.attributes) attributes[a.name] = a.text?.value ?? String(a.scalar?.value ?? '');
       for (const run of queue) {
         if (run.state !== 'queued') continue; // taken by an earlier offer
         const job = this.jobs.get(run.job)!;
+        if (!constraintsMet(job.constraints, attributes)) continue;
         const wanted = res.resources({ cpus: job.cpus, mem: job.mem, disk: job.disk });
         if (!res.contains(available, wanted)) continue;
         available = res.subtract(available, wanted);
@@ -349,10 +358,11 @@ export class Chronos {
       await Promise.all(launching.map((r) => this.saveRun(r)));
       if (tasks.length) this.driver!.launch([offer.id!.value], tasks, { refuseSeconds: 0 });
       for (const r of launching) r.launchSent = true;
-      if (!tasks.length) this.driver!.decline([offer.id!.value], { refuseSeconds: left ? 1 : 30 });
+      if (!tasks.length) this.driver!.decline([offer.id!.value], { refuseSeconds: left ? 5 : 30 });
       // A kill asked for while these were being written goes out now, behind the launch on the same stream.
       for (const r of launching) if (r.killRequested) this.driver!.kill(r.id, r.agentId);
     }
+    this.lastLaunchable = left; // what these offers could not place: only more than this is new demand
     this.updateOfferInterest();
   }
 
@@ -519,4 +529,25 @@ export class Chronos {
     if (!job.lastSuccess && !job.lastError) return 'fresh';
     return job.lastSuccess >= job.lastError ? 'success' : 'failure';
   }
+}
+
+/**
+ * Chronos's constraints: `[attribute, EQUALS|LIKE|UNLIKE, value]` over the offer's attributes and
+ * `hostname`; LIKE and UNLIKE match the whole value as a regular expression. Unknown operators
+ * are ignored, as in Chronos.
+ */
+export function constraintsMet(constraints: string[][], attributes: Record<string, string>): boolean {
+  return constraints.every(([attr, op, value]) => {
+    const v = attributes[attr ?? ''];
+    switch (op) {
+      case 'EQUALS':
+        return v === value;
+      case 'LIKE':
+        return v !== undefined && new RegExp(`^(?:${value})$`).test(v);
+      case 'UNLIKE':
+        return v === undefined || !new RegExp(`^(?:${value})$`).test(v);
+      default:
+        return true;
+    }
+  });
 }

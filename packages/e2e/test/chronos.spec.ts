@@ -98,6 +98,19 @@ describe('chronos against a real master and agents', () => {
     expect(h).toHaveLength(1);
   });
 
+  it('fetches URIs into the sandbox and honours constraints', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const script = `${cluster.dir.path}/hello.sh`;
+    writeFileSync(script, '#!/bin/sh\necho fetched\n');
+    await c.call('POST', '/iso8601', { name: 'fetcher', command: './hello.sh', schedule: 'R1//PT1S', cpus: 0.1, mem: 16, retries: 0, fetch: [{ uri: `file://${script}`, executable: true }] });
+    await waitFor(async () => (await c.job('fetcher')).successCount === 1, { timeoutMs: 20_000, what: 'the fetched script to run' });
+    await c.call('POST', '/iso8601', { name: 'nowhere', command: 'true', schedule: 'R1//PT1S', cpus: 0.1, mem: 16, constraints: [['hostname', 'EQUALS', 'no-such-host']] });
+    await c.call('POST', '/iso8601', { name: 'here', command: 'true', schedule: 'R1//PT1S', cpus: 0.1, mem: 16, constraints: [['hostname', 'LIKE', '127\\.0\\.0\\.1']] });
+    await waitFor(async () => (await c.job('here')).successCount === 1, { timeoutMs: 20_000, what: 'the constrained job to run' });
+    expect((await c.job('nowhere')).successCount).toBe(0);
+    expect((await c.call('GET', '/jobs/summary')).body.jobs.find((j: { name: string }) => j.name === 'nowhere').state).toBe('queued');
+  });
+
   it('refuses bad input with 400 and a message, storing nothing', async () => {
     const cases: [string, unknown, string][] = [
       ['/iso8601', { name: 'bad name!', command: 'x', schedule: 'R/2026-01-01T00:00:00Z/PT1H' }, 'name is invalid'],
