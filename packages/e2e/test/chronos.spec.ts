@@ -111,6 +111,29 @@ describe('chronos against a real master and agents', () => {
     expect((await c.call('GET', '/jobs/summary')).body.jobs.find((j: { name: string }) => j.name === 'nowhere').state).toBe('queued');
   });
 
+  it('mark-success and softError both let children run; deleting a parent rewires its children as Chronos does', async () => {
+    await c.call('POST', '/iso8601', { name: 'P', command: 'true', schedule: 'R/2099-01-01T00:00:00Z/P1D', cpus: 0.1, mem: 16 });
+    await c.call('POST', '/dependency', { name: 'K', command: 'true', parents: ['P'], cpus: 0.1, mem: 16 });
+    const marked = await c.call('PUT', '/job/success/P');
+    expect(marked.body).toBe('marked job P as successful: true');
+    await waitFor(async () => (await c.job('K')).successCount === 1, { what: 'K after P was marked successful' });
+    expect((await c.job('P')).successCount).toBe(1);
+
+    await c.call('POST', '/iso8601', { name: 'S', command: 'exit 1', schedule: 'R1//PT1S', retries: 0, softError: true, cpus: 0.1, mem: 16 });
+    await c.call('POST', '/dependency', { name: 'T', command: 'true', parents: ['S'], cpus: 0.1, mem: 16 });
+    await waitFor(async () => (await c.job('T')).successCount === 1, { timeoutMs: 20_000, what: 'T after a soft error' });
+    expect((await c.job('S')).errorCount).toBe(1);
+
+    await c.call('POST', '/dependency', { name: 'D', command: 'true', parents: ['P'], cpus: 0.1, mem: 16 });
+    await c.call('POST', '/dependency', { name: 'K2', command: 'true', parents: ['D'], cpus: 0.1, mem: 16 });
+    expect((await c.call('DELETE', '/job/D')).status).toBe(204);
+    expect((await c.job('K2')).parents).toEqual(['P']); // grandparents spliced in
+    expect((await c.call('DELETE', '/job/P')).status).toBe(204);
+    const k = await c.job('K');
+    expect(k.parents).toBeUndefined(); // children of a schedule job take its schedule
+    expect(k.schedule).toBe('R/2099-01-01T00:00:00Z/P1D');
+  });
+
   it('refuses bad input with 400 and a message, storing nothing', async () => {
     const cases: [string, unknown, string][] = [
       ['/iso8601', { name: 'bad name!', command: 'x', schedule: 'R/2026-01-01T00:00:00Z/PT1H' }, 'name is invalid'],
