@@ -5,10 +5,12 @@ import { recoveryTimes } from './recovery';
 import { dockerLatency } from './docker-latency';
 import { marathonScale } from './marathon-scale';
 import { chronosBench } from './chronos-bench';
+import { allocatorBench } from './allocator-bench';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
   const results: Record<string, unknown> = { machine: { cpus: require('node:os').availableParallelism(), node: process.version }, at: new Date().toISOString() };
+  if (!only || only === 'allocator') results.allocator = allocatorBench();
   if (!only || only === 'launch') results.launch_latency = await launchLatency(Number(process.env.BENCH_ITERATIONS ?? 300));
   if (!only || only === 'docker') results.docker_launch_latency = await dockerLatency(Number(process.env.BENCH_DOCKER_ITERATIONS ?? 50));
   if (!only || only === 'recovery') results.recovery = await recoveryTimes();

@@ -1,0 +1,119 @@
+import { parseResources as r, res, type Resources } from '@strata/lib';
+import { HierarchicalAllocator } from './hierarchical';
+
+const cpus = (n: number) => r(`cpus:${n};mem:${n * 1024}`);
+
+function cluster(agents: number, per: Resources = cpus(1)): HierarchicalAllocator {
+  const a = new HierarchicalAllocator();
+  for (let i = 0; i < agents; i++) a.addAgent(`s${i}`, per);
+  return a;
+}
+
+const byFramework = (proposals: { frameworkId: string; resources: Resources }[]) => {
+  const out: Record<string, number> = {};
+  for (const p of proposals) out[p.frameworkId] = (out[p.frameworkId] ?? 0) + res.scalar(p.resources, 'cpus');
+  return out;
+};
+
+describe('HierarchicalAllocator', () => {
+  it('orders frameworks in a role by dominant share', () => {
+    const a = cluster(6);
+    a.addFramework('x', '*');
+    a.addFramework('y', '*');
+    a.addFramework('z', '*');
+    expect(a.allocate(0).map((p) => p.frameworkId)).toEqual(['x', 'y', 'z', 'x', 'y', 'z']);
+  });
+
+  it('splits a contended cluster 1:3 between roles weighted 1 and 3', () => {
+    const a = cluster(40);
+    a.setWeight('batch', 1);
+    a.setWeight('web', 3);
+    a.addFramework('fa', 'batch');
+    a.addFramework('fb', 'web');
+    expect(byFramework(a.allocate(0))).toEqual({ fa: 10, fb: 30 });
+  });
+
+  it('serves a role below its quota before fair sharing, and holds back what its quota still needs', () => {
+    const a = cluster(20);
+    a.setWeight('big', 100);
+    a.setQuota('q', cpus(8));
+    a.addFramework('fq', 'q');
+    a.addFramework('fbig', 'big');
+    const first = byFramework(a.allocate(0));
+    expect(first.fq).toBeGreaterThanOrEqual(8);
+    // When the quota role declines, others may not eat into the headroom it is owed.
+    const b = cluster(20);
+    b.setQuota('q', cpus(8));
+    b.addFramework('fq', 'q');
+    b.addFramework('other', 'x');
+    b.suppress('fq');
+    expect(byFramework(b.allocate(0)).other).toBe(12);
+  });
+
+  it('offers reserved resources only to their role', () => {
+    const a = new HierarchicalAllocator();
+    a.addAgent('s0', cpus(1), new Map([['web', r('cpus:2;mem:2048')]]));
+    a.addFramework('batch-fw', 'batch');
+    a.addFramework('web-fw', 'web');
+    const p = a.allocate(0);
+    expect(p.find((x) => x.role === 'web')).toMatchObject({ frameworkId: 'web-fw', resources: r('cpus:2;mem:2048') });
+    expect(p.filter((x) => x.frameworkId === 'batch-fw').every((x) => x.role !== 'web')).toBe(true);
+  });
+
+  it('suppress stops offers, revive brings them back', () => {
+    const a = cluster(2);
+    a.addFramework('f', '*');
+    a.suppress('f');
+    expect(a.allocate(0)).toEqual([]);
+    a.revive('f');
+    expect(a.allocate(0)).toHaveLength(2);
+  });
+
+  it('filters expire, and the agent is looked at again then', () => {
+    const a = cluster(1);
+    a.addFramework('f', '*');
+    const [p] = a.allocate(0);
+    a.recover('f', 's0', p!.resources, '*', { refuseMs: 5_000, now: 0 });
+    expect(a.allocate(4_999)).toEqual([]);
+    expect(a.allocate(5_000)).toHaveLength(1);
+  });
+
+  it('visits only agents whose free resources changed', () => {
+    const a = cluster(100);
+    a.addFramework('f', '*');
+    expect(a.allocate(0)).toHaveLength(100);
+    expect(a.allocate(1)).toEqual([]);
+    a.recover('f', 's42', cpus(1), '*');
+    expect(a.allocate(2).map((p) => p.agentId)).toEqual(['s42']);
+  });
+
+  it('property: never offers more than is free, never the same resources twice', () => {
+    let seed = 3;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const a = cluster(10, cpus(4));
+    ['f0', 'f1', 'f2'].forEach((f, i) => a.addFramework(f, `r${i % 2}`));
+    a.setWeight('r1', 2);
+    const held = new Map<string, Resources>(); // agent -> what frameworks hold there
+    let now = 0;
+    for (let step = 0; step < 300; step++) {
+      now += 500;
+      if (rand() < 0.5) {
+        for (const p of a.allocate(now)) {
+          const h = held.get(p.agentId) ?? res.EMPTY;
+          expect(res.contains(res.subtract(cpus(4), h), p.resources)).toBe(true);
+          held.set(p.agentId, res.add(h, p.resources));
+          held.set(`${p.agentId}|${p.frameworkId}`, res.add(held.get(`${p.agentId}|${p.frameworkId}`) ?? res.EMPTY, p.resources));
+        }
+      } else {
+        const keys = [...held.keys()].filter((k) => k.includes('|'));
+        if (!keys.length) continue;
+        const key = keys[Math.floor(rand() * keys.length)]!;
+        const [agent, fw] = key.split('|') as [string, string];
+        const give = held.get(key)!;
+        a.recover(fw, agent, give, '*', rand() < 0.5 ? { refuseMs: 1_000, now } : undefined);
+        held.set(agent, res.subtract(held.get(agent)!, give));
+        held.delete(key);
+      }
+    }
+  });
+});

@@ -1,0 +1,344 @@
+import { res, type Resources } from '@strata/lib';
+import type { OfferProposal } from './allocator';
+import { IndexedHeap } from './indexed-heap';
+
+/** Scalar kinds a share is measured on, as a fixed vector for speed. */
+const KINDS = ['cpus', 'mem', 'disk', 'gpus'] as const;
+type Vec = Float64Array;
+const vec = (r: Resources): Vec => Float64Array.from(KINDS, (k) => r.scalars[k] ?? 0);
+const addTo = (a: Vec, b: Vec, sign = 1) => {
+  for (let i = 0; i < a.length; i++) a[i] = Math.max(0, a[i]! + sign * b[i]!);
+};
+
+interface RoleState {
+  name: string;
+  weight: number;
+  quota: Vec;
+  allocated: Vec;
+  frameworks: Set<string>;
+  /** Position in the role heap, or -1. */
+  share: number;
+}
+
+interface FrameworkState {
+  id: string;
+  role: string;
+  active: boolean;
+  suppressed: boolean;
+  allocated: Vec;
+  share: number;
+}
+
+interface AgentState {
+  id: string;
+  /** Unreserved free resources. */
+  free: Resources;
+  /** Free resources reserved for a role (static reservations: `cpus(web):2`). */
+  reserved: Map<string, Resources>;
+  total: Vec;
+  active: boolean;
+}
+
+/**
+ * Hierarchical DRF (Mesos's HierarchicalDRF), pure and incremental: roles are ordered by
+ * weighted dominant share, frameworks inside a role by dominant share; roles below their quota
+ * go first and capacity that unmet quota needs is held back from the others; resources reserved
+ * for a role are offered only to it. A pass visits only agents whose free resources changed
+ * (or whose decline filter ran out), so its cost does not grow with agents x frameworks.
+ */
+export class HierarchicalAllocator {
+  private readonly roles = new Map<string, RoleState>();
+  private readonly frameworks = new Map<string, FrameworkState>();
+  private readonly agents = new Map<string, AgentState>();
+  private readonly dirty = new Set<string>();
+  private readonly filters = new Map<string, { until: number; resources: Resources }>();
+  private readonly filterExpiry: { until: number; key: string }[] = [];
+  private readonly clusterTotal = new Float64Array(KINDS.length);
+
+  // --- configuration -----------------------------------------------------------------------
+
+  setWeight(role: string, weight: number): void {
+    this.role(role).weight = weight > 0 ? weight : 1;
+    this.markAllDirty();
+  }
+
+  /** A guarantee: the role is served before fair sharing until it holds this much. */
+  setQuota(role: string, quota: Resources): void {
+    this.role(role).quota = vec(quota);
+    this.markAllDirty();
+  }
+
+  addAgent(id: string, unreserved: Resources, reserved: Map<string, Resources> = new Map()): void {
+    let total = vec(unreserved);
+    for (const r of reserved.values()) {
+      const v = vec(r);
+      total = total.map((x, i) => x + v[i]!) as Vec;
+    }
+    this.agents.set(id, { id, free: unreserved, reserved: new Map(reserved), total, active: true });
+    addTo(this.clusterTotal, total);
+    this.dirty.add(id);
+  }
+
+  removeAgent(id: string): void {
+    const a = this.agents.get(id);
+    if (!a) return;
+    addTo(this.clusterTotal, a.total, -1);
+    this.agents.delete(id);
+    this.dirty.delete(id);
+  }
+
+  addFramework(id: string, role: string): void {
+    this.frameworks.set(id, { id, role, active: true, suppressed: false, allocated: new Float64Array(KINDS.length), share: 0 });
+    this.role(role).frameworks.add(id);
+    this.markAllDirty();
+  }
+
+  removeFramework(id: string): void {
+    const f = this.frameworks.get(id);
+    if (!f) return;
+    this.roles.get(f.role)?.frameworks.delete(id);
+    this.frameworks.delete(id);
+  }
+
+  suppress(id: string): void {
+    const f = this.frameworks.get(id);
+    if (f) f.suppressed = true;
+  }
+
+  /** Un-suppresses and clears the framework's decline filters, as Mesos's REVIVE. */
+  revive(id: string): void {
+    const f = this.frameworks.get(id);
+    if (!f) return;
+    f.suppressed = false;
+    for (const key of [...this.filters.keys()]) if (key.startsWith(`${id}|`)) this.filters.delete(key);
+    this.markAllDirty();
+  }
+
+  // --- resources ---------------------------------------------------------------------------
+
+  /** Gives resources back (declined, unused, a task ended); with `refuseMs` the framework will not see them on that agent for that long. */
+  recover(frameworkId: string, agentId: string, resources: Resources, role: string, filter?: { refuseMs: number; now: number }): void {
+    const a = this.agents.get(agentId);
+    const f = this.frameworks.get(frameworkId);
+    const v = vec(resources);
+    if (f) {
+      addTo(f.allocated, v, -1);
+      addTo(this.role(f.role).allocated, v, -1);
+    }
+    if (a) {
+      if (role !== '*' && a.reserved.has(role)) a.reserved.set(role, res.add(a.reserved.get(role)!, resources));
+      else a.free = res.add(a.free, resources);
+      this.dirty.add(agentId);
+    }
+    if (filter && filter.refuseMs > 0) {
+      const key = `${frameworkId}|${agentId}`;
+      this.filters.set(key, { until: filter.now + filter.refuseMs, resources });
+      this.pushExpiry(filter.now + filter.refuseMs, key);
+    }
+  }
+
+  /** One allocation pass over the agents that changed. */
+  allocate(now: number): OfferProposal[] {
+    this.expireFilters(now);
+    const out: OfferProposal[] = [];
+    if (this.dirty.size === 0) return out;
+    const roleOrder = this.sortedRoles();
+    const frameworkOrder = new Map<string, IndexedHeap<FrameworkState>>();
+    for (const r of roleOrder) frameworkOrder.set(r.name, this.frameworkHeap(r));
+    const headroom = this.quotaHeadroom();
+
+    for (const agentId of this.dirty) {
+      const a = this.agents.get(agentId);
+      if (!a || !a.active) continue;
+      // Reserved resources: only to their role.
+      for (const [role, reserved] of a.reserved) {
+        if (!isUseful(reserved)) continue;
+        const heap = frameworkOrder.get(role);
+        const f = heap && this.pick(heap, agentId, reserved, now);
+        if (!f) continue;
+        a.reserved.set(role, res.EMPTY);
+        this.charge(f, reserved);
+        heap!.update(f);
+        out.push({ frameworkId: f.id, agentId, role, resources: reserved });
+      }
+      if (!isUseful(a.free)) continue;
+      // Unreserved: roles under quota first, then by weighted share; the rest must leave unmet quota its headroom.
+      for (const role of roleOrder) {
+        const underQuota = below(role.allocated, role.quota);
+        if (!underQuota && headroom.needed && !fitsAfter(this.unallocated(), vec(a.free), headroom.vec)) continue;
+        const heap = frameworkOrder.get(role.name);
+        const f = heap && this.pick(heap, agentId, a.free, now);
+        if (!f) continue;
+        const given = a.free;
+        a.free = res.EMPTY;
+        this.charge(f, given);
+        out.push({ frameworkId: f.id, agentId, role: role.name, resources: given });
+        // Keep the orders right for the next agent: only the framework and role whose share moved change place.
+        heap!.update(f);
+        resortRole(roleOrder, role);
+        break;
+      }
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  private role(name: string): RoleState {
+    let r = this.roles.get(name);
+    if (!r) this.roles.set(name, (r = { name, weight: 1, quota: new Float64Array(KINDS.length), allocated: new Float64Array(KINDS.length), frameworks: new Set(), share: 0 }));
+    return r;
+  }
+
+  private markAllDirty(): void {
+    for (const id of this.agents.keys()) this.dirty.add(id);
+  }
+
+  private share(v: Vec, weight = 1): number {
+    let s = 0;
+    for (let i = 0; i < v.length; i++) if (this.clusterTotal[i]! > 0) s = Math.max(s, v[i]! / this.clusterTotal[i]!);
+    return s / weight;
+  }
+
+  private sortedRoles(): RoleState[] {
+    const list = [...this.roles.values()].filter((r) => r.frameworks.size > 0);
+    for (const r of list) r.share = this.share(r.allocated, r.weight);
+    return list.sort(roleCmp);
+  }
+
+  private frameworkHeap(r: RoleState): IndexedHeap<FrameworkState> {
+    const heap = new IndexedHeap<FrameworkState>((a, b) => fwCmp(a, b) < 0);
+    for (const id of r.frameworks) {
+      const f = this.frameworks.get(id)!;
+      if (!f.active || f.suppressed) continue;
+      f.share = this.share(f.allocated);
+      heap.push(f);
+    }
+    return heap;
+  }
+
+  /** The lowest-share framework not filtered on this agent; filtered ones are set aside and put back. */
+  private pick(heap: IndexedHeap<FrameworkState>, agentId: string, offered: Resources, now: number): FrameworkState | undefined {
+    const aside: FrameworkState[] = [];
+    let found: FrameworkState | undefined;
+    while (heap.size) {
+      const f = heap.pop()!;
+      aside.push(f);
+      const filter = this.filters.get(`${f.id}|${agentId}`);
+      if (filter && filter.until > now && res.contains(filter.resources, offered)) continue;
+      found = f;
+      break;
+    }
+    for (const f of aside) heap.push(f);
+    return found;
+  }
+
+  private charge(f: FrameworkState, r: Resources): void {
+    const v = vec(r);
+    addTo(f.allocated, v);
+    const role = this.role(f.role);
+    addTo(role.allocated, v);
+    f.share = this.share(f.allocated);
+    role.share = this.share(role.allocated, role.weight);
+  }
+
+  private unallocated(): Vec {
+    const v = Float64Array.from(this.clusterTotal);
+    for (const r of this.roles.values()) addTo(v, r.allocated, -1);
+    return v;
+  }
+
+  /** What unmet quotas still need, summed: non-quota allocation must not eat into it. */
+  private quotaHeadroom(): { needed: boolean; vec: Vec } {
+    const need = new Float64Array(KINDS.length);
+    let needed = false;
+    for (const r of this.roles.values()) {
+      for (let i = 0; i < need.length; i++) {
+        const gap = r.quota[i]! - r.allocated[i]!;
+        if (gap > 0) {
+          need[i]! += gap;
+          needed = true;
+        }
+      }
+    }
+    return { needed, vec: need };
+  }
+
+  private pushExpiry(until: number, key: string): void {
+    const h = this.filterExpiry;
+    h.push({ until, key });
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p]!.until <= h[i]!.until) break;
+      [h[p], h[i]] = [h[i]!, h[p]!];
+      i = p;
+    }
+  }
+
+  /** Filters that ran out make their agent worth another look. */
+  private expireFilters(now: number): void {
+    const h = this.filterExpiry;
+    while (h.length && h[0]!.until <= now) {
+      const top = h[0]!;
+      const last = h.pop()!;
+      if (h.length) {
+        h[0] = last;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let m = i;
+          if (l < h.length && h[l]!.until < h[m]!.until) m = l;
+          if (r < h.length && h[r]!.until < h[m]!.until) m = r;
+          if (m === i) break;
+          [h[m], h[i]] = [h[i]!, h[m]!];
+          i = m;
+        }
+      }
+      const f = this.filters.get(top.key);
+      if (f && f.until <= now) {
+        this.filters.delete(top.key);
+        this.dirty.add(top.key.slice(top.key.indexOf('|') + 1));
+      }
+    }
+  }
+
+  // --- views -------------------------------------------------------------------------------
+
+  roleShares(): { role: string; weight: number; share: number }[] {
+    return [...this.roles.values()].map((r) => ({ role: r.name, weight: r.weight, share: this.share(r.allocated, r.weight) }));
+  }
+}
+
+const fwCmp = (a: FrameworkState, b: FrameworkState) => a.share - b.share || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const roleCmp = (a: RoleState, b: RoleState) => {
+  const qa = below(a.allocated, a.quota) ? 0 : 1;
+  const qb = below(b.allocated, b.quota) ? 0 : 1;
+  return qa - qb || a.share - b.share || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+};
+
+/** Moves `x` (whose key grew) right to its place: O(distance); roles are few. */
+function resort<T>(list: T[], x: T, cmp: (a: T, b: T) => number): void {
+  let i = list.indexOf(x);
+  while (i + 1 < list.length && cmp(list[i]!, list[i + 1]!) > 0) {
+    [list[i], list[i + 1]] = [list[i + 1]!, list[i]!];
+    i++;
+  }
+}
+const resortRole = (list: RoleState[], r: RoleState) => resort(list, r, roleCmp);
+
+function below(allocated: Vec, quota: Vec): boolean {
+  for (let i = 0; i < quota.length; i++) if (quota[i]! > 0 && allocated[i]! < quota[i]!) return true;
+  return false;
+}
+
+function fitsAfter(unallocated: Vec, taking: Vec, reserve: Vec): boolean {
+  for (let i = 0; i < unallocated.length; i++) if (reserve[i]! > 0 && unallocated[i]! - taking[i]! < reserve[i]!) return false;
+  return true;
+}
+
+function isUseful(r: Resources): boolean {
+  return res.scalar(r, 'cpus') >= 0.01 || res.scalar(r, 'mem') >= 32;
+}
