@@ -220,13 +220,16 @@ export class HierarchicalAllocator {
 
   /** The lowest-share framework not filtered on this agent; filtered ones are set aside and put back. */
   private pick(heap: IndexedHeap<FrameworkState>, agentId: string, offered: Resources, now: number): FrameworkState | undefined {
+    // The common case: the lowest share is not filtered here; no heap surgery needed.
+    const top = heap.peek();
+    if (!top) return undefined;
+    if (this.filters.size === 0 || !this.isFiltered(top.id, agentId, offered, now)) return top;
     const aside: FrameworkState[] = [];
     let found: FrameworkState | undefined;
     while (heap.size) {
       const f = heap.pop()!;
       aside.push(f);
-      const filter = this.filters.get(`${f.id}|${agentId}`);
-      if (filter && filter.until > now && res.contains(filter.resources, offered)) continue;
+      if (this.isFiltered(f.id, agentId, offered, now)) continue;
       found = f;
       break;
     }
@@ -234,8 +237,16 @@ export class HierarchicalAllocator {
     return found;
   }
 
+  private isFiltered(frameworkId: string, agentId: string, offered: Resources, now: number): boolean {
+    const filter = this.filters.get(`${frameworkId}|${agentId}`);
+    return !!filter && filter.until > now && res.contains(filter.resources, offered);
+  }
+
+  private readonly scratch = new Float64Array(KINDS.length);
+
   private charge(f: FrameworkState, r: Resources): void {
-    const v = vec(r);
+    const v = this.scratch;
+    for (let i = 0; i < KINDS.length; i++) v[i] = r.scalars[KINDS[i]!] ?? 0;
     addTo(f.allocated, v);
     const role = this.role(f.role);
     addTo(role.allocated, v);
