@@ -22,3 +22,4 @@ export { initialHealth, nextHealth } from './health/health-state';
 export type { HealthState, HealthPolicy } from './health/health-state';
 export { httpProbe, tcpProbe } from './health/probes';
 export { stopOnSignals } from './process/run-service';
+export { MinHeap } from './collections/min-heap';

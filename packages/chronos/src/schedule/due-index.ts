@@ -1,32 +1,24 @@
+import { MinHeap } from '@strata/lib';
+
 /**
  * Jobs keyed by their next due time, so waking up costs O(due jobs x log n) rather than a scan of
- * every job: a binary min-heap with lazy deletion (an entry is stale when the job's current due
- * time differs; the caller says which via `current`). Pure.
+ * every job: a min-heap with lazy deletion (an entry is stale when the job's current due time
+ * differs; the caller says which via `current`). Pure.
  */
 export class DueIndex {
-  private heap: { at: number; name: string }[] = [];
+  private readonly heap = new MinHeap<{ at: number; name: string }>((a, b) => a.at < b.at);
 
   constructor(private readonly current: (name: string) => number | undefined) {}
 
   push(name: string, at: number | undefined): void {
-    if (at === undefined) return;
-    const h = this.heap;
-    h.push({ at, name });
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (h[p]!.at <= h[i]!.at) break;
-      [h[p], h[i]] = [h[i]!, h[p]!];
-      i = p;
-    }
+    if (at !== undefined) this.heap.push({ at, name });
   }
 
   /** The earliest live entry, dropping stale ones on the way. */
   peek(): { at: number; name: string } | undefined {
-    while (this.heap.length) {
-      const top = this.heap[0]!;
+    for (let top = this.heap.peek(); top; top = this.heap.peek()) {
       if (this.current(top.name) === top.at) return top;
-      this.pop();
+      this.heap.pop();
     }
     return undefined;
   }
@@ -35,31 +27,13 @@ export class DueIndex {
   popDue(now: number): string[] {
     const out = new Set<string>();
     for (let top = this.peek(); top && top.at <= now; top = this.peek()) {
-      this.pop();
+      this.heap.pop();
       out.add(top.name);
     }
     return [...out];
   }
 
   get size(): number {
-    return this.heap.length;
-  }
-
-  private pop(): void {
-    const h = this.heap;
-    const last = h.pop()!;
-    if (h.length === 0) return;
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && h[l]!.at < h[m]!.at) m = l;
-      if (r < h.length && h[r]!.at < h[m]!.at) m = r;
-      if (m === i) break;
-      [h[m], h[i]] = [h[i]!, h[m]!];
-      i = m;
-    }
+    return this.heap.size;
   }
 }

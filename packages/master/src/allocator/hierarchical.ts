@@ -1,4 +1,4 @@
-import { res, type Resources } from '@strata/lib';
+import { MinHeap, res, type Resources } from '@strata/lib';
 import type { OfferProposal } from './allocator';
 import { IndexedHeap } from './indexed-heap';
 
@@ -52,7 +52,7 @@ export class HierarchicalAllocator {
   private readonly agents = new Map<string, AgentState>();
   private readonly dirty = new Set<string>();
   private readonly filters = new Map<string, { until: number; resources: Resources }>();
-  private readonly filterExpiry: { until: number; key: string }[] = [];
+  private readonly filterExpiry = new MinHeap<{ until: number; key: string }>((a, b) => a.until < b.until);
   private readonly clusterTotal = new Float64Array(KINDS.length);
 
   // --- configuration -----------------------------------------------------------------------
@@ -277,37 +277,13 @@ export class HierarchicalAllocator {
   }
 
   private pushExpiry(until: number, key: string): void {
-    const h = this.filterExpiry;
-    h.push({ until, key });
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (h[p]!.until <= h[i]!.until) break;
-      [h[p], h[i]] = [h[i]!, h[p]!];
-      i = p;
-    }
+    this.filterExpiry.push({ until, key });
   }
 
   /** Filters that ran out make their agent worth another look. */
   private expireFilters(now: number): void {
-    const h = this.filterExpiry;
-    while (h.length && h[0]!.until <= now) {
-      const top = h[0]!;
-      const last = h.pop()!;
-      if (h.length) {
-        h[0] = last;
-        let i = 0;
-        for (;;) {
-          const l = 2 * i + 1;
-          const r = l + 1;
-          let m = i;
-          if (l < h.length && h[l]!.until < h[m]!.until) m = l;
-          if (r < h.length && h[r]!.until < h[m]!.until) m = r;
-          if (m === i) break;
-          [h[m], h[i]] = [h[i]!, h[m]!];
-          i = m;
-        }
-      }
+    for (let top = this.filterExpiry.peek(); top && top.until <= now; top = this.filterExpiry.peek()) {
+      this.filterExpiry.pop();
       const f = this.filters.get(top.key);
       if (f && f.until <= now) {
         this.filters.delete(top.key);
