@@ -32,6 +32,8 @@ export interface MasterConfig {
   recoveredFrameworkGraceMs: number;
   /** refuse_seconds applied when a decline or accept names none (Mesos: 5 s). */
   defaultRefuseSeconds: number;
+  /** 'drf' (frameworks only) or 'hierarchical' (weighted roles, quota, reservations). */
+  allocator: 'drf' | 'hierarchical';
   /** Completed tasks kept per framework for /master/state (Mesos: --max_completed_tasks_per_framework 1000). */
   maxCompletedTasksPerFramework: number;
 }
@@ -51,6 +53,7 @@ export function defaultMasterConfig(overrides: Partial<MasterConfig> = {}): Mast
     agentReregisterTimeoutMs: 600_000,
     recoveredFrameworkGraceMs: 120_000,
     maxCompletedTasksPerFramework: 1_000,
+    allocator: 'drf',
     ...overrides,
   };
 }

@@ -25,6 +25,8 @@ import {
   type TaskStatus,
 } from '@strata/proto';
 import { DrfAllocator } from './allocator';
+import { HierarchicalAllocator } from './allocator/hierarchical';
+import type { Allocator } from './allocator/allocator-interface';
 import { OfferBook, planAccept, type OutstandingOffer } from './offers';
 import { taskKey, type AgentEntry, type FrameworkEntry, type Outbox, type TaskEntry } from './registry';
 import type { MasterConfig } from './config';
@@ -55,7 +57,7 @@ export class Master {
   private readonly frameworks = new Map<string, FrameworkEntry>();
   private readonly knownFrameworkIds = new Set<string>();
   private readonly completedFrameworks: FrameworkEntry[] = [];
-  private readonly allocator = new DrfAllocator();
+  private readonly allocator: Allocator;
   private readonly offers = new OfferBook();
   private nextAgent = 0;
   private nextFramework = 0;
@@ -69,6 +71,24 @@ export class Master {
     private readonly deps: { store: StateStore; clock: Clock; log: Logger; metrics: MasterMetrics },
   ) {
     this.startedAt = deps.clock.now();
+    this.allocator = config.allocator === 'hierarchical' ? new HierarchicalAllocator() : new DrfAllocator();
+  }
+
+  /** Role weights (Mesos's /weights); only the hierarchical allocator has them. */
+  setWeights(weights: { role: string; weight: number }[]): void {
+    if (!(this.allocator instanceof HierarchicalAllocator)) {
+      throw new StrataError('INVALID', 'Weights need the hierarchical allocator (start the master with --allocator hierarchical)', { status: 400 });
+    }
+    for (const w of weights) this.allocator.setWeight(w.role, w.weight);
+    this.scheduleAllocation();
+  }
+
+  weights(): { role: string; weight: number }[] {
+    return this.allocator instanceof HierarchicalAllocator ? this.allocator.roleShares().map(({ role, weight }) => ({ role, weight })) : [];
+  }
+
+  roleShares(): { role: string; weight: number; share: number }[] {
+    return this.allocator instanceof HierarchicalAllocator ? this.allocator.roleShares() : [];
   }
 
   // --- lifecycle ---------------------------------------------------------------------------

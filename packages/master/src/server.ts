@@ -45,6 +45,17 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
   app.get('/state', state);
   app.get('/master/state.json', state);
   app.get('/master/health', (_req, res) => res.status(200).end());
+  // Mesos's weights endpoint: GET lists, PUT takes [{"role": "web", "weight": 3}].
+  app.get('/weights', (_req, res) => res.json(master.weights()));
+  app.put('/weights', (req, res) => {
+    const body = req.body as unknown;
+    if (!Array.isArray(body) || !body.every((w) => w && typeof w.role === 'string' && typeof w.weight === 'number' && w.weight > 0)) {
+      return void res.status(400).json({ message: 'Expecting a JSON array of {"role": <name>, "weight": <positive number>}' });
+    }
+    master.setWeights(body as { role: string; weight: number }[]);
+    res.status(200).end();
+  });
+  app.get('/roles', (_req, res) => res.json({ roles: master.roleShares().map((r) => ({ name: r.role, weight: r.weight, share: r.share })) }));
   app.get('/version', (_req, res) => res.json({ version: '0.1.0', build: 'strata' }));
   finishHttpApp(app, opts.log);
 

@@ -22,7 +22,7 @@ export function allocatorBench(shapes: [number, number][] = [[1_000, 100], [5_00
       full.push(performance.now() - t);
       if (proposals.length !== agents) throw new Error(`expected ${agents} offers, got ${proposals.length}`);
       const changed = proposals.filter((_, i) => i % 100 === 0);
-      for (const p of changed) a.recover(p.frameworkId, p.agentId, p.resources, p.role);
+      for (const p of changed) a.recover(p.frameworkId, p.agentId, p.resources);
       t = performance.now();
       const again = a.allocate(1);
       incremental.push(performance.now() - t);

@@ -52,7 +52,7 @@ describe('HierarchicalAllocator', () => {
 
   it('offers reserved resources only to their role', () => {
     const a = new HierarchicalAllocator();
-    a.addAgent('s0', cpus(1), new Map([['web', r('cpus:2;mem:2048')]]));
+    a.addAgent('s0', cpus(1), new Map(), true, new Map([['web', r('cpus:2;mem:2048')]]));
     a.addFramework('batch-fw', 'batch');
     a.addFramework('web-fw', 'web');
     const p = a.allocate(0);
@@ -73,7 +73,7 @@ describe('HierarchicalAllocator', () => {
     const a = cluster(1);
     a.addFramework('f', '*');
     const [p] = a.allocate(0);
-    a.recover('f', 's0', p!.resources, '*', { refuseMs: 5_000, now: 0 });
+    a.recover('f', 's0', p!.resources, { refuseMs: 5_000, now: 0 });
     expect(a.allocate(4_999)).toEqual([]);
     expect(a.allocate(5_000)).toHaveLength(1);
   });
@@ -83,8 +83,34 @@ describe('HierarchicalAllocator', () => {
     a.addFramework('f', '*');
     expect(a.allocate(0)).toHaveLength(100);
     expect(a.allocate(1)).toEqual([]);
-    a.recover('f', 's42', cpus(1), '*');
+    a.recover('f', 's42', cpus(1));
     expect(a.allocate(2).map((p) => p.agentId)).toEqual(['s42']);
+  });
+
+  it('frees what a removed framework held, and counts tasks an agent brings back', () => {
+    const a = cluster(2);
+    a.addFramework('f', '*');
+    a.addFramework('g', '*');
+    a.allocate(0);
+    a.removeFramework('f');
+    expect(a.allocate(1).map((p) => p.frameworkId)).toEqual(['g']);
+    const b = new HierarchicalAllocator();
+    b.addFramework('late', '*');
+    b.addAgent('s0', cpus(4), new Map([['late', cpus(3)]]));
+    expect(b.frameworkShare('late')).toBeCloseTo(0.75);
+    expect(res.scalar(b.allocate(0)[0]!.resources, 'cpus')).toBe(1);
+  });
+
+  it('refills a role reservation first when its resources come back', () => {
+    const a = new HierarchicalAllocator();
+    a.addAgent('s0', cpus(1), new Map(), true, new Map([['web', cpus(2)]]));
+    a.addFramework('w', 'web');
+    const got = a.allocate(0);
+    for (const p of got) a.recover('w', 's0', p.resources);
+    a.addFramework('other', 'batch');
+    const again = a.allocate(1);
+    expect(again.find((p) => p.role === 'web')?.frameworkId).toBe('w');
+    expect(res.scalar(again.find((p) => p.role === 'web')!.resources, 'cpus')).toBe(2);
   });
 
   it('property: never offers more than is free, never the same resources twice', () => {
@@ -110,7 +136,7 @@ describe('HierarchicalAllocator', () => {
         const key = keys[Math.floor(rand() * keys.length)]!;
         const [agent, fw] = key.split('|') as [string, string];
         const give = held.get(key)!;
-        a.recover(fw, agent, give, '*', rand() < 0.5 ? { refuseMs: 1_000, now } : undefined);
+        a.recover(fw, agent, give, rand() < 0.5 ? { refuseMs: 1_000, now } : undefined);
         held.set(agent, res.subtract(held.get(agent)!, give));
         held.delete(key);
       }

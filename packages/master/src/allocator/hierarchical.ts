@@ -35,6 +35,10 @@ interface AgentState {
   free: Resources;
   /** Free resources reserved for a role (static reservations: `cpus(web):2`). */
   reserved: Map<string, Resources>;
+  /** What each role's reservation holds in all, to refill it first when resources come back. */
+  reservedTotal: Map<string, Resources>;
+  /** What each framework holds here (offered or used), so removing a framework frees it. */
+  held: Map<string, Resources>;
   total: Vec;
   active: boolean;
 }
@@ -68,45 +72,116 @@ export class HierarchicalAllocator {
     this.markAllDirty();
   }
 
-  addAgent(id: string, unreserved: Resources, reserved: Map<string, Resources> = new Map()): void {
-    let total = vec(unreserved);
+  /**
+   * `total` is the agent's unreserved resources; `used` what frameworks already hold there (an
+   * agent reregistering with running tasks); `reserved` its static reservations per role.
+   */
+  addAgent(id: string, total: Resources, used: Map<string, Resources> = new Map(), active = true, reserved: Map<string, Resources> = new Map()): void {
+    if (this.agents.has(id)) throw new Error(`agent ${id} already added`);
+    let all = vec(total);
     for (const r of reserved.values()) {
       const v = vec(r);
-      total = total.map((x, i) => x + v[i]!) as Vec;
+      all = all.map((x, i) => x + v[i]!) as Vec;
     }
-    this.agents.set(id, { id, free: unreserved, reserved: new Map(reserved), total, active: true });
-    addTo(this.clusterTotal, total);
+    let free = total;
+    for (const r of used.values()) free = res.subtract(free, r);
+    this.agents.set(id, { id, free, reserved: new Map(reserved), reservedTotal: new Map(reserved), held: new Map(used), total: all, active });
+    addTo(this.clusterTotal, all);
+    for (const [fw, r] of used) {
+      const f = this.frameworks.get(fw);
+      if (f) this.chargeVec(f, vec(r));
+    }
     this.dirty.add(id);
+  }
+
+  hasAgent(id: string): boolean {
+    return this.agents.has(id);
+  }
+
+  setAgentActive(id: string, active: boolean): void {
+    const a = this.agents.get(id);
+    if (!a) return;
+    a.active = active;
+    if (active) this.dirty.add(id);
+  }
+
+  total(): Resources {
+    const scalars: Record<string, number> = {};
+    KINDS.forEach((k, i) => (scalars[k] = this.clusterTotal[i]!));
+    return res.resources(scalars);
+  }
+
+  frameworkShare(id: string): number {
+    const f = this.frameworks.get(id);
+    return f ? this.share(f.allocated) : 0;
   }
 
   removeAgent(id: string): void {
     const a = this.agents.get(id);
     if (!a) return;
+    for (const [fw, r] of a.held) {
+      const f = this.frameworks.get(fw);
+      if (f) this.chargeVec(f, vec(r), -1);
+    }
     addTo(this.clusterTotal, a.total, -1);
     this.agents.delete(id);
     this.dirty.delete(id);
   }
 
-  addFramework(id: string, role: string): void {
-    this.frameworks.set(id, { id, role, active: true, suppressed: false, allocated: new Float64Array(KINDS.length), share: 0 });
+  /** A framework allocates in its first role (several roles per framework: later). Re-adding updates it. */
+  addFramework(id: string, opts: { roles: string[]; active?: boolean; suppressedRoles?: string[] } | string): void {
+    const o = typeof opts === 'string' ? { roles: [opts] } : opts;
+    const role = o.roles[0] ?? '*';
+    const existing = this.frameworks.get(id);
+    if (existing && existing.role !== role) {
+      this.roles.get(existing.role)?.frameworks.delete(id);
+      existing.role = role;
+    }
+    const f = existing ?? { id, role, active: true, suppressed: false, allocated: new Float64Array(KINDS.length), share: 0 };
+    f.active = o.active ?? true;
+    f.suppressed = (o.suppressedRoles ?? []).includes(role);
+    if (!existing) {
+      this.frameworks.set(id, f);
+      // Agents that reregistered before the framework came back already hold its tasks.
+      for (const a of this.agents.values()) {
+        const held = a.held.get(id);
+        if (held) this.chargeVec(f, vec(held));
+      }
+    }
     this.role(role).frameworks.add(id);
     this.markAllDirty();
   }
 
+  /** Forgets the framework; what it held on agents is freed. */
   removeFramework(id: string): void {
     const f = this.frameworks.get(id);
     if (!f) return;
+    for (const a of this.agents.values()) {
+      const held = a.held.get(id);
+      if (!held) continue;
+      a.held.delete(id);
+      this.giveBack(a, held, f.role);
+    }
+    this.chargeVec(f, f.allocated.slice(), -1);
     this.roles.get(f.role)?.frameworks.delete(id);
     this.frameworks.delete(id);
+    for (const key of [...this.filters.keys()]) if (key.startsWith(`${id}|`)) this.filters.delete(key);
   }
 
-  suppress(id: string): void {
+  setFrameworkActive(id: string, active: boolean): void {
+    const f = this.frameworks.get(id);
+    if (!f) return;
+    f.active = active;
+    if (active) this.markAllDirty();
+  }
+
+  suppress(id: string, _roles: string[] = []): void {
     const f = this.frameworks.get(id);
     if (f) f.suppressed = true;
   }
 
   /** Un-suppresses and clears the framework's decline filters, as Mesos's REVIVE. */
-  revive(id: string): void {
+  revive(id: string, _roles: string[] = []): void {
     const f = this.frameworks.get(id);
     if (!f) return;
     f.suppressed = false;
@@ -116,25 +191,49 @@ export class HierarchicalAllocator {
 
   // --- resources ---------------------------------------------------------------------------
 
-  /** Gives resources back (declined, unused, a task ended); with `refuseMs` the framework will not see them on that agent for that long. */
-  recover(frameworkId: string, agentId: string, resources: Resources, role: string, filter?: { refuseMs: number; now: number }): void {
+  /**
+   * Gives resources back (declined, unused, a task ended); with `refuseMs` the framework will not
+   * see them on that agent for that long. They refill the framework's role reservation first.
+   */
+  recover(frameworkId: string, agentId: string, resources: Resources, filter?: { refuseMs: number; now: number }): void {
     const a = this.agents.get(agentId);
     const f = this.frameworks.get(frameworkId);
-    const v = vec(resources);
-    if (f) {
-      addTo(f.allocated, v, -1);
-      addTo(this.role(f.role).allocated, v, -1);
-    }
     if (a) {
-      if (role !== '*' && a.reserved.has(role)) a.reserved.set(role, res.add(a.reserved.get(role)!, resources));
-      else a.free = res.add(a.free, resources);
-      this.dirty.add(agentId);
+      const held = a.held.get(frameworkId);
+      const back = held ? (res.contains(held, resources) ? resources : held) : undefined;
+      if (held && back) {
+        const left = res.subtract(held, back);
+        if (res.isEmpty(left)) a.held.delete(frameworkId);
+        else a.held.set(frameworkId, left);
+        if (f) this.chargeVec(f, vec(back), -1);
+        this.giveBack(a, back, f?.role ?? '*');
+      }
     }
-    if (filter && filter.refuseMs > 0) {
+    if (filter && filter.refuseMs > 0 && f) {
       const key = `${frameworkId}|${agentId}`;
       this.filters.set(key, { until: filter.now + filter.refuseMs, resources });
       this.pushExpiry(filter.now + filter.refuseMs, key);
     }
+  }
+
+  /** Records what a framework now holds on an agent (no arithmetic in the common first-holding case). */
+  private hold(a: AgentState, frameworkId: string, r: Resources): void {
+    const cur = a.held.get(frameworkId);
+    a.held.set(frameworkId, cur ? res.add(cur, r) : r);
+  }
+
+  private giveBack(a: AgentState, r: Resources, role: string): void {
+    let rest = r;
+    const total = a.reservedTotal.get(role);
+    if (total) {
+      const cur = a.reserved.get(role) ?? res.EMPTY;
+      const room = res.subtract(total, cur);
+      const toReserved = res.resources(Object.fromEntries(Object.entries(rest.scalars).map(([k, v]) => [k, Math.min(v, room.scalars[k] ?? 0)])));
+      a.reserved.set(role, res.add(cur, toReserved));
+      rest = res.subtract(rest, toReserved);
+    }
+    a.free = res.add(a.free, rest);
+    this.dirty.add(a.id);
   }
 
   /** One allocation pass over the agents that changed. */
@@ -158,6 +257,7 @@ export class HierarchicalAllocator {
         if (!f) continue;
         a.reserved.set(role, res.EMPTY);
         this.charge(f, reserved);
+        this.hold(a, f.id, reserved);
         heap!.update(f);
         out.push({ frameworkId: f.id, agentId, role, resources: reserved });
       }
@@ -172,6 +272,7 @@ export class HierarchicalAllocator {
         const given = a.free;
         a.free = res.EMPTY;
         this.charge(f, given);
+        this.hold(a, f.id, given);
         out.push({ frameworkId: f.id, agentId, role: role.name, resources: given });
         // Keep the orders right for the next agent: only the framework and role whose share moved change place.
         heap!.update(f);
@@ -243,6 +344,15 @@ export class HierarchicalAllocator {
   }
 
   private readonly scratch = new Float64Array(KINDS.length);
+
+  /** Adds (or with sign -1 removes) an allocation to a framework and its role. */
+  private chargeVec(f: FrameworkState, v: Vec, sign = 1): void {
+    addTo(f.allocated, v, sign);
+    const role = this.role(f.role);
+    addTo(role.allocated, v, sign);
+    f.share = this.share(f.allocated);
+    role.share = this.share(role.allocated, role.weight);
+  }
 
   private charge(f: FrameworkState, r: Resources): void {
     const v = this.scratch;

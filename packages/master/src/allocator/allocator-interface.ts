@@ -1,0 +1,19 @@
+import type { Resources } from '@strata/lib';
+import type { OfferProposal, FrameworkOptions } from './allocator';
+
+/** What the master needs from an allocator; DrfAllocator and HierarchicalAllocator both provide it. */
+export interface Allocator {
+  addAgent(id: string, total: Resources, used?: Map<string, Resources>, active?: boolean): void;
+  removeAgent(id: string): void;
+  hasAgent(id: string): boolean;
+  setAgentActive(id: string, active: boolean): void;
+  addFramework(id: string, opts: FrameworkOptions): void;
+  removeFramework(id: string): void;
+  setFrameworkActive(id: string, active: boolean): void;
+  suppress(id: string, roles?: string[]): void;
+  revive(id: string, roles?: string[]): void;
+  recover(frameworkId: string, agentId: string, resources: Resources, filter?: { refuseMs: number; now: number }): void;
+  allocate(now: number): OfferProposal[];
+  total(): Resources;
+  frameworkShare(id: string): number;
+}
