@@ -37,6 +37,14 @@ describe('hierarchical allocator through the master', () => {
       go = true;
       await waitFor(() => running.get('batch')!.size + running.get('web')!.size === 8, { what: 'the cluster saturated' });
       expect([running.get('batch')!.size, running.get('web')!.size]).toEqual([2, 6]);
+      // Quota: set, listed in Mesos's shape, refused when malformed, removed.
+      const quota = { role: 'web', guarantee: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 4 } }] };
+      expect((await fetch(`http://${cluster.masterAddress}/quota`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(quota) })).status).toBe(200);
+      const listed = (await (await fetch(`http://${cluster.masterAddress}/quota`)).json()) as { infos: { role: string; guarantee: { name: string; scalar: { value: number } }[] }[] };
+      expect(listed.infos).toEqual([{ role: 'web', guarantee: [expect.objectContaining({ name: 'cpus', scalar: { value: 4 } })] }]);
+      expect((await fetch(`http://${cluster.masterAddress}/quota`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'web', guarantee: [{ name: 'cpus', type: 'SCALAR', scalar: { value: -1 } }] }) })).status).toBe(400);
+      expect((await fetch(`http://${cluster.masterAddress}/quota/web`, { method: 'DELETE' })).status).toBe(200);
+      expect(((await (await fetch(`http://${cluster.masterAddress}/quota`)).json()) as { infos: unknown[] }).infos).toEqual([]);
       const roles = (await (await fetch(`http://${cluster.masterAddress}/roles`)).json()) as { roles: { name: string; weight: number }[] };
       expect(roles.roles.map((r) => [r.name, r.weight]).sort()).toEqual([['batch', 1], ['web', 3]]);
     } finally {

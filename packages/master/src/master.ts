@@ -83,6 +83,22 @@ export class Master {
     this.scheduleAllocation();
   }
 
+  /** Role quota (Mesos's /quota): a guarantee served before fair sharing. */
+  setQuota(role: string, guarantee: Resources): void {
+    if (!(this.allocator instanceof HierarchicalAllocator)) {
+      throw new StrataError('INVALID', 'Quota needs the hierarchical allocator (start the master with --allocator hierarchical)', { status: 400 });
+    }
+    this.allocator.setQuota(role, guarantee);
+    this.quotas.set(role, guarantee);
+    this.scheduleAllocation();
+  }
+
+  quotaInfos(): { role: string; guarantee: Resources }[] {
+    return [...this.quotas].filter(([, g]) => !res.isEmpty(g)).map(([role, guarantee]) => ({ role, guarantee }));
+  }
+
+  private readonly quotas = new Map<string, Resources>();
+
   weights(): { role: string; weight: number }[] {
     return this.allocator instanceof HierarchicalAllocator ? this.allocator.roleShares().map(({ role, weight }) => ({ role, weight })) : [];
   }

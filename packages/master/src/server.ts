@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, type Clock, type Logger, type StateStore } from '@strata/lib';
+import { createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, res as rs, type Clock, type Logger, type StateStore } from '@strata/lib';
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
 import { defaultMasterConfig, type MasterConfig } from './config';
@@ -53,6 +53,26 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
       return void res.status(400).json({ message: 'Expecting a JSON array of {"role": <name>, "weight": <positive number>}' });
     }
     master.setWeights(body as { role: string; weight: number }[]);
+    res.status(200).end();
+  });
+  // Mesos's quota endpoint: POST {"role": "web", "guarantee": [Resource…]}, GET, DELETE /quota/{role}.
+  app.get('/quota', (_req, res) => res.json({ infos: master.quotaInfos().map((q) => ({ role: q.role, guarantee: rs.toProto(q.guarantee, q.role) })) }));
+  app.post('/quota', (req, res) => {
+    const body = req.body as { role?: unknown; guarantee?: unknown };
+    if (!body || typeof body.role !== 'string' || !body.role || !Array.isArray(body.guarantee)) {
+      return void res.status(400).json({ message: 'Expecting {"role": <name>, "guarantee": [<Resource>]}' });
+    }
+    let guarantee;
+    try {
+      guarantee = rs.fromProto(body.guarantee as never);
+    } catch (err) {
+      return void res.status(400).json({ message: (err as Error).message });
+    }
+    master.setQuota(body.role, guarantee);
+    res.status(200).end();
+  });
+  app.delete('/quota/:role', (req, res) => {
+    master.setQuota(req.params.role!, rs.EMPTY);
     res.status(200).end();
   });
   app.get('/roles', (_req, res) => res.json({ roles: master.roleShares().map((r) => ({ name: r.role, weight: r.weight, share: r.share })) }));
