@@ -1,22 +1,17 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createLogger, isStrataError, stopOnSignals } from '@strata/lib';
+import { createLogger, isStrataError, stopOnSignals, parsePort, runMain } from '@strata/lib';
 import { startAgent } from './server';
 import { agentResources } from './resources/detect';
 import { parseAttributes } from './config';
 
-const port = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`'${v}' is not a port number`);
-  return n;
-};
 
 async function main(): Promise<void> {
   const opts = new Command('strata-agent')
     .description('Strata agent: advertises this machine to a master and runs the tasks it launches')
     .requiredOption('--master <host:port>', 'the master to register with')
-    .option('--port <port>', 'HTTP port (health, metrics, state); 0 picks a free one', port, 5051)
+    .option('--port <port>', 'HTTP port (health, metrics, state); 0 picks a free one', parsePort, 5051)
     .option('--ip <ip>', 'address to bind the HTTP port to', '0.0.0.0')
     .option('--advertise-ip <ip>', 'address the master and frameworks should use to reach this agent', '127.0.0.1')
     .option('--hostname <name>', 'hostname advertised in offers and given to tasks as HOST', os.hostname())
@@ -84,7 +79,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err) => {
-  process.stderr.write(`strata-agent: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runMain('strata-agent', main);

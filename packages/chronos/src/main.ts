@@ -1,20 +1,15 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
-import { createLogger, stopOnSignals } from '@strata/lib';
+import { Command } from 'commander';
+import { createLogger, stopOnSignals, parsePort, runMain } from '@strata/lib';
 import { startChronos } from './server';
 
-const port = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`'${v}' is not a port number`);
-  return n;
-};
 
 async function main(): Promise<void> {
   const opts = new Command('strata-chronos')
     .description("Strata's cron framework: ISO 8601 and cron schedules, retries and dependencies, with Chronos's REST API")
     .requiredOption('--master <host:port>', 'the Strata master')
-    .option('--http-port <port>', 'REST API port (0 picks a free one)', port, 4400)
+    .option('--http-port <port>', 'REST API port (0 picks a free one)', parsePort, 4400)
     .option('--http-address <ip>', 'address to bind', '0.0.0.0')
     .option('--hostname <name>', 'hostname advertised in /leader', os.hostname())
     .option('--state <dir>', 'where jobs, their state and runs are kept', path.join(os.tmpdir(), 'strata', 'chronos'))
@@ -39,7 +34,4 @@ async function main(): Promise<void> {
   stopOnSignals(log, running.stop);
 }
 
-main().catch((err) => {
-  process.stderr.write(`strata-chronos: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runMain('strata-chronos', main);

@@ -1,18 +1,14 @@
 import { readFileSync, readdirSync } from 'node:fs';
 
-/**
- * Live pids whose environment says they belong to this task (the agent sets MESOS_TASK_ID).
- * `except` leaves out short-lived helpers by command name (a polling loop's `sleep`).
- */
-export function pidsOfTask(taskId: string, except: string[] = []): number[] {
+/** Live pids whose environment says they belong to this task (the agent sets MESOS_TASK_ID). */
+export function pidsOfTask(taskId: string): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       if (readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(`MESOS_TASK_ID=${taskId}`)) {
         const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z' && !except.includes(comm)) out.push(Number(d));
+        if (stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') out.push(Number(d));
       }
     } catch {
       // exited meanwhile

@@ -1,6 +1,6 @@
 // @strata/lib: the pieces every Strata service shares. Test helpers live in '@strata/lib/testing'
 // (dist/testing) so they never load in a service.
-export { StrataError, isStrataError, notFound, invalid, conflict } from './errors';
+export { StrataError, isStrataError, conflict } from './errors';
 export type { ErrorDetail, StrataErrorOptions } from './errors';
 export { createLogger, silentLogger } from './log';
 export type { Logger } from './log';
@@ -23,3 +23,5 @@ export type { HealthState, HealthPolicy } from './health/health-state';
 export { httpProbe, tcpProbe } from './health/probes';
 export { stopOnSignals } from './process/run-service';
 export { MinHeap } from './collections/min-heap';
+export { parsePort, runMain } from './process/cli';
+export { percentile } from './stats/percentile';

@@ -1,20 +1,15 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
-import { createLogger, stopOnSignals } from '@strata/lib';
+import { Command } from 'commander';
+import { createLogger, stopOnSignals, parsePort, runMain } from '@strata/lib';
 import { startMarathon } from './server';
 
-const port = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`'${v}' is not a port number`);
-  return n;
-};
 
 async function main(): Promise<void> {
   const opts = new Command('strata-marathon')
     .description("Strata's init framework: keeps apps running at N instances, with Marathon's /v2 REST API")
     .requiredOption('--master <host:port>', 'the Strata master')
-    .option('--http-port <port>', 'REST API port (0 picks a free one)', port, 8080)
+    .option('--http-port <port>', 'REST API port (0 picks a free one)', parsePort, 8080)
     .option('--http-address <ip>', 'address to bind', '0.0.0.0')
     .option('--hostname <name>', 'hostname advertised in /v2/info and the leader header', os.hostname())
     .option('--state <dir>', 'where apps, versions, instances and deployments are kept', path.join(os.tmpdir(), 'strata', 'marathon'))
@@ -40,7 +35,4 @@ async function main(): Promise<void> {
   stopOnSignals(log, running.stop);
 }
 
-main().catch((err) => {
-  process.stderr.write(`strata-marathon: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runMain('strata-marathon', main);

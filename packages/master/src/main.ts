@@ -1,13 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { createLogger, stopOnSignals } from '@strata/lib';
+import { createLogger, stopOnSignals, parsePort, runMain } from '@strata/lib';
 import { startMaster } from './server';
 import { defaultMasterConfig } from './config';
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`'${v}' is not a port number`);
-  return n;
-};
 const seconds = (v: string) => {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`'${v}' is not a positive number of seconds`);
@@ -19,7 +14,7 @@ async function main(): Promise<void> {
   const opts = new Command('strata-master')
     .description('Strata master: admits agents, runs the DRF allocator and serves the scheduler API (gRPC and HTTP on one port)')
     .option('--ip <ip>', 'address to bind', d.host)
-    .option('--port <port>', 'port for gRPC and HTTP (0 picks a free one)', int, d.port)
+    .option('--port <port>', 'port for gRPC and HTTP (0 picks a free one)', parsePort, d.port)
     .option('--hostname <name>', 'hostname advertised to agents and frameworks', d.hostname)
     .option('--work-dir <dir>', 'where the state store lives', d.workDir)
     .option('--offer-timeout <seconds>', 'rescind offers not answered within this', seconds, d.offerTimeoutMs / 1000)
@@ -53,7 +48,4 @@ async function main(): Promise<void> {
   stopOnSignals(log, running.stop);
 }
 
-main().catch((err) => {
-  process.stderr.write(`strata-master: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runMain('strata-master', main);

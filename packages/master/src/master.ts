@@ -808,10 +808,6 @@ export class Master {
       offerCount: this.offers.size,
     };
   }
-
-  isAgentConnected(agentId: string): boolean {
-    return !!this.agents.get(agentId)?.outbox;
-  }
 }
 
 function isPartitionAware(info: FrameworkInfo__Output): boolean {

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Chronos, Run } from '../chronos';
 import { parseJob, findCycle, JobValidationError, type Job } from '../model/job';
-import { percentile } from './stats';
+import { percentile } from '@strata/lib';
 
 /** Chronos's 400: `{"message": …, "status": "Bad Request"}`, also for unknown jobs. */
 export class BadRequest extends Error {}

@@ -1,2 +1,2 @@
-export { StrataError, isStrataError, notFound, invalid, conflict } from './strata-error';
+export { StrataError, isStrataError, conflict } from './strata-error';
 export type { ErrorDetail, StrataErrorOptions } from './strata-error';

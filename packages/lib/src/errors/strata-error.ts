@@ -35,11 +35,5 @@ export function isStrataError(err: unknown): err is StrataError {
   return err instanceof Error && err.name === 'StrataError' && typeof (err as StrataError).code === 'string';
 }
 
-export const notFound = (what: string, id: string, context: Record<string, unknown> = {}) =>
-  new StrataError('NOT_FOUND', `${what} '${id}' does not exist`, { status: 404, context: { id, ...context } });
-
-export const invalid = (message: string, details: ErrorDetail[] = [], context: Record<string, unknown> = {}) =>
-  new StrataError('INVALID', message, { status: 400, details, context });
-
 export const conflict = (message: string, context: Record<string, unknown> = {}) =>
   new StrataError('CONFLICT', message, { status: 409, context });

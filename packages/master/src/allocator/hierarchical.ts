@@ -1,5 +1,5 @@
 import { MinHeap, res, type Resources } from '@strata/lib';
-import type { OfferProposal } from './allocator';
+import { isAllocatable, type OfferProposal } from './allocator';
 import { IndexedHeap } from './indexed-heap';
 
 /** Scalar kinds a share is measured on, as a fixed vector for speed. */
@@ -251,7 +251,7 @@ export class HierarchicalAllocator {
       if (!a || !a.active) continue;
       // Reserved resources: only to their role.
       for (const [role, reserved] of a.reserved) {
-        if (!isUseful(reserved)) continue;
+        if (!isAllocatable(reserved)) continue;
         const heap = frameworkOrder.get(role);
         const f = heap && this.pick(heap, agentId, reserved, now);
         if (!f) continue;
@@ -261,7 +261,7 @@ export class HierarchicalAllocator {
         heap!.update(f);
         out.push({ frameworkId: f.id, agentId, role, resources: reserved });
       }
-      if (!isUseful(a.free)) continue;
+      if (!isAllocatable(a.free)) continue;
       // Unreserved: roles under quota first, then by weighted share; the rest must leave unmet quota its headroom.
       for (const role of roleOrder) {
         const underQuota = below(role.allocated, role.quota);
@@ -434,8 +434,4 @@ function below(allocated: Vec, quota: Vec): boolean {
 function fitsAfter(unallocated: Vec, taking: Vec, reserve: Vec): boolean {
   for (let i = 0; i < unallocated.length; i++) if (reserve[i]! > 0 && unallocated[i]! - taking[i]! < reserve[i]!) return false;
   return true;
-}
-
-function isUseful(r: Resources): boolean {
-  return res.scalar(r, 'cpus') >= 0.01 || res.scalar(r, 'mem') >= 32;
 }
