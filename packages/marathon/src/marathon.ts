@@ -70,6 +70,8 @@ export class AppLockedError extends StrataError {
 export class Marathon {
   readonly apps = new Map<string, AppDefinition>();
   readonly instances = new Map<string, Instance>();
+  private readonly byApp = new Map<string, Map<string, Instance>>();
+  private readonly byUuid = new Map<string, Instance>();
   readonly deployments = new Map<string, Deployment>();
   readonly delays = new Map<string, Delay>();
   readonly lastTaskFailure = new Map<string, LastTaskFailure>();
@@ -99,7 +101,7 @@ export class Marathon {
   async start(): Promise<void> {
     const repo = this.deps.repo;
     for (const app of await repo.apps()) this.apps.set(app.id, app);
-    for (const inst of await repo.instances()) this.instances.set(inst.instanceId, inst);
+    for (const inst of await repo.instances()) this.track(inst);
     for (const d of await repo.deployments()) this.deployments.set(d.id, d);
     for (const g of await repo.groups()) this.groups.set(g.id, g);
     for (const d of this.deployments.values()) for (const app of d.affectedApps) if (!this.apps.has(app) && d.original[app] !== undefined) this.deleting.add(app);
@@ -298,8 +300,8 @@ export class Marathon {
 
   instanceByTask(taskId: string): Instance | undefined {
     const uuid = instanceUuidOfTask(taskId);
-    for (const i of this.instances.values()) if (i.uuid === uuid && i.taskId === taskId) return i;
-    return undefined;
+    const inst = uuid === undefined ? undefined : this.byUuid.get(uuid);
+    return inst?.taskId === taskId ? inst : undefined;
   }
 
   // --- convergence -------------------------------------------------------------------------
@@ -321,7 +323,24 @@ export class Marathon {
   }
 
   private instancesOf(appId: string): Instance[] {
-    return [...this.instances.values()].filter((i) => i.appId === appId);
+    return [...(this.byApp.get(appId)?.values() ?? [])];
+  }
+
+  /** Instances are looked up by app (every converge) and by task uuid (every update): keep both indexes with the map. */
+  private track(inst: Instance): void {
+    this.instances.set(inst.instanceId, inst);
+    this.byUuid.set(inst.uuid, inst);
+    let m = this.byApp.get(inst.appId);
+    if (!m) this.byApp.set(inst.appId, (m = new Map()));
+    m.set(inst.instanceId, inst);
+  }
+
+  private untrack(inst: Instance): void {
+    this.instances.delete(inst.instanceId);
+    this.byUuid.delete(inst.uuid);
+    const m = this.byApp.get(inst.appId);
+    m?.delete(inst.instanceId);
+    if (m?.size === 0) this.byApp.delete(inst.appId);
   }
 
   private convergeDeletion(appId: string): void {
@@ -368,7 +387,8 @@ export class Marathon {
 
   private convergeApp(app: AppDefinition): void {
     if (this.deleting.has(app.id) || this.heldBack(app.id)) return;
-    const wanted = [...this.instancesOf(app.id)].filter((i) => i.goal === 'running');
+    const all = this.instancesOf(app.id);
+    const wanted = all.filter((i) => i.goal === 'running');
     const old = wanted.filter((i) => i.appVersion !== app.version && this.versionNeedsRestart(app, i.appVersion));
     // Instances of a version that differs only in scale carry over to the new version.
     for (const i of wanted) if (i.appVersion !== app.version && !old.includes(i)) i.appVersion = app.version;
@@ -382,7 +402,7 @@ export class Marathon {
       target: app.instances,
       minimumHealthCapacity: app.upgradeStrategy.minimumHealthCapacity,
       maximumOverCapacity: app.upgradeStrategy.maximumOverCapacity,
-      oldActive: [...this.instancesOf(app.id)].filter((i) => i.appVersion !== app.version && (i.goal === 'running' || isLive(i))).length,
+      oldActive: all.filter((i) => i.appVersion !== app.version && (i.goal === 'running' || isLive(i))).length,
       oldWanted: old.length,
       oldHealthy: this.healthyCount(app, old),
       newStarted: fresh.length,
@@ -437,7 +457,7 @@ export class Marathon {
 
   private addInstance(app: AppDefinition): void {
     const inst = newInstance(app.id, app.version);
-    this.instances.set(inst.instanceId, inst);
+    this.track(inst);
     void this.deps.repo.saveInstance(inst);
   }
 
@@ -456,7 +476,7 @@ export class Marathon {
   }
 
   private forget(inst: Instance): void {
-    this.instances.delete(inst.instanceId);
+    this.untrack(inst);
     void this.deps.repo.deleteInstance(inst.instanceId);
   }
 
@@ -497,6 +517,23 @@ export class Marathon {
     const now = this.deps.clock.now();
     const nowIso = new Date(now).toISOString();
     const queue = [...this.instances.values()].filter((i) => needsLaunch(i) && this.apps.has(i.appId) && !isDelayed(this.delays.get(i.appId), now));
+    const taken = new Set<Instance>();
+    const rooms = new Map<string, { left: number }>();
+    const roomOf = (app: AppDefinition) => {
+      let r = rooms.get(app.id);
+      if (!r) rooms.set(app.id, (r = { left: this.launchRoom(app) }));
+      return r;
+    };
+    // Where each app's instances are, for constraints: computed once per offers event, extended as we place.
+    const placements = new Map<string, Placement[]>();
+    const placedOf = (appId: string) => {
+      let p = placements.get(appId);
+      if (!p) {
+        p = this.instancesOf(appId).filter((i) => i.agentId && (isLive(i) || i.state === 'TASK_UNREACHABLE') && i.goal === 'running').map((i) => this.agents.get(i.agentId!) ?? { agentId: i.agentId!, hostname: i.host ?? '', attributes: {} });
+        placements.set(appId, p);
+      }
+      return p;
+    };
     for (const offer of offers) {
       const agent: AgentView = {
         agentId: offer.agentId!.value,
@@ -506,12 +543,14 @@ export class Marathon {
       this.agents.set(agent.agentId, agent);
       let available = offerResources(offer);
       const tasks: TaskInfo[] = [];
-      for (const inst of [...queue]) {
+      for (const inst of queue) {
+        if (taken.has(inst)) continue;
         const app = this.apps.get(inst.appId)!;
-        if (!this.launchWithinCapacity(app)) continue;
+        const room = roomOf(app);
+        if (room.left <= 0) continue;
         const stats = this.statsFor(app.id, nowIso);
         stats.processedOffersCount++;
-        const placed: Placement[] = this.instancesOf(app.id).filter((i) => i.agentId && (isLive(i) || i.state === 'TASK_UNREACHABLE') && i.goal === 'running').map((i) => this.agents.get(i.agentId!) ?? { agentId: i.agentId!, hostname: i.host ?? '', attributes: {} });
+        const placed = placedOf(app.id);
         const m = matchOffer(app, available, agent, placed);
         if (!m.ok) {
           stats.unusedOffersCount++;
@@ -524,7 +563,9 @@ export class Marathon {
         }
         stats.lastUsedOfferAt = nowIso;
         available = res.subtract(available, m.resources);
-        queue.splice(queue.indexOf(inst), 1);
+        placed.push(agent);
+        taken.add(inst);
+        room.left--;
         inst.incarnation += 1;
         inst.taskId = taskIdFor(inst, inst.incarnation);
         inst.agentId = agent.agentId;
@@ -539,25 +580,27 @@ export class Marathon {
         void this.deps.repo.saveInstance(inst);
         tasks.push(this.taskInfo(app, inst, offer, m.resources));
       }
-      if (tasks.length) this.driver!.launch([offer.id!.value], tasks, { refuseSeconds: queue.length ? 0 : 5 });
-      else this.driver!.decline([offer.id!.value], { refuseSeconds: queue.length ? 5 : this.config.declineOfferSeconds });
+      const waiting = queue.length - taken.size;
+      if (tasks.length) this.driver!.launch([offer.id!.value], tasks, { refuseSeconds: waiting ? 0 : 5 });
+      else this.driver!.decline([offer.id!.value], { refuseSeconds: waiting ? 5 : this.config.declineOfferSeconds });
     }
-    this.lastLaunchable = queue.length;
+    this.lastLaunchable = queue.length - taken.size;
     this.updateOfferInterest();
   }
 
   /**
    * The last word on maximumOverCapacity, checked at the moment of launch: during a rolling
    * replace the app never has more live instances than floor(N x (1 + moc)) (+1 when Marathon
-   * allows it), whatever converge() decided from a slightly older picture.
+   * allows it), whatever converge() decided from a slightly older picture. Returns how many more
+   * instances may start now (unbounded outside a replace).
    */
-  private launchWithinCapacity(app: AppDefinition): boolean {
+  private launchRoom(app: AppDefinition): number {
     const all = this.instancesOf(app.id);
     const replacing = all.some((i) => i.appVersion !== app.version && (i.goal === 'running' || isLive(i)));
-    if (!replacing) return true;
+    if (!replacing) return Number.POSITIVE_INFINITY;
     const live = all.filter(isLive).length;
     const healthy = this.healthyCount(app, all.filter((i) => i.goal === 'running'));
-    return live + 1 <= maxCapacityOf({ target: app.instances, minimumHealthCapacity: app.upgradeStrategy.minimumHealthCapacity, maximumOverCapacity: app.upgradeStrategy.maximumOverCapacity }, healthy);
+    return maxCapacityOf({ target: app.instances, minimumHealthCapacity: app.upgradeStrategy.minimumHealthCapacity, maximumOverCapacity: app.upgradeStrategy.maximumOverCapacity }, healthy) - live;
   }
 
   private statsFor(appId: string, nowIso: string): QueueStats {

@@ -1,0 +1,87 @@
+import { silentLogger } from '@strata/lib';
+import { tmpDir, waitFor } from '@strata/lib/testing';
+import { startMaster, type RunningMaster } from '@strata/master';
+import { SchedulerDriver, offerResources, taskInfo } from '@strata/sdk';
+import { EmulatedAgentPool, DURATION_LABEL } from './index';
+
+/** Emulated agents against a real master (in process, real gRPC on a random port). */
+jest.setTimeout(60_000);
+
+describe('EmulatedAgentPool', () => {
+  let master: RunningMaster;
+  let dir: { path: string; remove(): void };
+  let pool: EmulatedAgentPool | undefined;
+  let driver: SchedulerDriver | undefined;
+
+  beforeEach(async () => {
+    dir = tmpDir('emu-master-');
+    master = await startMaster({ log: silentLogger(), config: { host: '127.0.0.1', port: 0, workDir: dir.path } });
+  });
+  afterEach(async () => {
+    driver?.close();
+    pool?.stop();
+    await master.stop();
+    dir.remove();
+  });
+
+  const agentsConnected = () => master.master.snapshot().agents.filter((a) => a.outbox).length;
+
+  it('registers every agent over a few connections and runs tasks to completion', async () => {
+    pool = new EmulatedAgentPool({ master: master.address, agents: 300, resources: 'cpus:2;mem:2048;ports:[31000-31010]', connections: 3 });
+    await pool.start();
+    await waitFor(() => agentsConnected() === 300, { what: '300 agents connected' });
+    expect(new Set(pool.agentIds()).size).toBe(300);
+
+    driver = new SchedulerDriver({ master: master.address, framework: { name: 'emu-test', user: 'root', roles: ['*'] } });
+    const states = new Map<string, string[]>();
+    const wanted = 1000;
+    let launched = 0;
+    driver.on('offers', (offers) => {
+      for (const o of offers) {
+        const tasks = [];
+        const cpus = offerResources(o).scalars.cpus ?? 0;
+        for (let c = 0; c + 1 <= cpus && launched < wanted; c++) {
+          const id = `t${launched++}`;
+          tasks.push({ ...taskInfo(o, { id, command: 'true', cpus: 1, mem: 16 }), labels: { labels: [{ key: DURATION_LABEL, value: '30' }] } });
+        }
+        if (tasks.length) driver!.launch([o.id!.value], tasks, { refuseSeconds: 0.01 });
+        else driver!.decline([o.id!.value], { refuseSeconds: 60 });
+      }
+    });
+    driver.on('update', (s) => {
+      const id = s.taskId!.value;
+      states.set(id, [...(states.get(id) ?? []), s.state as string]);
+    });
+    await driver.subscribe();
+    await waitFor(() => [...states.values()].filter((s) => s.includes('TASK_FINISHED')).length === wanted, { timeoutMs: 30_000, what: `${wanted} tasks finished` });
+    // Every task went RUNNING then FINISHED (no TASK_ERROR: the framework fitted its tasks in its offers), once each: ordered, acknowledged, not duplicated.
+    for (const s of states.values()) expect(s).toEqual(['TASK_RUNNING', 'TASK_FINISHED']);
+    expect(pool.stats().tasksLaunched).toBe(wanted);
+    await waitFor(() => pool!.stats().tasksActive === 0, { what: 'emulated tasks forgotten after their last ack' });
+  });
+
+  it('answers kills with TASK_KILLED and pings with pongs', async () => {
+    pool = new EmulatedAgentPool({ master: master.address, agents: 5, resources: 'cpus:1;mem:128' });
+    await pool.start();
+    await waitFor(() => agentsConnected() === 5, { what: '5 agents connected' });
+    driver = new SchedulerDriver({ master: master.address, framework: { name: 'emu-kill', user: 'root', roles: ['*'] } });
+    let sent = false;
+    const states: string[] = [];
+    driver.on('offers', (offers) => {
+      const o = offers[0]!;
+      if (sent) return driver!.decline(offers.map((x) => x.id!.value), { refuseSeconds: 60 });
+      sent = true;
+      driver!.launch([o.id!.value], [{ ...taskInfo(o, { id: 'long', command: 'sleep 1000', cpus: 1, mem: 64 }), labels: { labels: [{ key: DURATION_LABEL, value: '3600000' }] } }]);
+    });
+    driver.on('update', (s) => states.push(s.state as string));
+    await driver.subscribe();
+    await waitFor(() => states.includes('TASK_RUNNING'), { what: 'TASK_RUNNING' });
+    driver.kill('long');
+    await waitFor(() => states.includes('TASK_KILLED'), { what: 'TASK_KILLED' });
+    expect(states).toEqual(['TASK_RUNNING', 'TASK_KILLED']);
+    const before = pool.stats().messagesOut;
+    // The master's pings are answered, so no agent goes unreachable.
+    (master.master as unknown as { pingAgents(): void }).pingAgents();
+    await waitFor(() => pool!.stats().messagesOut >= before + 5, { what: 'pongs to 5 pings' });
+  });
+});

@@ -1,0 +1,185 @@
+import * as grpc from '@grpc/grpc-js';
+import { MinHeap, res, type Logger, type Resources } from '@strata/lib';
+import { loadStrata, type AgentMessage, type AgentServiceClient, type MasterMessage__Output, type RegisterAgentResponse__Output } from '@strata/proto';
+import { EmulatedAgent, type AgentHost } from './emulated-agent';
+
+export interface EmulatedAgentPoolOptions {
+  /** host:port of the master. */
+  master: string;
+  agents: number;
+  /** What each agent advertises (Mesos text form or a value). */
+  resources: Resources | string;
+  /** How long a task "runs" unless its labels say otherwise (default 1 s). */
+  taskDurationMs?: number;
+  /** HTTP/2 connections the agents' streams are spread over (default: one per 1,000 agents). */
+  connections?: number;
+  /** Registrations in flight at once (default 256). */
+  registerConcurrency?: number;
+  /** Hostnames are `${hostPrefix}-${i}` (default `emu`); attributes are added to every agent. */
+  hostPrefix?: string;
+  attributes?: Record<string, string>;
+  /** An update unacknowledged this long is sent again (default 10 s, as the real agent). */
+  retryMs?: number;
+  log?: Logger;
+}
+
+export interface EmulatedAgentPoolStats {
+  agents: number;
+  connected: number;
+  tasksLaunched: number;
+  tasksActive: number;
+  messagesIn: number;
+  messagesOut: number;
+}
+
+/**
+ * Thousands of emulated agents in one process, multiplexed as HTTP/2 streams over a few
+ * connections to the real master, each registered and connected exactly as `strata-agent` is.
+ * One timer serves every task completion (a heap of due times) and one the update retries.
+ */
+export class EmulatedAgentPool implements AgentHost {
+  private readonly clients: AgentServiceClient[] = [];
+  private readonly agents: EmulatedAgent[] = [];
+  private readonly streams = new Map<EmulatedAgent, grpc.ClientDuplexStream<AgentMessage, MasterMessage__Output>>();
+  private readonly due = new MinHeap<{ at: number; agent: EmulatedAgent; key: string }>((a, b) => a.at < b.at);
+  private readonly resources: Resources;
+  private dueTimer?: NodeJS.Timeout;
+  private dueAt = Infinity;
+  private retryTimer?: NodeJS.Timeout;
+  private stopped = false;
+  private counters = { launched: 0, in: 0, out: 0 };
+
+  constructor(private readonly opts: EmulatedAgentPoolOptions) {
+    this.resources = typeof opts.resources === 'string' ? res.parseResources(opts.resources) : opts.resources;
+    const proto = loadStrata();
+    const n = Math.max(1, opts.connections ?? Math.ceil(opts.agents / 1000));
+    for (let i = 0; i < n; i++) {
+      // A local subchannel pool gives each client its own connection: streams spread over n sockets.
+      this.clients.push(new proto.strata.internal.v1.AgentService(opts.master, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1, 'grpc.keepalive_time_ms': 30_000 }));
+    }
+    const duration = opts.taskDurationMs ?? 1_000;
+    for (let i = 0; i < opts.agents; i++) this.agents.push(new EmulatedAgent(i, this, duration));
+  }
+
+  /** Registers and connects every agent; resolves when all streams are open. */
+  async start(): Promise<void> {
+    const concurrency = this.opts.registerConcurrency ?? 256;
+    let next = 0;
+    const worker = async () => {
+      while (!this.stopped && next < this.agents.length) {
+        const agent = this.agents[next++]!;
+        await this.register(agent);
+        this.connect(agent);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, this.agents.length) }, worker));
+    const retryMs = this.opts.retryMs ?? 10_000;
+    this.retryTimer = setInterval(() => {
+      for (const a of this.agents) a.retry(retryMs);
+    }, Math.max(1_000, retryMs / 2));
+  }
+
+  stats(): EmulatedAgentPoolStats {
+    let active = 0;
+    for (const a of this.agents) active += a.taskCount;
+    return { agents: this.agents.length, connected: this.streams.size, tasksLaunched: this.counters.launched, tasksActive: active, messagesIn: this.counters.in, messagesOut: this.counters.out };
+  }
+
+  agentIds(): string[] {
+    return this.agents.map((a) => a.id);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.dueTimer) clearTimeout(this.dueTimer);
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    for (const s of this.streams.values()) s.cancel();
+    this.streams.clear();
+    for (const c of this.clients) c.close();
+  }
+
+  // --- AgentHost -----------------------------------------------------------------------------
+
+  send(agent: EmulatedAgent, msg: AgentMessage): void {
+    const s = this.streams.get(agent);
+    if (!s) return; // disconnected: the retry timer sends it again once back
+    this.counters.out++;
+    s.write(msg);
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  completeAt(agent: EmulatedAgent, key: string, at: number): void {
+    this.due.push({ at, agent, key });
+    if (at < this.dueAt) this.armDue(at);
+  }
+
+  launched(count: number): void {
+    this.counters.launched += count;
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  private clientOf(agent: EmulatedAgent): AgentServiceClient {
+    return this.clients[agent.index % this.clients.length]!;
+  }
+
+  private armDue(at: number): void {
+    if (this.dueTimer) clearTimeout(this.dueTimer);
+    this.dueAt = at;
+    this.dueTimer = setTimeout(() => this.fireDue(), Math.max(0, at - Date.now()));
+  }
+
+  private fireDue(): void {
+    this.dueTimer = undefined;
+    this.dueAt = Infinity;
+    const now = Date.now();
+    for (let top = this.due.peek(); top && top.at <= now; top = this.due.peek()) {
+      this.due.pop();
+      top.agent.complete(top.key);
+    }
+    const next = this.due.peek();
+    if (next && !this.stopped) this.armDue(next.at);
+  }
+
+  private async register(agent: EmulatedAgent): Promise<void> {
+    const prefix = this.opts.hostPrefix ?? 'emu';
+    const attributes = Object.entries(this.opts.attributes ?? {}).map(([name, value]) => ({ name, type: 'TEXT' as const, text: { value } }));
+    const req = {
+      agentInfo: { hostname: `${prefix}-${agent.index}`, port: 5051, resources: res.toProto(this.resources), attributes, capabilities: ['process'] },
+      version: 'emulator',
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const resp = await new Promise<RegisterAgentResponse__Output>((resolve, reject) =>
+          this.clientOf(agent).Register(req, { deadline: new Date(Date.now() + 60_000) }, (err, r) => (err ? reject(err) : resolve(r!))),
+        );
+        agent.id = resp.agentId!.value;
+        return;
+      } catch (err) {
+        if (this.stopped || attempt >= 5) throw err;
+        this.opts.log?.warn({ err: (err as Error).message, agent: agent.index }, 'emulated agent registration failed; retrying');
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
+  }
+
+  private connect(agent: EmulatedAgent): void {
+    const stream = this.clientOf(agent).Connect();
+    this.streams.set(agent, stream);
+    stream.on('data', (m: MasterMessage__Output) => {
+      this.counters.in++;
+      agent.onMessage(m);
+    });
+    const closed = (why: string) => {
+      if (this.streams.get(agent) !== stream) return;
+      this.streams.delete(agent);
+      if (!this.stopped) this.opts.log?.warn({ agentId: agent.id, why }, 'emulated agent stream closed');
+    };
+    stream.on('error', (err) => closed(err.message));
+    stream.on('end', () => closed('ended by master'));
+    stream.write({ hello: { agentId: { value: agent.id } } });
+  }
+}
