@@ -60,7 +60,7 @@ describe('EmulatedAgentPool', () => {
     await waitFor(() => pool!.stats().tasksActive === 0, { what: 'emulated tasks forgotten after their last ack' });
   });
 
-  it('answers kills with TASK_KILLED and pings with pongs', async () => {
+  it('answers kills with TASK_KILLED', async () => {
     pool = new EmulatedAgentPool({ master: master.address, agents: 5, resources: 'cpus:1;mem:128' });
     await pool.start();
     await waitFor(() => agentsConnected() === 5, { what: '5 agents connected' });
@@ -79,9 +79,18 @@ describe('EmulatedAgentPool', () => {
     driver.kill('long');
     await waitFor(() => states.includes('TASK_KILLED'), { what: 'TASK_KILLED' });
     expect(states).toEqual(['TASK_RUNNING', 'TASK_KILLED']);
-    const before = pool.stats().messagesOut;
-    // The master's pings are answered, so no agent goes unreachable.
-    (master.master as unknown as { pingAgents(): void }).pingAgents();
-    await waitFor(() => pool!.stats().messagesOut >= before + 5, { what: 'pongs to 5 pings' });
+  });
+
+  it('answers the master pings, so idle agents stay reachable', async () => {
+    await master.stop();
+    master = await startMaster({ log: silentLogger(), config: { host: '127.0.0.1', port: 0, workDir: dir.path, agentPingIntervalMs: 100, maxMissedPings: 3 } });
+    pool = new EmulatedAgentPool({ master: master.address, agents: 5, resources: 'cpus:1;mem:128' });
+    await pool.start();
+    await waitFor(() => agentsConnected() === 5, { what: '5 agents connected' });
+    // Fifteen pings each (five times the three missed that make an agent unreachable): all still connected.
+    await waitFor(() => pool!.stats().messagesIn >= 5 * 15, { what: '75 pings received' });
+    expect(agentsConnected()).toBe(5);
+    expect(master.master.snapshot().agents.every((a) => a.unreachableAt === undefined)).toBe(true);
+    expect(pool.stats().messagesOut).toBeGreaterThanOrEqual(pool.stats().messagesIn);
   });
 });

@@ -6,6 +6,7 @@ import { dockerLatency } from './docker-latency';
 import { marathonScale } from './marathon-scale';
 import { chronosBench } from './chronos-bench';
 import { allocatorBench } from './allocator-bench';
+import { scaleBench } from './scale-bench';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -19,6 +20,16 @@ async function main(): Promise<void> {
     results.chronos = await chronosBench({ jobs: Number(process.env.BENCH_CHRONOS_JOBS ?? 1000), periodSeconds: Number(process.env.BENCH_CHRONOS_PERIOD ?? 20), runSeconds: 40, stored: Number(process.env.BENCH_CHRONOS_STORED ?? 50_000) });
   }
   if (!only || only === 'marathon') results.marathon = await marathonScale({ instances: Number(process.env.BENCH_MARATHON_INSTANCES ?? 1000), rolling: 200, apps: 1000 });
+  if (!only || only === 'scale') {
+    const agents = (process.env.BENCH_SCALE_AGENTS ?? '5000,20000,50000').split(',').map(Number);
+    results.scale = await scaleBench(agents, {
+      frameworks: Number(process.env.BENCH_SCALE_FRAMEWORKS ?? 20),
+      tasksPerFramework: Number(process.env.BENCH_SCALE_TASKS_PER_FRAMEWORK ?? 500),
+      taskMs: Number(process.env.BENCH_SCALE_TASK_MS ?? 1000),
+      warmupMs: 5_000,
+      measureMs: Number(process.env.BENCH_SCALE_MEASURE_MS ?? 20_000),
+    });
+  }
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }
 
