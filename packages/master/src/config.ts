@@ -34,6 +34,12 @@ export interface MasterConfig {
   defaultRefuseSeconds: number;
   /** 'drf' (frameworks only) or 'hierarchical' (weighted roles, quota, reservations). */
   allocator: 'drf' | 'hierarchical';
+  /**
+   * Offers a framework may hold at once (0: no cap, as Mesos). A cap keeps a framework on a
+   * 50,000-agent cluster from being sent every agent in one message; the rest go out as it answers.
+   * Honoured by the hierarchical allocator.
+   */
+  maxOffersPerFramework: number;
   /** Completed tasks kept per framework for /master/state (Mesos: --max_completed_tasks_per_framework 1000). */
   maxCompletedTasksPerFramework: number;
 }
@@ -54,6 +60,7 @@ export function defaultMasterConfig(overrides: Partial<MasterConfig> = {}): Mast
     recoveredFrameworkGraceMs: 120_000,
     maxCompletedTasksPerFramework: 1_000,
     allocator: 'drf',
+    maxOffersPerFramework: 1_000,
     ...overrides,
   };
 }

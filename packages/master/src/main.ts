@@ -20,12 +20,17 @@ async function main(): Promise<void> {
     .option('--offer-timeout <seconds>', 'rescind offers not answered within this', seconds, d.offerTimeoutMs / 1000)
     .option('--allocation-interval <seconds>', 'batch allocation interval', seconds, d.allocationIntervalMs / 1000)
     .option('--allocator <kind>', "'drf' or 'hierarchical' (weighted roles, quota, reservations)", 'drf')
+    .option('--max-offers-per-framework <n>', 'offers a framework may hold at once (0: no cap)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`'${v}' is not a non-negative integer`);
+      return n;
+    }, d.maxOffersPerFramework)
     .option('--agent-ping-timeout <seconds>', 'interval of the pings to agents', seconds, d.agentPingIntervalMs / 1000)
     .option('--max-agent-ping-timeouts <n>', 'missed pings before an agent is unreachable', seconds, d.maxMissedPings)
     .option('--agent-reregister-timeout <seconds>', 'after a restart, time agents have to come back', seconds, d.agentReregisterTimeoutMs / 1000)
     .option('--recovered-framework-grace <seconds>', 'after a restart, least time frameworks have to resubscribe', seconds, d.recoveredFrameworkGraceMs / 1000)
     .parse()
-    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string }>();
+    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string; maxOffersPerFramework: number }>();
   if (opts.allocator !== 'drf' && opts.allocator !== 'hierarchical') throw new Error(`--allocator must be 'drf' or 'hierarchical', not '${opts.allocator}'`);
 
   const log = createLogger('master');
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
       agentReregisterTimeoutMs: opts.agentReregisterTimeout * 1000,
       recoveredFrameworkGraceMs: opts.recoveredFrameworkGrace * 1000,
       allocator: opts.allocator,
+      maxOffersPerFramework: opts.maxOffersPerFramework,
     },
   });
   stopOnSignals(log, running.stop);

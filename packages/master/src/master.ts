@@ -128,7 +128,9 @@ export class Master {
     this.advertisedPort = advertisedPort;
     this.timers.push(setInterval(() => this.tick(), this.config.allocationIntervalMs));
     this.timers.push(setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs));
-    this.timers.push(setInterval(() => this.pingAgents(), this.config.agentPingIntervalMs));
+    // Checked five times per interval, so each agent is pinged about one interval after it was last
+    // heard from: pings spread out as agents' traffic does, instead of 50,000 leaving in one burst.
+    this.timers.push(setInterval(() => this.pingAgents(), Math.max(1, this.config.agentPingIntervalMs / 5)));
   }
 
   stop(): void {
@@ -605,7 +607,8 @@ export class Master {
   private allocate(): void {
     const end = this.deps.metrics.allocationSeconds.startTimer();
     const now = this.deps.clock.now();
-    const proposals = this.allocator.allocate(now);
+    const cap = this.config.maxOffersPerFramework;
+    const proposals = this.allocator.allocate(now, cap > 0 ? (fwId) => cap - this.offers.countForFramework(fwId) : undefined);
     end();
     if (proposals.length === 0) return;
     const byFramework = new Map<string, OutstandingOffer[]>();
@@ -647,7 +650,10 @@ export class Master {
       if (now - a.lastSeen > limit) this.markUnreachable(a, `no answer for ${now - a.lastSeen} ms`);
       // An agent heard from within the interval (status updates, pongs) is alive: pinging it too
       // would only add traffic, which at 50,000 agents is thousands of messages a second.
-      else if (now - a.lastSeen >= this.config.agentPingIntervalMs / 2) a.outbox?.send({ heartbeat: { sentAt: now } });
+      else if (now - a.lastSeen >= this.config.agentPingIntervalMs && now - (a.lastPingAt ?? 0) >= this.config.agentPingIntervalMs) {
+        a.lastPingAt = now;
+        a.outbox?.send({ heartbeat: { sentAt: now } });
+      }
     }
   }
 

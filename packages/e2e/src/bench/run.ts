@@ -21,14 +21,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'marathon') results.marathon = await marathonScale({ instances: Number(process.env.BENCH_MARATHON_INSTANCES ?? 1000), rolling: 200, apps: 1000 });
   if (!only || only === 'scale') {
+    // The Mesos paper's experiment through the real master: 5,000 / 20,000 / 50,000 emulated agents.
     const agents = (process.env.BENCH_SCALE_AGENTS ?? '5000,20000,50000').split(',').map(Number);
-    results.scale = await scaleBench(agents, {
-      frameworks: Number(process.env.BENCH_SCALE_FRAMEWORKS ?? 20),
-      tasksPerFramework: Number(process.env.BENCH_SCALE_TASKS_PER_FRAMEWORK ?? 500),
-      taskMs: Number(process.env.BENCH_SCALE_TASK_MS ?? 1000),
-      warmupMs: 5_000,
-      measureMs: Number(process.env.BENCH_SCALE_MEASURE_MS ?? 20_000),
-    });
+    results.scale = await scaleBench(agents, { measureMs: Number(process.env.BENCH_SCALE_MEASURE_MS ?? 15_000), fillTasks: Number(process.env.BENCH_SCALE_FILL_TASKS ?? 40_000), phases: process.env.BENCH_SCALE_PHASES?.split(',') });
   }
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }

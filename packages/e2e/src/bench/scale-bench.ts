@@ -1,24 +1,27 @@
 import { readFileSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { waitFor, tmpDir } from '@strata/lib/testing';
+import type { Offer__Output } from '@strata/proto';
 import { SchedulerDriver, offerResources, taskInfo } from '@strata/sdk';
 import { BINS, ServiceProcess } from '../processes';
 import { round, summary } from './stats';
 
 const EMULATOR = path.resolve(BINS.master, '..', '..', '..', 'emulator', 'bin', 'strata-emulator.js');
 const DURATION_LABEL = 'strata.emulator/duration_ms';
+const AGENT_RESOURCES = 'cpus:8;mem:16384;disk:102400;ports:[31000-32000]';
 
-export interface ScaleBenchOptions {
-  agents: number;
+export interface LoadPhase {
+  name: string;
   frameworks: number;
-  /** Tasks each framework keeps in flight: it launches more as its tasks finish. */
+  /** Tasks each framework keeps in flight, launching more as its tasks finish (Infinity: all it is offered). */
   tasksPerFramework: number;
   taskMs: number;
   warmupMs: number;
+  /** Measure for this long, or until `untilPlaced` tasks are running. */
   measureMs: number;
-  /** Agents per emulator process. */
-  agentsPerEmulator?: number;
+  untilPlaced?: number;
 }
 
 const rssMb = (pid: number) => {
@@ -32,118 +35,183 @@ async function connectedAgents(address: string): Promise<number> {
   return m ? Number(m[1]) : 0;
 }
 
-/**
- * The Mesos paper's scalability experiment through the real master: emulated agents (real gRPC
- * agent channel, no processes) and frameworks that keep launching short tasks. Measures, per
- * task, accept -> TASK_RUNNING at the framework (the kernel's launch overhead: the emulated task
- * starts in no time), placements per second, and the master's RSS.
- */
-export async function scaleRun(o: ScaleBenchOptions) {
-  const dir = tmpDir('strata-scale-');
-  const masterArgs = ['--ip', '127.0.0.1', '--port', '0', '--work-dir', dir.path, '--allocator', 'hierarchical', '--agent-ping-timeout', '15'];
-  // BENCH_MASTER_NODE_ARGS: node flags for the master, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (a V8 profile on stop).
-  const nodeArgs = (process.env.BENCH_MASTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const master = nodeArgs.length
-    ? ServiceProcess.start('master', nodeArgs[0]!, [...nodeArgs.slice(1), BINS.master, ...masterArgs], { STRATA_LOG_LEVEL: 'info' })
-    : ServiceProcess.start('master', BINS.master, masterArgs, { STRATA_LOG_LEVEL: 'info' });
-  const emulators: ServiceProcess[] = [];
-  const drivers: SchedulerDriver[] = [];
-  try {
-    const port = (await master.waitForLog('master listening')).port as number;
-    const address = `127.0.0.1:${port}`;
-    const started = performance.now();
-    const per = o.agentsPerEmulator ?? 25_000;
-    for (let i = 0, left = o.agents; left > 0; i++, left -= per) {
-      const n = Math.min(per, left);
-      const child = ServiceProcess.start(`emulator-${i}`, EMULATOR, ['--master', address, '--agents', String(n), '--host-prefix', `emu${i}`, '--resources', 'cpus:8;mem:16384;disk:102400;ports:[31000-32000]'], { STRATA_LOG_LEVEL: 'warn' });
-      emulators.push(child);
-    }
-    await waitFor(async () => (await connectedAgents(address)) === o.agents, { timeoutMs: 600_000, intervalMs: 500, what: `${o.agents} agents connected` });
-    const registerMs = performance.now() - started;
-    const rssIdle = rssMb(master.pid);
+async function activeTasks(address: string): Promise<number> {
+  const text = await (await fetch(`http://${address}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^strata_master_tasks\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
+  return n;
+}
 
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    let measuring = false;
-    let placed = 0;
-    let finished = 0;
-    let errors = 0;
-    let seq = 0;
-    for (let f = 0; f < o.frameworks; f++) {
-      const d = new SchedulerDriver({ master: address, framework: { name: `scale-${f}`, user: 'root', roles: ['*'] } });
-      let inFlight = 0;
-      d.on('offers', (offers) => {
-        for (const offer of offers) {
-          const room = o.tasksPerFramework - inFlight;
-          if (room <= 0) {
-            d.decline([offer.id!.value], { refuseSeconds: 1 });
-            continue;
-          }
-          const r = offerResources(offer);
-          const fit = Math.min(room, Math.floor((r.scalars.cpus ?? 0) / 1), Math.floor((r.scalars.mem ?? 0) / 128));
-          const tasks = [];
-          const now = performance.now();
-          for (let i = 0; i < fit; i++) {
-            const id = `t${seq++}`;
-            sentAt.set(id, now);
-            tasks.push({ ...taskInfo(offer, { id, command: 'true', cpus: 1, mem: 128 }), labels: { labels: [{ key: DURATION_LABEL, value: String(o.taskMs) }] } });
-          }
-          inFlight += fit;
-          if (measuring) placed += fit;
-          if (tasks.length) d.launch([offer.id!.value], tasks, { refuseSeconds: 1 });
-          else d.decline([offer.id!.value], { refuseSeconds: 1 });
+/**
+ * Frameworks that keep launching 1-cpu tasks into what they are offered. Per task it measures
+ * accept -> TASK_RUNNING at the framework: the kernel's launch overhead, since an emulated task
+ * starts in no time. Ends with TEARDOWN, which frees the cluster for the next phase.
+ */
+async function runPhase(address: string, masterPid: number, p: LoadPhase) {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let measuring = false;
+  let placed = 0;
+  let running = 0;
+  let finished = 0;
+  let failed = 0;
+  let seq = 0;
+  const drivers: SchedulerDriver[] = [];
+  for (let f = 0; f < p.frameworks; f++) {
+    const d = new SchedulerDriver({ master: address, framework: { name: `${p.name}-${f}`, user: 'root', roles: ['*'] } });
+    let inFlight = 0;
+    // Offers it has no room for are held, not declined: a capped framework that declined would have
+    // every agent re-offered to it in turn (an offer/decline storm of agents x frameworks), which
+    // measures the framework, not the kernel. Held offers are used as tasks end; the master's offer
+    // timeout (30 s) takes back what stays unused, as Mesos's --offer_timeout does.
+    const held = new Map<string, Offer__Output>();
+    const launchOn = (offer: Offer__Output): boolean => {
+      const r = offerResources(offer);
+      const cpus = Math.floor((r.scalars.cpus ?? 0) + 1e-9);
+      const fit = Math.max(0, Math.min(p.tasksPerFramework - inFlight, cpus, Math.floor((r.scalars.mem ?? 0) / 128)));
+      if (fit === 0) {
+        // Leftovers no task fits in (memory without cpus) go back, not to be seen again soon.
+        if (cpus === 0) d.decline([offer.id!.value], { refuseSeconds: 60 });
+        return cpus === 0;
+      }
+      const now = performance.now();
+      const tasks = [];
+      for (let i = 0; i < fit; i++) {
+        const id = `${f}-${seq++}`;
+        sentAt.set(id, now);
+        tasks.push({ ...taskInfo(offer, { id, command: 'true', cpus: 1, mem: 128 }), labels: { labels: [{ key: DURATION_LABEL, value: String(p.taskMs) }] } });
+      }
+      inFlight += fit;
+      if (measuring) placed += fit;
+      d.launch([offer.id!.value], tasks, { refuseSeconds: 1 });
+      return true;
+    };
+    const useHeld = () => {
+      for (const [id, offer] of held) {
+        if (inFlight >= p.tasksPerFramework) return;
+        held.delete(id);
+        launchOn(offer);
+      }
+    };
+    d.on('offers', (offers) => {
+      for (const offer of offers) if (!launchOn(offer)) held.set(offer.id!.value, offer);
+    });
+    d.on('rescind', (id) => held.delete(id));
+    d.on('update', (s) => {
+      const id = s.taskId!.value;
+      if (s.state === 'TASK_RUNNING') {
+        const t = sentAt.get(id);
+        sentAt.delete(id);
+        if (t !== undefined && measuring) {
+          latencies.push(performance.now() - t);
+          running++;
         }
-      });
-      d.on('update', (s) => {
-        const id = s.taskId!.value;
-        if (s.state === 'TASK_RUNNING') {
-          const t = sentAt.get(id);
-          if (t !== undefined && measuring) latencies.push(performance.now() - t);
-          sentAt.delete(id);
-          return;
-        }
-        if (s.state === 'TASK_FINISHED') {
-          inFlight--;
-          if (measuring) finished++;
-        } else {
-          inFlight--;
-          errors++;
-        }
-      });
-      drivers.push(d);
-    }
+        return;
+      }
+      inFlight--;
+      if (s.state === 'TASK_FINISHED') {
+        if (measuring) finished++;
+      } else if (s.state !== 'TASK_KILLED') failed++;
+      useHeld();
+    });
+    drivers.push(d);
+  }
+  try {
     await Promise.all(drivers.map((d) => d.subscribe(60_000)));
-    await new Promise((r) => setTimeout(r, o.warmupMs));
+    await new Promise((r) => setTimeout(r, p.warmupMs));
     measuring = true;
     const t0 = performance.now();
-    let rssPeak = rssMb(master.pid);
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(master.pid))), 500);
-    await new Promise((r) => setTimeout(r, o.measureMs));
+    let rssPeak = rssMb(masterPid);
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(masterPid))), 500);
+    await waitFor(() => (p.untilPlaced !== undefined && running >= p.untilPlaced) || performance.now() - t0 >= p.measureMs, { timeoutMs: p.measureMs + 1_000, intervalMs: 20 });
     measuring = false;
     clearInterval(sampler);
     const seconds = (performance.now() - t0) / 1000;
     return {
-      agents: o.agents,
-      frameworks: o.frameworks,
-      tasks_in_flight: o.frameworks * o.tasksPerFramework,
-      task_ms: o.taskMs,
-      register_all_agents_s: round(registerMs / 1000, 1),
+      phase: p.name,
+      frameworks: p.frameworks,
+      tasks_in_flight_cap: Number.isFinite(p.tasksPerFramework) ? p.frameworks * p.tasksPerFramework : 'all offered',
+      task_ms: p.taskMs,
+      seconds: round(seconds, 1),
       launch_overhead_ms: summary(latencies),
       placements_per_s: Math.round(placed / seconds),
+      running_per_s: Math.round(running / seconds),
       finished_per_s: Math.round(finished / seconds),
-      non_finished_tasks: errors,
-      master_rss_mb: { idle_after_registration: rssIdle, peak_under_load: rssPeak },
+      failed_tasks: failed,
+      master_rss_peak_mb: rssPeak,
     };
   } finally {
+    for (const d of drivers) d.teardown();
+    await new Promise((r) => setTimeout(r, 200)); // let the TEARDOWN calls leave before the streams close
     for (const d of drivers) d.close();
+  }
+}
+
+/**
+ * The Mesos paper's scalability experiment through the real master: `agents` emulated agents
+ * (real gRPC agent channel, no processes, spread over emulator processes) and the load phases in
+ * turn. Reports registration time, each phase's figures and the master's RSS.
+ */
+export async function scaleRun(agents: number, phases: LoadPhase[], agentsPerEmulator = 25_000) {
+  const dir = tmpDir('strata-scale-');
+  const port = await freePort();
+  const masterArgs = ['--ip', '127.0.0.1', '--port', String(port), '--work-dir', dir.path, '--allocator', 'hierarchical', '--agent-ping-timeout', '15'];
+  // BENCH_MASTER_NODE_ARGS: node flags for the master, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (a V8 profile on stop).
+  const nodeArgs = (process.env.BENCH_MASTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const master = nodeArgs.length
+    ? ServiceProcess.start('master', nodeArgs[0]!, [...nodeArgs.slice(1), BINS.master, ...masterArgs], { STRATA_LOG_LEVEL: 'warn' })
+    : ServiceProcess.start('master', BINS.master, masterArgs, { STRATA_LOG_LEVEL: 'warn' });
+  const emulators: ServiceProcess[] = [];
+  try {
+    const address = `127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(`http://${address}/master/health`)).ok, { timeoutMs: 15_000, what: 'master health' });
+    const started = performance.now();
+    for (let i = 0, left = agents; left > 0; i++, left -= agentsPerEmulator) {
+      const n = Math.min(agentsPerEmulator, left);
+      emulators.push(ServiceProcess.start(`emulator-${i}`, EMULATOR, ['--master', address, '--agents', String(n), '--host-prefix', `emu${i}`, '--resources', AGENT_RESOURCES], { STRATA_LOG_LEVEL: 'warn' }));
+    }
+    await waitFor(async () => (await connectedAgents(address)) === agents, { timeoutMs: 900_000, intervalMs: 500, what: `${agents} agents connected` });
+    const registerS = round((performance.now() - started) / 1000, 1);
+    const rssIdle = rssMb(master.pid);
+    const results = [];
+    for (const p of phases) {
+      results.push(await runPhase(address, master.pid, p));
+      // The torn-down frameworks' tasks are killed; the next phase starts on an idle cluster.
+      await waitFor(async () => (await activeTasks(address)) === 0, { timeoutMs: 120_000, intervalMs: 200, what: 'no tasks left' });
+    }
+    return { agents, agent_resources: AGENT_RESOURCES, register_all_agents_s: registerS, master_rss_mb_after_registration: rssIdle, phases: results };
+  } finally {
     await Promise.all(emulators.map((e) => e.stop()));
     await master.stop();
     rmSync(dir.path, { recursive: true, force: true });
   }
 }
 
-export async function scaleBench(agentCounts: number[], base: Omit<ScaleBenchOptions, 'agents'>) {
+/** A port free right now (the master runs at log level warn, so it cannot tell us which it took). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Standard phases: a moderate load (the overhead the paper plots), churn at saturation, and filling the cluster with long tasks. */
+export function standardPhases(opts: { measureMs: number; fillTasks: number }): LoadPhase[] {
+  return [
+    { name: 'moderate', frameworks: 20, tasksPerFramework: 10, taskMs: 1_000, warmupMs: 3_000, measureMs: opts.measureMs },
+    { name: 'churn', frameworks: 20, tasksPerFramework: 500, taskMs: 1_000, warmupMs: 3_000, measureMs: opts.measureMs },
+    { name: 'fill', frameworks: 20, tasksPerFramework: Infinity, taskMs: 3_600_000, warmupMs: 0, measureMs: 120_000, untilPlaced: opts.fillTasks },
+  ];
+}
+
+export async function scaleBench(agentCounts: number[], opts: { measureMs: number; fillTasks: number; phases?: string[] }) {
   const out = [];
-  for (const agents of agentCounts) out.push(await scaleRun({ ...base, agents }));
+  const only = opts.phases;
+  const phases = standardPhases(opts).filter((p) => !only || only.includes(p.name));
+  for (const agents of agentCounts) out.push(await scaleRun(agents, phases));
   return out;
 }

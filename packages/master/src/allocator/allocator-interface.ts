@@ -13,7 +13,8 @@ export interface Allocator {
   suppress(id: string, roles?: string[]): void;
   revive(id: string, roles?: string[]): void;
   recover(frameworkId: string, agentId: string, resources: Resources, filter?: { refuseMs: number; now: number }): void;
-  allocate(now: number): OfferProposal[];
+  /** `budget`: how many more offers each framework may get this pass (allocators without a cap ignore it). */
+  allocate(now: number, budget?: (frameworkId: string) => number): OfferProposal[];
   total(): Resources;
   frameworkShare(id: string): number;
 }

@@ -113,6 +113,30 @@ describe('HierarchicalAllocator', () => {
     expect(res.scalar(again.find((p) => p.role === 'web')!.resources, 'cpus')).toBe(2);
   });
 
+  it('caps the offers a framework gets by its budget; agents passed over wait for the next pass', () => {
+    const a = cluster(10);
+    a.addFramework('x', '*');
+    a.addFramework('y', '*');
+    const outstanding: Record<string, number> = { x: 0, y: 0 };
+    const budget = (f: string) => 2 - outstanding[f]!;
+    const first = a.allocate(0, budget);
+    expect(byFramework(first)).toEqual({ x: 2, y: 2 });
+    for (const p of first) outstanding[p.frameworkId]!++;
+    // Everyone is out of budget: nothing is offered, and nothing is lost.
+    expect(a.allocate(1, budget)).toEqual([]);
+    // x answers: it launches on one offer and returns the other; its budget is back.
+    const [, returned] = first.filter((p) => p.frameworkId === 'x');
+    a.recover('x', returned!.agentId, returned!.resources);
+    outstanding.x = 0;
+    const third = a.allocate(2, budget);
+    expect(third.map((p) => p.frameworkId)).toEqual(['x', 'x']);
+    // Without a budget the agents still waiting all go out, none twice.
+    const rest = a.allocate(3);
+    const offered = [...first, ...third, ...rest].map((p) => p.agentId);
+    expect(rest).toHaveLength(10 - 4 - 2 + 1);
+    expect(new Set(offered).size).toBe(10);
+  });
+
   it('property: never offers more than is free, never the same resources twice', () => {
     let seed = 3;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -124,7 +148,9 @@ describe('HierarchicalAllocator', () => {
     for (let step = 0; step < 300; step++) {
       now += 500;
       if (rand() < 0.5) {
-        for (const p of a.allocate(now)) {
+        // Sometimes with an offer budget, so passes that stop early and carry agents over are covered too.
+        const budget = rand() < 0.5 ? undefined : () => Math.floor(rand() * 3);
+        for (const p of a.allocate(now, budget)) {
           const h = held.get(p.agentId) ?? res.EMPTY;
           expect(res.contains(res.subtract(cpus(4), h), p.resources)).toBe(true);
           held.set(p.agentId, res.add(h, p.resources));
@@ -141,5 +167,8 @@ describe('HierarchicalAllocator', () => {
         held.delete(key);
       }
     }
+    // Liveness: once filters have run out, an unbudgeted pass offers everything still free.
+    for (const p of a.allocate(now + 60_000)) held.set(p.agentId, res.add(held.get(p.agentId) ?? res.EMPTY, p.resources));
+    for (let i = 0; i < 10; i++) expect(res.scalar(held.get(`s${i}`) ?? res.EMPTY, 'cpus')).toBe(4);
   });
 });

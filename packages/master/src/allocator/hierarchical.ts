@@ -29,6 +29,13 @@ interface FrameworkState {
   share: number;
 }
 
+/** What one pass carries: the time, each framework's remaining offer budget, and whether the agent at hand was passed over for budget. */
+interface Pass {
+  now: number;
+  left: Map<string, number>;
+  deferred: boolean;
+}
+
 interface AgentState {
   id: string;
   /** Unreserved free resources. */
@@ -236,51 +243,88 @@ export class HierarchicalAllocator {
     this.dirty.add(a.id);
   }
 
-  /** One allocation pass over the agents that changed. */
-  allocate(now: number): OfferProposal[] {
+  /**
+   * One allocation pass over the agents that changed. `budget`, when given, is how many more
+   * offers each framework may get (the master's cap on outstanding offers): a framework out of
+   * budget is passed over like a filtered one, and agents that only it could have taken stay
+   * marked for the next pass, which the answers to its offers trigger. When no framework has
+   * budget left the pass stops early, so a capped pass costs what it offers, not the cluster size.
+   */
+  allocate(now: number, budget?: (frameworkId: string) => number): OfferProposal[] {
     this.expireFilters(now);
     const out: OfferProposal[] = [];
     if (this.dirty.size === 0) return out;
     const roleOrder = this.sortedRoles();
     const frameworkOrder = new Map<string, IndexedHeap<FrameworkState>>();
-    for (const r of roleOrder) frameworkOrder.set(r.name, this.frameworkHeap(r));
+    let eligible = 0;
+    for (const r of roleOrder) {
+      const heap = this.frameworkHeap(r);
+      frameworkOrder.set(r.name, heap);
+      eligible += heap.size;
+    }
     const headroom = this.quotaHeadroom();
+    const left = new Map<string, number>();
+    if (budget) {
+      for (const heap of frameworkOrder.values()) {
+        for (const f of heap.values()) {
+          const b = budget(f.id);
+          left.set(f.id, b);
+          if (b <= 0) eligible--;
+        }
+      }
+    }
+    // Nobody can take anything: the marked agents wait, and the pass costs nothing.
+    if (eligible <= 0) return out;
+    const pass: Pass = { now, left, deferred: false };
+    const carry: string[] = [];
+    const give = (f: FrameworkState, a: AgentState, role: string, resources: Resources, heap: IndexedHeap<FrameworkState>) => {
+      this.charge(f, resources);
+      this.hold(a, f.id, resources);
+      heap.update(f);
+      out.push({ frameworkId: f.id, agentId: a.id, role, resources });
+      const b = left.get(f.id);
+      if (b !== undefined) {
+        left.set(f.id, b - 1);
+        if (b - 1 === 0) eligible--;
+      }
+    };
 
+    // Visited agents leave the set as they go (deleting the current entry is safe in a Set walk);
+    // if every framework runs out of budget the walk stops and the rest simply stay marked.
     for (const agentId of this.dirty) {
+      if (eligible <= 0) break;
+      this.dirty.delete(agentId);
       const a = this.agents.get(agentId);
       if (!a || !a.active) continue;
+      pass.deferred = false;
       // Reserved resources: only to their role.
       for (const [role, reserved] of a.reserved) {
         if (!isAllocatable(reserved)) continue;
         const heap = frameworkOrder.get(role);
-        const f = heap && this.pick(heap, agentId, reserved, now);
+        const f = heap && this.pick(heap, agentId, reserved, pass);
         if (!f) continue;
         a.reserved.set(role, res.EMPTY);
-        this.charge(f, reserved);
-        this.hold(a, f.id, reserved);
-        heap!.update(f);
-        out.push({ frameworkId: f.id, agentId, role, resources: reserved });
+        give(f, a, role, reserved, heap!);
       }
-      if (!isAllocatable(a.free)) continue;
-      // Unreserved: roles under quota first, then by weighted share; the rest must leave unmet quota its headroom.
-      for (const role of roleOrder) {
-        const underQuota = below(role.allocated, role.quota);
-        if (!underQuota && headroom.needed && !fitsAfter(this.unallocated(), vec(a.free), headroom.vec)) continue;
-        const heap = frameworkOrder.get(role.name);
-        const f = heap && this.pick(heap, agentId, a.free, now);
-        if (!f) continue;
-        const given = a.free;
-        a.free = res.EMPTY;
-        this.charge(f, given);
-        this.hold(a, f.id, given);
-        out.push({ frameworkId: f.id, agentId, role: role.name, resources: given });
-        // Keep the orders right for the next agent: only the framework and role whose share moved change place.
-        heap!.update(f);
-        resortRole(roleOrder, role);
-        break;
+      if (isAllocatable(a.free)) {
+        // Unreserved: roles under quota first, then by weighted share; the rest must leave unmet quota its headroom.
+        for (const role of roleOrder) {
+          const underQuota = below(role.allocated, role.quota);
+          if (!underQuota && headroom.needed && !fitsAfter(this.unallocated(), vec(a.free), headroom.vec)) continue;
+          const heap = frameworkOrder.get(role.name);
+          const f = heap && this.pick(heap, agentId, a.free, pass);
+          if (!f) continue;
+          const given = a.free;
+          a.free = res.EMPTY;
+          give(f, a, role.name, given, heap!);
+          // Keep the orders right for the next agent: only the framework and role whose share moved change place.
+          resortRole(roleOrder, role);
+          break;
+        }
       }
+      if (pass.deferred && (isAllocatable(a.free) || [...a.reserved.values()].some(isAllocatable))) carry.push(agentId);
     }
-    this.dirty.clear();
+    for (const id of carry) this.dirty.add(id);
     return out;
   }
 
@@ -319,18 +363,25 @@ export class HierarchicalAllocator {
     return heap;
   }
 
-  /** The lowest-share framework not filtered on this agent; filtered ones are set aside and put back. */
-  private pick(heap: IndexedHeap<FrameworkState>, agentId: string, offered: Resources, now: number): FrameworkState | undefined {
-    // The common case: the lowest share is not filtered here; no heap surgery needed.
+  /** The lowest-share framework not filtered on this agent and with budget left; the others are set aside and put back. */
+  private pick(heap: IndexedHeap<FrameworkState>, agentId: string, offered: Resources, pass: Pass): FrameworkState | undefined {
+    const passedOver = (f: FrameworkState) => {
+      if ((pass.left.get(f.id) ?? 1) <= 0) {
+        pass.deferred = true;
+        return true;
+      }
+      return this.filters.size > 0 && this.isFiltered(f.id, agentId, offered, pass.now);
+    };
+    // The common case: the lowest share can take it; no heap surgery needed.
     const top = heap.peek();
     if (!top) return undefined;
-    if (this.filters.size === 0 || !this.isFiltered(top.id, agentId, offered, now)) return top;
+    if (!passedOver(top)) return top;
     const aside: FrameworkState[] = [];
     let found: FrameworkState | undefined;
     while (heap.size) {
       const f = heap.pop()!;
       aside.push(f);
-      if (this.isFiltered(f.id, agentId, offered, now)) continue;
+      if (passedOver(f)) continue;
       found = f;
       break;
     }

@@ -3,32 +3,37 @@
  * down in O(log n). Pure; used by the allocator to keep frameworks ordered by share.
  */
 export class IndexedHeap<T> {
-  private readonly items: T[] = [];
+  private readonly heap: T[] = [];
   private readonly pos = new Map<T, number>();
 
   constructor(private readonly less: (a: T, b: T) => boolean) {}
 
   get size(): number {
-    return this.items.length;
+    return this.heap.length;
+  }
+
+  /** The members, in no particular order. */
+  values(): readonly T[] {
+    return this.heap;
   }
 
   push(x: T): void {
-    this.items.push(x);
-    this.pos.set(x, this.items.length - 1);
-    this.up(this.items.length - 1);
+    this.heap.push(x);
+    this.pos.set(x, this.heap.length - 1);
+    this.up(this.heap.length - 1);
   }
 
   peek(): T | undefined {
-    return this.items[0];
+    return this.heap[0];
   }
 
   pop(): T | undefined {
-    const top = this.items[0];
+    const top = this.heap[0];
     if (top === undefined) return undefined;
-    const last = this.items.pop()!;
+    const last = this.heap.pop()!;
     this.pos.delete(top);
-    if (this.items.length) {
-      this.items[0] = last;
+    if (this.heap.length) {
+      this.heap[0] = last;
       this.pos.set(last, 0);
       this.down(0);
     }
@@ -44,10 +49,10 @@ export class IndexedHeap<T> {
   }
 
   private swap(i: number, j: number): void {
-    const a = this.items[i]!;
-    const b = this.items[j]!;
-    this.items[i] = b;
-    this.items[j] = a;
+    const a = this.heap[i]!;
+    const b = this.heap[j]!;
+    this.heap[i] = b;
+    this.heap[j] = a;
     this.pos.set(b, i);
     this.pos.set(a, j);
   }
@@ -55,20 +60,20 @@ export class IndexedHeap<T> {
   private up(i: number): void {
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(this.items[i]!, this.items[p]!)) break;
+      if (!this.less(this.heap[i]!, this.heap[p]!)) break;
       this.swap(i, p);
       i = p;
     }
   }
 
   private down(i: number): void {
-    const n = this.items.length;
+    const n = this.heap.length;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < n && this.less(this.items[l]!, this.items[m]!)) m = l;
-      if (r < n && this.less(this.items[r]!, this.items[m]!)) m = r;
+      if (l < n && this.less(this.heap[l]!, this.heap[m]!)) m = l;
+      if (r < n && this.less(this.heap[r]!, this.heap[m]!)) m = r;
       if (m === i) return;
       this.swap(i, m);
       i = m;

@@ -62,6 +62,10 @@ export class OfferBook {
     return [...(this.byFramework.get(frameworkId) ?? [])];
   }
 
+  countForFramework(frameworkId: string): number {
+    return this.byFramework.get(frameworkId)?.size ?? 0;
+  }
+
   forAgent(agentId: string): OutstandingOffer[] {
     return [...(this.byAgent.get(agentId) ?? [])];
   }
