@@ -28,7 +28,10 @@ export interface AgentConfig {
   port: number;
   advertiseIp: string;
   workDir: string;
+  /** Unreserved resources. */
   resources: Resources;
+  /** Static reservations per role (`--resources 'cpus(web):2'`), offered only to that role's frameworks. */
+  reservations: Map<string, Resources>;
   attributes: Record<string, string>;
   /** Grace period between SIGTERM and SIGKILL when a kill names none (Mesos's default is 3 s for command tasks). */
   defaultKillGraceMs: number;
@@ -204,7 +207,7 @@ export class Agent {
     const agentInfo = {
       hostname: this.config.hostname,
       port: this.config.port,
-      resources: res.toProto(this.config.resources),
+      resources: [...res.toProto(this.config.resources), ...[...this.config.reservations].flatMap(([role, r]) => res.toProtoReserved(r, role))],
       attributes: Object.entries(this.config.attributes).map(([name, value]) => ({ name, type: 'TEXT' as const, text: { value } })),
       address: { hostname: this.config.hostname, ip: this.config.advertiseIp, port: this.config.port },
       capabilities: this.deps.docker ? ['process', 'docker'] : ['process'],
@@ -484,6 +487,7 @@ export class Agent {
       master: this.config.master,
       connected: this.link.connected,
       resources: res.toStateJson(this.config.resources),
+      reserved_resources: Object.fromEntries([...this.config.reservations].map(([role, r]) => [role, res.toStateJson(r)])),
       attributes: this.config.attributes,
       isolation: this.deps.isolation,
       docker: this.deps.docker ?? null,

@@ -19,7 +19,8 @@ export function defaultAgentConfig(overrides: Partial<AgentConfig> & { master: s
     dockerPullTimeoutMs: 600_000,
     ...overrides,
     workDir,
-    resources: overrides.resources ?? agentResources(workDir, undefined),
+    resources: overrides.resources ?? agentResources(workDir, undefined).unreserved,
+    reservations: overrides.reservations ?? new Map(),
   };
 }
 

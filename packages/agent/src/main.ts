@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     .option('--advertise-ip <ip>', 'address the master and frameworks should use to reach this agent', '127.0.0.1')
     .option('--hostname <name>', 'hostname advertised in offers and given to tasks as HOST', os.hostname())
     .option('--work-dir <dir>', 'where sandboxes and agent state live', path.join(os.tmpdir(), 'strata', 'agent'))
-    .option('--resources <spec>', "resources to offer instead of detected ones, e.g. 'cpus:4;mem:8192;ports:[31000-32000]'")
+    .option('--resources <spec>', "resources to offer instead of detected ones, e.g. 'cpus:4;mem:8192;ports:[31000-32000]'; 'cpus(web):2' reserves for role web")
     .option('--attributes <spec>', "attributes for constraints, e.g. 'rack:r1;zone:a'", '')
     .option('--kill-grace-period <seconds>', 'default time between SIGTERM and SIGKILL', '3')
     .option('--isolation <kind>', "'cgroups' (falls back to none when it cannot) or 'none'", 'cgroups')
@@ -28,9 +28,10 @@ async function main(): Promise<void> {
     .opts<{ master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string; dockerSocket: string; dockerPullTimeout: string }>();
 
   let resources;
+  let reservations;
   let attributes;
   try {
-    resources = agentResources(opts.workDir, opts.resources);
+    ({ unreserved: resources, reserved: reservations } = agentResources(opts.workDir, opts.resources));
     attributes = parseAttributes(opts.attributes);
   } catch (err) {
     process.stderr.write(`strata-agent: ${isStrataError(err) || err instanceof Error ? err.message : String(err)}\n`);
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
       hostname: opts.hostname,
       workDir: path.resolve(opts.workDir),
       resources,
+      reservations,
       attributes,
       defaultKillGraceMs: grace * 1000,
       isolation: opts.isolation,

@@ -6,7 +6,9 @@ jest.setTimeout(120_000);
 
 describe('hierarchical allocator through the master', () => {
   it('two frameworks in roles weighted 1:3 on a saturated cluster converge to a 1:3 split', async () => {
-    const cluster = await LocalCluster.start({ agents: 8, resources: 'cpus:1;mem:256;ports:[31000-31010]', masterArgs: ['--allocator', 'hierarchical'] });
+    // Frameworks first, agents after: each agent is allocated as it arrives, so the split is
+    // the allocator's doing, not a race between the two frameworks' subscriptions.
+    const cluster = await LocalCluster.start({ agents: 0, masterArgs: ['--allocator', 'hierarchical'] });
     const frameworks: TestFramework[] = [];
     try {
       const put = await fetch(`http://${cluster.masterAddress}/weights`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ role: 'batch', weight: 1 }, { role: 'web', weight: 3 }]) });
@@ -15,17 +17,15 @@ describe('hierarchical allocator through the master', () => {
       expect(bad.status).toBe(400);
       const running = new Map<string, Set<string>>();
       let n = 0;
-      let go = false;
       for (const role of ['batch', 'web']) {
         const f = await TestFramework.subscribe(cluster.masterAddress, { name: role, roles: [role] });
         frameworks.push(f);
         running.set(role, new Set());
-        // Until both are here, offers go back at once; outstanding offers count as allocation, so
-        // what each framework holds when `go` flips already follows the weights.
         f.onOffers = (offers) => {
           for (const o of offers) {
-            if (!go) f.driver.decline([o.id!.value], { refuseSeconds: 0 });
-            else f.driver.launch([o.id!.value], [taskInfo(o, { id: `${role}-${n++}`, command: 'sleep 300', cpus: 1, mem: 64 })], { refuseSeconds: 0 });
+            const cpus = o.resources.find((r) => r.name === 'cpus')?.scalar?.value ?? 0;
+            if (cpus >= 1) f.driver.launch([o.id!.value], [taskInfo(o, { id: `${role}-${n++}`, command: 'sleep 300', cpus: 1, mem: 64 })], { refuseSeconds: 60 });
+            else f.driver.decline([o.id!.value], { refuseSeconds: 60 }); // leftover memory: no task fits
           }
         };
         f.driver.on('update', (s) => {
@@ -34,7 +34,7 @@ describe('hierarchical allocator through the master', () => {
           else set.delete(s.taskId!.value);
         });
       }
-      go = true;
+      for (let i = 0; i < 8; i++) await cluster.startAgent(i, 'cpus:1;mem:256;ports:[31000-31010]', { masterArgs: ['--allocator', 'hierarchical'] });
       await waitFor(() => running.get('batch')!.size + running.get('web')!.size === 8, { what: 'the cluster saturated' });
       expect([running.get('batch')!.size, running.get('web')!.size]).toEqual([2, 6]);
       // Quota: set, listed in Mesos's shape, refused when malformed, removed.
@@ -47,6 +47,64 @@ describe('hierarchical allocator through the master', () => {
       expect(((await (await fetch(`http://${cluster.masterAddress}/quota`)).json()) as { infos: unknown[] }).infos).toEqual([]);
       const roles = (await (await fetch(`http://${cluster.masterAddress}/roles`)).json()) as { roles: { name: string; weight: number }[] };
       expect(roles.roles.map((r) => [r.name, r.weight]).sort()).toEqual([['batch', 1], ['web', 3]]);
+    } finally {
+      for (const f of frameworks) f.close();
+      await cluster.stop();
+    }
+  });
+
+  it("static reservations (cpus(web):2 on the agent) are offered only to their role; roles show in /master/state and /metrics", async () => {
+    const cluster = await LocalCluster.start({ agents: 1, resources: 'cpus:1;mem:256;cpus(web):2;mem(web):512;ports:[31000-31010]', masterArgs: ['--allocator', 'hierarchical'] });
+    const frameworks: TestFramework[] = [];
+    try {
+      const running = new Map<string, Set<string>>();
+      const offeredReservations = new Map<string, string[]>();
+      let n = 0;
+      const subscribe = async (role: string) => {
+        const f = await TestFramework.subscribe(cluster.masterAddress, { name: role, roles: [role] });
+        frameworks.push(f);
+        running.set(role, new Set());
+        offeredReservations.set(role, []);
+        f.onOffers = (offers) => {
+          for (const o of offers) {
+            for (const r of o.resources) for (const rv of r.reservations) offeredReservations.get(role)!.push(`${r.name}:${rv.type}:${rv.role}`);
+            const cpus = Math.floor(o.resources.find((r) => r.name === 'cpus')?.scalar?.value ?? 0);
+            const tasks = Array.from({ length: cpus }, () => taskInfo(o, { id: `${role}-${n++}`, command: 'sleep 300', cpus: 1, mem: 64 }));
+            if (tasks.length) f.driver.launch([o.id!.value], tasks, { refuseSeconds: 0.2 });
+            else f.driver.decline([o.id!.value], { refuseSeconds: 0.2 });
+          }
+        };
+        f.driver.on('update', (s) => {
+          const set = running.get(role)!;
+          if (s.state === 'TASK_RUNNING') set.add(s.taskId!.value);
+          else set.delete(s.taskId!.value);
+        });
+        return f;
+      };
+      // batch comes first and wants everything: it gets the unreserved cpu and nothing of web's.
+      await subscribe('batch');
+      await waitFor(() => running.get('batch')!.size === 1, { what: 'batch running its one unreserved cpu' });
+      const state = async () => (await (await fetch(`http://${cluster.masterAddress}/master/state`)).json()) as {
+        slaves: { reserved_resources: Record<string, { cpus: number; mem: number }>; unreserved_resources: { cpus: number } }[];
+        roles: { name: string; frameworks: string[]; share: number; resources: { cpus: number } }[];
+      };
+      const s1 = await state();
+      expect(s1.slaves[0]!.reserved_resources).toEqual({ web: expect.objectContaining({ cpus: 2, mem: 512 }) });
+      expect(s1.slaves[0]!.unreserved_resources.cpus).toBe(1);
+      // The reserved cpus are idle and still not offered to batch.
+      expect(offeredReservations.get('batch')).toEqual([]);
+      const web = await subscribe('web');
+      await waitFor(() => running.get('web')!.size === 2, { what: 'web running on its two reserved cpus' });
+      expect(running.get('batch')!.size).toBe(1);
+      expect(offeredReservations.get('web')).toEqual(expect.arrayContaining(['cpus:STATIC:web', 'mem:STATIC:web']));
+      const s2 = await state();
+      const webRole = s2.roles.find((r) => r.name === 'web')!;
+      expect(webRole.frameworks).toEqual([web.driver.frameworkId]);
+      expect(webRole.resources.cpus).toBeGreaterThanOrEqual(2);
+      expect(webRole.share).toBeGreaterThan(0);
+      const metrics = await (await fetch(`http://${cluster.masterAddress}/metrics`)).text();
+      expect(metrics).toMatch(/strata_master_role_share\{[^}]*role="web"[^}]*\} 0\.\d+/);
+      expect(metrics).toMatch(/strata_master_role_allocated\{[^}]*role="batch"[^}]*resource="cpus"[^}]*\} 1/);
     } finally {
       for (const f of frameworks) f.close();
       await cluster.stop();

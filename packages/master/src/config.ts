@@ -32,7 +32,7 @@ export interface MasterConfig {
   recoveredFrameworkGraceMs: number;
   /** refuse_seconds applied when a decline or accept names none (Mesos: 5 s). */
   defaultRefuseSeconds: number;
-  /** 'drf' (frameworks only) or 'hierarchical' (weighted roles, quota, reservations). */
+  /** 'hierarchical' (weighted roles, quota, reservations; the default) or 'drf' (frameworks only, roles ignored). */
   allocator: 'drf' | 'hierarchical';
   /**
    * Offers a framework may hold at once (0: no cap, as Mesos). A cap keeps a framework on a
@@ -59,7 +59,7 @@ export function defaultMasterConfig(overrides: Partial<MasterConfig> = {}): Mast
     agentReregisterTimeoutMs: 600_000,
     recoveredFrameworkGraceMs: 120_000,
     maxCompletedTasksPerFramework: 1_000,
-    allocator: 'drf',
+    allocator: 'hierarchical',
     maxOffersPerFramework: 1_000,
     ...overrides,
   };

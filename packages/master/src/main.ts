@@ -12,14 +12,14 @@ const seconds = (v: string) => {
 async function main(): Promise<void> {
   const d = defaultMasterConfig();
   const opts = new Command('strata-master')
-    .description('Strata master: admits agents, runs the DRF allocator and serves the scheduler API (gRPC and HTTP on one port)')
+    .description('Strata master: admits agents, runs the hierarchical DRF allocator and serves the scheduler API (gRPC and HTTP on one port)')
     .option('--ip <ip>', 'address to bind', d.host)
     .option('--port <port>', 'port for gRPC and HTTP (0 picks a free one)', parsePort, d.port)
     .option('--hostname <name>', 'hostname advertised to agents and frameworks', d.hostname)
     .option('--work-dir <dir>', 'where the state store lives', d.workDir)
     .option('--offer-timeout <seconds>', 'rescind offers not answered within this', seconds, d.offerTimeoutMs / 1000)
     .option('--allocation-interval <seconds>', 'batch allocation interval', seconds, d.allocationIntervalMs / 1000)
-    .option('--allocator <kind>', "'drf' or 'hierarchical' (weighted roles, quota, reservations)", 'drf')
+    .option('--allocator <kind>', "'hierarchical' (weighted roles, quota, reservations) or 'drf' (frameworks only)", d.allocator)
     .option('--max-offers-per-framework <n>', 'offers a framework may hold at once (0: no cap)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`'${v}' is not a non-negative integer`);

@@ -25,7 +25,7 @@ import {
   type TaskStatus,
 } from '@strata/proto';
 import { DrfAllocator } from './allocator';
-import { HierarchicalAllocator } from './allocator/hierarchical';
+import { HierarchicalAllocator, type RoleView } from './allocator/hierarchical';
 import type { Allocator } from './allocator/allocator-interface';
 import { OfferBook, planAccept, type OutstandingOffer } from './offers';
 import { taskKey, type AgentEntry, type FrameworkEntry, type Outbox, type TaskEntry } from './registry';
@@ -103,8 +103,8 @@ export class Master {
     return this.allocator instanceof HierarchicalAllocator ? this.allocator.roleShares().map(({ role, weight }) => ({ role, weight })) : [];
   }
 
-  roleShares(): { role: string; weight: number; share: number }[] {
-    return this.allocator instanceof HierarchicalAllocator ? this.allocator.roleShares() : [];
+  roleShares(): RoleView[] {
+    return this.allocator instanceof HierarchicalAllocator ? this.allocator.roleShares().sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0)) : [];
   }
 
   // --- lifecycle ---------------------------------------------------------------------------
@@ -158,15 +158,14 @@ export class Master {
   async registerAgent(req: RegisterAgentRequest__Output): Promise<RegisterAgentResponse> {
     const info = req.agentInfo;
     if (!info) throw new StrataError('INVALID_AGENT', 'agent_info is required', { status: 400 });
-    const total = this.validateAgentResources(info);
+    const resources = this.validateAgentResources(info);
     const id = `${this.id}-S${this.nextAgent++}`;
     const stored: AgentInfo__Output = { ...info, id: { value: id } };
     const now = this.deps.clock.now();
     await this.deps.store.put<PersistedAgent>(`agents/${id}`, { info: stored, registeredAt: now });
-    const entry = this.agentEntry(id, stored, now, false);
-    entry.total = total;
+    const entry = { ...this.agentEntry(id, stored, now, false), ...resources };
     this.agents.set(id, entry);
-    this.deps.log.info({ agentId: id, hostname: entry.hostname, resources: res.formatResources(total) }, 'agent registered');
+    this.deps.log.info({ agentId: id, hostname: entry.hostname, resources: res.formatReservedResources(resources) }, 'agent registered');
     return this.agentResponse(id);
   }
 
@@ -182,10 +181,10 @@ export class Master {
     if (!existing) {
       throw new StrataError('UNKNOWN_AGENT', `agent '${id}' is not known to this master; register anew`, { status: 404, context: { agentId: id } });
     }
-    const total = this.validateAgentResources(info);
+    const resources = this.validateAgentResources(info);
     if (this.allocator.hasAgent(id)) this.removeAgentFromAllocator(existing);
     existing.info = { ...info, id: { value: id } };
-    existing.total = total;
+    Object.assign(existing, resources);
     existing.hostname = info.hostname || existing.hostname;
     existing.port = info.port || existing.port;
     existing.recovered = false;
@@ -255,7 +254,7 @@ export class Master {
         const t = this.frameworks.get(fwId)?.tasks.get(taskId);
         if (t) used.set(fwId, res.add(used.get(fwId) ?? res.EMPTY, t.resources));
       }
-      this.allocator.addAgent(agentId, agent.total, used);
+      this.allocator.addAgent(agentId, agent.unreserved, used, true, agent.reserved);
     } else {
       this.allocator.setAgentActive(agentId, true);
     }
@@ -613,7 +612,7 @@ export class Master {
     if (proposals.length === 0) return;
     const byFramework = new Map<string, OutstandingOffer[]>();
     for (const p of proposals) {
-      const o: OutstandingOffer = { id: `${this.id}-O${this.nextOffer++}`, frameworkId: p.frameworkId, agentId: p.agentId, role: p.role, resources: p.resources, createdAt: now };
+      const o: OutstandingOffer = { id: `${this.id}-O${this.nextOffer++}`, frameworkId: p.frameworkId, agentId: p.agentId, role: p.role, resources: p.resources, reservation: p.reservation, createdAt: now };
       this.offers.add(o);
       const list = byFramework.get(p.frameworkId) ?? [];
       list.push(o);
@@ -703,25 +702,25 @@ export class Master {
     return Math.min(s, 365 * 24 * 3600) * 1000; // Mesos caps filters at a year
   }
 
-  private validateAgentResources(info: AgentInfo__Output): Resources {
+  private validateAgentResources(info: AgentInfo__Output): AgentResources {
     try {
-      return res.fromProto(info.resources);
+      return agentResourcesOf(info);
     } catch (err) {
       throw new StrataError('INVALID_AGENT', `agent resources are invalid: ${(err as Error).message}`, { status: 400, cause: err });
     }
   }
 
   private agentEntry(id: string, info: AgentInfo__Output, registeredAt: number, recovered: boolean): AgentEntry {
-    let total = res.EMPTY;
+    let split: AgentResources = { total: res.EMPTY, unreserved: res.EMPTY, reserved: new Map() };
     try {
-      total = res.fromProto(info.resources);
+      split = agentResourcesOf(info);
     } catch {
       // validated on admission; a corrupt record just shows no resources until the agent reregisters
     }
     return {
       id,
       info,
-      total,
+      ...split,
       hostname: info.hostname,
       port: info.port,
       registeredAt,
@@ -760,7 +759,7 @@ export class Master {
   private offerProto(o: OutstandingOffer) {
     const agent = this.agents.get(o.agentId);
     const host = agent?.hostname ?? '';
-    const resources = res.toProto(o.resources).map((r) => ({ ...r, allocationInfo: { role: o.role } }));
+    const resources = (o.reservation ? res.toProtoReserved(o.resources, o.reservation) : res.toProto(o.resources)).map((r) => ({ ...r, allocationInfo: { role: o.role } }));
     return {
       id: { value: o.id },
       frameworkId: { value: o.frameworkId },
@@ -825,4 +824,18 @@ function isPartitionAware(info: FrameworkInfo__Output): boolean {
 function splitKey(key: string): [string, string] {
   const i = key.indexOf('/');
   return [key.slice(0, i), key.slice(i + 1)];
+}
+
+interface AgentResources {
+  total: Resources;
+  unreserved: Resources;
+  reserved: Map<string, Resources>;
+}
+
+/** An agent's advertised resources, split by static reservation. */
+function agentResourcesOf(info: AgentInfo__Output): AgentResources {
+  const { unreserved, reserved } = res.splitByRole(info.resources);
+  let total = unreserved;
+  for (const r of reserved.values()) total = res.add(total, r);
+  return { total, unreserved, reserved };
 }

@@ -55,3 +55,20 @@ export function registerStateGauges(registry: Registry, read: () => { agentsConn
     },
   });
 }
+
+/** Per-role gauges read at scrape time: weighted dominant share, weight, and what the role holds. */
+export function registerRoleGauges(registry: Registry, read: () => { role: string; weight: number; share: number; allocated: { scalars: Readonly<Record<string, number>> } }[]): void {
+  const registers = [registry];
+  new Gauge({ name: 'strata_master_role_share', help: 'Weighted dominant share of each role', labelNames: ['role'], registers, collect() { this.reset(); for (const r of read()) this.set({ role: r.role }, r.share); } });
+  new Gauge({ name: 'strata_master_role_weight', help: 'Weight of each role', labelNames: ['role'], registers, collect() { this.reset(); for (const r of read()) this.set({ role: r.role }, r.weight); } });
+  new Gauge({
+    name: 'strata_master_role_allocated',
+    help: 'Resources each role holds (offered or in use)',
+    labelNames: ['role', 'resource'],
+    registers,
+    collect() {
+      this.reset();
+      for (const r of read()) for (const [resource, v] of Object.entries(r.allocated.scalars)) this.set({ role: r.role, resource }, v);
+    },
+  });
+}

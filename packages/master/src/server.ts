@@ -3,10 +3,10 @@ import { createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, system
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
 import { defaultMasterConfig, type MasterConfig } from './config';
-import { createMasterMetrics, registerStateGauges } from './metrics';
+import { createMasterMetrics, registerRoleGauges, registerStateGauges } from './metrics';
 import { agentServiceHandlers } from './grpc/agent-service';
 import { schedulerHandlers } from './grpc/scheduler-service';
-import { masterState } from './http/state';
+import { masterState, rolesJson } from './http/state';
 
 export interface RunningMaster {
   master: Master;
@@ -32,6 +32,8 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
     const connected = s.agents.filter((a) => a.outbox).length;
     return { agentsConnected: connected, agentsDisconnected: s.agents.length - connected, frameworks: s.frameworks.filter((f) => f.outbox).length, tasks, offers: s.offerCount };
   });
+
+  registerRoleGauges(registry, () => master.roleShares());
 
   const proto = loadStrata();
   const grpcServer = new grpc.Server({ 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_permit_without_calls': 1 });
@@ -75,7 +77,7 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
     master.setQuota(req.params.role!, rs.EMPTY);
     res.status(200).end();
   });
-  app.get('/roles', (_req, res) => res.json({ roles: master.roleShares().map((r) => ({ name: r.role, weight: r.weight, share: r.share })) }));
+  app.get('/roles', (_req, res) => res.json({ roles: rolesJson(master) }));
   app.get('/version', (_req, res) => res.json({ version: '0.1.0', build: 'strata' }));
   finishHttpApp(app, opts.log);
 

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { statfsSync, mkdirSync } from 'node:fs';
-import { res, parseResources, type Resources } from '@strata/lib';
+import { res, parseReservedResources, type ReservedResources, type Resources } from '@strata/lib';
 
 const MB = 1024 * 1024;
 
@@ -25,16 +25,21 @@ export function detectResources(workDir: string): Resources {
   return res.resources({ cpus, mem, disk }, { ports: [{ begin: 31000, end: 32000 }] });
 }
 
-/** `--resources` names what it sets; anything it does not name is detected (Mesos's rule). */
-export function agentResources(workDir: string, flag: string | undefined): Resources {
+/**
+ * `--resources` names what it sets; anything it does not name (in any role) is detected, as
+ * Mesos does. Role-tagged entries (`cpus(web):2`) are static reservations for that role.
+ */
+export function agentResources(workDir: string, flag: string | undefined): ReservedResources {
   const detected = detectResources(workDir);
-  if (!flag) return detected;
-  const given = parseResources(flag);
-  const scalars = { ...detected.scalars, ...given.scalars };
+  if (!flag) return { unreserved: detected, reserved: new Map() };
+  const given = parseReservedResources(flag);
+  const named = new Set<string>();
+  for (const r of [given.unreserved, ...given.reserved.values()]) for (const k of [...Object.keys(r.scalars), ...Object.keys(r.ranges)]) named.add(k);
+  const scalars: Record<string, number> = {};
   const ranges: Record<string, { begin: number; end: number }[]> = {};
-  for (const [k, v] of Object.entries(detected.ranges)) ranges[k] = [...v];
-  for (const [k, v] of Object.entries(given.ranges)) ranges[k] = [...v];
-  for (const k of Object.keys(given.ranges)) delete scalars[k];
-  for (const k of Object.keys(given.scalars)) delete ranges[k];
-  return res.resources(scalars, ranges);
+  for (const [k, v] of Object.entries(detected.scalars)) if (!named.has(k)) scalars[k] = v;
+  for (const [k, v] of Object.entries(detected.ranges)) if (!named.has(k)) ranges[k] = [...v];
+  Object.assign(scalars, given.unreserved.scalars);
+  for (const [k, v] of Object.entries(given.unreserved.ranges)) ranges[k] = [...v];
+  return { unreserved: res.resources(scalars, ranges), reserved: given.reserved };
 }

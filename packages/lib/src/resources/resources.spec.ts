@@ -1,4 +1,4 @@
-import { add, contains, formatResources, fromProto, isEmpty, parseResources, resources, subtract, toProto, ResourcesParseError } from './resources';
+import { add, contains, formatResources, formatReservedResources, fromProto, isEmpty, parseReservedResources, parseResources, resources, splitByRole, subtract, toProto, toProtoReserved, ResourcesParseError } from './resources';
 
 describe('parseResources (Mesos --resources syntax)', () => {
   it('parses scalars and ranges', () => {
@@ -22,7 +22,7 @@ describe('parseResources (Mesos --resources syntax)', () => {
     ['ports:[a-b]', 'is not a range'],
     ['cpus:1;cpus:2', 'is given twice'],
     ['9x:1', 'is not a valid resource name'],
-    ['cpus(web):2', 'reservations are not supported yet'],
+    ['cpus(web):2', "reservations are only accepted in an agent's --resources"],
     ['disks:{a,b}', 'set values'],
   ])('rejects %s with a message that names the problem', (input, problem) => {
     expect(() => parseResources(input)).toThrow(ResourcesParseError);
@@ -68,5 +68,32 @@ describe('resource arithmetic', () => {
     expect(() => fromProto([{ name: 'cpus', type: 'SCALAR', scalar: { value: -1 } }])).toThrow('non-negative');
     expect(() => fromProto([{ name: 'cpus', type: 'SCALAR', scalar: { value: NaN } }])).toThrow('non-negative');
     expect(() => fromProto([{ name: 'x', type: 'SET', set: { item: ['a'] } }])).toThrow('not supported');
+  });
+});
+
+describe('static reservations (Mesos --resources with roles)', () => {
+  it('splits unreserved and per-role reserved resources', () => {
+    const r = parseReservedResources('cpus:4;mem:2048;cpus(web):2;mem(web):1024;ports(web):[8000-8010];cpus(batch/etl):1');
+    expect(r.unreserved).toEqual(resources({ cpus: 4, mem: 2048 }));
+    expect(r.reserved.get('web')).toEqual(resources({ cpus: 2, mem: 1024 }, { ports: [{ begin: 8000, end: 8010 }] }));
+    expect(r.reserved.get('batch/etl')).toEqual(resources({ cpus: 1 }));
+    expect(formatReservedResources(r)).toBe('cpus:4;mem:2048;cpus(web):2;mem(web):1024;ports(web):[8000-8010];cpus(batch/etl):1');
+  });
+
+  it('treats (*) as unreserved and refuses bad roles and duplicates within a role', () => {
+    expect(parseReservedResources('cpus(*):2').reserved.size).toBe(0);
+    expect(() => parseReservedResources('cpus(we b):2')).toThrow("'we b' is not a valid role");
+    expect(() => parseReservedResources('cpus(..):2')).toThrow('is not a valid role');
+    expect(() => parseReservedResources('cpus(web):2;cpus(web):3')).toThrow("'cpus(web)' is given twice");
+    expect(parseReservedResources('cpus:1;cpus(web):3').reserved.get('web')).toEqual(resources({ cpus: 3 }));
+  });
+
+  it('round-trips reservations through protobuf (STATIC reservation info)', () => {
+    const r = parseReservedResources('cpus:1;cpus(web):2;mem(web):512');
+    const proto = [...toProto(r.unreserved), ...toProtoReserved(r.reserved.get('web')!, 'web')];
+    expect(proto.find((x) => x.name === 'mem')).toMatchObject({ role: 'web', reservations: [{ type: 'STATIC', role: 'web' }] });
+    const back = splitByRole(proto);
+    expect(back.unreserved).toEqual(r.unreserved);
+    expect(back.reserved.get('web')).toEqual(r.reserved.get('web'));
   });
 });

@@ -117,30 +117,40 @@ export class ResourcesParseError extends StrataError {
 
 const NAME = /^[a-zA-Z_][\w.-]*$/;
 
+/** An agent's resources split as Mesos keeps them: unreserved (`*`) and statically reserved per role. */
+export interface ReservedResources {
+  unreserved: Resources;
+  reserved: Map<string, Resources>;
+}
+
+const ROLE = /^[a-zA-Z0-9_][\w.-]*(\/[a-zA-Z0-9_][\w.-]*)*$/;
+
 /**
- * Parses Mesos's `--resources` syntax: `name:value` pairs separated by `;`, where a value is a
- * number or a list of ranges `[a-b,c-d]`. Roles (`cpus(web):2`) are recognised but only `*`
- * is accepted until reservations exist, so nobody silently loses a reservation they asked for.
+ * Parses Mesos's `--resources` syntax with roles: `name(role):value` pairs separated by `;`,
+ * where a value is a number or a list of ranges `[a-b,c-d]` and a missing role means `*`
+ * (`cpus:4;cpus(web):2;mem(web):1024;ports:[31000-32000]`).
  */
-export function parseResources(input: string): Resources {
-  const scalars: Record<string, number> = {};
-  const ranges: Record<string, Range[]> = {};
+export function parseReservedResources(input: string): ReservedResources {
+  const byRole = new Map<string, { scalars: Record<string, number>; ranges: Record<string, Range[]> }>();
   const text = input.trim();
-  if (!text) return EMPTY;
-  for (const raw of text.split(';')) {
+  for (const raw of text ? text.split(';') : []) {
     const item = raw.trim();
     if (!item) continue;
     const colon = item.indexOf(':');
     if (colon <= 0) throw new ResourcesParseError(input, `'${item}' is not name:value`);
     let name = item.slice(0, colon).trim();
     const value = item.slice(colon + 1).trim();
+    let role = '*';
     const roleMatch = /^(.+)\(([^)]*)\)$/.exec(name);
     if (roleMatch) {
       name = roleMatch[1]!;
-      if (roleMatch[2] !== '*') throw new ResourcesParseError(input, `role '${roleMatch[2]}' reservations are not supported yet`);
+      role = roleMatch[2]!.trim();
+      if (role !== '*' && (!ROLE.test(role) || role === '.' || role === '..')) throw new ResourcesParseError(input, `'${role}' is not a valid role`);
     }
     if (!NAME.test(name)) throw new ResourcesParseError(input, `'${name}' is not a valid resource name`);
-    if (name in scalars || name in ranges) throw new ResourcesParseError(input, `'${name}' is given twice`);
+    let bag = byRole.get(role);
+    if (!bag) byRole.set(role, (bag = { scalars: {}, ranges: {} }));
+    if (name in bag.scalars || name in bag.ranges) throw new ResourcesParseError(input, `'${name}${role === '*' ? '' : `(${role})`}' is given twice`);
     if (value.startsWith('[')) {
       if (!value.endsWith(']')) throw new ResourcesParseError(input, `ranges for '${name}' must end with ']'`);
       const list: Range[] = [];
@@ -152,15 +162,67 @@ export function parseResources(input: string): Resources {
         if (begin > end) throw new ResourcesParseError(input, `range ${begin}-${end} in '${name}' is reversed`);
         list.push({ begin, end });
       }
-      ranges[name] = list;
+      bag.ranges[name] = list;
     } else if (value.startsWith('{')) {
       throw new ResourcesParseError(input, `set values ('${name}') are not supported`);
     } else {
       if (!/^\d+(\.\d+)?$/.test(value)) throw new ResourcesParseError(input, `'${value}' for '${name}' is not a non-negative number`);
-      scalars[name] = Number(value);
+      bag.scalars[name] = Number(value);
     }
   }
-  return resources(scalars, ranges);
+  const reserved = new Map<string, Resources>();
+  for (const [role, bag] of byRole) if (role !== '*') reserved.set(role, resources(bag.scalars, bag.ranges));
+  const star = byRole.get('*');
+  return { unreserved: star ? resources(star.scalars, star.ranges) : EMPTY, reserved };
+}
+
+/**
+ * Parses unreserved resources in Mesos's syntax (`cpus:4;mem:8192;ports:[31000-32000]`). A role
+ * other than `*` is refused: reservations belong in an agent's `--resources`, and nobody should
+ * silently lose one they asked for elsewhere.
+ */
+export function parseResources(input: string): Resources {
+  const parsed = parseReservedResources(input);
+  const role = parsed.reserved.keys().next().value;
+  if (role !== undefined) throw new ResourcesParseError(input, `role '${role}' reservations are only accepted in an agent's --resources`);
+  return parsed.unreserved;
+}
+
+/** The role a protobuf resource is reserved for (the last reservation, as Mesos's refined reservations), or `*`. */
+export function reservationRole(r: Resource | Resource__Output): string {
+  const list = r.reservations ?? [];
+  const last = list[list.length - 1];
+  return last?.role || (r.role && r.role !== '*' ? r.role : '*');
+}
+
+/** Splits protobuf resources by reservation: what is unreserved, and what each role has reserved. */
+export function splitByRole(list: readonly (Resource | Resource__Output)[]): ReservedResources {
+  const groups = new Map<string, (Resource | Resource__Output)[]>();
+  for (const r of list) {
+    const role = reservationRole(r);
+    const g = groups.get(role);
+    if (g) g.push(r);
+    else groups.set(role, [r]);
+  }
+  const reserved = new Map<string, Resources>();
+  for (const [role, g] of groups) if (role !== '*') reserved.set(role, fromProto(g));
+  return { unreserved: fromProto(groups.get('*') ?? []), reserved };
+}
+
+/** Protobuf resources statically reserved for `role` (Mesos's STATIC reservation), or unreserved for `*`. */
+export function toProtoReserved(r: Resources, role: string): Resource[] {
+  if (role === '*') return toProto(r);
+  return toProto(r, role).map((x) => ({ ...x, reservations: [{ type: 'STATIC' as const, role }] }));
+}
+
+/** Mesos's text form with roles: `cpus:2;cpus(web):1;mem(web):512`. */
+export function formatReservedResources(r: ReservedResources): string {
+  const parts = isEmpty(r.unreserved) ? [] : [formatResources(r.unreserved)];
+  for (const [role, rs] of r.reserved) {
+    for (const [k, v] of Object.entries(rs.scalars)) parts.push(`${k}(${role}):${v}`);
+    for (const [k, v] of Object.entries(rs.ranges)) parts.push(`${k}(${role}):${formatRanges(v)}`);
+  }
+  return parts.join(';') || '{}';
 }
 
 export function toProto(r: Resources, role = '*'): Resource[] {

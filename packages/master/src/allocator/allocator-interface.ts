@@ -3,7 +3,8 @@ import type { OfferProposal, FrameworkOptions } from './allocator';
 
 /** What the master needs from an allocator; DrfAllocator and HierarchicalAllocator both provide it. */
 export interface Allocator {
-  addAgent(id: string, total: Resources, used?: Map<string, Resources>, active?: boolean): void;
+  /** `total` is what is unreserved; `reserved` the agent's static reservations per role. */
+  addAgent(id: string, total: Resources, used?: Map<string, Resources>, active?: boolean, reserved?: Map<string, Resources>): void;
   removeAgent(id: string): void;
   hasAgent(id: string): boolean;
   setAgentActive(id: string, active: boolean): void;

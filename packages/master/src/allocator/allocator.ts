@@ -7,6 +7,8 @@ export interface OfferProposal {
   agentId: string;
   role: string;
   resources: Resources;
+  /** Set when the resources are the role's static reservation on the agent: the offer marks them so. */
+  reservation?: string;
 }
 
 export interface FrameworkOptions {
@@ -56,8 +58,11 @@ export class DrfAllocator {
 
   // --- agents -----------------------------------------------------------------------------
 
-  addAgent(agentId: string, total: Resources, used: Map<string, Resources> = new Map(), active = true): void {
+  /** This allocator has no roles: reservations are pooled with the rest (use the hierarchical allocator to honour them). */
+  addAgent(agentId: string, unreserved: Resources, used: Map<string, Resources> = new Map(), active = true, reserved: Map<string, Resources> = new Map()): void {
     if (this.agents.has(agentId)) throw new Error(`agent ${agentId} already added`);
+    let total = unreserved;
+    for (const r of reserved.values()) total = res.add(total, r);
     let free = total;
     for (const [fw, r] of used) {
       free = res.subtract(free, r);

@@ -29,6 +29,14 @@ interface FrameworkState {
   share: number;
 }
 
+export interface RoleView {
+  role: string;
+  weight: number;
+  share: number;
+  frameworks: string[];
+  allocated: Resources;
+}
+
 /** What one pass carries: the time, each framework's remaining offer budget, and whether the agent at hand was passed over for budget. */
 interface Pass {
   now: number;
@@ -277,11 +285,11 @@ export class HierarchicalAllocator {
     if (eligible <= 0) return out;
     const pass: Pass = { now, left, deferred: false };
     const carry: string[] = [];
-    const give = (f: FrameworkState, a: AgentState, role: string, resources: Resources, heap: IndexedHeap<FrameworkState>) => {
+    const give = (f: FrameworkState, a: AgentState, role: string, resources: Resources, heap: IndexedHeap<FrameworkState>, reserved: boolean) => {
       this.charge(f, resources);
       this.hold(a, f.id, resources);
       heap.update(f);
-      out.push({ frameworkId: f.id, agentId: a.id, role, resources });
+      out.push({ frameworkId: f.id, agentId: a.id, role, resources, ...(reserved ? { reservation: role } : {}) });
       const b = left.get(f.id);
       if (b !== undefined) {
         left.set(f.id, b - 1);
@@ -304,7 +312,7 @@ export class HierarchicalAllocator {
         const f = heap && this.pick(heap, agentId, reserved, pass);
         if (!f) continue;
         a.reserved.set(role, res.EMPTY);
-        give(f, a, role, reserved, heap!);
+        give(f, a, role, reserved, heap!, true);
       }
       if (isAllocatable(a.free)) {
         // Unreserved: roles under quota first, then by weighted share; the rest must leave unmet quota its headroom.
@@ -316,7 +324,7 @@ export class HierarchicalAllocator {
           if (!f) continue;
           const given = a.free;
           a.free = res.EMPTY;
-          give(f, a, role.name, given, heap!);
+          give(f, a, role.name, given, heap!, false);
           // Keep the orders right for the next agent: only the framework and role whose share moved change place.
           resortRole(roleOrder, role);
           break;
@@ -455,8 +463,13 @@ export class HierarchicalAllocator {
 
   // --- views -------------------------------------------------------------------------------
 
-  roleShares(): { role: string; weight: number; share: number }[] {
-    return [...this.roles.values()].map((r) => ({ role: r.name, weight: r.weight, share: this.share(r.allocated, r.weight) }));
+  /** Every role known (configured or in use): weight, weighted dominant share, frameworks, what it holds (offered or used). */
+  roleShares(): RoleView[] {
+    return [...this.roles.values()].map((r) => {
+      const scalars: Record<string, number> = {};
+      KINDS.forEach((k, i) => (scalars[k] = r.allocated[i]!));
+      return { role: r.name, weight: r.weight, share: this.share(r.allocated, r.weight), frameworks: [...r.frameworks].sort(), allocated: res.resources(scalars) };
+    });
   }
 }
 

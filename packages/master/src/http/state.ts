@@ -73,14 +73,28 @@ export function masterState(master: Master, self: { hostname: string; port: numb
         resources: res.toStateJson(a.total),
         used_resources: res.toStateJson(used),
         offered_resources: res.toStateJson(offered),
-        unreserved_resources: res.toStateJson(a.total),
-        reserved_resources: {},
+        unreserved_resources: res.toStateJson(a.unreserved),
+        reserved_resources: Object.fromEntries([...a.reserved].map(([role, r]) => [role, res.toStateJson(r)])),
         attributes: Object.fromEntries(a.info.attributes.map((x) => [x.name, x.text?.value ?? x.scalar?.value ?? ''])),
         capabilities: a.info.capabilities,
       };
     }),
+    roles: rolesJson(master),
     frameworks: s.frameworks.map((fw) => frameworkJson(fw, true)),
     completed_frameworks: s.completedFrameworks.map((fw) => frameworkJson(fw, false)),
     unregistered_frameworks: [],
   };
+}
+
+/** Roles as Mesos's /roles shows them (name, weight, frameworks, resources), with the weighted dominant share the allocator orders them by. */
+export function rolesJson(master: Master) {
+  const quota = new Map(master.quotaInfos().map((q) => [q.role, q.guarantee]));
+  return master.roleShares().map((r) => ({
+    name: r.role,
+    weight: r.weight,
+    share: r.share,
+    frameworks: r.frameworks,
+    resources: res.toStateJson(r.allocated),
+    ...(quota.has(r.role) ? { quota: { guarantee: res.toStateJson(quota.get(r.role)!) } } : {}),
+  }));
 }

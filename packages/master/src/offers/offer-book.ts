@@ -6,6 +6,8 @@ export interface OutstandingOffer {
   agentId: string;
   role: string;
   resources: Resources;
+  /** The role whose static reservation these resources are, if they are. */
+  reservation?: string;
   createdAt: number;
 }
 

@@ -18,7 +18,11 @@ export interface Outbox<T> {
 export interface AgentEntry {
   id: string;
   info: AgentInfo__Output;
+  /** Everything the agent has: unreserved plus every role's static reservation. */
   total: Resources;
+  unreserved: Resources;
+  /** Static reservations per role (`cpus(web):2` on the agent), offered only to that role. */
+  reserved: Map<string, Resources>;
   hostname: string;
   /** The agent's own HTTP port (sandbox files, metrics). */
   port: number;
