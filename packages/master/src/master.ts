@@ -128,9 +128,7 @@ export class Master {
     this.advertisedPort = advertisedPort;
     this.timers.push(setInterval(() => this.tick(), this.config.allocationIntervalMs));
     this.timers.push(setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs));
-    // Checked five times per interval, so each agent is pinged about one interval after it was last
-    // heard from: pings spread out as agents' traffic does, instead of 50,000 leaving in one burst.
-    this.timers.push(setInterval(() => this.pingAgents(), Math.max(1, this.config.agentPingIntervalMs / 5)));
+    this.timers.push(setInterval(() => this.pingAgents(), this.pingTickMs()));
   }
 
   stop(): void {
@@ -636,23 +634,39 @@ export class Master {
     for (const fw of this.frameworks.values()) fw.outbox?.send({ type: 'HEARTBEAT' });
   }
 
-  /** Pings agents not heard from lately; one silent for maxMissedPings intervals (or not back after a master restart in time) is unreachable. */
+  /** Pings are sent from a wheel that turns every tick, at most 100 ms, five or more ticks per interval. */
+  private pingTickMs(): number {
+    return Math.max(1, Math.min(100, this.config.agentPingIntervalMs / 5));
+  }
+
+  private pingCursor?: Iterator<AgentEntry>;
+
+  /**
+   * Each tick looks at the next slice of agents, so every agent is looked at once per interval
+   * and 50,000 agents cost a steady trickle rather than one burst. An agent heard from in the
+   * last half interval (status updates, pongs) is alive and is not pinged; one silent for
+   * maxMissedPings intervals (or not back in time after a master restart) is unreachable.
+   */
   private pingAgents(): void {
     const now = this.deps.clock.now();
     const limit = this.config.agentPingIntervalMs * this.config.maxMissedPings;
-    for (const a of this.agents.values()) {
+    const slice = Math.min(this.agents.size, Math.ceil((this.agents.size * this.pingTickMs()) / this.config.agentPingIntervalMs));
+    for (let i = 0; i < slice; i++) {
+      let next = this.pingCursor?.next();
+      if (!next || next.done) {
+        // Map iterators are live: agents added since the last turn are in the next one.
+        this.pingCursor = this.agents.values();
+        next = this.pingCursor.next();
+        if (next.done) return;
+      }
+      const a = next.value;
       if (a.unreachableAt !== undefined) continue;
       if (a.recovered) {
         if (now - this.startedAt > this.config.agentReregisterTimeoutMs) this.markUnreachable(a, 'did not reregister after the master restarted');
         continue;
       }
       if (now - a.lastSeen > limit) this.markUnreachable(a, `no answer for ${now - a.lastSeen} ms`);
-      // An agent heard from within the interval (status updates, pongs) is alive: pinging it too
-      // would only add traffic, which at 50,000 agents is thousands of messages a second.
-      else if (now - a.lastSeen >= this.config.agentPingIntervalMs && now - (a.lastPingAt ?? 0) >= this.config.agentPingIntervalMs) {
-        a.lastPingAt = now;
-        a.outbox?.send({ heartbeat: { sentAt: now } });
-      }
+      else if (now - a.lastSeen >= this.config.agentPingIntervalMs / 2) a.outbox?.send({ heartbeat: { sentAt: now } });
     }
   }
 

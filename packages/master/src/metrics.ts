@@ -28,9 +28,27 @@ export function createMasterMetrics(registry: Registry): MasterMetrics {
   };
 }
 
+/**
+ * One read serves every gauge of a scrape: each gauge's collect() runs separately, and a read
+ * walks every agent and task (50,000 agents: milliseconds each time).
+ */
+function oncePerScrape<T>(read: () => T): () => T {
+  let value: T | undefined;
+  let at = 0;
+  return () => {
+    const now = Date.now();
+    if (value === undefined || now - at > 100) {
+      value = read();
+      at = now;
+    }
+    return value;
+  };
+}
+
 /** Gauges read from the master's current state at scrape time. */
-export function registerStateGauges(registry: Registry, read: () => { agentsConnected: number; agentsDisconnected: number; frameworks: number; tasks: Record<string, number>; offers: number }): void {
+export function registerStateGauges(registry: Registry, readNow: () => { agentsConnected: number; agentsDisconnected: number; frameworks: number; tasks: Record<string, number>; offers: number }): void {
   const registers = [registry];
+  const read = oncePerScrape(readNow);
   new Gauge({
     name: 'strata_master_agents',
     help: 'Agents by connection state',
@@ -57,8 +75,9 @@ export function registerStateGauges(registry: Registry, read: () => { agentsConn
 }
 
 /** Per-role gauges read at scrape time: weighted dominant share, weight, and what the role holds. */
-export function registerRoleGauges(registry: Registry, read: () => { role: string; weight: number; share: number; allocated: { scalars: Readonly<Record<string, number>> } }[]): void {
+export function registerRoleGauges(registry: Registry, readNow: () => { role: string; weight: number; share: number; allocated: { scalars: Readonly<Record<string, number>> } }[]): void {
   const registers = [registry];
+  const read = oncePerScrape(readNow);
   new Gauge({ name: 'strata_master_role_share', help: 'Weighted dominant share of each role', labelNames: ['role'], registers, collect() { this.reset(); for (const r of read()) this.set({ role: r.role }, r.share); } });
   new Gauge({ name: 'strata_master_role_weight', help: 'Weight of each role', labelNames: ['role'], registers, collect() { this.reset(); for (const r of read()) this.set({ role: r.role }, r.weight); } });
   new Gauge({

@@ -34,8 +34,6 @@ export interface AgentEntry {
   tasks: Set<string>;
   /** Last time anything arrived from the agent (heartbeat replies included). */
   lastSeen: number;
-  /** When the master last pinged it (pings go only to agents not heard from for an interval). */
-  lastPingAt?: number;
   /** Marked unreachable: silent too long. Its tasks are TASK_UNREACHABLE or TASK_LOST until it comes back. */
   unreachableAt?: number;
   /** Tasks given up on (TASK_LOST sent to non-partition-aware frameworks): killed if the agent comes back. */
