@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,6 +22,8 @@ export interface LoadPhase {
   /** Measure for this long, or until `untilPlaced` tasks are running. */
   measureMs: number;
   untilPlaced?: number;
+  /** Runs of the paper's overhead probe to make during the phase (see probeRuns). */
+  probes?: number;
 }
 
 const rssMb = (pid: number) => {
@@ -33,6 +35,45 @@ async function connectedAgents(address: string): Promise<number> {
   const text = await (await fetch(`http://${address}/metrics`)).text();
   const m = /strata_master_agents\{[^}]*state="connected"[^}]*\} (\d+)/.exec(text);
   return m ? Number(m[1]) : 0;
+}
+
+/**
+ * The paper's own measure, taken while the load runs: a fresh framework registers, waits for an
+ * offer, launches one 1 s task and sees it finish; its overhead is the time beyond the task's 1 s
+ * (registering, the offer, accepting, launching, the two updates). Runs one after another until
+ * `count` are done or the phase ends; returns each run's overhead in ms.
+ */
+async function probeRuns(address: string, count: number, endsAt: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count && performance.now() < endsAt; i++) {
+    const d = new SchedulerDriver({ master: address, framework: { name: `probe-${i}`, user: 'root', roles: ['*'] } });
+    const started = performance.now();
+    let launched = false;
+    const done = new Promise<number>((resolve, reject) => {
+      d.on('offers', (offers) => {
+        for (const o of offers) {
+          if (launched || (offerResources(o).scalars.cpus ?? 0) < 1) {
+            d.decline([o.id!.value], { refuseSeconds: 60 });
+            continue;
+          }
+          launched = true;
+          d.launch([o.id!.value], [{ ...taskInfo(o, { id: `probe-${i}`, command: 'true', cpus: 1, mem: 128 }), labels: { labels: [{ key: DURATION_LABEL, value: '1000' }] } }]);
+        }
+      });
+      d.on('update', (st) => {
+        if (st.state === 'TASK_FINISHED') resolve(performance.now() - started - 1000);
+        else if (st.state !== 'TASK_RUNNING') reject(new Error(`probe task ${st.state}: ${st.message}`));
+      });
+    });
+    try {
+      await d.subscribe(30_000);
+      out.push(await done);
+    } finally {
+      d.teardown();
+      d.close();
+    }
+  }
+  return out;
 }
 
 async function masterLaunched(address: string): Promise<number> {
@@ -56,6 +97,8 @@ async function activeTasks(address: string): Promise<number> {
 async function runPhase(address: string, masterPid: number, p: LoadPhase) {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
+  // BENCH_SCALE_SAMPLES=<dir>: each phase's (time, overhead) samples go to <dir>/<agents>-<phase>.json, to see when outliers happen.
+  const samples: [number, number][] | undefined = process.env.BENCH_SCALE_SAMPLES ? [] : undefined;
   let measuring = false;
   let placed = 0;
   let placedTotal = 0;
@@ -113,6 +156,7 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
         sentAt.delete(id);
         if (t !== undefined && measuring) {
           latencies.push(performance.now() - t);
+          if (samples) samples.push([Math.round(performance.now()), Math.round(performance.now() - t)]);
           running++;
         }
         return;
@@ -142,8 +186,11 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
     }
     let rssPeak = rssMb(masterPid);
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(masterPid))), 500);
+    const probes = p.probes ? probeRuns(address, p.probes, t0 + p.measureMs) : Promise.resolve([]);
     await waitFor(() => (p.untilPlaced !== undefined && running >= p.untilPlaced) || performance.now() - t0 >= p.measureMs, { timeoutMs: p.measureMs + 1_000, intervalMs: 20 });
     measuring = false;
+    const probeExtra = await probes;
+    if (samples) writeFileSync(path.join(process.env.BENCH_SCALE_SAMPLES!, `${p.name}-${Date.now()}.json`), JSON.stringify(samples));
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     const launchedByMaster = (await masterLaunched(address)) - launched0;
@@ -162,6 +209,7 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
       finished_per_s: Math.round(finished / seconds),
       failed_tasks: failed,
       master_rss_peak_mb: rssPeak,
+      ...(p.probes ? { paper_overhead_ms: { runs: probeExtra.length, mean: round(probeExtra.reduce((a, b) => a + b, 0) / Math.max(1, probeExtra.length), 1), max: round(Math.max(0, ...probeExtra), 1) } } : {}),
     };
   } finally {
     for (const d of drivers) d.teardown();
@@ -225,8 +273,10 @@ function freePort(): Promise<number> {
 /** Standard phases: a moderate load (the overhead the paper plots), churn at saturation, and filling the cluster with long tasks. */
 export function standardPhases(opts: { measureMs: number; fillTasks: number }): LoadPhase[] {
   return [
-    { name: 'moderate', frameworks: 20, tasksPerFramework: 10, taskMs: 1_000, warmupMs: 3_000, measureMs: opts.measureMs },
-    { name: 'churn', frameworks: 20, tasksPerFramework: 500, taskMs: 1_000, warmupMs: 3_000, measureMs: opts.measureMs },
+    // The warmup lets the subscription burst pass (every framework offered up to 1,000 agents at
+    // once, for a few seconds at 20,000+ agents): what is measured is the steady state.
+    { name: 'moderate', frameworks: 20, tasksPerFramework: 10, taskMs: 1_000, warmupMs: 10_000, measureMs: opts.measureMs, probes: 5 },
+    { name: 'churn', frameworks: 20, tasksPerFramework: 500, taskMs: 1_000, warmupMs: 10_000, measureMs: opts.measureMs },
     { name: 'fill', frameworks: 20, tasksPerFramework: Infinity, taskMs: 3_600_000, warmupMs: 0, measureMs: 120_000, untilPlaced: opts.fillTasks },
   ];
 }
