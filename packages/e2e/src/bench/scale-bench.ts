@@ -51,14 +51,17 @@ async function probeRuns(address: string, count: number, endsAt: number): Promis
     let launched = false;
     const done = new Promise<number>((resolve, reject) => {
       d.on('offers', (offers) => {
+        // One DECLINE for all the offers it does not use, as a framework should (not one call each).
+        const unused: string[] = [];
         for (const o of offers) {
           if (launched || (offerResources(o).scalars.cpus ?? 0) < 1) {
-            d.decline([o.id!.value], { refuseSeconds: 60 });
+            unused.push(o.id!.value);
             continue;
           }
           launched = true;
           d.launch([o.id!.value], [{ ...taskInfo(o, { id: `probe-${i}`, command: 'true', cpus: 1, mem: 128 }), labels: { labels: [{ key: DURATION_LABEL, value: '1000' }] } }]);
         }
+        if (unused.length) d.decline(unused, { refuseSeconds: 60 });
       });
       d.on('update', (st) => {
         if (st.state === 'TASK_FINISHED') resolve(performance.now() - started - 1000);
@@ -76,10 +79,15 @@ async function probeRuns(address: string, count: number, endsAt: number): Promis
   return out;
 }
 
-async function masterLaunched(address: string): Promise<number> {
+/** The master's counters a phase reports the growth of. */
+async function masterCounters(address: string): Promise<Record<string, number>> {
   const text = await (await fetch(`http://${address}/metrics`)).text();
-  const m = /^strata_master_tasks_launched_total(?:\{[^}]*\})? (\d+)/m.exec(text);
-  return m ? Number(m[1]) : 0;
+  const out: Record<string, number> = {};
+  for (const name of ['tasks_launched_total', 'offers_sent_total', 'offers_declined_total', 'offers_rescinded_total', 'allocation_seconds_count', 'allocation_seconds_sum']) {
+    const m = new RegExp(`^strata_master_${name}(?:\\{[^}]*\\})? ([\\d.e+-]+)`, 'm').exec(text);
+    out[name] = m ? Number(m[1]) : 0;
+  }
+  return out;
 }
 
 async function activeTasks(address: string): Promise<number> {
@@ -115,6 +123,7 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
     // measures the framework, not the kernel. Held offers are used as tasks end; the master's offer
     // timeout (30 s) takes back what stays unused, as Mesos's --offer_timeout does.
     const held = new Map<string, Offer__Output>();
+    let leftovers: string[] = [];
     const launchOn = (offer: Offer__Output): boolean => {
       const r = offerResources(offer);
       const cpus = Math.floor((r.scalars.cpus ?? 0) + 1e-9);
@@ -122,7 +131,7 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
       const fit = Math.max(0, Math.min(p.tasksPerFramework - inFlight, budget, cpus, Math.floor((r.scalars.mem ?? 0) / 128)));
       if (fit === 0) {
         // Leftovers no task fits in (memory without cpus) go back, not to be seen again soon.
-        if (cpus === 0) d.decline([offer.id!.value], { refuseSeconds: 60 });
+        if (cpus === 0) leftovers.push(offer.id!.value);
         return cpus === 0;
       }
       const now = performance.now();
@@ -144,9 +153,13 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
         held.delete(id);
         launchOn(offer);
       }
+      if (leftovers.length) d.decline(leftovers, { refuseSeconds: 60 });
+      leftovers = [];
     };
     d.on('offers', (offers) => {
       for (const offer of offers) if (!launchOn(offer)) held.set(offer.id!.value, offer);
+      if (leftovers.length) d.decline(leftovers, { refuseSeconds: 60 });
+      leftovers = [];
     });
     d.on('rescind', (id) => held.delete(id));
     d.on('update', (s) => {
@@ -170,10 +183,10 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
     drivers.push(d);
   }
   try {
-    let launched0 = 0;
+    let counters0: Record<string, number> = {};
     let t0 = 0;
     const begin = async () => {
-      launched0 = await masterLaunched(address);
+      counters0 = await masterCounters(address);
       t0 = performance.now();
       measuring = true;
     };
@@ -193,7 +206,9 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
     if (samples) writeFileSync(path.join(process.env.BENCH_SCALE_SAMPLES!, `${p.name}-${Date.now()}.json`), JSON.stringify(samples));
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
-    const launchedByMaster = (await masterLaunched(address)) - launched0;
+    const counters1 = await masterCounters(address);
+    const delta = (k: string) => counters1[k]! - counters0[k]!;
+    const launchedByMaster = delta('tasks_launched_total');
     return {
       phase: p.name,
       frameworks: p.frameworks,
@@ -207,6 +222,11 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
       framework_launches_per_s: Math.round(placed / seconds),
       running_per_s: Math.round(running / seconds),
       finished_per_s: Math.round(finished / seconds),
+      offers_per_s: Math.round(delta('offers_sent_total') / seconds),
+      declined_offers_per_s: Math.round(delta('offers_declined_total') / seconds),
+      rescinded_offers: delta('offers_rescinded_total'),
+      allocation_passes_per_s: Math.round(delta('allocation_seconds_count') / seconds),
+      allocation_pass_mean_ms: round((1000 * delta('allocation_seconds_sum')) / Math.max(1, delta('allocation_seconds_count')), 3),
       failed_tasks: failed,
       master_rss_peak_mb: rssPeak,
       ...(p.probes ? { paper_overhead_ms: { runs: probeExtra.length, mean: round(probeExtra.reduce((a, b) => a + b, 0) / Math.max(1, probeExtra.length), 1), max: round(Math.max(0, ...probeExtra), 1) } } : {}),
@@ -226,7 +246,8 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
 export async function scaleRun(agents: number, phases: LoadPhase[], agentsPerEmulator = 25_000) {
   const dir = tmpDir('strata-scale-');
   const port = await freePort();
-  const masterArgs = ['--ip', '127.0.0.1', '--port', String(port), '--work-dir', dir.path, '--allocator', 'hierarchical', '--agent-ping-timeout', '15'];
+  // BENCH_MASTER_ARGS: extra master flags, e.g. `--max-offers-per-framework 100`.
+  const masterArgs = ['--ip', '127.0.0.1', '--port', String(port), '--work-dir', dir.path, '--allocator', 'hierarchical', '--agent-ping-timeout', '15', ...(process.env.BENCH_MASTER_ARGS ?? '').split(' ').filter(Boolean)];
   // BENCH_MASTER_NODE_ARGS: node flags for the master, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (a V8 profile on stop).
   const nodeArgs = (process.env.BENCH_MASTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const master = nodeArgs.length
@@ -275,7 +296,7 @@ export function standardPhases(opts: { measureMs: number; fillTasks: number }): 
   return [
     // The warmup lets the subscription burst pass (every framework offered up to 1,000 agents at
     // once, for a few seconds at 20,000+ agents): what is measured is the steady state.
-    { name: 'moderate', frameworks: 20, tasksPerFramework: 10, taskMs: 1_000, warmupMs: 10_000, measureMs: opts.measureMs, probes: 5 },
+    { name: 'moderate', frameworks: 20, tasksPerFramework: 10, taskMs: 1_000, warmupMs: 10_000, measureMs: opts.measureMs, probes: Number(process.env.BENCH_SCALE_PROBES ?? 5) },
     { name: 'churn', frameworks: 20, tasksPerFramework: 500, taskMs: 1_000, warmupMs: 10_000, measureMs: opts.measureMs },
     { name: 'fill', frameworks: 20, tasksPerFramework: Infinity, taskMs: 3_600_000, warmupMs: 0, measureMs: 120_000, untilPlaced: opts.fillTasks },
   ];
