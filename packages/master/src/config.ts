@@ -40,6 +40,8 @@ export interface MasterConfig {
    * Honoured by the hierarchical allocator.
    */
   maxOffersPerFramework: number;
+  /** Mesos's --min_allocatable_resources: a free slice is offered only if it holds one of these (`|`-separated). */
+  minAllocatableResources: string;
   /** Completed tasks kept per framework for /master/state (Mesos: --max_completed_tasks_per_framework 1000). */
   maxCompletedTasksPerFramework: number;
 }
@@ -61,6 +63,7 @@ export function defaultMasterConfig(overrides: Partial<MasterConfig> = {}): Mast
     maxCompletedTasksPerFramework: 1_000,
     allocator: 'hierarchical',
     maxOffersPerFramework: 1_000,
+    minAllocatableResources: 'cpus:0.01|mem:32',
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createLogger, stopOnSignals, parsePort, runMain } from '@strata/lib';
 import { startMaster } from './server';
 import { defaultMasterConfig } from './config';
+import { parseMinAllocatable } from './allocator/allocator';
 
 const seconds = (v: string) => {
   const n = Number(v);
@@ -25,12 +26,16 @@ async function main(): Promise<void> {
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`'${v}' is not a non-negative integer`);
       return n;
     }, d.maxOffersPerFramework)
+    .option('--min-allocatable-resources <alternatives>', "a free slice is offered only if it holds one of these, e.g. 'cpus:0.01|mem:32' (Mesos's default) or 'cpus:0.01'", (v) => {
+      parseMinAllocatable(v);
+      return v;
+    }, d.minAllocatableResources)
     .option('--agent-ping-timeout <seconds>', 'interval of the pings to agents', seconds, d.agentPingIntervalMs / 1000)
     .option('--max-agent-ping-timeouts <n>', 'missed pings before an agent is unreachable', seconds, d.maxMissedPings)
     .option('--agent-reregister-timeout <seconds>', 'after a restart, time agents have to come back', seconds, d.agentReregisterTimeoutMs / 1000)
     .option('--recovered-framework-grace <seconds>', 'after a restart, least time frameworks have to resubscribe', seconds, d.recoveredFrameworkGraceMs / 1000)
     .parse()
-    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string; maxOffersPerFramework: number }>();
+    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string; maxOffersPerFramework: number; minAllocatableResources: string }>();
   if (opts.allocator !== 'drf' && opts.allocator !== 'hierarchical') throw new Error(`--allocator must be 'drf' or 'hierarchical', not '${opts.allocator}'`);
 
   const log = createLogger('master');
@@ -49,6 +54,7 @@ async function main(): Promise<void> {
       recoveredFrameworkGraceMs: opts.recoveredFrameworkGrace * 1000,
       allocator: opts.allocator,
       maxOffersPerFramework: opts.maxOffersPerFramework,
+      minAllocatableResources: opts.minAllocatableResources,
     },
   });
   stopOnSignals(log, running.stop);

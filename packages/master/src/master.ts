@@ -71,7 +71,7 @@ export class Master {
     private readonly deps: { store: StateStore; clock: Clock; log: Logger; metrics: MasterMetrics },
   ) {
     this.startedAt = deps.clock.now();
-    this.allocator = config.allocator === 'hierarchical' ? new HierarchicalAllocator() : new DrfAllocator();
+    this.allocator = config.allocator === 'hierarchical' ? new HierarchicalAllocator({ minAllocatable: config.minAllocatableResources }) : new DrfAllocator();
   }
 
   /** Role weights (Mesos's /weights); only the hierarchical allocator has them. */

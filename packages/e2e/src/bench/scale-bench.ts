@@ -61,6 +61,9 @@ async function probeRuns(address: string, count: number, endsAt: number): Promis
           launched = true;
           d.launch([o.id!.value], [{ ...taskInfo(o, { id: `probe-${i}`, command: 'true', cpus: 1, mem: 128 }), labels: { labels: [{ key: DURATION_LABEL, value: '1000' }] } }]);
         }
+        // It needs nothing more: SUPPRESS, as a well-behaved framework does, or every free agent
+        // would be offered to it in turn (a decline only filters the agents it names).
+        if (launched) d.suppress();
         if (unused.length) d.decline(unused, { refuseSeconds: 60 });
       });
       d.on('update', (st) => {

@@ -33,12 +33,29 @@ interface FrameworkState {
   allocated: Resources;
 }
 
+/** Mesos's default --min_allocatable_resources. */
+export const DEFAULT_MIN_ALLOCATABLE = 'cpus:0.01|mem:32';
+
 /**
- * Minimum a free slice must hold to be offered (Mesos's default min_allocatable_resources
- * "cpus:0.01|mem:32"): slivers of a resource are not worth an offer round trip.
+ * Parses Mesos's --min_allocatable_resources: alternatives separated by `|`, each in resource
+ * syntax (`cpus:0.01|mem:32`); a free slice is offered only if it holds one of them whole.
  */
-export function isAllocatable(r: Resources): boolean {
-  return res.scalar(r, 'cpus') >= 0.01 || res.scalar(r, 'mem') >= 32;
+export function parseMinAllocatable(text: string): Resources[] {
+  const alternatives = text.split('|').map((t) => t.trim()).filter(Boolean).map((t) => res.parseResources(t));
+  if (!alternatives.length || alternatives.some(res.isEmpty)) throw new res.ResourcesParseError(text, 'expected alternatives like cpus:0.01|mem:32');
+  return alternatives;
+}
+
+const DEFAULT_MINIMUMS = parseMinAllocatable(DEFAULT_MIN_ALLOCATABLE);
+
+/**
+ * Whether a free slice is worth an offer: it holds one of the minimums whole (by default Mesos's
+ * "cpus:0.01|mem:32", so slivers are not offered). An operator whose frameworks all need cpus sets
+ * `cpus:0.01`, and memory left beside fully used cpus is no longer offered round every framework.
+ */
+export function isAllocatable(r: Resources, minimums: readonly Resources[] = DEFAULT_MINIMUMS): boolean {
+  for (const m of minimums) if (res.contains(r, m)) return true;
+  return false;
 }
 
 /**

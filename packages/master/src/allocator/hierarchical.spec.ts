@@ -137,6 +137,20 @@ describe('HierarchicalAllocator', () => {
     expect(new Set(offered).size).toBe(10);
   });
 
+  it("offers a free slice only if it holds one of --min-allocatable-resources' alternatives", () => {
+    const leftover = r('cpus:0;mem:900');
+    for (const [min, offered] of [[undefined, true], ['cpus:0.01', false], ['cpus:0.01|mem:512', true], ['cpus:0.01|mem:1000', false]] as const) {
+      const a = new HierarchicalAllocator(min ? { minAllocatable: min } : {});
+      a.addAgent('s0', cpus(1));
+      a.addFramework('f', '*');
+      const [p] = a.allocate(0);
+      // The framework uses the cpu and some memory and gives back only memory.
+      a.recover('f', 's0', res.subtract(p!.resources, res.subtract(cpus(1), leftover)));
+      expect(a.allocate(1).length > 0).toBe(offered);
+    }
+    expect(() => new HierarchicalAllocator({ minAllocatable: 'cpus:x' })).toThrow('malformed resources');
+  });
+
   it('property: never offers more than is free, never the same resources twice', () => {
     let seed = 3;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

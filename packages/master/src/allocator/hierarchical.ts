@@ -1,5 +1,5 @@
 import { MinHeap, res, type Resources } from '@strata/lib';
-import { isAllocatable, type OfferProposal } from './allocator';
+import { isAllocatable as allocatableBy, parseMinAllocatable, DEFAULT_MIN_ALLOCATABLE, type OfferProposal } from './allocator';
 import { IndexedHeap } from './indexed-heap';
 
 /** Scalar kinds a share is measured on, as a fixed vector for speed. */
@@ -66,6 +66,15 @@ interface AgentState {
  * (or whose decline filter ran out), so its cost does not grow with agents x frameworks.
  */
 export class HierarchicalAllocator {
+  private readonly minimums: Resources[];
+
+  /** `minAllocatable`: Mesos's --min_allocatable_resources (default `cpus:0.01|mem:32`). */
+  constructor(opts: { minAllocatable?: string } = {}) {
+    this.minimums = parseMinAllocatable(opts.minAllocatable ?? DEFAULT_MIN_ALLOCATABLE);
+  }
+
+  private readonly isAllocatable = (r: Resources) => allocatableBy(r, this.minimums);
+
   private readonly roles = new Map<string, RoleState>();
   private readonly frameworks = new Map<string, FrameworkState>();
   private readonly agents = new Map<string, AgentState>();
@@ -307,14 +316,14 @@ export class HierarchicalAllocator {
       pass.deferred = false;
       // Reserved resources: only to their role.
       for (const [role, reserved] of a.reserved) {
-        if (!isAllocatable(reserved)) continue;
+        if (!this.isAllocatable(reserved)) continue;
         const heap = frameworkOrder.get(role);
         const f = heap && this.pick(heap, agentId, reserved, pass);
         if (!f) continue;
         a.reserved.set(role, res.EMPTY);
         give(f, a, role, reserved, heap!, true);
       }
-      if (isAllocatable(a.free)) {
+      if (this.isAllocatable(a.free)) {
         // Unreserved: roles under quota first, then by weighted share; the rest must leave unmet quota its headroom.
         for (const role of roleOrder) {
           const underQuota = below(role.allocated, role.quota);
@@ -330,7 +339,7 @@ export class HierarchicalAllocator {
           break;
         }
       }
-      if (pass.deferred && (isAllocatable(a.free) || [...a.reserved.values()].some(isAllocatable))) carry.push(agentId);
+      if (pass.deferred && (this.isAllocatable(a.free) || [...a.reserved.values()].some(this.isAllocatable))) carry.push(agentId);
     }
     for (const id of carry) this.dirty.add(id);
     return out;
