@@ -312,7 +312,7 @@ export class Master {
     fw.completed.push(task);
     if (fw.completed.length > this.config.maxCompletedTasksPerFramework) fw.completed.shift();
     this.agents.get(task.agentId)?.tasks.delete(taskKey(fw.id, task.id));
-    this.allocator.recover(fw.id, task.agentId, task.resources);
+    this.allocator.recover(fw.id, task.agentId, task.resources, undefined, taskRole(task));
     this.scheduleAllocation();
   }
 
@@ -349,7 +349,7 @@ export class Master {
       if (fw.outbox && fw.outbox !== outbox) {
         fw.outbox.send({ type: 'ERROR', error: { message: 'Framework failed over' } });
         fw.outbox.close();
-        for (const o of this.offers.removeForFramework(id)) this.allocator.recover(id, o.agentId, o.resources);
+        for (const o of this.offers.removeForFramework(id)) this.allocator.recover(id, o.agentId, o.resources, undefined, o.role);
       }
       fw.info = stored;
       fw.partitionAware = isPartitionAware(stored);
@@ -435,7 +435,7 @@ export class Master {
     if (!fw || fw.outbox !== outbox) return;
     fw.outbox = undefined;
     this.allocator.setFrameworkActive(frameworkId, false);
-    for (const o of this.offers.removeForFramework(frameworkId)) this.allocator.recover(frameworkId, o.agentId, o.resources);
+    for (const o of this.offers.removeForFramework(frameworkId)) this.allocator.recover(frameworkId, o.agentId, o.resources, undefined, o.role);
     const timeoutMs = fw.info.failoverTimeout * 1000;
     this.deps.log.info({ frameworkId, failoverTimeoutMs: timeoutMs }, 'framework disconnected');
     if (timeoutMs <= 0) this.removeFramework(fw, 'framework disconnected with failover_timeout 0');
@@ -484,7 +484,8 @@ export class Master {
       });
     }
     if (agentId) {
-      this.allocator.recover(fw.id, agentId, plan.unused, { refuseMs: this.refuseMs(accept.filters?.refuseSeconds), now });
+      const role = looked.find((o) => o && o.frameworkId === fw.id)?.role;
+      this.allocator.recover(fw.id, agentId, plan.unused, { refuseMs: this.refuseMs(accept.filters?.refuseSeconds), now }, role);
     }
     this.scheduleAllocation();
   }
@@ -498,7 +499,7 @@ export class Master {
       const o = this.offers.get(value);
       if (!o || o.frameworkId !== fw.id) continue; // Mesos ignores declines of invalid offers
       this.offers.remove(value);
-      this.allocator.recover(fw.id, o.agentId, o.resources, { refuseMs, now });
+      this.allocator.recover(fw.id, o.agentId, o.resources, { refuseMs, now }, o.role);
       this.deps.metrics.offersDeclined.inc();
     }
     this.scheduleAllocation();
@@ -624,7 +625,7 @@ export class Master {
   }
 
   private rescind(o: OutstandingOffer): void {
-    this.allocator.recover(o.frameworkId, o.agentId, o.resources);
+    this.allocator.recover(o.frameworkId, o.agentId, o.resources, undefined, o.role);
     this.deps.metrics.offersRescinded.inc();
     this.frameworks.get(o.frameworkId)?.outbox?.send({ type: 'RESCIND', rescind: { offerId: { value: o.id } } });
     this.scheduleAllocation();
@@ -852,4 +853,10 @@ function agentResourcesOf(info: AgentInfo__Output): AgentResources {
   let total = unreserved;
   for (const r of reserved.values()) total = res.add(total, r);
   return { total, unreserved, reserved };
+}
+
+/** The role a task's resources were allocated in (its allocation_info), if it says. */
+function taskRole(task: TaskEntry): string | undefined {
+  for (const r of task.info.resources ?? []) if (r.allocationInfo?.role) return r.allocationInfo.role;
+  return undefined;
 }

@@ -13,7 +13,8 @@ export interface Allocator {
   setFrameworkActive(id: string, active: boolean): void;
   suppress(id: string, roles?: string[]): void;
   revive(id: string, roles?: string[]): void;
-  recover(frameworkId: string, agentId: string, resources: Resources, filter?: { refuseMs: number; now: number }): void;
+  /** `role`: the role the resources were allocated in (the offer's, or the task's allocation_info). */
+  recover(frameworkId: string, agentId: string, resources: Resources, filter?: { refuseMs: number; now: number }, role?: string): void;
   /** `budget`: how many more offers each framework may get this pass (allocators without a cap ignore it). */
   allocate(now: number, budget?: (frameworkId: string) => number): OfferProposal[];
   total(): Resources;

@@ -54,9 +54,24 @@ const DEFAULT_MINIMUMS = parseMinAllocatable(DEFAULT_MIN_ALLOCATABLE);
  * `cpus:0.01`, and memory left beside fully used cpus is no longer offered round every framework.
  */
 export function isAllocatable(r: Resources, minimums: readonly Resources[] = DEFAULT_MINIMUMS): boolean {
-  for (const m of minimums) if (res.contains(r, m)) return true;
+  // Called for every agent a pass visits: plain scalar comparisons, no resource arithmetic.
+  for (const m of minimums) {
+    let holds = true;
+    for (const k in m.scalars) {
+      if ((r.scalars[k] ?? 0) < m.scalars[k]!) {
+        holds = false;
+        break;
+      }
+    }
+    if (holds && (isScalarOnly(m) || res.contains(r, m))) return true;
+  }
   return false;
 }
+
+const isScalarOnly = (m: Resources) => {
+  for (const _ in m.ranges) return false;
+  return true;
+};
 
 /**
  * Dominant Resource Fairness across frameworks. Pure: no timers, no sockets; callers pass `now`.

@@ -151,11 +151,43 @@ describe('HierarchicalAllocator', () => {
     expect(() => new HierarchicalAllocator({ minAllocatable: 'cpus:x' })).toThrow('malformed resources');
   });
 
+  it('a framework in several roles (MULTI_ROLE) is offered in each, suppresses per role and gives back to the role named', () => {
+    const a = cluster(8);
+    a.addFramework('m', { roles: ['a', 'b'] });
+    a.addFramework('x', { roles: ['a'] });
+    a.addFramework('y', { roles: ['b'] });
+    const first = a.allocate(0);
+    // Roles alternate (equal weights); inside each, m is ordered by what it holds in that role only.
+    expect(byFramework(first)).toEqual({ m: 4, x: 2, y: 2 });
+    expect(new Set(first.filter((p) => p.frameworkId === 'm').map((p) => p.role))).toEqual(new Set(['a', 'b']));
+    const held = (role: string) => a.roleShares().find((r) => r.role === role)!.allocated.scalars.cpus ?? 0;
+    expect([held('a'), held('b')]).toEqual([4, 4]);
+    for (const p of first) a.recover(p.frameworkId, p.agentId, p.resources, undefined, p.role);
+    expect([held('a'), held('b')]).toEqual([0, 0]);
+
+    a.suppress('m', ['a']);
+    const second = a.allocate(1);
+    const mine = second.filter((p) => p.frameworkId === 'm');
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((p) => p.role === 'b')).toBe(true);
+    // Giving back in the role named moves that role's holdings, not the other's.
+    const before = [held('a'), held('b')];
+    a.recover('m', mine[0]!.agentId, mine[0]!.resources, undefined, 'b');
+    expect([held('a'), held('b')]).toEqual([before[0], before[1]! - 1]);
+    a.revive('m', ['a']);
+    for (const p of second) if (p !== mine[0]) a.recover(p.frameworkId, p.agentId, p.resources, undefined, p.role);
+    expect(a.allocate(2).some((p) => p.frameworkId === 'm' && p.role === 'a')).toBe(true);
+    // Removing it frees what it holds in every role.
+    a.removeFramework('m');
+    expect(a.frameworkShare('m')).toBe(0);
+  });
+
   it('property: never offers more than is free, never the same resources twice', () => {
     let seed = 3;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const a = cluster(10, cpus(4));
     ['f0', 'f1', 'f2'].forEach((f, i) => a.addFramework(f, `r${i % 2}`));
+    a.addFramework('f3', { roles: ['r0', 'r1'] }); // in two roles: gives back without naming one
     a.setWeight('r1', 2);
     const held = new Map<string, Resources>(); // agent -> what frameworks hold there
     let now = 0;

@@ -22,12 +22,28 @@ interface RoleState {
 
 interface FrameworkState {
   id: string;
-  role: string;
   active: boolean;
-  suppressed: boolean;
+  /** All it holds, in every role (for its overall share). */
+  allocated: Vec;
+  /** Its place in each role it subscribed with (Mesos's MULTI_ROLE), in the order given. */
+  seats: Map<string, Seat>;
+}
+
+/** A framework in one role: what it holds there decides its order among that role's frameworks. */
+interface Seat {
+  /** The framework's id (filters and budgets are per framework). */
+  id: string;
+  fw: FrameworkState;
+  role: string;
   allocated: Vec;
   share: number;
+  suppressed: boolean;
 }
+
+/** `held` keys: what a framework holds on an agent, per role. */
+const heldKey = (frameworkId: string, role: string) => `${frameworkId}\u0000${role}`;
+const heldOwner = (key: string) => key.slice(0, key.indexOf('\u0000'));
+const heldRole = (key: string) => key.slice(key.indexOf('\u0000') + 1);
 
 export interface RoleView {
   role: string;
@@ -52,7 +68,7 @@ interface AgentState {
   reserved: Map<string, Resources>;
   /** What each role's reservation holds in all, to refill it first when resources come back. */
   reservedTotal: Map<string, Resources>;
-  /** What each framework holds here (offered or used), so removing a framework frees it. */
+  /** What each framework holds here (offered or used) per role (`heldKey`), so removing a framework frees it. */
   held: Map<string, Resources>;
   total: Vec;
   active: boolean;
@@ -109,11 +125,14 @@ export class HierarchicalAllocator {
     }
     let free = total;
     for (const r of used.values()) free = res.subtract(free, r);
-    this.agents.set(id, { id, free, reserved: new Map(reserved), reservedTotal: new Map(reserved), held: new Map(used), total: all, active });
+    // Tasks an agent brings back count in the framework's first role (the master does not say which).
+    const held = new Map<string, Resources>();
+    for (const [fw, r] of used) held.set(heldKey(fw, this.frameworks.get(fw)?.seats.keys().next().value ?? '*'), r);
+    this.agents.set(id, { id, free, reserved: new Map(reserved), reservedTotal: new Map(reserved), held, total: all, active });
     addTo(this.clusterTotal, all);
-    for (const [fw, r] of used) {
-      const f = this.frameworks.get(fw);
-      if (f) this.chargeVec(f, vec(r));
+    for (const [key, r] of held) {
+      const seat = this.frameworks.get(heldOwner(key))?.seats.get(heldRole(key));
+      if (seat) this.chargeVec(seat, vec(r));
     }
     this.dirty.add(id);
   }
@@ -143,36 +162,58 @@ export class HierarchicalAllocator {
   removeAgent(id: string): void {
     const a = this.agents.get(id);
     if (!a) return;
-    for (const [fw, r] of a.held) {
-      const f = this.frameworks.get(fw);
-      if (f) this.chargeVec(f, vec(r), -1);
+    for (const [key, r] of a.held) {
+      const seat = this.frameworks.get(heldOwner(key))?.seats.get(heldRole(key));
+      if (seat) this.chargeVec(seat, vec(r), -1);
     }
     addTo(this.clusterTotal, a.total, -1);
     this.agents.delete(id);
     this.dirty.delete(id);
   }
 
-  /** A framework allocates in its first role (several roles per framework: later). Re-adding updates it. */
+  /**
+   * A framework takes part in every role it subscribes with, ordered inside each by what it holds
+   * there. Re-adding updates its roles, activity and suppressed roles (a role it leaves keeps what
+   * it holds until that is recovered).
+   */
   addFramework(id: string, opts: { roles: string[]; active?: boolean; suppressedRoles?: string[] } | string): void {
     const o = typeof opts === 'string' ? { roles: [opts] } : opts;
-    const role = o.roles[0] ?? '*';
+    const roles = o.roles.length ? [...new Set(o.roles)] : ['*'];
     const existing = this.frameworks.get(id);
-    if (existing && existing.role !== role) {
-      this.roles.get(existing.role)?.frameworks.delete(id);
-      existing.role = role;
-    }
-    const f = existing ?? { id, role, active: true, suppressed: false, allocated: new Float64Array(KINDS.length), share: 0 };
+    const f: FrameworkState = existing ?? { id, active: true, allocated: new Float64Array(KINDS.length), seats: new Map() };
     f.active = o.active ?? true;
-    f.suppressed = (o.suppressedRoles ?? []).includes(role);
+    const suppressed = new Set(o.suppressedRoles ?? []);
+    for (const [role, seat] of f.seats) {
+      if (roles.includes(role)) continue;
+      this.roles.get(role)?.frameworks.delete(id);
+      seat.suppressed = true; // left: no new offers in it
+    }
+    for (const role of roles) {
+      let seat = f.seats.get(role);
+      if (!seat) f.seats.set(role, (seat = { id, fw: f, role, allocated: new Float64Array(KINDS.length), share: 0, suppressed: false }));
+      seat.suppressed = suppressed.has(role);
+      this.role(role).frameworks.add(id);
+    }
     if (!existing) {
       this.frameworks.set(id, f);
       // Agents that reregistered before the framework came back already hold its tasks.
+      const first = f.seats.get(roles[0]!)!;
       for (const a of this.agents.values()) {
-        const held = a.held.get(id);
-        if (held) this.chargeVec(f, vec(held));
+        if (a.held.size === 0) continue;
+        const mine = [...a.held].filter(([key]) => heldOwner(key) === id);
+        for (const [key, held] of mine) {
+          const seat = f.seats.get(heldRole(key));
+          if (seat) this.chargeVec(seat, vec(held));
+          else {
+            // Charged to no role of this framework ('*' placeholder from before it came back): move to its first role.
+            a.held.delete(key);
+            const k = heldKey(id, first.role);
+            a.held.set(k, a.held.has(k) ? res.add(a.held.get(k)!, held) : held);
+            this.chargeVec(first, vec(held));
+          }
+        }
       }
     }
-    this.role(role).frameworks.add(id);
     this.markAllDirty();
   }
 
@@ -181,13 +222,16 @@ export class HierarchicalAllocator {
     const f = this.frameworks.get(id);
     if (!f) return;
     for (const a of this.agents.values()) {
-      const held = a.held.get(id);
-      if (!held) continue;
-      a.held.delete(id);
-      this.giveBack(a, held, f.role);
+      if (a.held.size === 0) continue;
+      for (const [key, held] of [...a.held].filter(([k]) => heldOwner(k) === id)) {
+        a.held.delete(key);
+        this.giveBack(a, held, heldRole(key));
+      }
     }
-    this.chargeVec(f, f.allocated.slice(), -1);
-    this.roles.get(f.role)?.frameworks.delete(id);
+    for (const seat of f.seats.values()) {
+      this.chargeVec(seat, seat.allocated.slice(), -1);
+      this.roles.get(seat.role)?.frameworks.delete(id);
+    }
     this.frameworks.delete(id);
     for (const key of [...this.filters.keys()]) if (key.startsWith(`${id}|`)) this.filters.delete(key);
   }
@@ -199,16 +243,18 @@ export class HierarchicalAllocator {
     if (active) this.markAllDirty();
   }
 
-  suppress(id: string, _roles: string[] = []): void {
+  /** Stops offers to the framework in these roles (all its roles when none are named). */
+  suppress(id: string, roles: string[] = []): void {
     const f = this.frameworks.get(id);
-    if (f) f.suppressed = true;
+    if (!f) return;
+    for (const seat of f.seats.values()) if (!roles.length || roles.includes(seat.role)) seat.suppressed = true;
   }
 
   /** Un-suppresses and clears the framework's decline filters, as Mesos's REVIVE. */
-  revive(id: string, _roles: string[] = []): void {
+  revive(id: string, roles: string[] = []): void {
     const f = this.frameworks.get(id);
     if (!f) return;
-    f.suppressed = false;
+    for (const seat of f.seats.values()) if (!roles.length || roles.includes(seat.role)) seat.suppressed = false;
     for (const key of [...this.filters.keys()]) if (key.startsWith(`${id}|`)) this.filters.delete(key);
     this.markAllDirty();
   }
@@ -219,18 +265,26 @@ export class HierarchicalAllocator {
    * Gives resources back (declined, unused, a task ended); with `refuseMs` the framework will not
    * see them on that agent for that long. They refill the framework's role reservation first.
    */
-  recover(frameworkId: string, agentId: string, resources: Resources, filter?: { refuseMs: number; now: number }): void {
+  recover(frameworkId: string, agentId: string, resources: Resources, filter?: { refuseMs: number; now: number }, role?: string): void {
     const a = this.agents.get(agentId);
     const f = this.frameworks.get(frameworkId);
     if (a) {
-      const held = a.held.get(frameworkId);
-      const back = held ? (res.contains(held, resources) ? resources : held) : undefined;
-      if (held && back) {
+      // From the role named (the offer's or the task's), then from its other holdings here.
+      const keys = [...a.held.keys()].filter((k) => heldOwner(k) === frameworkId);
+      if (role !== undefined) keys.sort((x, y) => Number(heldRole(y) === role) - Number(heldRole(x) === role));
+      let rest = resources;
+      for (const key of keys) {
+        if (res.isEmpty(rest)) break;
+        const held = a.held.get(key)!;
+        const back = intersect(held, rest);
+        if (res.isEmpty(back)) continue;
         const left = res.subtract(held, back);
-        if (res.isEmpty(left)) a.held.delete(frameworkId);
-        else a.held.set(frameworkId, left);
-        if (f) this.chargeVec(f, vec(back), -1);
-        this.giveBack(a, back, f?.role ?? '*');
+        if (res.isEmpty(left)) a.held.delete(key);
+        else a.held.set(key, left);
+        rest = res.subtract(rest, back);
+        const seat = f?.seats.get(heldRole(key));
+        if (seat) this.chargeVec(seat, vec(back), -1);
+        this.giveBack(a, back, heldRole(key));
       }
     }
     if (filter && filter.refuseMs > 0 && f) {
@@ -240,10 +294,11 @@ export class HierarchicalAllocator {
     }
   }
 
-  /** Records what a framework now holds on an agent (no arithmetic in the common first-holding case). */
-  private hold(a: AgentState, frameworkId: string, r: Resources): void {
-    const cur = a.held.get(frameworkId);
-    a.held.set(frameworkId, cur ? res.add(cur, r) : r);
+  /** Records what a framework now holds on an agent in a role (no arithmetic in the common first-holding case). */
+  private hold(a: AgentState, frameworkId: string, role: string, r: Resources): void {
+    const key = heldKey(frameworkId, role);
+    const cur = a.held.get(key);
+    a.held.set(key, cur ? res.add(cur, r) : r);
   }
 
   private giveBack(a: AgentState, r: Resources, role: string): void {
@@ -272,36 +327,36 @@ export class HierarchicalAllocator {
     const out: OfferProposal[] = [];
     if (this.dirty.size === 0) return out;
     const roleOrder = this.sortedRoles();
-    const frameworkOrder = new Map<string, IndexedHeap<FrameworkState>>();
-    let eligible = 0;
+    const frameworkOrder = new Map<string, IndexedHeap<Seat>>();
+    const takers = new Set<string>();
     for (const r of roleOrder) {
       const heap = this.frameworkHeap(r);
       frameworkOrder.set(r.name, heap);
-      eligible += heap.size;
+      for (const seat of heap.values()) takers.add(seat.id);
     }
+    // Frameworks that can still be given something this pass (one may sit in several roles).
+    let eligible = takers.size;
     const headroom = this.quotaHeadroom();
     const left = new Map<string, number>();
     if (budget) {
-      for (const heap of frameworkOrder.values()) {
-        for (const f of heap.values()) {
-          const b = budget(f.id);
-          left.set(f.id, b);
-          if (b <= 0) eligible--;
-        }
+      for (const id of takers) {
+        const b = budget(id);
+        left.set(id, b);
+        if (b <= 0) eligible--;
       }
     }
     // Nobody can take anything: the marked agents wait, and the pass costs nothing.
     if (eligible <= 0) return out;
     const pass: Pass = { now, left, deferred: false };
     const carry: string[] = [];
-    const give = (f: FrameworkState, a: AgentState, role: string, resources: Resources, heap: IndexedHeap<FrameworkState>, reserved: boolean) => {
-      this.charge(f, resources);
-      this.hold(a, f.id, resources);
-      heap.update(f);
-      out.push({ frameworkId: f.id, agentId: a.id, role, resources, ...(reserved ? { reservation: role } : {}) });
-      const b = left.get(f.id);
+    const give = (seat: Seat, a: AgentState, resources: Resources, heap: IndexedHeap<Seat>, reserved: boolean) => {
+      this.charge(seat, resources);
+      this.hold(a, seat.id, seat.role, resources);
+      heap.update(seat);
+      out.push({ frameworkId: seat.id, agentId: a.id, role: seat.role, resources, ...(reserved ? { reservation: seat.role } : {}) });
+      const b = left.get(seat.id);
       if (b !== undefined) {
-        left.set(f.id, b - 1);
+        left.set(seat.id, b - 1);
         if (b - 1 === 0) eligible--;
       }
     };
@@ -321,7 +376,7 @@ export class HierarchicalAllocator {
         const f = heap && this.pick(heap, agentId, reserved, pass);
         if (!f) continue;
         a.reserved.set(role, res.EMPTY);
-        give(f, a, role, reserved, heap!, true);
+        give(f, a, reserved, heap!, true);
       }
       if (this.isAllocatable(a.free)) {
         // Unreserved: roles under quota first, then by weighted share; the rest must leave unmet quota its headroom.
@@ -333,7 +388,7 @@ export class HierarchicalAllocator {
           if (!f) continue;
           const given = a.free;
           a.free = res.EMPTY;
-          give(f, a, role.name, given, heap!, false);
+          give(f, a, given, heap!, false);
           // Keep the orders right for the next agent: only the framework and role whose share moved change place.
           resortRole(roleOrder, role);
           break;
@@ -369,20 +424,20 @@ export class HierarchicalAllocator {
     return list.sort(roleCmp);
   }
 
-  private frameworkHeap(r: RoleState): IndexedHeap<FrameworkState> {
-    const heap = new IndexedHeap<FrameworkState>((a, b) => fwCmp(a, b) < 0);
+  private frameworkHeap(r: RoleState): IndexedHeap<Seat> {
+    const heap = new IndexedHeap<Seat>((a, b) => seatCmp(a, b) < 0);
     for (const id of r.frameworks) {
-      const f = this.frameworks.get(id)!;
-      if (!f.active || f.suppressed) continue;
-      f.share = this.share(f.allocated);
-      heap.push(f);
+      const seat = this.frameworks.get(id)?.seats.get(r.name);
+      if (!seat || !seat.fw.active || seat.suppressed) continue;
+      seat.share = this.share(seat.allocated);
+      heap.push(seat);
     }
     return heap;
   }
 
   /** The lowest-share framework not filtered on this agent and with budget left; the others are set aside and put back. */
-  private pick(heap: IndexedHeap<FrameworkState>, agentId: string, offered: Resources, pass: Pass): FrameworkState | undefined {
-    const passedOver = (f: FrameworkState) => {
+  private pick(heap: IndexedHeap<Seat>, agentId: string, offered: Resources, pass: Pass): Seat | undefined {
+    const passedOver = (f: Seat) => {
       if ((pass.left.get(f.id) ?? 1) <= 0) {
         pass.deferred = true;
         return true;
@@ -393,8 +448,8 @@ export class HierarchicalAllocator {
     const top = heap.peek();
     if (!top) return undefined;
     if (!passedOver(top)) return top;
-    const aside: FrameworkState[] = [];
-    let found: FrameworkState | undefined;
+    const aside: Seat[] = [];
+    let found: Seat | undefined;
     while (heap.size) {
       const f = heap.pop()!;
       aside.push(f);
@@ -414,22 +469,19 @@ export class HierarchicalAllocator {
   private readonly scratch = new Float64Array(KINDS.length);
 
   /** Adds (or with sign -1 removes) an allocation to a framework and its role. */
-  private chargeVec(f: FrameworkState, v: Vec, sign = 1): void {
-    addTo(f.allocated, v, sign);
-    const role = this.role(f.role);
+  private chargeVec(seat: Seat, v: Vec, sign = 1): void {
+    addTo(seat.allocated, v, sign);
+    addTo(seat.fw.allocated, v, sign);
+    const role = this.role(seat.role);
     addTo(role.allocated, v, sign);
-    f.share = this.share(f.allocated);
+    seat.share = this.share(seat.allocated);
     role.share = this.share(role.allocated, role.weight);
   }
 
-  private charge(f: FrameworkState, r: Resources): void {
+  private charge(seat: Seat, r: Resources): void {
     const v = this.scratch;
     for (let i = 0; i < KINDS.length; i++) v[i] = r.scalars[KINDS[i]!] ?? 0;
-    addTo(f.allocated, v);
-    const role = this.role(f.role);
-    addTo(role.allocated, v);
-    f.share = this.share(f.allocated);
-    role.share = this.share(role.allocated, role.weight);
+    this.chargeVec(seat, v);
   }
 
   private unallocated(): Vec {
@@ -482,7 +534,7 @@ export class HierarchicalAllocator {
   }
 }
 
-const fwCmp = (a: FrameworkState, b: FrameworkState) => a.share - b.share || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const seatCmp = (a: Seat, b: Seat) => a.share - b.share || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const roleCmp = (a: RoleState, b: RoleState) => {
   const qa = below(a.allocated, a.quota) ? 0 : 1;
   const qb = below(b.allocated, b.quota) ? 0 : 1;
@@ -507,4 +559,23 @@ function below(allocated: Vec, quota: Vec): boolean {
 function fitsAfter(unallocated: Vec, taking: Vec, reserve: Vec): boolean {
   for (let i = 0; i < unallocated.length; i++) if (reserve[i]! > 0 && unallocated[i]! - taking[i]! < reserve[i]!) return false;
   return true;
+}
+
+/** What both hold: the smaller of each scalar, the overlap of each range set. */
+function intersect(a: Resources, b: Resources): Resources {
+  const scalars: Record<string, number> = {};
+  for (const [k, v] of Object.entries(a.scalars)) if (b.scalars[k]) scalars[k] = Math.min(v, b.scalars[k]!);
+  const ranges: Record<string, { begin: number; end: number }[]> = {};
+  for (const [k, rs] of Object.entries(a.ranges)) {
+    const other = b.ranges[k];
+    if (!other) continue;
+    const out: { begin: number; end: number }[] = [];
+    for (const x of rs) for (const y of other) {
+      const begin = Math.max(x.begin, y.begin);
+      const end = Math.min(x.end, y.end);
+      if (begin <= end) out.push({ begin, end });
+    }
+    ranges[k] = out;
+  }
+  return res.resources(scalars, ranges);
 }
