@@ -113,4 +113,27 @@ describe('hierarchical allocator through the master', () => {
       await cluster.stop();
     }
   });
+
+  it('--max-offers-per-framework caps the offers a framework holds; the rest come as it answers', async () => {
+    const cluster = await LocalCluster.start({ agents: 5, resources: 'cpus:1;mem:256', masterArgs: ['--max-offers-per-framework', '2'] });
+    try {
+      const f = await TestFramework.subscribe(cluster.masterAddress, { name: 'capped' });
+      await waitFor(() => f.offers.length === 2, { what: 'two offers' });
+      // Held offers: nothing more comes, whatever passes run (a new agent triggers one).
+      await cluster.startAgent(5, 'cpus:1;mem:256');
+      const metrics = async () => Number(/strata_master_outstanding_offers\{[^}]*\} (\d+)/.exec(await (await fetch(`http://${cluster.masterAddress}/metrics`)).text())?.[1]);
+      await cluster.waitForActiveAgents(6);
+      expect(await metrics()).toBe(2);
+      expect(f.offers).toHaveLength(2);
+      // Declining one (for a long time) frees a place: exactly one new offer, for another agent.
+      const declined = f.offers[0]!.offer;
+      f.driver.decline([declined.id!.value], { refuseSeconds: 300 });
+      await waitFor(() => f.offers.length === 3, { what: 'a third offer' });
+      expect(f.offers[2]!.offer.agentId!.value).not.toBe(declined.agentId!.value);
+      expect(await metrics()).toBe(2);
+      f.close();
+    } finally {
+      await cluster.stop();
+    }
+  });
 });
