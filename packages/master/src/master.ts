@@ -849,10 +849,8 @@ interface AgentResources {
 
 /** An agent's advertised resources, split by static reservation. */
 function agentResourcesOf(info: AgentInfo__Output): AgentResources {
-  const { unreserved, reserved } = res.splitByRole(info.resources);
-  let total = unreserved;
-  for (const r of reserved.values()) total = res.add(total, r);
-  return { total, unreserved, reserved };
+  const split = res.splitByRole(info.resources);
+  return { total: res.totalOf(split), ...split };
 }
 
 /** The role a task's resources were allocated in (its allocation_info), if it says. */

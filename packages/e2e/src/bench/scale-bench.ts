@@ -31,11 +31,23 @@ const rssMb = (pid: number) => {
   return m ? Math.round(Number(m[1]) / 1024) : 0;
 };
 
-async function connectedAgents(address: string): Promise<number> {
+/**
+ * The master's metrics: the sum of every sample of `strata_master_<name>` whose labels include
+ * `label` (all samples when none is given).
+ */
+async function masterMetrics(address: string): Promise<(name: string, label?: string) => number> {
   const text = await (await fetch(`http://${address}/metrics`)).text();
-  const m = /strata_master_agents\{[^}]*state="connected"[^}]*\} (\d+)/.exec(text);
-  return m ? Number(m[1]) : 0;
+  return (name, label) => {
+    let sum = 0;
+    for (const m of text.matchAll(new RegExp(`^strata_master_${name}(?:\\{([^}]*)\\})? ([\\d.e+-]+)$`, 'gm'))) {
+      if (!label || (m[1] ?? '').includes(label)) sum += Number(m[2]);
+    }
+    return sum;
+  };
 }
+
+const connectedAgents = async (address: string) => (await masterMetrics(address))('agents', 'state="connected"');
+const activeTasks = async (address: string) => (await masterMetrics(address))('tasks');
 
 /**
  * The paper's own measure, taken while the load runs: a fresh framework registers, waits for an
@@ -84,20 +96,9 @@ async function probeRuns(address: string, count: number, endsAt: number): Promis
 
 /** The master's counters a phase reports the growth of. */
 async function masterCounters(address: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`http://${address}/metrics`)).text();
-  const out: Record<string, number> = {};
-  for (const name of ['tasks_launched_total', 'offers_sent_total', 'offers_declined_total', 'offers_rescinded_total', 'allocation_seconds_count', 'allocation_seconds_sum']) {
-    const m = new RegExp(`^strata_master_${name}(?:\\{[^}]*\\})? ([\\d.e+-]+)`, 'm').exec(text);
-    out[name] = m ? Number(m[1]) : 0;
-  }
-  return out;
-}
-
-async function activeTasks(address: string): Promise<number> {
-  const text = await (await fetch(`http://${address}/metrics`)).text();
-  let n = 0;
-  for (const m of text.matchAll(/^strata_master_tasks\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
-  return n;
+  const metric = await masterMetrics(address);
+  const names = ['tasks_launched_total', 'offers_sent_total', 'offers_declined_total', 'offers_rescinded_total', 'allocation_seconds_count', 'allocation_seconds_sum'];
+  return Object.fromEntries(names.map((n) => [n, metric(n)]));
 }
 
 /**

@@ -215,6 +215,13 @@ export function toProtoReserved(r: Resources, role: string): Resource[] {
   return toProto(r, role).map((x) => ({ ...x, reservations: [{ type: 'STATIC' as const, role }] }));
 }
 
+/** Everything: the unreserved resources plus every role's reservation. */
+export function totalOf(r: ReservedResources): Resources {
+  let total = r.unreserved;
+  for (const x of r.reserved.values()) total = add(total, x);
+  return total;
+}
+
 /** Mesos's text form with roles: `cpus:2;cpus(web):1;mem(web):512`. */
 export function formatReservedResources(r: ReservedResources): string {
   const parts = isEmpty(r.unreserved) ? [] : [formatResources(r.unreserved)];

@@ -54,24 +54,8 @@ const DEFAULT_MINIMUMS = parseMinAllocatable(DEFAULT_MIN_ALLOCATABLE);
  * `cpus:0.01`, and memory left beside fully used cpus is no longer offered round every framework.
  */
 export function isAllocatable(r: Resources, minimums: readonly Resources[] = DEFAULT_MINIMUMS): boolean {
-  // Called for every agent a pass visits: plain scalar comparisons, no resource arithmetic.
-  for (const m of minimums) {
-    let holds = true;
-    for (const k in m.scalars) {
-      if ((r.scalars[k] ?? 0) < m.scalars[k]!) {
-        holds = false;
-        break;
-      }
-    }
-    if (holds && (isScalarOnly(m) || res.contains(r, m))) return true;
-  }
-  return false;
+  return minimums.some((m) => res.contains(r, m));
 }
-
-const isScalarOnly = (m: Resources) => {
-  for (const _ in m.ranges) return false;
-  return true;
-};
 
 /**
  * Dominant Resource Fairness across frameworks. Pure: no timers, no sockets; callers pass `now`.
@@ -93,8 +77,7 @@ export class DrfAllocator {
   /** This allocator has no roles: reservations are pooled with the rest (use the hierarchical allocator to honour them). */
   addAgent(agentId: string, unreserved: Resources, used: Map<string, Resources> = new Map(), active = true, reserved: Map<string, Resources> = new Map()): void {
     if (this.agents.has(agentId)) throw new Error(`agent ${agentId} already added`);
-    let total = unreserved;
-    for (const r of reserved.values()) total = res.add(total, r);
+    const total = res.totalOf({ unreserved, reserved });
     let free = total;
     for (const [fw, r] of used) {
       free = res.subtract(free, r);
