@@ -1,5 +1,5 @@
 import { waitFor } from '@strata/lib/testing';
-import { taskInfo } from '@strata/sdk';
+import { offerFilters, taskInfo } from '@strata/sdk';
 import { LocalCluster, TestFramework } from '../src';
 
 jest.setTimeout(120_000);
@@ -110,6 +110,36 @@ describe('hierarchical allocator through the master', () => {
       expect(metrics).toMatch(/strata_master_role_allocated\{[^}]*role="batch"[^}]*resource="cpus"[^}]*\} 1/);
     } finally {
       for (const f of frameworks) f.close();
+      await cluster.stop();
+    }
+  });
+
+  it("offer_filters: a framework is not offered what holds none of its shapes (leftover memory); bad filters are refused", async () => {
+    const cluster = await LocalCluster.start({ agents: 1, resources: 'cpus:1;mem:1024' });
+    try {
+      const passes = async () => Number(/^strata_master_allocation_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(await (await fetch(`http://${cluster.masterAddress}/metrics`)).text())?.[1]);
+      const picky = await TestFramework.subscribe(cluster.masterAddress, { name: 'picky', offerFilters: offerFilters({ '*': [{ cpus: 1, mem: 128 }] }) });
+      const offer = await picky.nextOffer();
+      // One task takes the cpu; the unused memory comes back with no decline filter at all.
+      picky.driver.launch([offer.id!.value], [taskInfo(offer, { id: 'p1', command: 'sleep 300', cpus: 1, mem: 128 })], { refuseSeconds: 0 });
+      await waitFor(() => picky.states('p1').includes('TASK_RUNNING'), { what: 'p1 running' });
+      // Two passes after the task started: the leftover was looked at, and not offered.
+      const after = await passes();
+      await waitFor(async () => (await passes()) >= after + 2, { what: 'two more allocation passes' });
+      expect(picky.offers).toHaveLength(1);
+      const state = (await (await fetch(`http://${cluster.masterAddress}/master/state`)).json()) as { frameworks: { offer_filters?: unknown; offers: unknown[] }[] };
+      expect(state.frameworks[0]!.offer_filters).toEqual({ '*': { min_allocatable_resources: { quantities: [{ quantities: { cpus: { value: 1 }, mem: { value: 128 } } }] } } });
+      // A framework with no filters is offered that memory.
+      const any = await TestFramework.subscribe(cluster.masterAddress, { name: 'any' });
+      const leftover = await any.nextOffer();
+      expect(leftover.resources.find((r) => r.name === 'mem')?.scalar?.value).toBe(1024 - 128);
+      expect(leftover.resources.find((r) => r.name === 'cpus')?.scalar?.value ?? 0).toBe(0);
+      any.close();
+      picky.close();
+      // Filters for a role it does not subscribe with, or negative quantities: refused.
+      await expect(TestFramework.subscribe(cluster.masterAddress, { name: 'bad', offerFilters: offerFilters({ web: [{ cpus: 1 }] }) })).rejects.toThrow(/offer_filters names role 'web'/);
+      await expect(TestFramework.subscribe(cluster.masterAddress, { name: 'bad', offerFilters: offerFilters({ '*': [{ cpus: -1 }] }) })).rejects.toThrow(/must be a finite number >= 0/);
+    } finally {
       await cluster.stop();
     }
   });

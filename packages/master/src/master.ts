@@ -25,6 +25,7 @@ import {
   type TaskStatus,
 } from '@strata/proto';
 import { DrfAllocator } from './allocator';
+import { offerShapesOf } from './allocator/offer-shapes';
 import { HierarchicalAllocator, type RoleView } from './allocator/hierarchical';
 import type { Allocator } from './allocator/allocator-interface';
 import { OfferBook, planAccept, type OutstandingOffer } from './offers';
@@ -333,6 +334,7 @@ export class Master {
       throw new StrataError('INVALID_FRAMEWORK', 'framework_info.failover_timeout must be a non-negative number', { status: 400 });
     }
     const roles = info.roles.length ? info.roles : [info.role || '*'];
+    const minAllocatable = offerShapesOf(info, roles);
     let id = requestedId;
     const now = this.deps.clock.now();
     let fw = id ? this.frameworks.get(id) : undefined;
@@ -365,7 +367,7 @@ export class Master {
       this.frameworks.set(id, fw);
     }
     fw.outbox = outbox;
-    this.allocator.addFramework(id, { roles, suppressedRoles: call.subscribe.suppressedRoles });
+    this.allocator.addFramework(id, { roles, suppressedRoles: call.subscribe.suppressedRoles, minAllocatable });
     if (requestedId) {
       // Updates it missed while away are waiting on agents: ask for them now, not at the next retry.
       for (const agent of this.agents.values()) agent.outbox?.send({ frameworkReconnected: { frameworkId: { value: id } } });
@@ -388,7 +390,8 @@ export class Master {
     const fw: FrameworkEntry = { id, info, registeredAt: this.deps.clock.now(), partitionAware: isPartitionAware(info), tasks: new Map(), completed: [] };
     this.frameworks.set(id, fw);
     this.knownFrameworkIds.add(id);
-    this.allocator.addFramework(id, { roles: info.roles.length ? info.roles : [info.role || '*'], active: false });
+    const roles = info.roles.length ? info.roles : [info.role || '*'];
+    this.allocator.addFramework(id, { roles, active: false, minAllocatable: offerShapesOf(info, roles) });
     const timeoutMs = Math.max(info.failoverTimeout * 1000, this.config.recoveredFrameworkGraceMs);
     fw.failoverTimer = setTimeout(() => this.removeFramework(fw, 'failover timeout elapsed before the framework resubscribed'), Math.min(timeoutMs, 2 ** 31 - 1));
     fw.failoverTimer.unref();

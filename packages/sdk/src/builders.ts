@@ -1,5 +1,5 @@
 import { res, type Resources } from '@strata/lib';
-import type { ContainerInfo, Offer__Output, TaskInfo } from '@strata/proto';
+import type { ContainerInfo, FrameworkInfo, Offer__Output, TaskInfo } from '@strata/proto';
 
 /** An offer's resources as a value, for fitting tasks into it. */
 export function offerResources(offer: Offer__Output): Resources {
@@ -42,4 +42,18 @@ export function taskInfo(offer: Offer__Output, spec: TaskSpec): TaskInfo {
     ...(spec.container ? { container: spec.container } : {}),
     ...(spec.killGraceMs !== undefined ? { killPolicy: { gracePeriod: { nanoseconds: String(Math.round(spec.killGraceMs * 1e6)) } } } : {}),
   };
+}
+
+/**
+ * `FrameworkInfo.offer_filters` from plain quantities: per role, the offer shapes the framework
+ * can use (`{ '*': [{ cpus: 1, mem: 128 }] }`). The master then offers it, on any agent, only
+ * what holds one of them whole, instead of sending slivers for it to decline.
+ */
+export function offerFilters(perRole: Record<string, Record<string, number>[]>): NonNullable<FrameworkInfo['offerFilters']> {
+  return Object.fromEntries(
+    Object.entries(perRole).map(([role, shapes]) => [
+      role,
+      { minAllocatableResources: { quantities: shapes.map((q) => ({ quantities: Object.fromEntries(Object.entries(q).map(([k, value]) => [k, { value }])) })) } },
+    ]),
+  );
 }

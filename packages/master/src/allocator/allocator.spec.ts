@@ -23,6 +23,16 @@ describe('DrfAllocator', () => {
     a = new DrfAllocator();
   });
 
+  it("passes a framework over for offers holding none of its offer_filters' shapes", () => {
+    a.addAgent('s1', r('cpus:0;mem:4096'));
+    a.addAgent('s2', r('cpus:2;mem:4096'));
+    a.addFramework('picky', { roles: ['*'], minAllocatable: { '*': [r('cpus:1;mem:128')] } });
+    fw(a, 'any');
+    const offers = a.allocate(clock.now()).map((p) => [p.agentId, p.frameworkId]);
+    // picky goes first (equal shares, id order) but memory alone is no shape it can use.
+    expect(offers).toEqual([['s1', 'any'], ['s2', 'picky']]);
+  });
+
   it('offers each agent wholly to the framework with the lowest dominant share', () => {
     a.addAgent('s1', r('cpus:10;mem:100'));
     a.addAgent('s2', r('cpus:10;mem:100'));

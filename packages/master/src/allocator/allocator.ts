@@ -16,6 +16,11 @@ export interface FrameworkOptions {
   roles: string[];
   active?: boolean;
   suppressedRoles?: string[];
+  /**
+   * Per role, the offer shapes the framework accepts (Mesos's `offer_filters`): it is passed over
+   * for anything holding none of them whole, on every agent, instead of being offered it to decline.
+   */
+  minAllocatable?: Record<string, readonly Resources[]>;
 }
 
 interface AgentState {
@@ -30,6 +35,7 @@ interface FrameworkState {
   roles: string[];
   active: boolean;
   suppressed: Set<string>;
+  minAllocatable?: Record<string, readonly Resources[]>;
   allocated: Resources;
 }
 
@@ -114,12 +120,14 @@ export class DrfAllocator {
       existing.roles = roles;
       existing.active = opts.active ?? true;
       existing.suppressed = new Set(opts.suppressedRoles ?? []);
+      existing.minAllocatable = opts.minAllocatable;
       return;
     }
     this.frameworks.set(frameworkId, {
       roles,
       active: opts.active ?? true,
       suppressed: new Set(opts.suppressedRoles ?? []),
+      minAllocatable: opts.minAllocatable,
       // Agents that reregistered before the framework came back already hold its tasks.
       allocated: [...this.agents.values()].reduce((sum, a) => res.add(sum, a.allocated.get(frameworkId) ?? res.EMPTY), res.EMPTY),
     });
@@ -194,6 +202,8 @@ export class DrfAllocator {
       for (const { id, fw } of order) {
         if (this.filters.isFiltered(id, agentId, agent.free, now)) continue;
         const role = fw.roles.find((r) => !fw.suppressed.has(r))!;
+        const minimums = fw.minAllocatable?.[role];
+        if (minimums?.length && !isAllocatable(agent.free, minimums)) continue;
         const offered = agent.free;
         agent.free = res.EMPTY;
         agent.allocated.set(id, res.add(agent.allocated.get(id) ?? res.EMPTY, offered));

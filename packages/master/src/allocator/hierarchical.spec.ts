@@ -151,6 +151,30 @@ describe('HierarchicalAllocator', () => {
     expect(() => new HierarchicalAllocator({ minAllocatable: 'cpus:x' })).toThrow('malformed resources');
   });
 
+  it("passes a framework over for offers holding none of its offer_filters' shapes, on every agent, and offers them to others", () => {
+    const a = cluster(2, cpus(2));
+    a.addFramework('picky', { roles: ['*'], minAllocatable: { '*': [r('cpus:1;mem:128')] } });
+    a.addFramework('any', '*');
+    const first = a.allocate(0);
+    expect(byFramework(first)).toEqual({ picky: 2, any: 2 });
+    // Each uses all the cpus and gives back memory only: picky is never offered it (it would only
+    // decline), and that memory goes to the framework without filters.
+    for (const p of first) a.recover(p.frameworkId, p.agentId, r('mem:1024'));
+    const slivers = a.allocate(1);
+    expect(slivers.map((p) => p.frameworkId)).toEqual(['any', 'any']);
+    for (const p of slivers) a.recover(p.frameworkId, p.agentId, p.resources, { refuseMs: 60_000, now: 1 });
+    expect(a.allocate(2)).toEqual([]);
+    // A cpu coming back makes the agent a shape picky can use again.
+    const picky = first.find((p) => p.frameworkId === 'picky')!;
+    a.recover('picky', picky.agentId, r('cpus:1'));
+    expect(a.allocate(3)).toEqual([expect.objectContaining({ frameworkId: 'picky', agentId: picky.agentId })]);
+    // Shapes are per role: in a role with none, anything goes; re-adding with none clears them.
+    a.addFramework('picky', { roles: ['*'] });
+    a.revive('picky');
+    a.removeFramework('any');
+    expect(a.allocate(4).every((p) => p.frameworkId === 'picky')).toBe(true);
+  });
+
   it('a framework in several roles (MULTI_ROLE) is offered in each, suppresses per role and gives back to the role named', () => {
     const a = cluster(8);
     a.addFramework('m', { roles: ['a', 'b'] });

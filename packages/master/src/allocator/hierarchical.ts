@@ -1,5 +1,5 @@
 import { MinHeap, res, type Resources } from '@strata/lib';
-import { isAllocatable as allocatableBy, parseMinAllocatable, DEFAULT_MIN_ALLOCATABLE, type OfferProposal } from './allocator';
+import { isAllocatable as allocatableBy, parseMinAllocatable, DEFAULT_MIN_ALLOCATABLE, type FrameworkOptions, type OfferProposal } from './allocator';
 import { IndexedHeap } from './indexed-heap';
 
 /** Scalar kinds a share is measured on, as a fixed vector for speed. */
@@ -38,6 +38,8 @@ interface Seat {
   allocated: Vec;
   share: number;
   suppressed: boolean;
+  /** The framework's offer filters in this role (Mesos's `offer_filters`): offers must hold one of these whole. */
+  minimums?: readonly Resources[];
 }
 
 /** `held` keys: what a framework holds on an agent, per role. */
@@ -60,6 +62,11 @@ interface Pass {
   deferred: boolean;
 }
 
+interface Filter {
+  until: number;
+  resources: Resources;
+}
+
 interface AgentState {
   id: string;
   /** Unreserved free resources. */
@@ -70,6 +77,8 @@ interface AgentState {
   reservedTotal: Map<string, Resources>;
   /** What each framework holds here (offered or used) per role (`heldKey`), so removing a framework frees it. */
   held: Map<string, Resources>;
+  /** Decline filters on this agent, by framework: kept with the agent so the check in a pass is one lookup. */
+  filters: Map<string, Filter>;
   total: Vec;
   active: boolean;
 }
@@ -95,8 +104,9 @@ export class HierarchicalAllocator {
   private readonly frameworks = new Map<string, FrameworkState>();
   private readonly agents = new Map<string, AgentState>();
   private readonly dirty = new Set<string>();
-  private readonly filters = new Map<string, { until: number; resources: Resources }>();
-  private readonly filterExpiry = new MinHeap<{ until: number; key: string }>((a, b) => a.until < b.until);
+  /** Live decline filters (their count lets a pass skip the lookups when there are none). */
+  private filterCount = 0;
+  private readonly filterExpiry = new MinHeap<{ until: number; agentId: string; frameworkId: string }>((a, b) => a.until < b.until);
   private readonly clusterTotal = new Float64Array(KINDS.length);
 
   // --- configuration -----------------------------------------------------------------------
@@ -128,7 +138,7 @@ export class HierarchicalAllocator {
     // Tasks an agent brings back count in the framework's first role (the master does not say which).
     const held = new Map<string, Resources>();
     for (const [fw, r] of used) held.set(heldKey(fw, this.frameworks.get(fw)?.seats.keys().next().value ?? '*'), r);
-    this.agents.set(id, { id, free, reserved: new Map(reserved), reservedTotal: new Map(reserved), held, total: all, active });
+    this.agents.set(id, { id, free, reserved: new Map(reserved), reservedTotal: new Map(reserved), held, filters: new Map(), total: all, active });
     addTo(this.clusterTotal, all);
     for (const [key, r] of held) {
       const seat = this.frameworks.get(heldOwner(key))?.seats.get(heldRole(key));
@@ -167,6 +177,7 @@ export class HierarchicalAllocator {
       if (seat) this.chargeVec(seat, vec(r), -1);
     }
     addTo(this.clusterTotal, a.total, -1);
+    this.filterCount -= a.filters.size;
     this.agents.delete(id);
     this.dirty.delete(id);
   }
@@ -176,7 +187,7 @@ export class HierarchicalAllocator {
    * there. Re-adding updates its roles, activity and suppressed roles (a role it leaves keeps what
    * it holds until that is recovered).
    */
-  addFramework(id: string, opts: { roles: string[]; active?: boolean; suppressedRoles?: string[] } | string): void {
+  addFramework(id: string, opts: FrameworkOptions | string): void {
     const o = typeof opts === 'string' ? { roles: [opts] } : opts;
     const roles = o.roles.length ? [...new Set(o.roles)] : ['*'];
     const existing = this.frameworks.get(id);
@@ -192,6 +203,8 @@ export class HierarchicalAllocator {
       let seat = f.seats.get(role);
       if (!seat) f.seats.set(role, (seat = { id, fw: f, role, allocated: new Float64Array(KINDS.length), share: 0, suppressed: false }));
       seat.suppressed = suppressed.has(role);
+      const minimums = o.minAllocatable?.[role];
+      seat.minimums = minimums?.length ? minimums : undefined;
       this.role(role).frameworks.add(id);
     }
     if (!existing) {
@@ -221,9 +234,14 @@ export class HierarchicalAllocator {
   removeFramework(id: string): void {
     const f = this.frameworks.get(id);
     if (!f) return;
+    // One lookup per agent and role: this runs at every teardown, over every agent.
+    const keys = [...f.seats.keys()].map((role) => heldKey(id, role));
     for (const a of this.agents.values()) {
+      this.dropFilter(a, id);
       if (a.held.size === 0) continue;
-      for (const [key, held] of [...a.held].filter(([k]) => heldOwner(k) === id)) {
+      for (const key of keys) {
+        const held = a.held.get(key);
+        if (!held) continue;
         a.held.delete(key);
         this.giveBack(a, held, heldRole(key));
       }
@@ -233,7 +251,6 @@ export class HierarchicalAllocator {
       this.roles.get(seat.role)?.frameworks.delete(id);
     }
     this.frameworks.delete(id);
-    for (const key of [...this.filters.keys()]) if (key.startsWith(`${id}|`)) this.filters.delete(key);
   }
 
   setFrameworkActive(id: string, active: boolean): void {
@@ -255,7 +272,7 @@ export class HierarchicalAllocator {
     const f = this.frameworks.get(id);
     if (!f) return;
     for (const seat of f.seats.values()) if (!roles.length || roles.includes(seat.role)) seat.suppressed = false;
-    for (const key of [...this.filters.keys()]) if (key.startsWith(`${id}|`)) this.filters.delete(key);
+    for (const a of this.agents.values()) this.dropFilter(a, id);
     this.markAllDirty();
   }
 
@@ -270,8 +287,8 @@ export class HierarchicalAllocator {
     const f = this.frameworks.get(frameworkId);
     if (a) {
       // From the role named (the offer's or the task's), then from its other holdings here.
-      const keys = [...a.held.keys()].filter((k) => heldOwner(k) === frameworkId);
-      if (role !== undefined) keys.sort((x, y) => Number(heldRole(y) === role) - Number(heldRole(x) === role));
+      const keys = this.heldKeys(a, frameworkId, f);
+      if (role !== undefined && keys.length > 1) keys.sort((x, y) => Number(heldRole(y) === role) - Number(heldRole(x) === role));
       let rest = resources;
       for (const key of keys) {
         if (res.isEmpty(rest)) break;
@@ -287,11 +304,28 @@ export class HierarchicalAllocator {
         this.giveBack(a, back, heldRole(key));
       }
     }
-    if (filter && filter.refuseMs > 0 && f) {
-      const key = `${frameworkId}|${agentId}`;
-      this.filters.set(key, { until: filter.now + filter.refuseMs, resources });
-      this.pushExpiry(filter.now + filter.refuseMs, key);
+    if (filter && filter.refuseMs > 0 && f && a) {
+      const until = filter.now + filter.refuseMs;
+      if (!a.filters.has(frameworkId)) this.filterCount++;
+      a.filters.set(frameworkId, { until, resources });
+      this.filterExpiry.push({ until, agentId, frameworkId });
     }
+  }
+
+  /** The `held` keys of a framework on an agent: a lookup per role it has, or a scan for one it no longer knows. */
+  private heldKeys(a: AgentState, frameworkId: string, f: FrameworkState | undefined): string[] {
+    if (a.held.size === 0) return [];
+    if (!f) return [...a.held.keys()].filter((k) => heldOwner(k) === frameworkId);
+    const keys: string[] = [];
+    for (const role of f.seats.keys()) {
+      const key = heldKey(frameworkId, role);
+      if (a.held.has(key)) keys.push(key);
+    }
+    return keys;
+  }
+
+  private dropFilter(a: AgentState, frameworkId: string): void {
+    if (a.filters.delete(frameworkId)) this.filterCount--;
   }
 
   /** Records what a framework now holds on an agent in a role (no arithmetic in the common first-holding case). */
@@ -373,7 +407,7 @@ export class HierarchicalAllocator {
       for (const [role, reserved] of a.reserved) {
         if (!this.isAllocatable(reserved)) continue;
         const heap = frameworkOrder.get(role);
-        const f = heap && this.pick(heap, agentId, reserved, pass);
+        const f = heap && this.pick(heap, a, reserved, pass);
         if (!f) continue;
         a.reserved.set(role, res.EMPTY);
         give(f, a, reserved, heap!, true);
@@ -384,7 +418,7 @@ export class HierarchicalAllocator {
           const underQuota = below(role.allocated, role.quota);
           if (!underQuota && headroom.needed && !fitsAfter(this.unallocated(), vec(a.free), headroom.vec)) continue;
           const heap = frameworkOrder.get(role.name);
-          const f = heap && this.pick(heap, agentId, a.free, pass);
+          const f = heap && this.pick(heap, a, a.free, pass);
           if (!f) continue;
           const given = a.free;
           a.free = res.EMPTY;
@@ -436,13 +470,14 @@ export class HierarchicalAllocator {
   }
 
   /** The lowest-share framework not filtered on this agent and with budget left; the others are set aside and put back. */
-  private pick(heap: IndexedHeap<Seat>, agentId: string, offered: Resources, pass: Pass): Seat | undefined {
+  private pick(heap: IndexedHeap<Seat>, agent: AgentState, offered: Resources, pass: Pass): Seat | undefined {
     const passedOver = (f: Seat) => {
       if ((pass.left.get(f.id) ?? 1) <= 0) {
         pass.deferred = true;
         return true;
       }
-      return this.filters.size > 0 && this.isFiltered(f.id, agentId, offered, pass.now);
+      if (f.minimums && !allocatableBy(offered, f.minimums)) return true;
+      return this.filterCount > 0 && this.isFiltered(f.id, agent, offered, pass.now);
     };
     // The common case: the lowest share can take it; no heap surgery needed.
     const top = heap.peek();
@@ -461,8 +496,9 @@ export class HierarchicalAllocator {
     return found;
   }
 
-  private isFiltered(frameworkId: string, agentId: string, offered: Resources, now: number): boolean {
-    const filter = this.filters.get(`${frameworkId}|${agentId}`);
+  private isFiltered(frameworkId: string, a: AgentState, offered: Resources, now: number): boolean {
+    if (a.filters.size === 0) return false;
+    const filter = a.filters.get(frameworkId);
     return !!filter && filter.until > now && res.contains(filter.resources, offered);
   }
 
@@ -506,18 +542,15 @@ export class HierarchicalAllocator {
     return { needed, vec: need };
   }
 
-  private pushExpiry(until: number, key: string): void {
-    this.filterExpiry.push({ until, key });
-  }
-
   /** Filters that ran out make their agent worth another look. */
   private expireFilters(now: number): void {
     for (let top = this.filterExpiry.peek(); top && top.until <= now; top = this.filterExpiry.peek()) {
       this.filterExpiry.pop();
-      const f = this.filters.get(top.key);
-      if (f && f.until <= now) {
-        this.filters.delete(top.key);
-        this.dirty.add(top.key.slice(top.key.indexOf('|') + 1));
+      const a = this.agents.get(top.agentId);
+      const f = a?.filters.get(top.frameworkId);
+      if (a && f && f.until <= now) {
+        this.dropFilter(a, top.frameworkId);
+        this.dirty.add(a.id);
       }
     }
   }

@@ -2,6 +2,7 @@ import { res } from '@strata/lib';
 import type { Master } from '../master';
 import { STRATA_VERSION } from '../master';
 import type { TaskEntry } from '../registry';
+import type { FrameworkInfo__Output } from '@strata/proto';
 
 /**
  * GET /master/state in Mesos's classic JSON shape (v0 `/state`): operators' scripts and tools
@@ -36,6 +37,7 @@ export function masterState(master: Master, self: { hostname: string; port: numb
       failover_timeout: fw.info.failoverTimeout,
       checkpoint: fw.info.checkpoint,
       capabilities: fw.info.capabilities.map((c) => c.type),
+      ...(Object.keys(fw.info.offerFilters ?? {}).length ? { offer_filters: offerFiltersJson(fw.info.offerFilters) } : {}),
       registered_time: fw.registeredAt / 1000,
       active: active && !!fw.outbox,
       connected: !!fw.outbox,
@@ -97,4 +99,14 @@ export function rolesJson(master: Master) {
     resources: res.toStateJson(r.allocated),
     ...(quota.has(r.role) ? { quota: { guarantee: res.toStateJson(quota.get(r.role)!) } } : {}),
   }));
+}
+
+/** `offer_filters` as Mesos renders the proto in JSON: `{role: {min_allocatable_resources: {quantities: [{quantities: {cpus: {value: 1}}}]}}}`. */
+function offerFiltersJson(filters: FrameworkInfo__Output['offerFilters']) {
+  return Object.fromEntries(
+    Object.entries(filters).map(([role, f]) => [
+      role,
+      { min_allocatable_resources: { quantities: (f.minAllocatableResources?.quantities ?? []).map((q) => ({ quantities: Object.fromEntries(Object.entries(q.quantities).map(([k, v]) => [k, { value: v.value }])) })) } },
+    ]),
+  );
 }
