@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { waitFor, tmpDir } from '@strata/lib/testing';
 import type { Offer__Output } from '@strata/proto';
-import { SchedulerDriver, offerResources, taskInfo } from '@strata/sdk';
+import { SchedulerDriver, offerFilters, offerResources, taskInfo } from '@strata/sdk';
 import { BINS, ServiceProcess } from '../processes';
 import { round, summary } from './stats';
 
@@ -120,7 +120,9 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
   let seq = 0;
   const drivers: SchedulerDriver[] = [];
   for (let f = 0; f < p.frameworks; f++) {
-    const d = new SchedulerDriver({ master: address, framework: { name: `${p.name}-${f}`, user: 'root', roles: ['*'] } });
+    // Its tasks need a cpu and 128 MB: it says so (offer_filters), and is not offered the memory
+    // left beside fully used cpus, which it could only decline.
+    const d = new SchedulerDriver({ master: address, framework: { name: `${p.name}-${f}`, user: 'root', roles: ['*'], offerFilters: offerFilters({ '*': [{ cpus: 1, mem: 128 }] }) } });
     let inFlight = 0;
     // Offers it has no room for are held, not declined: a capped framework that declined would have
     // every agent re-offered to it in turn (an offer/decline storm of agents x frameworks), which
@@ -204,12 +206,23 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
     let rssPeak = rssMb(masterPid);
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(masterPid))), 500);
     const probes = p.probes ? probeRuns(address, p.probes, t0 + p.measureMs) : Promise.resolve([]);
+    // Filling: when the master had placed them all (ACCEPTs validated, tasks recorded and sent to
+    // agents), which comes before the frameworks have seen every TASK_RUNNING.
+    let allPlacedS: number | undefined;
+    const placedWatch = p.untilPlaced === undefined ? undefined : setInterval(async () => {
+      if (allPlacedS !== undefined) return;
+      const launched = (await masterMetrics(address))('tasks_launched_total') - counters0['tasks_launched_total']!;
+      if (launched >= p.untilPlaced! && allPlacedS === undefined) allPlacedS = (performance.now() - t0) / 1000;
+    }, 250);
     await waitFor(() => (p.untilPlaced !== undefined && running >= p.untilPlaced) || performance.now() - t0 >= p.measureMs, { timeoutMs: p.measureMs + 1_000, intervalMs: 20 });
     measuring = false;
     const probeExtra = await probes;
     if (samples) writeFileSync(path.join(process.env.BENCH_SCALE_SAMPLES!, `${p.name}-${Date.now()}.json`), JSON.stringify(samples));
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
+    clearInterval(placedWatch);
+    // Placed within the last poll: the end is the honest bound.
+    if (p.untilPlaced !== undefined && allPlacedS === undefined) allPlacedS = seconds;
     const counters1 = await masterCounters(address);
     const delta = (k: string) => counters1[k]! - counters0[k]!;
     const launchedByMaster = delta('tasks_launched_total');
@@ -224,6 +237,7 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
       // TASK_RUNNING the frameworks saw per second: the kernel's placement rate, and the whole loop's.
       placements_per_s: Math.round(launchedByMaster / seconds),
       framework_launches_per_s: Math.round(placed / seconds),
+      ...(allPlacedS !== undefined ? { all_placed_s: round(allPlacedS, 2), placements_per_s_until_all_placed: Math.round(p.untilPlaced! / allPlacedS) } : {}),
       running_per_s: Math.round(running / seconds),
       finished_per_s: Math.round(finished / seconds),
       offers_per_s: Math.round(delta('offers_sent_total') / seconds),
@@ -252,11 +266,7 @@ export async function scaleRun(agents: number, phases: LoadPhase[], agentsPerEmu
   const port = await freePort();
   // BENCH_MASTER_ARGS: extra master flags, e.g. `--max-offers-per-framework 100`.
   const masterArgs = ['--ip', '127.0.0.1', '--port', String(port), '--work-dir', dir.path, '--allocator', 'hierarchical', '--agent-ping-timeout', '15', ...(process.env.BENCH_MASTER_ARGS ?? '').split(' ').filter(Boolean)];
-  // BENCH_MASTER_NODE_ARGS: node flags for the master, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (a V8 profile on stop).
-  const nodeArgs = (process.env.BENCH_MASTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const master = nodeArgs.length
-    ? ServiceProcess.start('master', nodeArgs[0]!, [...nodeArgs.slice(1), BINS.master, ...masterArgs], { STRATA_LOG_LEVEL: 'warn' })
-    : ServiceProcess.start('master', BINS.master, masterArgs, { STRATA_LOG_LEVEL: 'warn' });
+  const master = startService('master', BINS.master, masterArgs, process.env.BENCH_MASTER_NODE_ARGS);
   const emulators: ServiceProcess[] = [];
   try {
     const address = `127.0.0.1:${port}`;
@@ -264,7 +274,7 @@ export async function scaleRun(agents: number, phases: LoadPhase[], agentsPerEmu
     const started = performance.now();
     for (let i = 0, left = agents; left > 0; i++, left -= agentsPerEmulator) {
       const n = Math.min(agentsPerEmulator, left);
-      emulators.push(ServiceProcess.start(`emulator-${i}`, EMULATOR, ['--master', address, '--agents', String(n), '--host-prefix', `emu${i}`, '--resources', AGENT_RESOURCES], { STRATA_LOG_LEVEL: 'warn' }));
+      emulators.push(startService(`emulator-${i}`, EMULATOR, ['--master', address, '--agents', String(n), '--host-prefix', `emu${i}`, '--resources', AGENT_RESOURCES], process.env.BENCH_EMULATOR_NODE_ARGS));
     }
     await waitFor(async () => (await connectedAgents(address)) === agents, { timeoutMs: 900_000, intervalMs: 500, what: `${agents} agents connected` });
     const registerS = round((performance.now() - started) / 1000, 1);
@@ -281,6 +291,18 @@ export async function scaleRun(agents: number, phases: LoadPhase[], agentsPerEmu
     await master.stop();
     rmSync(dir.path, { recursive: true, force: true });
   }
+}
+
+/**
+ * A service at log level warn. `nodeArgs` (BENCH_MASTER_NODE_ARGS, BENCH_EMULATOR_NODE_ARGS): node
+ * flags for it, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a V8 profile when it stops.
+ */
+function startService(name: string, bin: string, args: string[], nodeArgs = ''): ServiceProcess {
+  const flags = nodeArgs.split(' ').filter(Boolean);
+  // ServiceProcess runs `node <first> <rest...>`: node flags go before the script.
+  return flags.length
+    ? ServiceProcess.start(name, flags[0]!, [...flags.slice(1), bin, ...args], { STRATA_LOG_LEVEL: 'warn' })
+    : ServiceProcess.start(name, bin, args, { STRATA_LOG_LEVEL: 'warn' });
 }
 
 /** A port free right now (the master runs at log level warn, so it cannot tell us which it took). */

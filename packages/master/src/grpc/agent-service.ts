@@ -29,6 +29,9 @@ export function agentServiceHandlers(master: Master, log: Logger): AgentServiceH
           try {
             master.agentConnected(msg.hello.agentId.value, outbox);
             agentId = msg.hello.agentId.value;
+            // Headers now, not with the first launch: the agent knows it was accepted, and a burst
+            // of launches to thousands of fresh agents does not pay for thousands of HEADERS frames.
+            call.sendMetadata(new grpc.Metadata());
           } catch (err) {
             log.warn({ err, agentId: msg.hello.agentId.value }, 'agent stream refused');
             call.emit('error', toGrpcError(err));
