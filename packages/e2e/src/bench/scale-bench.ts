@@ -274,7 +274,7 @@ export async function scaleRun(agents: number, phases: LoadPhase[], agentsPerEmu
     const started = performance.now();
     for (let i = 0, left = agents; left > 0; i++, left -= agentsPerEmulator) {
       const n = Math.min(agentsPerEmulator, left);
-      emulators.push(startService(`emulator-${i}`, EMULATOR, ['--master', address, '--agents', String(n), '--host-prefix', `emu${i}`, '--resources', AGENT_RESOURCES], process.env.BENCH_EMULATOR_NODE_ARGS));
+      emulators.push(startService(`emulator-${i}`, EMULATOR, ['--master', address, '--agents', String(n), '--host-prefix', `emu${i}`, '--resources', AGENT_RESOURCES], `--expose-gc ${process.env.BENCH_EMULATOR_NODE_ARGS ?? ''}`));
     }
     await waitFor(async () => (await connectedAgents(address)) === agents, { timeoutMs: 900_000, intervalMs: 500, what: `${agents} agents connected` });
     const registerS = round((performance.now() - started) / 1000, 1);
