@@ -144,6 +144,35 @@ describe('hierarchical allocator through the master', () => {
     }
   });
 
+  it('UPDATE_FRAMEWORK changes roles without resubscribing: a new role brings its reservation, a role left has its offers rescinded', async () => {
+    const cluster = await LocalCluster.start({ agents: 1, resources: 'cpus:1;mem:256;cpus(web):1;mem(web):256' });
+    try {
+      const info = { name: 'growing', user: 'root', roles: ['*'] };
+      const f = await TestFramework.subscribe(cluster.masterAddress, info);
+      const reserved = (o: { resources: { reservations: { role: string }[] }[] }) => o.resources.some((r) => r.reservations.some((x) => x.role === 'web'));
+      const first = await f.nextOffer();
+      expect(reserved(first)).toBe(false);
+      // Joining role web: its reserved cpu is offered, in role web, on the same stream.
+      f.driver.updateFramework({ ...info, roles: ['*', 'web'] });
+      const web = await f.nextOffer(reserved);
+      expect(web.allocationInfo?.role).toBe('web');
+      const state = (await (await fetch(`http://${cluster.masterAddress}/master/state`)).json()) as { frameworks: { id: string; roles: string[] }[] };
+      expect(state.frameworks.find((x) => x.id === f.driver.frameworkId)!.roles).toEqual(['*', 'web']);
+      // Leaving it again: the outstanding web offer is taken back.
+      f.driver.updateFramework(info);
+      await waitFor(() => f.rescinded.includes(web.id!.value), { what: 'the web offer rescinded' });
+      expect(f.rescinded).not.toContain(first.id!.value);
+      // What cannot change is refused, and the framework stays as it was.
+      f.driver.updateFramework({ ...info, user: 'someone-else' });
+      await waitFor(() => f.errors.find((e) => e.includes('user cannot be changed')), { what: 'the refusal' });
+      const after = (await (await fetch(`http://${cluster.masterAddress}/master/state`)).json()) as { frameworks: { user: string; roles: string[] }[] };
+      expect(after.frameworks[0]).toMatchObject({ user: 'root', roles: ['*'] });
+      f.close();
+    } finally {
+      await cluster.stop();
+    }
+  });
+
   it('--max-offers-per-framework caps the offers a framework holds; the rest come as it answers', async () => {
     const cluster = await LocalCluster.start({ agents: 5, resources: 'cpus:1;mem:256', masterArgs: ['--max-offers-per-framework', '2'] });
     try {

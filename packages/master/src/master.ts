@@ -56,6 +56,8 @@ export class Master {
   readonly startedAt: number;
   private readonly agents = new Map<string, AgentEntry>();
   private readonly frameworks = new Map<string, FrameworkEntry>();
+  /** UPDATE_FRAMEWORK calls in flight, chained per framework. */
+  private readonly frameworkUpdates = new Map<string, Promise<unknown>>();
   private readonly knownFrameworkIds = new Set<string>();
   private readonly completedFrameworks: FrameworkEntry[] = [];
   private readonly allocator: Allocator;
@@ -325,16 +327,11 @@ export class Master {
       throw new StrataError('NOT_SUBSCRIBED', 'the first call on a stream must be SUBSCRIBE with framework_info', { status: 400 });
     }
     const info = call.subscribe.frameworkInfo;
-    if (!info.name) throw new StrataError('INVALID_FRAMEWORK', "framework_info.name is required", { status: 400 });
     const requestedId = info.id?.value || call.frameworkId?.value || '';
     if (info.id?.value && call.frameworkId?.value && info.id.value !== call.frameworkId.value) {
       throw new StrataError('INVALID_FRAMEWORK', "'framework_id' differs from 'subscribe.framework_info.id'", { status: 400 });
     }
-    if (!(info.failoverTimeout >= 0) || !Number.isFinite(info.failoverTimeout)) {
-      throw new StrataError('INVALID_FRAMEWORK', 'framework_info.failover_timeout must be a non-negative number', { status: 400 });
-    }
-    const roles = info.roles.length ? info.roles : [info.role || '*'];
-    const minAllocatable = offerShapesOf(info, roles);
+    const { roles, minAllocatable } = validFrameworkInfo(info);
     let id = requestedId;
     const now = this.deps.clock.now();
     let fw = id ? this.frameworks.get(id) : undefined;
@@ -426,6 +423,15 @@ export class Master {
       case 'TEARDOWN':
         this.removeFramework(fw, 'framework asked for teardown');
         return;
+      case 'UPDATE_FRAMEWORK': {
+        // One after another per framework: each is stored before it applies, and a later update must not be overwritten by an earlier write.
+        const next = (this.frameworkUpdates.get(fw.id) ?? Promise.resolve())
+          .then(() => this.updateFramework(fw, call))
+          .catch((err) => this.sendError(fw, (err as Error).message))
+          .finally(() => this.frameworkUpdates.get(fw.id) === next && this.frameworkUpdates.delete(fw.id));
+        this.frameworkUpdates.set(fw.id, next);
+        return;
+      }
       case 'SUBSCRIBE':
         return this.sendError(fw, 'Framework is already subscribed on this stream');
       default:
@@ -557,6 +563,33 @@ export class Master {
 
   private isRemovedFramework(id: string): boolean {
     return this.completedFrameworks.some((f) => f.id === id);
+  }
+
+  /**
+   * UPDATE_FRAMEWORK: new roles, offer filters, name or failover timeout without resubscribing.
+   * Stored first, then applied; offers in roles it no longer has are rescinded.
+   */
+  private async updateFramework(fw: FrameworkEntry, call: Call__Output): Promise<void> {
+    const info = call.updateFramework?.frameworkInfo;
+    if (!info) throw new StrataError('INVALID_FRAMEWORK', "Expecting 'update_framework.framework_info' to be present", { status: 400 });
+    if (info.id?.value !== fw.id) throw new StrataError('INVALID_FRAMEWORK', `update_framework.framework_info.id must be '${fw.id}'`, { status: 400 });
+    for (const field of ['user', 'principal', 'checkpoint'] as const) {
+      if (info[field] !== fw.info[field]) throw new StrataError('INVALID_FRAMEWORK', `framework_info.${field} cannot be changed by UPDATE_FRAMEWORK`, { status: 400 });
+    }
+    const { roles, minAllocatable } = validFrameworkInfo(info);
+    const stored: FrameworkInfo__Output = { ...info, id: { value: fw.id }, roles };
+    await this.deps.store.put<PersistedFramework>(`frameworks/${fw.id}`, { info: stored, registeredAt: fw.registeredAt });
+    if (!this.frameworks.has(fw.id)) return; // removed while the write was in flight
+    fw.info = stored;
+    fw.partitionAware = isPartitionAware(stored);
+    this.allocator.addFramework(fw.id, { roles, suppressedRoles: call.updateFramework!.suppressedRoles, minAllocatable });
+    for (const o of this.offers.forFramework(fw.id)) {
+      if (roles.includes(o.role)) continue;
+      this.offers.remove(o.id);
+      this.rescind(o);
+    }
+    this.deps.log.info({ frameworkId: fw.id, roles }, 'framework updated');
+    this.scheduleAllocation();
   }
 
   private removeFramework(fw: FrameworkEntry, why: string): void {
@@ -833,6 +866,16 @@ export class Master {
       offerCount: this.offers.size,
     };
   }
+}
+
+/** What SUBSCRIBE and UPDATE_FRAMEWORK both require of a FrameworkInfo; its roles and offer shapes. */
+function validFrameworkInfo(info: FrameworkInfo__Output): { roles: string[]; minAllocatable?: Record<string, Resources[]> } {
+  if (!info.name) throw new StrataError('INVALID_FRAMEWORK', 'framework_info.name is required', { status: 400 });
+  if (!(info.failoverTimeout >= 0) || !Number.isFinite(info.failoverTimeout)) {
+    throw new StrataError('INVALID_FRAMEWORK', 'framework_info.failover_timeout must be a non-negative number', { status: 400 });
+  }
+  const roles = info.roles.length ? info.roles : [info.role || '*'];
+  return { roles, minAllocatable: offerShapesOf(info, roles) };
 }
 
 function isPartitionAware(info: FrameworkInfo__Output): boolean {

@@ -159,6 +159,16 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
     this.call({ type: 'ACCEPT', accept: { offerIds: offerIds.map((value) => ({ value })), operations: [{ type: 'LAUNCH', launch: { taskInfos: tasks } }], ...(filters ? { filters } : {}) } });
   }
 
+  /**
+   * UPDATE_FRAMEWORK: changes this framework's info (roles, offer filters, name...) without
+   * resubscribing; a later resubscription sends the new info. `user`, `principal` and
+   * `checkpoint` cannot change. A refusal comes back as an `error` event.
+   */
+  updateFramework(framework: FrameworkInfo, suppressedRoles: string[] = []): void {
+    this.opts.framework = framework;
+    this.call({ type: 'UPDATE_FRAMEWORK', updateFramework: { frameworkInfo: { ...framework, id: { value: this.frameworkId ?? '' } }, suppressedRoles } });
+  }
+
   decline(offerIds: string[], filters?: Filters): void {
     this.call({ type: 'DECLINE', decline: { offerIds: offerIds.map((value) => ({ value })), ...(filters ? { filters } : {}) } });
   }

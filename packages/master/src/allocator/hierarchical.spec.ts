@@ -175,6 +175,26 @@ describe('HierarchicalAllocator', () => {
     expect(a.allocate(4).every((p) => p.frameworkId === 'picky')).toBe(true);
   });
 
+  it('does not hold an agent over for a framework out of budget that its shapes or filters pass over anyway', () => {
+    const a = cluster(2, cpus(2));
+    a.addFramework('picky', { roles: ['*'], minAllocatable: { '*': [r('cpus:1')] } });
+    const first = a.allocate(0);
+    expect(first).toHaveLength(2);
+    a.addFramework('other', { roles: ['*'], minAllocatable: { '*': [r('cpus:1')] } });
+    const onlyOther = (id: string) => (id === 'other' ? 1 : 0);
+    // Memory comes back on both agents while picky has no budget: neither could use it anyway.
+    for (const p of first) a.recover('picky', p.agentId, r('mem:1024'));
+    expect(a.allocate(1, onlyOther)).toEqual([]);
+    expect(a.pendingAgents).toBe(0);
+    // A cpu is another matter: other takes it; a second one waits until someone has budget.
+    a.recover('picky', first[0]!.agentId, r('cpus:1'));
+    expect(a.allocate(2, onlyOther)).toEqual([expect.objectContaining({ frameworkId: 'other', agentId: first[0]!.agentId })]);
+    a.recover('picky', first[1]!.agentId, r('cpus:1'));
+    expect(a.allocate(3, () => 0)).toEqual([]);
+    expect(a.pendingAgents).toBe(1);
+    expect(a.allocate(4, () => 1)).toEqual([expect.objectContaining({ agentId: first[1]!.agentId })]);
+  });
+
   it('a framework in several roles (MULTI_ROLE) is offered in each, suppresses per role and gives back to the role named', () => {
     const a = cluster(8);
     a.addFramework('m', { roles: ['a', 'b'] });

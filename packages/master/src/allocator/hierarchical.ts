@@ -147,6 +147,11 @@ export class HierarchicalAllocator {
     this.dirty.add(id);
   }
 
+  /** Agents marked for the next pass (changed, or held over because frameworks were out of budget). */
+  get pendingAgents(): number {
+    return this.dirty.size;
+  }
+
   hasAgent(id: string): boolean {
     return this.agents.has(id);
   }
@@ -471,13 +476,17 @@ export class HierarchicalAllocator {
 
   /** The lowest-share framework not filtered on this agent and with budget left; the others are set aside and put back. */
   private pick(heap: IndexedHeap<Seat>, agent: AgentState, offered: Resources, pass: Pass): Seat | undefined {
+    // Shape and decline filters first: a framework that would not take this anyway must not hold
+    // the agent over for a later pass just because it is also out of budget (at 20,000 agents,
+    // leftovers nobody wants were carried and re-walked in every pass: 26 ms passes).
     const passedOver = (f: Seat) => {
+      if (f.minimums && !allocatableBy(offered, f.minimums)) return true;
+      if (this.filterCount > 0 && this.isFiltered(f.id, agent, offered, pass.now)) return true;
       if ((pass.left.get(f.id) ?? 1) <= 0) {
         pass.deferred = true;
         return true;
       }
-      if (f.minimums && !allocatableBy(offered, f.minimums)) return true;
-      return this.filterCount > 0 && this.isFiltered(f.id, agent, offered, pass.now);
+      return false;
     };
     // The common case: the lowest share can take it; no heap surgery needed.
     const top = heap.peek();
