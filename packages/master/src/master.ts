@@ -28,7 +28,8 @@ import { DrfAllocator } from './allocator';
 import { offerShapesOf } from './allocator/offer-shapes';
 import { HierarchicalAllocator, type RoleView } from './allocator/hierarchical';
 import type { Allocator } from './allocator/allocator-interface';
-import { OfferBook, planAccept, type OutstandingOffer } from './offers';
+import { OfferBook, planAccept, planReservations, type OutstandingOffer, type ReservationChange, type ReservationOp } from './offers';
+import { DynamicReservations, type PersistedReservations } from './registry/dynamic-reservations';
 import { taskKey, type AgentEntry, type FrameworkEntry, type Outbox, type TaskEntry } from './registry';
 import type { MasterConfig } from './config';
 import type { MasterMetrics } from './metrics';
@@ -62,6 +63,7 @@ export class Master {
   private readonly completedFrameworks: FrameworkEntry[] = [];
   private readonly allocator: Allocator;
   private readonly offers = new OfferBook();
+  private readonly dynamic = new DynamicReservations();
   private nextAgent = 0;
   private nextFramework = 0;
   private nextOffer = 0;
@@ -123,6 +125,9 @@ export class Master {
     }
     for (const { key } of await this.deps.store.list<PersistedFramework>('frameworks/')) {
       this.knownFrameworkIds.add(key.slice('frameworks/'.length));
+    }
+    for (const { key, value } of await this.deps.store.list<PersistedReservations>('reservations/')) {
+      this.dynamic.load(key.slice('reservations/'.length), value);
     }
     this.deps.log.info({ agents: this.agents.size, frameworks: this.knownFrameworkIds.size }, 'recovered state');
   }
@@ -255,7 +260,12 @@ export class Master {
         const t = this.frameworks.get(fwId)?.tasks.get(taskId);
         if (t) used.set(fwId, res.add(used.get(fwId) ?? res.EMPTY, t.resources));
       }
-      this.allocator.addAgent(agentId, agent.unreserved, used, true, agent.reserved);
+      const shape = this.dynamic.overlay(agentId, agent.unreserved, agent.reserved);
+      if (shape.dropped.length) {
+        this.deps.log.warn({ agentId, roles: shape.dropped }, 'agent came back without room for its dynamic reservations: dropped');
+        this.storeReservations(agentId);
+      }
+      this.allocator.addAgent(agentId, shape.unreserved, used, true, shape.reserved);
     } else {
       this.allocator.setAgentActive(agentId, true);
     }
@@ -459,7 +469,10 @@ export class Master {
     if (!accept) return this.sendError(fw, "Expecting 'accept' to be present");
     const offerIds = accept.offerIds.map((o) => o.value);
     const tasks = accept.operations.flatMap((op) => (op.type === 'LAUNCH' ? op.launch?.taskInfos ?? [] : []));
-    const unsupported = accept.operations.find((op) => op.type !== 'LAUNCH');
+    const reservationOps = accept.operations.flatMap((op): ReservationOp[] =>
+      op.type === 'RESERVE' ? [{ type: 'RESERVE', resources: op.reserve?.resources ?? [] }] : op.type === 'UNRESERVE' ? [{ type: 'UNRESERVE', resources: op.unreserve?.resources ?? [] }] : [],
+    );
+    const unsupported = accept.operations.find((op) => op.type !== 'LAUNCH' && op.type !== 'RESERVE' && op.type !== 'UNRESERVE');
     const looked = offerIds.map((id) => this.offers.get(id));
     const plan = planAccept({
       frameworkId: fw.id,
@@ -480,6 +493,13 @@ export class Master {
       this.sendMasterUpdate(fw, r.task.taskId?.value ?? '', plan.agentId ?? '', r.state, r.reason, r.message);
     }
     const agentId = plan.agentId;
+    if (!agentId && reservationOps.length) this.sendError(fw, `Dropping ${reservationOps.length} reservation operation(s): ${plan.rejected[0]?.message ?? 'the offers are not valid'}`);
+    if (agentId && reservationOps.length) {
+      const mine = looked.filter((o): o is OutstandingOffer => !!o && o.frameworkId === fw.id);
+      const { changes, errors } = planReservations({ offers: mine, ops: reservationOps, dynamicReserved: (role) => this.dynamic.role(agentId, role) });
+      for (const e of errors) this.sendError(fw, e);
+      this.applyReservations(agentId, changes, 'held');
+    }
     if (agentId && plan.launch.length) {
       const agent = this.agents.get(agentId)!;
       for (const { task, resources } of plan.launch) {
@@ -590,6 +610,44 @@ export class Master {
     }
     this.deps.log.info({ frameworkId: fw.id, roles }, 'framework updated');
     this.scheduleAllocation();
+  }
+
+  /** Records dynamic reservation changes, tells the allocator and stores the agent's reservations. */
+  private applyReservations(agentId: string, changes: ReservationChange[], source: 'free' | 'held'): boolean {
+    for (const c of changes) {
+      const ok = c.type === 'RESERVE' ? this.allocator.reserve(agentId, c.role, c.resources, source) : this.allocator.unreserve(agentId, c.role, c.resources, source);
+      if (!ok) return false;
+      if (c.type === 'RESERVE') this.dynamic.add(agentId, c.role, c.resources);
+      else this.dynamic.remove(agentId, c.role, c.resources);
+      this.deps.log.info({ agentId, role: c.role, resources: res.formatResources(c.resources) }, c.type === 'RESERVE' ? 'resources reserved' : 'resources unreserved');
+    }
+    if (changes.length) this.storeReservations(agentId);
+    return true;
+  }
+
+  private storeReservations(agentId: string): void {
+    const record = this.dynamic.record(agentId);
+    const key = `reservations/${agentId}`;
+    const write = Object.keys(record).length ? this.deps.store.put(key, record) : this.deps.store.delete(key);
+    void write.catch((err) => this.deps.log.error({ err, agentId }, 'cannot store dynamic reservations'));
+  }
+
+  /**
+   * The operator's /reserve and /unreserve: free resources of an agent become a role's (or stop
+   * being). Offers on the agent are rescinded first, as Mesos does, so what they held counts as
+   * free. False when the agent lacks them (409 in the HTTP API).
+   */
+  operatorReservation(type: 'RESERVE' | 'UNRESERVE', agentId: string, role: string, r: Resources): boolean {
+    if (!this.agents.has(agentId) || !this.allocator.hasAgent(agentId)) {
+      throw new StrataError('UNKNOWN_AGENT', `agent '${agentId}' is not connected`, { status: 404, context: { agentId } });
+    }
+    if (role === '*' || !role) throw new StrataError('INVALID_RESERVATION', "resources cannot be reserved for role '*'", { status: 400 });
+    if (Object.keys(r.ranges).length || res.isEmpty(r)) throw new StrataError('INVALID_RESERVATION', 'only scalar resources (cpus, mem, disk, gpus) can be reserved dynamically', { status: 400 });
+    if (type === 'UNRESERVE' && !res.contains(this.dynamic.role(agentId, role), r)) return false;
+    for (const o of this.offers.removeForAgent(agentId)) this.rescind(o);
+    const ok = this.applyReservations(agentId, [{ type, role, resources: r }], 'free');
+    this.scheduleAllocation();
+    return ok;
   }
 
   private removeFramework(fw: FrameworkEntry, why: string): void {
@@ -807,10 +865,18 @@ export class Master {
     };
   }
 
+  /** Reserved offers say which part is dynamically reserved (what can be unreserved) and which is the agent's static reservation. */
+  private offerResources(o: OutstandingOffer) {
+    if (!o.reservation) return res.toProto(o.resources);
+    const dynamic = res.minScalars(o.resources, this.dynamic.role(o.agentId, o.reservation));
+    const fixed = res.subtract(o.resources, dynamic);
+    return [...res.toProtoReserved(dynamic, o.reservation, 'DYNAMIC'), ...res.toProtoReserved(fixed, o.reservation, 'STATIC')];
+  }
+
   private offerProto(o: OutstandingOffer) {
     const agent = this.agents.get(o.agentId);
     const host = agent?.hostname ?? '';
-    const resources = (o.reservation ? res.toProtoReserved(o.resources, o.reservation) : res.toProto(o.resources)).map((r) => ({ ...r, allocationInfo: { role: o.role } }));
+    const resources = this.offerResources(o).map((r) => ({ ...r, allocationInfo: { role: o.role } }));
     return {
       id: { value: o.id },
       frameworkId: { value: o.frameworkId },
@@ -864,6 +930,7 @@ export class Master {
       share: (fwId: string) => this.allocator.frameworkShare(fwId),
       total: this.allocator.total(),
       offerCount: this.offers.size,
+      dynamicReserved: (agentId: string) => this.dynamic.of(agentId),
     };
   }
 }

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import express from 'express';
 import { createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, res as rs, type Clock, type Logger, type StateStore } from '@strata/lib';
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
@@ -7,6 +8,7 @@ import { createMasterMetrics, registerRoleGauges, registerStateGauges } from './
 import { agentServiceHandlers } from './grpc/agent-service';
 import { schedulerHandlers } from './grpc/scheduler-service';
 import { masterState, rolesJson } from './http/state';
+import { parseReservationRequest } from './http/reservations';
 
 export interface RunningMaster {
   master: Master;
@@ -78,6 +80,15 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
     res.status(200).end();
   });
   app.get('/roles', (_req, res) => res.json({ roles: rolesJson(master) }));
+  // Mesos's operator reservation endpoints: 202 when done, 409 when the agent lacks the resources.
+  for (const type of ['RESERVE', 'UNRESERVE'] as const) {
+    const route = type === 'RESERVE' ? 'reserve' : 'unreserve';
+    app.post([`/master/${route}`, `/${route}`], express.urlencoded({ extended: false }), (req, res) => {
+      const { agentId, role, resources } = parseReservationRequest(req.body);
+      if (master.operatorReservation(type, agentId, role, resources)) return void res.status(202).end();
+      res.status(409).json({ message: `Agent ${agentId} does not have ${rs.formatResources(resources)} ${type === 'RESERVE' ? 'unreserved and unused' : `dynamically reserved for '${role}' and unused`}` });
+    });
+  }
   app.get('/version', (_req, res) => res.json({ version: '0.1.0', build: 'strata' }));
   finishHttpApp(app, opts.log);
 

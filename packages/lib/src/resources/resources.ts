@@ -209,10 +209,20 @@ export function splitByRole(list: readonly (Resource | Resource__Output)[]): Res
   return { unreserved: fromProto(groups.get('*') ?? []), reserved };
 }
 
-/** Protobuf resources statically reserved for `role` (Mesos's STATIC reservation), or unreserved for `*`. */
-export function toProtoReserved(r: Resources, role: string): Resource[] {
+/** Protobuf resources reserved for `role` (STATIC: by the agent; DYNAMIC: by a framework or operator), or unreserved for `*`. */
+export function toProtoReserved(r: Resources, role: string, type: 'STATIC' | 'DYNAMIC' = 'STATIC'): Resource[] {
   if (role === '*') return toProto(r);
-  return toProto(r, role).map((x) => ({ ...x, reservations: [{ type: 'STATIC' as const, role }] }));
+  return toProto(r, role).map((x) => ({ ...x, reservations: [{ type, role }] }));
+}
+
+/** The smaller of `a` and `b`, resource by resource (scalars only: ranges are not split here). */
+export function minScalars(a: Resources, b: Resources): Resources {
+  const scalars: Record<string, number> = {};
+  for (const [k, v] of Object.entries(a.scalars)) {
+    const m = Math.min(v, b.scalars[k] ?? 0);
+    if (m > 0) scalars[k] = m;
+  }
+  return resources(scalars);
 }
 
 /** Everything: the unreserved resources plus every role's reservation. */

@@ -17,6 +17,13 @@ export interface Allocator {
   recover(frameworkId: string, agentId: string, resources: Resources, filter?: { refuseMs: number; now: number }, role?: string): void;
   /** `budget`: how many more offers each framework may get this pass (allocators without a cap ignore it). */
   allocate(now: number, budget?: (frameworkId: string) => number): OfferProposal[];
+  /**
+   * Dynamic reservations: `r` on the agent becomes `role`'s (or stops being). `free`: it is free
+   * now (the operator's /reserve; false if it is not); `held`: a framework holds it in an offer
+   * of that role, and it goes into (or out of) the reservation when given back.
+   */
+  reserve(agentId: string, role: string, r: Resources, source: 'free' | 'held'): boolean;
+  unreserve(agentId: string, role: string, r: Resources, source: 'free' | 'held'): boolean;
   total(): Resources;
   frameworkShare(id: string): number;
 }

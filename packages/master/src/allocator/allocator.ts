@@ -215,6 +215,16 @@ export class DrfAllocator {
     return proposals;
   }
 
+  /** This allocator pools reservations with the rest: a dynamic reservation changes nothing here. */
+  reserve(agentId: string, _role: string, r: Resources, source: 'free' | 'held'): boolean {
+    const agent = this.agents.get(agentId);
+    return !!agent && (source === 'held' || res.contains(agent.free, r));
+  }
+
+  unreserve(agentId: string, role: string, r: Resources, source: 'free' | 'held'): boolean {
+    return this.reserve(agentId, role, r, source);
+  }
+
   /** When a filter next expires (so the caller can run a pass then instead of polling). */
   nextFilterExpiry(): number | undefined {
     return this.filters.nextExpiry();

@@ -195,6 +195,26 @@ describe('HierarchicalAllocator', () => {
     expect(a.allocate(4, () => 1)).toEqual([expect.objectContaining({ agentId: first[1]!.agentId })]);
   });
 
+  it('dynamic reservations: reserved while held return to the role; free ones move at once; unreserved ones go back to everyone', () => {
+    const a = cluster(1, cpus(4));
+    a.addFramework('w', 'web');
+    const [p] = a.allocate(0);
+    // The web framework reserves 2 of the 4 cpus it holds, and gives all back.
+    expect(a.reserve('s0', 'web', cpus(2), 'held')).toBe(true);
+    a.recover('w', 's0', p!.resources, undefined, 'web');
+    a.addFramework('b', 'batch');
+    const offers = a.allocate(1);
+    expect(offers).toEqual(expect.arrayContaining([expect.objectContaining({ frameworkId: 'w', reservation: 'web', resources: cpus(2) }), expect.objectContaining({ frameworkId: 'b', resources: cpus(2) })]));
+    for (const o of offers) a.recover(o.frameworkId, o.agentId, o.resources, undefined, o.role);
+    // Unreserving what is free moves it back at once; more than is reserved is refused.
+    expect(a.unreserve('s0', 'web', cpus(3), 'free')).toBe(false);
+    expect(a.unreserve('s0', 'web', cpus(2), 'free')).toBe(true);
+    a.suppress('w');
+    expect(byFramework(a.allocate(2))).toEqual({ b: 4 });
+    expect(a.reserve('s0', 'web', cpus(1), 'free')).toBe(false); // b holds it all now
+    expect(a.reserve('s0', '*', cpus(1), 'held')).toBe(false);
+  });
+
   it('a framework in several roles (MULTI_ROLE) is offered in each, suppresses per role and gives back to the role named', () => {
     const a = cluster(8);
     a.addFramework('m', { roles: ['a', 'b'] });

@@ -333,6 +333,36 @@ export class HierarchicalAllocator {
     if (a.filters.delete(frameworkId)) this.filterCount--;
   }
 
+  reserve(agentId: string, role: string, r: Resources, source: 'free' | 'held'): boolean {
+    const a = this.agents.get(agentId);
+    if (!a || role === '*') return false;
+    if (source === 'free') {
+      if (!res.contains(a.free, r)) return false;
+      a.free = res.subtract(a.free, r);
+      a.reserved.set(role, res.add(a.reserved.get(role) ?? res.EMPTY, r));
+      this.dirty.add(agentId);
+    }
+    a.reservedTotal.set(role, res.add(a.reservedTotal.get(role) ?? res.EMPTY, r));
+    return true;
+  }
+
+  unreserve(agentId: string, role: string, r: Resources, source: 'free' | 'held'): boolean {
+    const a = this.agents.get(agentId);
+    const total = a?.reservedTotal.get(role);
+    if (!a || !total || !res.contains(total, r)) return false;
+    if (source === 'free') {
+      const cur = a.reserved.get(role) ?? res.EMPTY;
+      if (!res.contains(cur, r)) return false;
+      a.reserved.set(role, res.subtract(cur, r));
+      a.free = res.add(a.free, r);
+      this.dirty.add(agentId);
+    }
+    const left = res.subtract(total, r);
+    if (res.isEmpty(left)) a.reservedTotal.delete(role);
+    else a.reservedTotal.set(role, left);
+    return true;
+  }
+
   /** Records what a framework now holds on an agent in a role (no arithmetic in the common first-holding case). */
   private hold(a: AgentState, frameworkId: string, role: string, r: Resources): void {
     const key = heldKey(frameworkId, role);

@@ -1,4 +1,4 @@
-import { res } from '@strata/lib';
+import { res, type Resources } from '@strata/lib';
 import type { Master } from '../master';
 import { STRATA_VERSION } from '../master';
 import type { TaskEntry } from '../registry';
@@ -75,8 +75,7 @@ export function masterState(master: Master, self: { hostname: string; port: numb
         resources: res.toStateJson(a.total),
         used_resources: res.toStateJson(used),
         offered_resources: res.toStateJson(offered),
-        unreserved_resources: res.toStateJson(a.unreserved),
-        reserved_resources: Object.fromEntries([...a.reserved].map(([role, r]) => [role, res.toStateJson(r)])),
+        ...reservedJson(a.reserved, a.unreserved, s.dynamicReserved(a.id)),
         attributes: Object.fromEntries(a.info.attributes.map((x) => [x.name, x.text?.value ?? x.scalar?.value ?? ''])),
         capabilities: a.info.capabilities,
       };
@@ -109,4 +108,23 @@ function offerFiltersJson(filters: FrameworkInfo__Output['offerFilters']) {
       { min_allocatable_resources: { quantities: (f.minAllocatableResources?.quantities ?? []).map((q) => ({ quantities: Object.fromEntries(Object.entries(q.quantities).map(([k, v]) => [k, { value: v.value }])) })) } },
     ]),
   );
+}
+
+/**
+ * An agent's reservations in Mesos's state shape: `reserved_resources` per role (static and
+ * dynamic together), `unreserved_resources` (dynamic reservations taken out), and
+ * `reserved_resources_full` with each reservation's type.
+ */
+function reservedJson(statics: ReadonlyMap<string, Resources>, unreserved: Resources, dynamic: ReadonlyMap<string, Resources>) {
+  const roles = new Set([...statics.keys(), ...dynamic.keys()]);
+  let free = unreserved;
+  for (const r of dynamic.values()) free = res.subtract(free, r);
+  const both = (role: string) => res.add(statics.get(role) ?? res.EMPTY, dynamic.get(role) ?? res.EMPTY);
+  return {
+    unreserved_resources: res.toStateJson(free),
+    reserved_resources: Object.fromEntries([...roles].map((role) => [role, res.toStateJson(both(role))])),
+    reserved_resources_full: Object.fromEntries(
+      [...roles].map((role) => [role, [...res.toProtoReserved(statics.get(role) ?? res.EMPTY, role, 'STATIC'), ...res.toProtoReserved(dynamic.get(role) ?? res.EMPTY, role, 'DYNAMIC')]]),
+    ),
+  };
 }
