@@ -60,6 +60,23 @@ describe('EmulatedAgentPool', () => {
     await waitFor(() => pool!.stats().tasksActive === 0, { what: 'emulated tasks forgotten after their last ack' });
   });
 
+  it('offers a new framework every agent, in passes of at most 256 offers (the master keeps serving in between)', async () => {
+    pool = new EmulatedAgentPool({ master: master.address, agents: 600, resources: 'cpus:1;mem:128', connections: 2 });
+    await pool.start();
+    await waitFor(() => agentsConnected() === 600, { what: '600 agents connected' });
+    driver = new SchedulerDriver({ master: master.address, framework: { name: 'wide', user: 'root', roles: ['*'] } });
+    const events: number[] = [];
+    const agents = new Set<string>();
+    driver.on('offers', (offers) => {
+      events.push(offers.length);
+      for (const o of offers) agents.add(o.agentId!.value);
+    });
+    await driver.subscribe();
+    await waitFor(() => agents.size === 600, { what: 'offers for all 600 agents' });
+    expect(Math.max(...events)).toBeLessThanOrEqual(256);
+    expect(events.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('answers kills with TASK_KILLED', async () => {
     pool = new EmulatedAgentPool({ master: master.address, agents: 5, resources: 'cpus:1;mem:128' });
     await pool.start();

@@ -700,9 +700,12 @@ export class Master {
     const end = this.deps.metrics.allocationSeconds.startTimer();
     const now = this.deps.clock.now();
     const cap = this.config.maxOffersPerFramework;
-    const proposals = this.allocator.allocate(now, cap > 0 ? (fwId) => cap - this.offers.countForFramework(fwId) : undefined);
+    const proposals = this.allocator.allocate(now, cap > 0 ? (fwId) => cap - this.offers.countForFramework(fwId) : undefined, OFFERS_PER_PASS);
     end();
     if (proposals.length === 0) return;
+    // A cut pass goes on after the I/O that queued meanwhile (setImmediate), so a framework
+    // offered a thousand agents does not stall everyone's status updates for a hundred ms.
+    if (proposals.length >= OFFERS_PER_PASS) this.scheduleAllocation();
     const byFramework = new Map<string, OutstandingOffer[]>();
     for (const p of proposals) {
       const o: OutstandingOffer = { id: `${this.id}-O${this.nextOffer++}`, frameworkId: p.frameworkId, agentId: p.agentId, role: p.role, resources: p.resources, reservation: p.reservation, createdAt: now };
@@ -944,6 +947,12 @@ function validFrameworkInfo(info: FrameworkInfo__Output): { roles: string[]; min
   const roles = info.roles.length ? info.roles : [info.role || '*'];
   return { roles, minAllocatable: offerShapesOf(info, roles) };
 }
+
+/**
+ * The most offers one allocation pass makes. Mesos's allocator is an actor of its own and a long
+ * pass does not hold up the master; here they share a thread, so a long pass is cut into pieces.
+ */
+const OFFERS_PER_PASS = 256;
 
 function isPartitionAware(info: FrameworkInfo__Output): boolean {
   return info.capabilities.some((c) => c.type === 'PARTITION_AWARE');

@@ -15,8 +15,12 @@ export interface Allocator {
   revive(id: string, roles?: string[]): void;
   /** `role`: the role the resources were allocated in (the offer's, or the task's allocation_info). */
   recover(frameworkId: string, agentId: string, resources: Resources, filter?: { refuseMs: number; now: number }, role?: string): void;
-  /** `budget`: how many more offers each framework may get this pass (allocators without a cap ignore it). */
-  allocate(now: number, budget?: (frameworkId: string) => number): OfferProposal[];
+  /**
+   * `budget`: how many more offers each framework may get this pass (allocators without a cap
+   * ignore it). `limit`: the most offers one pass makes; agents not reached stay marked for the
+   * next pass (the hierarchical allocator; the other ignores it).
+   */
+  allocate(now: number, budget?: (frameworkId: string) => number, limit?: number): OfferProposal[];
   /**
    * Dynamic reservations: `r` on the agent becomes `role`'s (or stops being). `free`: it is free
    * now (the operator's /reserve; false if it is not); `held`: a framework holds it in an offer

@@ -215,6 +215,16 @@ describe('HierarchicalAllocator', () => {
     expect(a.reserve('s0', '*', cpus(1), 'held')).toBe(false);
   });
 
+  it('a pass makes at most `limit` offers; the agents it did not reach are offered by the next', () => {
+    const a = cluster(10);
+    a.addFramework('f', '*');
+    expect(a.allocate(0, undefined, 4)).toHaveLength(4);
+    expect(a.pendingAgents).toBe(6);
+    expect(a.allocate(1, undefined, 4)).toHaveLength(4);
+    expect(a.allocate(2, undefined, 4)).toHaveLength(2);
+    expect(a.pendingAgents).toBe(0);
+  });
+
   it('a framework in several roles (MULTI_ROLE) is offered in each, suppresses per role and gives back to the role named', () => {
     const a = cluster(8);
     a.addFramework('m', { roles: ['a', 'b'] });

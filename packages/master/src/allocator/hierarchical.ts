@@ -391,7 +391,7 @@ export class HierarchicalAllocator {
    * marked for the next pass, which the answers to its offers trigger. When no framework has
    * budget left the pass stops early, so a capped pass costs what it offers, not the cluster size.
    */
-  allocate(now: number, budget?: (frameworkId: string) => number): OfferProposal[] {
+  allocate(now: number, budget?: (frameworkId: string) => number, limit = Infinity): OfferProposal[] {
     this.expireFilters(now);
     const out: OfferProposal[] = [];
     if (this.dirty.size === 0) return out;
@@ -433,7 +433,7 @@ export class HierarchicalAllocator {
     // Visited agents leave the set as they go (deleting the current entry is safe in a Set walk);
     // if every framework runs out of budget the walk stops and the rest simply stay marked.
     for (const agentId of this.dirty) {
-      if (eligible <= 0) break;
+      if (eligible <= 0 || out.length >= limit) break;
       this.dirty.delete(agentId);
       const a = this.agents.get(agentId);
       if (!a || !a.active) continue;
