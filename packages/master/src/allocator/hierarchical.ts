@@ -27,6 +27,8 @@ interface FrameworkState {
   allocated: Vec;
   /** Its place in each role it subscribed with (Mesos's MULTI_ROLE), in the order given. */
   seats: Map<string, Seat>;
+  /** Agents it has held resources or a decline filter on: what a teardown or revive must visit (not all agents). */
+  touched: Set<string>;
 }
 
 /** A framework in one role: what it holds there decides its order among that role's frameworks. */
@@ -104,6 +106,10 @@ export class HierarchicalAllocator {
   private readonly frameworks = new Map<string, FrameworkState>();
   private readonly agents = new Map<string, AgentState>();
   private readonly dirty = new Set<string>();
+  /** Agents with free (or free reserved) resources; those without are left out of markAllDirty. */
+  private readonly withFree = new Set<string>();
+  /** Frameworks not known yet whose tasks agents brought back (held under '*' until they subscribe). */
+  private readonly awaiting = new Set<string>();
   /** Live decline filters (their count lets a pass skip the lookups when there are none). */
   private filterCount = 0;
   private readonly filterExpiry = new MinHeap<{ until: number; agentId: string; frameworkId: string }>((a, b) => a.until < b.until);
@@ -137,8 +143,13 @@ export class HierarchicalAllocator {
     for (const r of used.values()) free = res.subtract(free, r);
     // Tasks an agent brings back count in the framework's first role (the master does not say which).
     const held = new Map<string, Resources>();
-    for (const [fw, r] of used) held.set(heldKey(fw, this.frameworks.get(fw)?.seats.keys().next().value ?? '*'), r);
+    for (const [fw, r] of used) {
+      if (!this.frameworks.has(fw)) this.awaiting.add(fw);
+      this.frameworks.get(fw)?.touched.add(id);
+      held.set(heldKey(fw, this.frameworks.get(fw)?.seats.keys().next().value ?? '*'), r);
+    }
     this.agents.set(id, { id, free, reserved: new Map(reserved), reservedTotal: new Map(reserved), held, filters: new Map(), total: all, active });
+    this.withFree.add(id);
     addTo(this.clusterTotal, all);
     for (const [key, r] of held) {
       const seat = this.frameworks.get(heldOwner(key))?.seats.get(heldRole(key));
@@ -185,6 +196,7 @@ export class HierarchicalAllocator {
     this.filterCount -= a.filters.size;
     this.agents.delete(id);
     this.dirty.delete(id);
+    this.withFree.delete(id);
   }
 
   /**
@@ -196,7 +208,7 @@ export class HierarchicalAllocator {
     const o = typeof opts === 'string' ? { roles: [opts] } : opts;
     const roles = o.roles.length ? [...new Set(o.roles)] : ['*'];
     const existing = this.frameworks.get(id);
-    const f: FrameworkState = existing ?? { id, active: true, allocated: new Float64Array(KINDS.length), seats: new Map() };
+    const f: FrameworkState = existing ?? { id, active: true, allocated: new Float64Array(KINDS.length), seats: new Map(), touched: new Set() };
     f.active = o.active ?? true;
     const suppressed = new Set(o.suppressedRoles ?? []);
     for (const [role, seat] of f.seats) {
@@ -215,20 +227,22 @@ export class HierarchicalAllocator {
     if (!existing) {
       this.frameworks.set(id, f);
       // Agents that reregistered before the framework came back already hold its tasks.
+      // An unknown framework's holdings are recorded under '*' (addAgent): one lookup per agent,
+      // and only for a framework agents brought tasks of before it came back.
       const first = f.seats.get(roles[0]!)!;
-      for (const a of this.agents.values()) {
-        if (a.held.size === 0) continue;
-        const mine = [...a.held].filter(([key]) => heldOwner(key) === id);
-        for (const [key, held] of mine) {
-          const seat = f.seats.get(heldRole(key));
-          if (seat) this.chargeVec(seat, vec(held));
-          else {
-            // Charged to no role of this framework ('*' placeholder from before it came back): move to its first role.
-            a.held.delete(key);
-            const k = heldKey(id, first.role);
-            a.held.set(k, a.held.has(k) ? res.add(a.held.get(k)!, held) : held);
-            this.chargeVec(first, vec(held));
-          }
+      const placeholder = heldKey(id, '*');
+      for (const a of this.awaiting.delete(id) ? this.agents.values() : []) {
+        const held = a.held.size ? a.held.get(placeholder) : undefined;
+        if (!held) continue;
+        f.touched.add(a.id);
+        const seat = f.seats.get('*');
+        if (seat) this.chargeVec(seat, vec(held));
+        else {
+          // Not a role of this framework: move to its first role.
+          a.held.delete(placeholder);
+          const k = heldKey(id, first.role);
+          a.held.set(k, a.held.has(k) ? res.add(a.held.get(k)!, held) : held);
+          this.chargeVec(first, vec(held));
         }
       }
     }
@@ -239,9 +253,11 @@ export class HierarchicalAllocator {
   removeFramework(id: string): void {
     const f = this.frameworks.get(id);
     if (!f) return;
-    // One lookup per agent and role: this runs at every teardown, over every agent.
+    // Only the agents it touched, one lookup per role: a teardown costs what the framework held.
     const keys = [...f.seats.keys()].map((role) => heldKey(id, role));
-    for (const a of this.agents.values()) {
+    for (const agentId of f.touched) {
+      const a = this.agents.get(agentId);
+      if (!a) continue;
       this.dropFilter(a, id);
       if (a.held.size === 0) continue;
       for (const key of keys) {
@@ -277,7 +293,10 @@ export class HierarchicalAllocator {
     const f = this.frameworks.get(id);
     if (!f) return;
     for (const seat of f.seats.values()) if (!roles.length || roles.includes(seat.role)) seat.suppressed = false;
-    for (const a of this.agents.values()) this.dropFilter(a, id);
+    for (const agentId of f.touched) {
+      const a = this.agents.get(agentId);
+      if (a) this.dropFilter(a, id);
+    }
     this.markAllDirty();
   }
 
@@ -312,6 +331,7 @@ export class HierarchicalAllocator {
     if (filter && filter.refuseMs > 0 && f && a) {
       const until = filter.now + filter.refuseMs;
       if (!a.filters.has(frameworkId)) this.filterCount++;
+      f.touched.add(agentId);
       a.filters.set(frameworkId, { until, resources });
       this.filterExpiry.push({ until, agentId, frameworkId });
     }
@@ -341,6 +361,7 @@ export class HierarchicalAllocator {
       a.free = res.subtract(a.free, r);
       a.reserved.set(role, res.add(a.reserved.get(role) ?? res.EMPTY, r));
       this.dirty.add(agentId);
+      this.withFree.add(agentId);
     }
     a.reservedTotal.set(role, res.add(a.reservedTotal.get(role) ?? res.EMPTY, r));
     return true;
@@ -356,6 +377,7 @@ export class HierarchicalAllocator {
       a.reserved.set(role, res.subtract(cur, r));
       a.free = res.add(a.free, r);
       this.dirty.add(agentId);
+      this.withFree.add(agentId);
     }
     const left = res.subtract(total, r);
     if (res.isEmpty(left)) a.reservedTotal.delete(role);
@@ -382,6 +404,7 @@ export class HierarchicalAllocator {
     }
     a.free = res.add(a.free, rest);
     this.dirty.add(a.id);
+    this.withFree.add(a.id);
   }
 
   /**
@@ -421,6 +444,7 @@ export class HierarchicalAllocator {
     const give = (seat: Seat, a: AgentState, resources: Resources, heap: IndexedHeap<Seat>, reserved: boolean) => {
       this.charge(seat, resources);
       this.hold(a, seat.id, seat.role, resources);
+      seat.fw.touched.add(a.id);
       heap.update(seat);
       out.push({ frameworkId: seat.id, agentId: a.id, role: seat.role, resources, ...(reserved ? { reservation: seat.role } : {}) });
       const b = left.get(seat.id);
@@ -464,6 +488,7 @@ export class HierarchicalAllocator {
         }
       }
       if (pass.deferred && (this.isAllocatable(a.free) || [...a.reserved.values()].some(this.isAllocatable))) carry.push(agentId);
+      if (res.isEmpty(a.free) && !hasReservedLeft(a)) this.withFree.delete(agentId);
     }
     for (const id of carry) this.dirty.add(id);
     return out;
@@ -477,8 +502,14 @@ export class HierarchicalAllocator {
     return r;
   }
 
+  /**
+   * Every agent with something free is worth a look (a new framework, a revive, new weights).
+   * Agents whose resources are all offered or used are not: they are marked again when something
+   * comes back. With a busy cluster that is most of them (a new framework at 50,000 agents held
+   * by others cost a walk of all of them).
+   */
   private markAllDirty(): void {
-    for (const id of this.agents.keys()) this.dirty.add(id);
+    for (const id of this.withFree) this.dirty.add(id);
   }
 
   private share(v: Vec, weight = 1): number {
@@ -622,6 +653,11 @@ function resort<T>(list: T[], x: T, cmp: (a: T, b: T) => number): void {
   }
 }
 const resortRole = (list: RoleState[], r: RoleState) => resort(list, r, roleCmp);
+
+function hasReservedLeft(a: AgentState): boolean {
+  for (const r of a.reserved.values()) if (!res.isEmpty(r)) return true;
+  return false;
+}
 
 function below(allocated: Vec, quota: Vec): boolean {
   for (let i = 0; i < quota.length; i++) if (quota[i]! > 0 && allocated[i]! < quota[i]!) return true;
