@@ -60,7 +60,7 @@ describe('EmulatedAgentPool', () => {
     await waitFor(() => pool!.stats().tasksActive === 0, { what: 'emulated tasks forgotten after their last ack' });
   });
 
-  it('offers a new framework every agent, in passes of at most 256 offers (the master keeps serving in between)', async () => {
+  it('offers a new framework every agent, in passes of at most 64 offers (the master keeps serving in between)', async () => {
     pool = new EmulatedAgentPool({ master: master.address, agents: 600, resources: 'cpus:1;mem:128', connections: 2 });
     await pool.start();
     await waitFor(() => agentsConnected() === 600, { what: '600 agents connected' });
@@ -73,8 +73,8 @@ describe('EmulatedAgentPool', () => {
     });
     await driver.subscribe();
     await waitFor(() => agents.size === 600, { what: 'offers for all 600 agents' });
-    expect(Math.max(...events)).toBeLessThanOrEqual(256);
-    expect(events.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...events)).toBeLessThanOrEqual(64);
+    expect(events.length).toBeGreaterThanOrEqual(10);
   });
 
   it('answers kills with TASK_KILLED', async () => {

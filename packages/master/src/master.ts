@@ -950,9 +950,10 @@ function validFrameworkInfo(info: FrameworkInfo__Output): { roles: string[]; min
 
 /**
  * The most offers one allocation pass makes. Mesos's allocator is an actor of its own and a long
- * pass does not hold up the master; here they share a thread, so a long pass is cut into pieces.
+ * pass does not hold up the master; here they share a thread, so a long pass is cut into pieces
+ * (64: at 50,000 agents the paper's probe framework then took ~30 ms, against ~130 ms with 256).
  */
-const OFFERS_PER_PASS = 256;
+const OFFERS_PER_PASS = 64;
 
 function isPartitionAware(info: FrameworkInfo__Output): boolean {
   return info.capabilities.some((c) => c.type === 'PARTITION_AWARE');
