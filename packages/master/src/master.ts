@@ -502,15 +502,15 @@ export class Master {
     }
     if (agentId && plan.launch.length) {
       const agent = this.agents.get(agentId)!;
-      for (const { task, resources } of plan.launch) {
-        const entry = this.newTask(fw.id, agentId, { ...task, agentId: { value: agentId } }, resources, 'TASK_STAGING');
+      // One copy of each task, with its agent: recorded and sent (neither side changes it).
+      const placed = plan.launch.map(({ task, resources }) => ({ info: { ...task, agentId: { value: agentId } }, resources }));
+      for (const { info, resources } of placed) {
+        const entry = this.newTask(fw.id, agentId, info, resources, 'TASK_STAGING');
         fw.tasks.set(entry.id, entry);
         agent.tasks.add(taskKey(fw.id, entry.id));
       }
       this.deps.metrics.tasksLaunched.inc(plan.launch.length);
-      agent.outbox?.send({
-        launchTasks: { frameworkInfo: fw.info, tasks: plan.launch.map(({ task }) => ({ ...task, agentId: { value: agentId } })) },
-      });
+      agent.outbox?.send({ launchTasks: { frameworkInfo: fw.info, tasks: placed.map((p) => p.info) } });
     }
     if (agentId) {
       const role = looked.find((o) => o && o.frameworkId === fw.id)?.role;
