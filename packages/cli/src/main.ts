@@ -4,6 +4,7 @@ import { tasksCommand } from './commands/tasks';
 import { runCommand } from './commands/run';
 import { upCommand } from './commands/up';
 import { logsCommand } from './commands/logs';
+import { reservationCommand, rolesCommand } from './commands/reservations';
 import { defaultMaster } from './master-api';
 
 const num = (what: string) => (v: string) => {
@@ -60,6 +61,23 @@ program
   .option('--all', 'include completed tasks and frameworks')
   .option('--json', 'print JSON')
   .action(async (o) => tasksCommand(o));
+
+program
+  .command('roles')
+  .description('list roles with their weight, share, frameworks and what they hold')
+  .option('--master <host:port>', 'master address', defaultMaster())
+  .option('--json', 'print JSON')
+  .action(async (o) => rolesCommand(o));
+
+for (const type of ['reserve', 'unreserve'] as const) {
+  program
+    .command(type)
+    .description(`${type} resources on an agent for a role (dynamic reservation), e.g. ${type} <agent-id> 'cpus(web):1;mem(web):128'`)
+    .argument('<agent-id>', 'the agent')
+    .argument('<resources>', "resources with their role, Mesos syntax: 'cpus(web):1;mem(web):128'")
+    .option('--master <host:port>', 'master address', defaultMaster())
+    .action(async (agentId: string, resources: string, o) => reservationCommand(type, agentId, resources, o));
+}
 
 program
   .command('logs')

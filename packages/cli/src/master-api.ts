@@ -20,16 +20,22 @@ interface StateFramework {
   completed_tasks: StateTask[];
 }
 
-export async function fetchState(master: string): Promise<StateJson> {
-  const url = `http://${master}/master/state`;
-  let resp: Response;
+/** A request to the master; an unreachable master is said so in words. */
+export async function masterFetch(master: string, path: string, init?: RequestInit): Promise<Response> {
   try {
-    resp = await fetch(url);
+    return await fetch(`http://${master}${path}`, init);
   } catch (err) {
     throw new Error(`cannot reach the master at ${master}: ${(err as Error).cause ?? (err as Error).message}`);
   }
-  if (!resp.ok) throw new Error(`${url} answered ${resp.status}`);
-  return (await resp.json()) as StateJson;
 }
+
+/** GET a JSON document from the master; anything but 2xx is an error naming the URL. */
+export async function masterJson<T>(master: string, path: string): Promise<T> {
+  const resp = await masterFetch(master, path);
+  if (!resp.ok) throw new Error(`http://${master}${path} answered ${resp.status}`);
+  return (await resp.json()) as T;
+}
+
+export const fetchState = (master: string) => masterJson<StateJson>(master, '/master/state');
 
 export const defaultMaster = () => process.env.STRATA_MASTER ?? '127.0.0.1:5050';

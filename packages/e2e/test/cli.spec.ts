@@ -29,6 +29,25 @@ describe('strata CLI against a real cluster', () => {
     expect(tasks.stdout).toMatch(/listed\.\S+\s+TASK_FINISHED/);
   });
 
+  it('strata reserve / unreserve change an agent\'s dynamic reservations; strata roles lists roles', async () => {
+    const agentId = (await cluster.state()).slaves[0]!.id;
+    const reserved = async () => ((await (await fetch(`http://${cluster.masterAddress}/master/state`)).json()) as { slaves: { reserved_resources: Record<string, { cpus: number }> }[] }).slaves[0]!.reserved_resources;
+    const ok = await strata(['reserve', agentId, 'cpus(web):1;mem(web):64', '--master', cluster.masterAddress]);
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toContain('reserved cpus:1;mem:64 for role web');
+    expect((await reserved()).web).toMatchObject({ cpus: 1, mem: 64 });
+    // Refusals carry the master's reason; a role is required.
+    const tooMuch = await strata(['unreserve', agentId, 'cpus(web):5', '--master', cluster.masterAddress]);
+    expect(tooMuch.code).toBe(1);
+    expect(tooMuch.stderr).toContain('the master refused (409)');
+    const noRole = await strata(['reserve', agentId, 'cpus:1', '--master', cluster.masterAddress]);
+    expect(noRole.stderr).toContain('give every resource a role');
+    const roles = await strata(['roles', '--master', cluster.masterAddress]);
+    expect(roles.stdout).toMatch(/^ROLE\s+WEIGHT\s+SHARE/);
+    expect((await strata(['unreserve', agentId, 'cpus(web):1;mem(web):64', '--master', cluster.masterAddress])).code).toBe(0);
+    expect(await reserved()).toEqual({});
+  });
+
   it('explains an unreachable master', async () => {
     const r = await strata(['agents', '--master', '127.0.0.1:1']);
     expect(r.code).toBe(1);
