@@ -28,7 +28,7 @@ import { DrfAllocator } from './allocator';
 import { offerShapesOf } from './allocator/offer-shapes';
 import { HierarchicalAllocator, type RoleView } from './allocator/hierarchical';
 import type { Allocator } from './allocator/allocator-interface';
-import { OfferBook, planAccept, planReservations, type OutstandingOffer, type ReservationChange, type ReservationOp } from './offers';
+import { OfferBook, planAccept, planReservations, reservationProblem, type OutstandingOffer, type ReservationChange, type ReservationOp } from './offers';
 import { DynamicReservations, type PersistedReservations } from './registry/dynamic-reservations';
 import { taskKey, type AgentEntry, type FrameworkEntry, type Outbox, type TaskEntry } from './registry';
 import type { MasterConfig } from './config';
@@ -397,7 +397,7 @@ export class Master {
     const fw: FrameworkEntry = { id, info, registeredAt: this.deps.clock.now(), partitionAware: isPartitionAware(info), tasks: new Map(), completed: [] };
     this.frameworks.set(id, fw);
     this.knownFrameworkIds.add(id);
-    const roles = info.roles.length ? info.roles : [info.role || '*'];
+    const roles = rolesOf(info);
     this.allocator.addFramework(id, { roles, active: false, minAllocatable: offerShapesOf(info, roles) });
     const timeoutMs = Math.max(info.failoverTimeout * 1000, this.config.recoveredFrameworkGraceMs);
     fw.failoverTimer = setTimeout(() => this.removeFramework(fw, 'failover timeout elapsed before the framework resubscribed'), Math.min(timeoutMs, 2 ** 31 - 1));
@@ -614,15 +614,18 @@ export class Master {
 
   /** Records dynamic reservation changes, tells the allocator and stores the agent's reservations. */
   private applyReservations(agentId: string, changes: ReservationChange[], source: 'free' | 'held'): boolean {
+    let applied = 0;
     for (const c of changes) {
       const ok = c.type === 'RESERVE' ? this.allocator.reserve(agentId, c.role, c.resources, source) : this.allocator.unreserve(agentId, c.role, c.resources, source);
-      if (!ok) return false;
+      if (!ok) break;
       if (c.type === 'RESERVE') this.dynamic.add(agentId, c.role, c.resources);
       else this.dynamic.remove(agentId, c.role, c.resources);
+      applied++;
       this.deps.log.info({ agentId, role: c.role, resources: res.formatResources(c.resources) }, c.type === 'RESERVE' ? 'resources reserved' : 'resources unreserved');
     }
-    if (changes.length) this.storeReservations(agentId);
-    return true;
+    // What was applied is stored even if a later change was refused: memory and store agree.
+    if (applied) this.storeReservations(agentId);
+    return applied === changes.length;
   }
 
   private storeReservations(agentId: string): void {
@@ -641,8 +644,8 @@ export class Master {
     if (!this.agents.has(agentId) || !this.allocator.hasAgent(agentId)) {
       throw new StrataError('UNKNOWN_AGENT', `agent '${agentId}' is not connected`, { status: 404, context: { agentId } });
     }
-    if (role === '*' || !role) throw new StrataError('INVALID_RESERVATION', "resources cannot be reserved for role '*'", { status: 400 });
-    if (Object.keys(r.ranges).length || res.isEmpty(r)) throw new StrataError('INVALID_RESERVATION', 'only scalar resources (cpus, mem, disk, gpus) can be reserved dynamically', { status: 400 });
+    const problem = reservationProblem(role, r);
+    if (problem) throw new StrataError('INVALID_RESERVATION', problem, { status: 400 });
     if (type === 'UNRESERVE' && !res.contains(this.dynamic.role(agentId, role), r)) return false;
     for (const o of this.offers.removeForAgent(agentId)) this.rescind(o);
     const ok = this.applyReservations(agentId, [{ type, role, resources: r }], 'free');
@@ -944,9 +947,12 @@ function validFrameworkInfo(info: FrameworkInfo__Output): { roles: string[]; min
   if (!(info.failoverTimeout >= 0) || !Number.isFinite(info.failoverTimeout)) {
     throw new StrataError('INVALID_FRAMEWORK', 'framework_info.failover_timeout must be a non-negative number', { status: 400 });
   }
-  const roles = info.roles.length ? info.roles : [info.role || '*'];
+  const roles = rolesOf(info);
   return { roles, minAllocatable: offerShapesOf(info, roles) };
 }
+
+/** A framework's roles: `roles` (MULTI_ROLE), else the old single `role`, else `*`. */
+const rolesOf = (info: FrameworkInfo__Output) => (info.roles.length ? info.roles : [info.role || '*']);
 
 /**
  * The most offers one allocation pass makes. Mesos's allocator is an actor of its own and a long

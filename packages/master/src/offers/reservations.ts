@@ -7,6 +7,16 @@ export interface ReservationOp {
   resources: Resource__Output[];
 }
 
+/**
+ * What makes `resources` unfit for a dynamic reservation for `role`, if anything: the `*` role
+ * has no reservations, and only scalar resources are reserved dynamically here.
+ */
+export function reservationProblem(role: string, resources: Resources): string | undefined {
+  if (!role || role === '*') return "resources cannot be reserved for role '*'";
+  if (Object.keys(resources.ranges).length || res.isEmpty(resources)) return 'only scalar resources (cpus, mem, disk, gpus) can be reserved dynamically';
+  return undefined;
+}
+
 export interface ReservationChange {
   type: 'RESERVE' | 'UNRESERVE';
   role: string;
@@ -45,10 +55,6 @@ export function planReservations(input: {
       drop('the offers are allocated to different roles');
       continue;
     }
-    if (role === '*') {
-      drop("resources cannot be reserved for role '*'");
-      continue;
-    }
     const bad = op.resources.find((r) => {
       const last = r.reservations[r.reservations.length - 1];
       return !last || last.type !== 'DYNAMIC' || last.role !== role;
@@ -64,8 +70,9 @@ export function planReservations(input: {
       drop(`invalid resources: ${(err as Error).message}`);
       continue;
     }
-    if (Object.keys(wanted.ranges).length) {
-      drop('only scalar resources (cpus, mem, disk, gpus) can be reserved dynamically');
+    const problem = reservationProblem(role, wanted);
+    if (problem) {
+      drop(problem);
       continue;
     }
     if (op.type === 'RESERVE') {
