@@ -25,6 +25,16 @@ describe('EmulatedAgentPool', () => {
   });
 
   const agentsConnected = () => master.master.snapshot().agents.filter((a) => a.outbox).length;
+  /** The gauges' live tasks per state, walked the slow way: what the master's tally must always equal. */
+  const recount = () => {
+    const tasks: Record<string, number> = {};
+    for (const fw of master.master.snapshot().frameworks) for (const t of fw.tasks.values()) tasks[t.state] = (tasks[t.state] ?? 0) + 1;
+    return tasks;
+  };
+  const scrapedTasks = async () => {
+    const text = await (await fetch(`http://${master.address}/metrics`)).text();
+    return Object.fromEntries([...text.matchAll(/^strata_master_tasks\{[^}]*state="(\w+)"[^}]*\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+  };
 
   it('registers every agent over a few connections and runs tasks to completion', async () => {
     pool = new EmulatedAgentPool({ master: master.address, agents: 300, resources: 'cpus:2;mem:2048;ports:[31000-31010]', connections: 3 });
@@ -48,12 +58,20 @@ describe('EmulatedAgentPool', () => {
         else driver!.decline([o.id!.value], { refuseSeconds: 60 });
       }
     });
+    const tallies: [Record<string, number>, Record<string, number>][] = [];
+    let updates = 0;
     driver.on('update', (s) => {
       const id = s.taskId!.value;
       states.set(id, [...(states.get(id) ?? []), s.state as string]);
+      if (updates++ % 100 === 0) tallies.push([master.master.gauges().tasks, recount()]);
     });
     await driver.subscribe();
     await waitFor(() => [...states.values()].filter((s) => s.includes('TASK_FINISHED')).length === wanted, { timeoutMs: 30_000, what: `${wanted} tasks finished` });
+    // The master's task gauges, kept as tasks change, agree with a walk of every task all along.
+    expect(tallies.length).toBeGreaterThanOrEqual(20);
+    for (const [kept, walked] of tallies) expect(kept).toEqual(walked);
+    expect(tallies.some(([kept]) => (kept.TASK_RUNNING ?? 0) > 0)).toBe(true);
+    expect(master.master.gauges()).toMatchObject({ agentsConnected: 300, agentsDisconnected: 0, frameworks: 1, tasks: {} });
     // Every task went RUNNING then FINISHED (no TASK_ERROR: the framework fitted its tasks in its offers), once each: ordered, acknowledged, not duplicated.
     for (const s of states.values()) expect(s).toEqual(['TASK_RUNNING', 'TASK_FINISHED']);
     expect(pool.stats().tasksLaunched).toBe(wanted);
@@ -93,9 +111,21 @@ describe('EmulatedAgentPool', () => {
     driver.on('update', (s) => states.push(s.state as string));
     await driver.subscribe();
     await waitFor(() => states.includes('TASK_RUNNING'), { what: 'TASK_RUNNING' });
+    expect(await scrapedTasks()).toEqual({ TASK_RUNNING: 1 });
     driver.kill('long');
     await waitFor(() => states.includes('TASK_KILLED'), { what: 'TASK_KILLED' });
     expect(states).toEqual(['TASK_RUNNING', 'TASK_KILLED']);
+    expect(await scrapedTasks()).toEqual({});
+    // A removed framework's live tasks leave the gauges with it.
+    const before = states.length;
+    sent = false;
+    driver.revive();
+    await waitFor(() => states.length === before + 1, { what: 'a second task RUNNING' });
+    expect(recount()).toEqual({ TASK_RUNNING: 1 });
+    driver.teardown();
+    await waitFor(() => master.master.gauges().frameworks === 0, { what: 'framework removed' });
+    expect(master.master.gauges().tasks).toEqual({});
+    expect(recount()).toEqual({});
   });
 
   it('answers the master pings, so idle agents stay reachable', async () => {
@@ -107,7 +137,11 @@ describe('EmulatedAgentPool', () => {
     // Fifteen pings each (five times the three missed that make an agent unreachable): all still connected.
     await waitFor(() => pool!.stats().messagesIn >= 5 * 15, { what: '75 pings received' });
     expect(agentsConnected()).toBe(5);
+    expect(master.master.gauges()).toMatchObject({ agentsConnected: 5, agentsDisconnected: 0 });
     expect(master.master.snapshot().agents.every((a) => a.unreachableAt === undefined)).toBe(true);
     expect(pool.stats().messagesOut).toBeGreaterThanOrEqual(pool.stats().messagesIn);
+    pool.stop();
+    await waitFor(() => master.master.gauges().agentsConnected === 0, { what: 'agents disconnected' });
+    expect(master.master.gauges().agentsDisconnected).toBe(5);
   });
 });

@@ -30,7 +30,7 @@ import { HierarchicalAllocator, type RoleView } from './allocator/hierarchical';
 import type { Allocator } from './allocator/allocator-interface';
 import { OfferBook, planAccept, planReservations, reservationProblem, type OutstandingOffer, type ReservationChange, type ReservationOp } from './offers';
 import { DynamicReservations, type PersistedReservations } from './registry/dynamic-reservations';
-import { taskKey, type AgentEntry, type FrameworkEntry, type Outbox, type TaskEntry } from './registry';
+import { TaskTally, taskKey, type AgentEntry, type FrameworkEntry, type Outbox, type TaskEntry } from './registry';
 import type { MasterConfig } from './config';
 import type { MasterMetrics } from './metrics';
 
@@ -57,6 +57,9 @@ export class Master {
   readonly startedAt: number;
   private readonly agents = new Map<string, AgentEntry>();
   private readonly frameworks = new Map<string, FrameworkEntry>();
+  /** Live tasks per state and connected agents, kept as they change: what a metrics scrape reads. */
+  private readonly taskTally = new TaskTally();
+  private connectedAgents = 0;
   /** UPDATE_FRAMEWORK calls in flight, chained per framework. */
   private readonly frameworkUpdates = new Map<string, Promise<unknown>>();
   private readonly knownFrameworkIds = new Set<string>();
@@ -210,9 +213,8 @@ export class Master {
       const task = fw?.tasks.get(taskId);
       existing.tasks.delete(key);
       if (!fw || !task) continue;
-      task.state = fw.partitionAware ? 'TASK_DROPPED' : 'TASK_LOST';
-      task.statuses.push({ state: task.state, timestamp: this.deps.clock.now() / 1000 });
-      fw.tasks.delete(taskId);
+      this.setTaskState(task, fw.partitionAware ? 'TASK_DROPPED' : 'TASK_LOST');
+      this.forgetTask(fw, task);
       fw.completed.push(task);
       this.sendMasterUpdate(fw, taskId, id, task.state, 'REASON_AGENT_RESTARTED', 'Task was not found on the agent when it reregistered');
     }
@@ -230,10 +232,9 @@ export class Master {
       existing.tasks.add(key);
       const known = fw.tasks.get(taskId);
       if (!known) {
-        fw.tasks.set(taskId, this.newTask(fwId, id, rt.taskInfo, res.fromProto(rt.taskInfo.resources), rt.state));
+        this.recordTask(fw, this.newTask(fwId, id, rt.taskInfo, res.fromProto(rt.taskInfo.resources), rt.state));
       } else if (known.state === 'TASK_UNREACHABLE') {
-        known.state = rt.state;
-        known.statuses.push({ state: rt.state, timestamp: this.deps.clock.now() / 1000 });
+        this.setTaskState(known, rt.state);
         known.latest = { ...known.latest, state: rt.state, unreachableTime: undefined };
         this.sendMasterUpdate(fw, taskId, id, rt.state, 'REASON_AGENT_REREGISTERED', 'Agent reregistered');
       }
@@ -250,7 +251,7 @@ export class Master {
       throw new StrataError('UNKNOWN_AGENT', `agent '${agentId}' must register or reregister before connecting`, { status: 404 });
     }
     if (agent.outbox && agent.outbox !== outbox) agent.outbox.close();
-    agent.outbox = outbox;
+    this.setAgentOutbox(agent, outbox);
     agent.lastSeen = this.deps.clock.now();
     for (const k of agent.pendingKills.splice(0)) outbox.send({ killTask: { frameworkId: { value: k.frameworkId }, taskId: { value: k.taskId } } });
     if (!this.allocator.hasAgent(agentId)) {
@@ -276,7 +277,7 @@ export class Master {
   agentDisconnected(agentId: string, outbox: Outbox<MasterMessage>): void {
     const agent = this.agents.get(agentId);
     if (!agent || agent.outbox !== outbox) return; // an older stream of a reconnected agent
-    agent.outbox = undefined;
+    this.setAgentOutbox(agent, undefined);
     this.allocator.setAgentActive(agentId, false);
     for (const o of this.offers.removeForAgent(agentId)) this.rescind(o);
     this.deps.log.warn({ agentId }, 'agent disconnected');
@@ -305,10 +306,8 @@ export class Master {
     const fw = this.frameworks.get(fwId);
     const task = fw?.tasks.get(taskId);
     if (task) {
-      const changed = task.state !== status.state;
-      task.state = status.state;
+      if (task.state !== status.state) this.setTaskState(task, status.state, status.timestamp);
       task.latest = { ...status, uuid: undefined, agentId: { value: agentId } };
-      if (changed) task.statuses.push({ state: status.state, timestamp: status.timestamp });
       if (isTerminalState(status.state)) this.finishTask(fw!, task);
     }
     if (fw?.outbox) {
@@ -321,7 +320,7 @@ export class Master {
 
   /** Releases a task's resources on its terminal update (not on the ack), as Mesos does. */
   private finishTask(fw: FrameworkEntry, task: TaskEntry): void {
-    fw.tasks.delete(task.id);
+    this.forgetTask(fw, task);
     fw.completed.push(task);
     if (fw.completed.length > this.config.maxCompletedTasksPerFramework) fw.completed.shift();
     this.agents.get(task.agentId)?.tasks.delete(taskKey(fw.id, task.id));
@@ -506,7 +505,7 @@ export class Master {
       const placed = plan.launch.map(({ task, resources }) => ({ info: { ...task, agentId: { value: agentId } }, resources }));
       for (const { info, resources } of placed) {
         const entry = this.newTask(fw.id, agentId, info, resources, 'TASK_STAGING');
-        fw.tasks.set(entry.id, entry);
+        this.recordTask(fw, entry);
         agent.tasks.add(taskKey(fw.id, entry.id));
       }
       this.deps.metrics.tasksLaunched.inc(plan.launch.length);
@@ -659,12 +658,11 @@ export class Master {
     const agentsWithTasks = new Set<string>();
     for (const t of fw.tasks.values()) {
       agentsWithTasks.add(t.agentId);
-      t.state = 'TASK_KILLED';
-      t.statuses.push({ state: 'TASK_KILLED', timestamp: this.deps.clock.now() / 1000 });
+      this.setTaskState(t, 'TASK_KILLED');
       this.agents.get(t.agentId)?.tasks.delete(taskKey(fw.id, t.id));
+      this.forgetTask(fw, t); // deleting the entry being visited is safe in a Map iteration
       fw.completed.push(t);
     }
-    fw.tasks.clear();
     for (const agentId of agentsWithTasks) this.agents.get(agentId)?.outbox?.send({ shutdownFramework: { frameworkId: { value: fw.id } } });
     for (const o of this.offers.removeForFramework(fw.id)) {
       fw.outbox?.send({ type: 'RESCIND', rescind: { offerId: { value: o.id } } });
@@ -781,7 +779,7 @@ export class Master {
     agent.unreachableAt = now;
     this.deps.log.warn({ agentId: agent.id, why, tasks: agent.tasks.size }, 'agent unreachable');
     const outbox = agent.outbox;
-    agent.outbox = undefined;
+    this.setAgentOutbox(agent, undefined);
     outbox?.close();
     if (this.allocator.hasAgent(agent.id)) this.removeAgentFromAllocator(agent);
     for (const key of [...agent.tasks]) {
@@ -790,18 +788,16 @@ export class Master {
       const task = fw?.tasks.get(taskId);
       if (!fw || !task) continue;
       if (fw.partitionAware) {
-        task.state = 'TASK_UNREACHABLE';
-        task.statuses.push({ state: 'TASK_UNREACHABLE', timestamp: now / 1000 });
+        this.setTaskState(task, 'TASK_UNREACHABLE', now / 1000);
         const unreachableTime = { nanoseconds: String(now * 1_000_000) };
         task.latest = { ...task.latest, state: 'TASK_UNREACHABLE', unreachableTime };
         fw.outbox?.send({ type: 'UPDATE', update: { status: { taskId: { value: taskId }, agentId: { value: agent.id }, state: 'TASK_UNREACHABLE', reason: 'REASON_AGENT_REMOVED', message: `Agent ${agent.id} is unreachable`, source: 'SOURCE_MASTER', timestamp: now / 1000, unreachableTime } } });
       } else {
         agent.givenUp.add(key);
         agent.tasks.delete(key);
-        task.state = 'TASK_LOST';
-        task.statuses.push({ state: 'TASK_LOST', timestamp: now / 1000 });
+        this.setTaskState(task, 'TASK_LOST', now / 1000);
         task.latest = { ...task.latest, state: 'TASK_LOST' };
-        fw.tasks.delete(taskId);
+        this.forgetTask(fw, task);
         fw.completed.push(task);
         this.sendMasterUpdate(fw, taskId, agent.id, 'TASK_LOST', 'REASON_AGENT_REMOVED', `Agent ${agent.id} is unreachable`);
       }
@@ -855,6 +851,38 @@ export class Master {
   private removeAgentFromAllocator(agent: AgentEntry): void {
     for (const o of this.offers.removeForAgent(agent.id)) this.rescind(o);
     this.allocator.removeAgent(agent.id);
+  }
+
+  /** A live task: in its framework's table and in the tally. */
+  private recordTask(fw: FrameworkEntry, task: TaskEntry): void {
+    const before = fw.tasks.get(task.id);
+    if (before) this.taskTally.remove(before.state);
+    fw.tasks.set(task.id, task);
+    this.taskTally.add(task.state);
+  }
+
+  /** No longer live (terminal, lost, or its framework removed); the caller keeps it among the completed if it should. */
+  private forgetTask(fw: FrameworkEntry, task: TaskEntry): void {
+    if (fw.tasks.get(task.id) === task && fw.tasks.delete(task.id)) this.taskTally.remove(task.state);
+  }
+
+  /** Every state change of a live task goes through here: its history and the tally stay true. */
+  private setTaskState(task: TaskEntry, state: TaskStateName, timestamp = this.deps.clock.now() / 1000): void {
+    this.taskTally.move(task.state, state);
+    task.state = state;
+    task.statuses.push({ state, timestamp });
+  }
+
+  private setAgentOutbox(agent: AgentEntry, outbox: Outbox<MasterMessage> | undefined): void {
+    this.connectedAgents += (outbox ? 1 : 0) - (agent.outbox ? 1 : 0);
+    agent.outbox = outbox;
+  }
+
+  /** What the metrics gauges show, without walking agents or tasks. */
+  gauges(): { agentsConnected: number; agentsDisconnected: number; frameworks: number; tasks: Record<string, number>; offers: number } {
+    let frameworks = 0;
+    for (const fw of this.frameworks.values()) if (fw.outbox) frameworks++;
+    return { agentsConnected: this.connectedAgents, agentsDisconnected: this.agents.size - this.connectedAgents, frameworks, tasks: this.taskTally.snapshot(), offers: this.offers.size };
   }
 
   private newTask(frameworkId: string, agentId: string, info: TaskEntry['info'], resources: Resources, state: TaskStateName): TaskEntry {

@@ -29,17 +29,16 @@ export function createMasterMetrics(registry: Registry): MasterMetrics {
 }
 
 /**
- * One read serves every gauge of a scrape: each gauge's collect() runs separately, and a read
- * walks every agent and task (50,000 agents: milliseconds each time).
+ * One read serves every gauge of a scrape: prom-client collects the gauges one after another in
+ * the same turn of the event loop, and the value is forgotten before the next turn (a later scrape
+ * never sees a stale one).
  */
 function oncePerScrape<T>(read: () => T): () => T {
   let value: T | undefined;
-  let at = 0;
   return () => {
-    const now = Date.now();
-    if (value === undefined || now - at > 100) {
+    if (value === undefined) {
       value = read();
-      at = now;
+      setImmediate(() => (value = undefined));
     }
     return value;
   };

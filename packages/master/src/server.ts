@@ -27,13 +27,7 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
   const master = new Master(config, { store, clock: opts.clock ?? systemClock, log: opts.log, metrics });
   await master.recover();
 
-  registerStateGauges(registry, () => {
-    const s = master.snapshot();
-    const tasks: Record<string, number> = {};
-    for (const fw of s.frameworks) for (const t of fw.tasks.values()) tasks[t.state] = (tasks[t.state] ?? 0) + 1;
-    const connected = s.agents.filter((a) => a.outbox).length;
-    return { agentsConnected: connected, agentsDisconnected: s.agents.length - connected, frameworks: s.frameworks.filter((f) => f.outbox).length, tasks, offers: s.offerCount };
-  });
+  registerStateGauges(registry, () => master.gauges());
 
   registerRoleGauges(registry, () => master.roleShares());
 

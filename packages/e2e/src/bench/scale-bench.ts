@@ -31,6 +31,12 @@ const rssMb = (pid: number) => {
   return m ? Math.round(Number(m[1]) / 1024) : 0;
 };
 
+/** CPU time (user + system) a process has used, in seconds. */
+const cpuS = (pid: number) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+};
+
 /**
  * The master's metrics: the sum of every sample of `strata_master_<name>` whose labels include
  * `label` (all samples when none is given).
@@ -106,7 +112,7 @@ async function masterCounters(address: string): Promise<Record<string, number>> 
  * accept -> TASK_RUNNING at the framework: the kernel's launch overhead, since an emulated task
  * starts in no time. Ends with TEARDOWN, which frees the cluster for the next phase.
  */
-async function runPhase(address: string, masterPid: number, p: LoadPhase) {
+async function runPhase(address: string, masterPid: number, emulatorPids: number[], p: LoadPhase) {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   // BENCH_SCALE_SAMPLES=<dir>: each phase's (time, overhead) samples go to <dir>/<agents>-<phase>.json, to see when outliers happen.
@@ -191,8 +197,13 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
   try {
     let counters0: Record<string, number> = {};
     let t0 = 0;
+    // Where the machine's CPU went during the phase: the master, the emulated agents, and this
+    // process (the frameworks). Less noisy than a rate on a shared machine, and it says who to speed up.
+    const cpuNow = () => ({ master: cpuS(masterPid), emulators: emulatorPids.reduce((a, pid) => a + cpuS(pid), 0), frameworks: process.cpuUsage() });
+    let cpu0 = cpuNow();
     const begin = async () => {
       counters0 = await masterCounters(address);
+      cpu0 = cpuNow();
       t0 = performance.now();
       measuring = true;
     };
@@ -223,9 +234,12 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
     clearInterval(placedWatch);
     // Placed within the last poll: the end is the honest bound.
     if (p.untilPlaced !== undefined && allPlacedS === undefined) allPlacedS = seconds;
+    const cpu1 = cpuNow();
     const counters1 = await masterCounters(address);
     const delta = (k: string) => counters1[k]! - counters0[k]!;
     const launchedByMaster = delta('tasks_launched_total');
+    const frameworkCpu = process.cpuUsage(cpu0.frameworks);
+    const cpuSeconds = { master: cpu1.master - cpu0.master, emulators: cpu1.emulators - cpu0.emulators, frameworks: (frameworkCpu.user + frameworkCpu.system) / 1e6 };
     return {
       phase: p.name,
       frameworks: p.frameworks,
@@ -246,6 +260,9 @@ async function runPhase(address: string, masterPid: number, p: LoadPhase) {
       allocation_passes_per_s: Math.round(delta('allocation_seconds_count') / seconds),
       allocation_pass_mean_ms: round((1000 * delta('allocation_seconds_sum')) / Math.max(1, delta('allocation_seconds_count')), 3),
       failed_tasks: failed,
+      cpu_s: Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, round(v, 2)])),
+      // CPU microseconds each placement cost, per process: the figure to compare between versions.
+      cpu_us_per_placement: Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, Math.round((1e6 * v) / Math.max(1, launchedByMaster))])),
       master_rss_peak_mb: rssPeak,
       ...(p.probes ? { paper_overhead_ms: { runs: probeExtra.length, mean: round(probeExtra.reduce((a, b) => a + b, 0) / Math.max(1, probeExtra.length), 1), max: round(Math.max(0, ...probeExtra), 1) } } : {}),
     };
@@ -281,7 +298,7 @@ export async function scaleRun(agents: number, phases: LoadPhase[], agentsPerEmu
     const rssIdle = rssMb(master.pid);
     const results = [];
     for (const p of phases) {
-      results.push(await runPhase(address, master.pid, p));
+      results.push(await runPhase(address, master.pid, emulators.map((e) => e.pid), p));
       // The torn-down frameworks' tasks are killed; the next phase starts on an idle cluster.
       await waitFor(async () => (await activeTasks(address)) === 0, { timeoutMs: 120_000, intervalMs: 200, what: 'no tasks left' });
     }

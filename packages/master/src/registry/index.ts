@@ -1,2 +1,3 @@
 export { taskKey } from './model';
 export type { AgentEntry, FrameworkEntry, TaskEntry, Outbox } from './model';
+export { TaskTally } from './task-tally';
