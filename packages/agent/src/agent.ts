@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { res, type Logger, type Resources } from '@strata/lib';
 import {
   isTerminalState,
+  statusUpdateAcksOf,
   type FrameworkInfo__Output,
   type MasterMessage__Output,
   type ReasonName,
@@ -252,7 +253,8 @@ export class Agent {
         if (m.killTask) this.kill(m.killTask.frameworkId?.value ?? '', m.killTask.taskId?.value ?? '', m.killTask.killPolicy?.gracePeriod?.nanoseconds);
         return;
       case 'statusUpdateAck':
-        if (m.statusUpdateAck) this.acknowledge(m.statusUpdateAck.frameworkId?.value ?? '', m.statusUpdateAck.taskId?.value ?? '', m.statusUpdateAck.uuid);
+      case 'statusUpdateAcks':
+        for (const a of statusUpdateAcksOf(m)) this.acknowledge(a.frameworkId?.value ?? '', a.taskId?.value ?? '', a.uuid);
         return;
       case 'shutdownFramework': {
         const fwId = m.shutdownFramework?.frameworkId?.value ?? '';

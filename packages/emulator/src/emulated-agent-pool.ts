@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { MinHeap, res, type Logger, type Resources } from '@strata/lib';
-import { loadStrata, type AgentMessage, type AgentServiceClient, type MasterMessage__Output, type RegisterAgentResponse__Output } from '@strata/proto';
+import { MinHeap, coalescingSender, res, type Logger, type Resources } from '@strata/lib';
+import { STATUS_UPDATE_BATCH, loadStrata, type AgentMessage, type AgentServiceClient, type MasterMessage__Output, type RegisterAgentResponse__Output } from '@strata/proto';
 import { EmulatedAgent, type AgentHost } from './emulated-agent';
 
 export interface EmulatedAgentPoolOptions {
@@ -40,7 +40,7 @@ export interface EmulatedAgentPoolStats {
 export class EmulatedAgentPool implements AgentHost {
   private readonly clients: AgentServiceClient[] = [];
   private readonly agents: EmulatedAgent[] = [];
-  private readonly streams = new Map<EmulatedAgent, grpc.ClientDuplexStream<AgentMessage, MasterMessage__Output>>();
+  private readonly streams = new Map<EmulatedAgent, { stream: grpc.ClientDuplexStream<AgentMessage, MasterMessage__Output>; send: (m: AgentMessage) => void }>();
   private readonly due = new MinHeap<{ at: number; agent: EmulatedAgent; key: string }>((a, b) => a.at < b.at);
   private readonly resources: Resources;
   private dueTimer?: NodeJS.Timeout;
@@ -93,7 +93,7 @@ export class EmulatedAgentPool implements AgentHost {
     this.stopped = true;
     if (this.dueTimer) clearTimeout(this.dueTimer);
     if (this.retryTimer) clearInterval(this.retryTimer);
-    for (const s of this.streams.values()) s.cancel();
+    for (const s of this.streams.values()) s.stream.cancel();
     this.streams.clear();
     for (const c of this.clients) c.close();
   }
@@ -101,10 +101,8 @@ export class EmulatedAgentPool implements AgentHost {
   // --- AgentHost -----------------------------------------------------------------------------
 
   send(agent: EmulatedAgent, msg: AgentMessage): void {
-    const s = this.streams.get(agent);
-    if (!s) return; // disconnected: the retry timer sends it again once back
-    this.counters.out++;
-    s.write(msg);
+    // Disconnected: the retry timer sends it again once back.
+    this.streams.get(agent)?.send(msg);
   }
 
   now(): number {
@@ -168,13 +166,19 @@ export class EmulatedAgentPool implements AgentHost {
 
   private connect(agent: EmulatedAgent): void {
     const stream = this.clientOf(agent).Connect();
-    this.streams.set(agent, stream);
+    // As the real agent: the updates of one turn (a launch of many tasks) leave as one message.
+    const send = coalescingSender((m: AgentMessage) => {
+      if (this.streams.get(agent)?.stream !== stream) return;
+      this.counters.out++;
+      stream.write(m);
+    }, STATUS_UPDATE_BATCH);
+    this.streams.set(agent, { stream, send });
     stream.on('data', (m: MasterMessage__Output) => {
       this.counters.in++;
       agent.onMessage(m);
     });
     const closed = (why: string) => {
-      if (this.streams.get(agent) !== stream) return;
+      if (this.streams.get(agent)?.stream !== stream) return;
       this.streams.delete(agent);
       if (!this.stopped) this.opts.log?.warn({ agentId: agent.id, why }, 'emulated agent stream closed');
     };

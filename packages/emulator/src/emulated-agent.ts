@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentMessage, MasterMessage__Output, TaskInfo__Output, TaskState, TaskStatus } from '@strata/proto';
+import { statusUpdateAcksOf, type AgentMessage, type MasterMessage__Output, type TaskInfo__Output, type TaskState, type TaskStatus } from '@strata/proto';
 
 /** What an emulated agent needs from its pool: a way to send, a clock, and a place to park completions. */
 export interface AgentHost {
@@ -67,11 +67,10 @@ export class EmulatedAgent {
         if (t && !t.terminal) this.report(t, 'TASK_KILLED', 'killed');
         return;
       }
-      case 'statusUpdateAck': {
-        const a = m.statusUpdateAck!;
-        this.acknowledge(taskKey(a.frameworkId?.value ?? '', a.taskId?.value ?? ''), Buffer.from(a.uuid));
+      case 'statusUpdateAck':
+      case 'statusUpdateAcks':
+        for (const a of statusUpdateAcksOf(m)) this.acknowledge(taskKey(a.frameworkId?.value ?? '', a.taskId?.value ?? ''), Buffer.from(a.uuid));
         return;
-      }
       case 'shutdownFramework': {
         const fwId = m.shutdownFramework?.frameworkId?.value ?? '';
         for (const [key, t] of this.tasks) if (t.frameworkId === fwId) this.tasks.delete(key);

@@ -23,5 +23,6 @@ export type { HealthState, HealthPolicy } from './health/health-state';
 export { httpProbe, tcpProbe } from './health/probes';
 export { stopOnSignals } from './process/run-service';
 export { MinHeap } from './collections/min-heap';
+export { TurnBatch, coalescingSender } from './collections/turn-batch';
 export { parsePort, runMain } from './process/cli';
 export { percentile } from './stats/percentile';

@@ -9,6 +9,7 @@ import {
 } from '@strata/lib';
 import {
   isTerminalState,
+  statusUpdatesOf,
   type AgentInfo__Output,
   type AgentMessage__Output,
   type Call__Output,
@@ -288,7 +289,8 @@ export class Master {
     if (agent) agent.lastSeen = this.deps.clock.now();
     switch (msg.msg) {
       case 'statusUpdate':
-        if (msg.statusUpdate) this.statusUpdate(agentId, msg.statusUpdate);
+      case 'statusUpdates':
+        for (const u of statusUpdatesOf(msg)) this.statusUpdate(agentId, u);
         return;
       case 'heartbeat':
         return;

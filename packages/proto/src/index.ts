@@ -2,6 +2,7 @@
 // optional); `X__Output` is what you receive (defaults filled in by the loader).
 export { loadStrata, LOADER_OPTIONS, PROTO_ROOT, PROTO_FILES } from './loader';
 export type { StrataGrpc } from './loader';
+export { statusUpdatesOf, statusUpdateAcksOf, STATUS_UPDATE_BATCH, STATUS_UPDATE_ACK_BATCH } from './agent-channel';
 export type { SchedulerClient, SchedulerHandlers } from './gen/strata/v1/Scheduler';
 export type { AgentServiceClient, AgentServiceHandlers } from './gen/strata/internal/v1/AgentService';
 export type { Address, Address__Output } from './gen/strata/v1/Address';
@@ -58,6 +59,8 @@ export type { ShutdownFramework, ShutdownFramework__Output } from './gen/strata/
 export type { FrameworkReconnected, FrameworkReconnected__Output } from './gen/strata/internal/v1/FrameworkReconnected';
 export type { StatusUpdate, StatusUpdate__Output } from './gen/strata/internal/v1/StatusUpdate';
 export type { StatusUpdateAck, StatusUpdateAck__Output } from './gen/strata/internal/v1/StatusUpdateAck';
+export type { StatusUpdates, StatusUpdates__Output } from './gen/strata/internal/v1/StatusUpdates';
+export type { StatusUpdateAcks, StatusUpdateAcks__Output } from './gen/strata/internal/v1/StatusUpdateAcks';
 
 // Short names for the enums' value types, used all over the kernel.
 import type { TaskState__Output } from './gen/strata/v1/TaskState';

@@ -1,5 +1,5 @@
 import * as protoLoader from '@grpc/proto-loader';
-import { LOADER_OPTIONS, PROTO_FILES, PROTO_ROOT, isTerminalState, loadStrata } from './index';
+import { LOADER_OPTIONS, PROTO_FILES, PROTO_ROOT, STATUS_UPDATE_ACK_BATCH, STATUS_UPDATE_BATCH, isTerminalState, loadStrata, statusUpdateAcksOf, statusUpdatesOf } from './index';
 
 describe('the proto contract', () => {
   it('loads every service the kernel serves', () => {
@@ -32,5 +32,25 @@ describe('the proto contract', () => {
   it('knows which task states are terminal', () => {
     expect(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE'].every(isTerminalState)).toBe(true);
     expect(['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_UNREACHABLE'].some(isTerminalState)).toBe(false);
+  });
+});
+
+describe('the agent channel batches', () => {
+  it('carries several status updates (or acks) in one message, in order, and a lone one as itself', () => {
+    const svc = loadStrata().strata.internal.v1.AgentService.service.Connect;
+    const update = (id: string) => ({ frameworkId: { value: 'fw' }, status: { taskId: { value: id }, state: 'TASK_RUNNING' as const, uuid: Buffer.from(id) } });
+    const batch = svc.requestDeserialize(svc.requestSerialize(STATUS_UPDATE_BATCH.many([update('a'), update('b')])));
+    expect(statusUpdatesOf(batch).map((u) => u.status?.taskId?.value)).toEqual(['a', 'b']);
+    const one = svc.requestDeserialize(svc.requestSerialize({ statusUpdate: update('c') }));
+    expect(statusUpdatesOf(one).map((u) => u.status?.taskId?.value)).toEqual(['c']);
+    expect(statusUpdatesOf(svc.requestDeserialize(svc.requestSerialize({ heartbeat: { sentAt: 1 } })))).toEqual([]);
+    expect(STATUS_UPDATE_BATCH.pick({ statusUpdate: update('d') })?.status?.taskId?.value).toBe('d');
+    expect(STATUS_UPDATE_BATCH.pick({ heartbeat: { sentAt: 1 } })).toBeUndefined();
+
+    const ack = (id: string) => ({ frameworkId: { value: 'fw' }, taskId: { value: id }, uuid: Buffer.from(id) });
+    const acks = svc.responseDeserialize(svc.responseSerialize(STATUS_UPDATE_ACK_BATCH.many([ack('a'), ack('b'), ack('c')])));
+    expect(statusUpdateAcksOf(acks).map((a) => a.taskId?.value)).toEqual(['a', 'b', 'c']);
+    expect(statusUpdateAcksOf(svc.responseDeserialize(svc.responseSerialize({ statusUpdateAck: ack('d') })))).toHaveLength(1);
+    expect(STATUS_UPDATE_ACK_BATCH.pick({ killTask: {} })).toBeUndefined();
   });
 });

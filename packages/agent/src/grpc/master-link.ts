@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
-import { backoffDelay, type Logger } from '@strata/lib';
+import { backoffDelay, coalescingSender, type Logger } from '@strata/lib';
 import {
+  STATUS_UPDATE_BATCH,
   loadStrata,
   type AgentMessage,
   type AgentServiceClient,
@@ -34,6 +35,10 @@ export class MasterLink {
   private attempt = 0;
   private retryTimer?: NodeJS.Timeout;
   connected = false;
+  /** Status updates of one turn (tasks started or ended together, a resend after reconnecting) leave as one message. */
+  private readonly write = coalescingSender((msg: AgentMessage) => {
+    if (this.connected) this.stream?.write(msg);
+  }, STATUS_UPDATE_BATCH);
 
   constructor(
     masterAddress: string,
@@ -54,7 +59,7 @@ export class MasterLink {
 
   send(msg: AgentMessage): boolean {
     if (!this.connected || !this.stream) return false;
-    this.stream.write(msg);
+    this.write(msg);
     return true;
   }
 

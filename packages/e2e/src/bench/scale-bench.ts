@@ -22,6 +22,12 @@ export interface LoadPhase {
   /** Measure for this long, or until `untilPlaced` tasks are running. */
   measureMs: number;
   untilPlaced?: number;
+  /**
+   * Each framework launches its `tasksPerFramework` once, then needs nothing more: it SUPPRESSes
+   * and declines what it holds, as Marathon does when its launch queue is empty. (Otherwise it
+   * holds offers, for the tasks it will launch as others end.)
+   */
+  once?: boolean;
   /** Runs of the paper's overhead probe to make during the phase (see probeRuns). */
   probes?: number;
 }
@@ -136,15 +142,17 @@ async function runPhase(address: string, masterPid: number, emulatorPids: number
     // timeout (30 s) takes back what stays unused, as Mesos's --offer_timeout does.
     const held = new Map<string, Offer__Output>();
     let leftovers: string[] = [];
+    let launchedAll = false;
     const launchOn = (offer: Offer__Output): boolean => {
       const r = offerResources(offer);
       const cpus = Math.floor((r.scalars.cpus ?? 0) + 1e-9);
       const budget = p.untilPlaced === undefined ? Infinity : p.untilPlaced - placedTotal;
       const fit = Math.max(0, Math.min(p.tasksPerFramework - inFlight, budget, cpus, Math.floor((r.scalars.mem ?? 0) / 128)));
       if (fit === 0) {
-        // Leftovers no task fits in (memory without cpus) go back, not to be seen again soon.
-        if (cpus === 0) leftovers.push(offer.id!.value);
-        return cpus === 0;
+        // Leftovers no task fits in (memory without cpus) go back, not to be seen again soon; so
+        // does everything once a one-off framework has launched all it wanted.
+        if (cpus === 0 || launchedAll) leftovers.push(offer.id!.value);
+        return cpus === 0 || launchedAll;
       }
       const now = performance.now();
       const tasks = [];
@@ -157,6 +165,12 @@ async function runPhase(address: string, masterPid: number, emulatorPids: number
       placedTotal += fit;
       if (measuring) placed += fit;
       d.launch([offer.id!.value], tasks, { refuseSeconds: 1 });
+      if (p.once && inFlight >= p.tasksPerFramework) {
+        launchedAll = true;
+        d.suppress();
+        leftovers.push(...held.keys());
+        held.clear();
+      }
       return true;
     };
     const useHeld = () => {
@@ -341,7 +355,8 @@ export function standardPhases(opts: { measureMs: number; fillTasks: number }): 
     // once, for a few seconds at 20,000+ agents): what is measured is the steady state.
     { name: 'moderate', frameworks: 20, tasksPerFramework: 10, taskMs: 1_000, warmupMs: 10_000, measureMs: opts.measureMs, probes: Number(process.env.BENCH_SCALE_PROBES ?? 5) },
     { name: 'churn', frameworks: 20, tasksPerFramework: 500, taskMs: 1_000, warmupMs: 10_000, measureMs: opts.measureMs },
-    { name: 'fill', frameworks: 20, tasksPerFramework: Infinity, taskMs: 3_600_000, warmupMs: 0, measureMs: 120_000, untilPlaced: opts.fillTasks },
+    // Twenty frameworks with a share of the fill each, launched as fast as they are offered room.
+    { name: 'fill', frameworks: 20, tasksPerFramework: Math.ceil(opts.fillTasks / 20), once: true, taskMs: 3_600_000, warmupMs: 0, measureMs: 120_000, untilPlaced: opts.fillTasks },
   ];
 }
 

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import type { AgentMessage__Output, AgentServiceHandlers, MasterMessage } from '@strata/proto';
-import type { Logger } from '@strata/lib';
+import { STATUS_UPDATE_ACK_BATCH, type AgentMessage__Output, type AgentServiceHandlers, type MasterMessage } from '@strata/proto';
+import { coalescingSender, type Logger } from '@strata/lib';
 import type { Master } from '../master';
 import { streamOutbox } from './outbox';
 import { toGrpcError } from './status';
@@ -15,7 +15,9 @@ export function agentServiceHandlers(master: Master, log: Logger): AgentServiceH
       master.reregisterAgent(call.request).then((r) => callback(null, r), (err) => callback(toGrpcError(err)));
     },
     Connect(call) {
-      const outbox = streamOutbox<MasterMessage>(call);
+      const stream = streamOutbox<MasterMessage>(call);
+      // A framework acknowledges a burst of updates at once: their acks reach the agent as one message.
+      const outbox = { send: coalescingSender(stream.send, STATUS_UPDATE_ACK_BATCH), close: stream.close };
       let agentId: string | undefined;
       const done = () => {
         if (agentId) master.agentDisconnected(agentId, outbox);
