@@ -1,6 +1,8 @@
 // Generated types, re-exported under their proto names. `X` is what you may send (all fields
 // optional); `X__Output` is what you receive (defaults filled in by the loader).
-export { loadStrata, LOADER_OPTIONS, PROTO_ROOT, PROTO_FILES } from './loader';
+export { loadStrata, loadProtoRoot, LOADER_OPTIONS, PROTO_ROOT, PROTO_FILES } from './loader';
+export { CodecCompiler } from './codec/compile';
+export type { MessageCodec } from './codec/compile';
 export type { StrataGrpc } from './loader';
 export { statusUpdatesOf, statusUpdateAcksOf, STATUS_UPDATE_BATCH, STATUS_UPDATE_ACK_BATCH } from './agent-channel';
 export type { SchedulerClient, SchedulerHandlers } from './gen/strata/v1/Scheduler';

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import * as protobuf from 'protobufjs';
+import { CodecCompiler } from './codec/compile';
 import type { ProtoGrpcType as SchedulerProto } from './gen/scheduler';
 import type { ProtoGrpcType as AgentProto } from './gen/agent';
 
@@ -26,11 +28,39 @@ export type StrataGrpc = SchedulerProto & AgentProto;
 
 let cached: StrataGrpc | undefined;
 
+/** The .proto files as protobufjs reflection (what the codecs are compiled from). */
+export function loadProtoRoot(): protobuf.Root {
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(PROTO_ROOT, target));
+  root.loadSync(PROTO_FILES, { keepCase: LOADER_OPTIONS.keepCase });
+  root.resolveAll();
+  return root;
+}
+
+/**
+ * proto-loader's service definitions with our compiled codecs in place of its serializers: same
+ * bytes, same objects, without the intermediate protobufjs messages (see codec/compile.ts).
+ */
+export function strataPackageDefinition(): protoLoader.PackageDefinition {
+  const def = protoLoader.loadSync(PROTO_FILES, { ...LOADER_OPTIONS, includeDirs: [PROTO_ROOT] });
+  const root = loadProtoRoot();
+  const compiler = new CodecCompiler();
+  for (const [name, svc] of Object.entries(def)) {
+    if (!('format' in svc) && typeof svc === 'object') {
+      const service = root.lookupService(name);
+      for (const [methodName, m] of Object.entries(svc as protoLoader.ServiceDefinition)) {
+        const method = service.methods[methodName]!;
+        const req = compiler.codec(method.resolvedRequestType!);
+        const resp = compiler.codec(method.resolvedResponseType!);
+        Object.assign(m, { requestSerialize: req.encode, requestDeserialize: req.decode, responseSerialize: resp.encode, responseDeserialize: resp.decode });
+      }
+    }
+  }
+  return def;
+}
+
 /** Parses the .proto files once per process and returns the grpc-js service and message constructors. */
 export function loadStrata(): StrataGrpc {
-  if (!cached) {
-    const def = protoLoader.loadSync(PROTO_FILES, { ...LOADER_OPTIONS, includeDirs: [PROTO_ROOT] });
-    cached = grpc.loadPackageDefinition(def) as unknown as StrataGrpc;
-  }
+  if (!cached) cached = grpc.loadPackageDefinition(strataPackageDefinition()) as unknown as StrataGrpc;
   return cached;
 }
