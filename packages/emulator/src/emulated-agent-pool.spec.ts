@@ -82,6 +82,9 @@ describe('EmulatedAgentPool', () => {
   });
 
   it('offers a new framework every agent, in passes of at most 64 offers (the master keeps serving in between)', async () => {
+    // No cap on the offers a framework holds (it answers none here), as Mesos.
+    await master.stop();
+    master = await startMaster({ log: silentLogger(), config: { host: '127.0.0.1', port: 0, workDir: dir.path, maxOffersPerFramework: 0 } });
     pool = new EmulatedAgentPool({ master: master.address, agents: 600, resources: 'cpus:1;mem:128', connections: 2 });
     await pool.start();
     await waitFor(() => agentsConnected() === 600, { what: '600 agents connected' });

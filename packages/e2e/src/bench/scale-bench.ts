@@ -295,7 +295,7 @@ async function runPhase(address: string, masterPid: number, emulatorPids: number
 export async function scaleRun(agents: number, phases: LoadPhase[], agentsPerEmulator = 25_000) {
   const dir = tmpDir('strata-scale-');
   const port = await freePort();
-  // BENCH_MASTER_ARGS: extra master flags, e.g. `--max-offers-per-framework 100`.
+  // BENCH_MASTER_ARGS: extra master flags, e.g. `--max-offers-per-framework 0` (no cap, as Mesos).
   const masterArgs = ['--ip', '127.0.0.1', '--port', String(port), '--work-dir', dir.path, '--allocator', 'hierarchical', '--agent-ping-timeout', '15', ...(process.env.BENCH_MASTER_ARGS ?? '').split(' ').filter(Boolean)];
   const master = startService('master', BINS.master, masterArgs, process.env.BENCH_MASTER_NODE_ARGS);
   const emulators: ServiceProcess[] = [];

@@ -97,3 +97,50 @@ describe('static reservations (Mesos --resources with roles)', () => {
     expect(back.reserved.get('web')).toEqual(r.reserved.get('web'));
   });
 });
+
+describe('resource algebra against a slow reference (random bags)', () => {
+  // The reference: every port as a number, every scalar in thousandths; what add/subtract/contains must agree with.
+  const ports = (r: { ranges: Record<string, readonly { begin: number; end: number }[]> }) => {
+    const set = new Set<number>();
+    for (const x of r.ranges.ports ?? []) for (let p = x.begin; p <= x.end; p++) set.add(p);
+    return set;
+  };
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const bag = () => {
+    const ranges = Array.from({ length: Math.floor(rand() * 4) }, () => {
+      const begin = Math.floor(rand() * 60);
+      return { begin, end: begin + Math.floor(rand() * 8) };
+    });
+    return resources({ cpus: Math.floor(rand() * 8) / 2, mem: rand() < 0.3 ? 0 : Math.floor(rand() * 1000) }, ranges.length ? { ports: ranges } : {});
+  };
+
+  it('add, subtract and contains agree with counting ports and summing scalars; ranges stay sorted and merged', () => {
+    for (let i = 0; i < 500; i++) {
+      const a = bag();
+      const b = bag();
+      const sum = add(a, b);
+      expect(ports(sum)).toEqual(new Set([...ports(a), ...ports(b)]));
+      expect(sum.scalars.cpus ?? 0).toBeCloseTo((a.scalars.cpus ?? 0) + (b.scalars.cpus ?? 0), 9);
+      const diff = subtract(sum, b);
+      expect(ports(diff)).toEqual(new Set([...ports(sum)].filter((p) => !ports(b).has(p))));
+      expect(diff.scalars.mem ?? 0).toBeCloseTo(a.scalars.mem ?? 0, 9);
+      expect(contains(sum, a)).toBe(true);
+      expect(contains(a, sum)).toBe([...ports(sum)].every((p) => ports(a).has(p)) && (b.scalars.cpus ?? 0) === 0 && (b.scalars.mem ?? 0) === 0);
+      for (const r of [sum, diff]) {
+        const list = r.ranges.ports ?? [];
+        for (let j = 1; j < list.length; j++) expect(list[j]!.begin).toBeGreaterThan(list[j - 1]!.end + 1);
+        expect(list.length === 0).toBe(r.ranges.ports === undefined);
+      }
+    }
+  });
+
+  it('never changes its operands (values are shared, so they must stay immutable)', () => {
+    const a = resources({ cpus: 2 }, { ports: [{ begin: 10, end: 20 }] });
+    const b = resources({ cpus: 1 }, { ports: [{ begin: 21, end: 25 }] });
+    const before = JSON.stringify([a, b]);
+    subtract(add(a, b), b);
+    add(a, a);
+    expect(JSON.stringify([a, b])).toBe(before);
+  });
+});

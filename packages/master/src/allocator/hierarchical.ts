@@ -653,9 +653,10 @@ function fitsAfter(unallocated: Vec, taking: Vec, reserve: Vec): boolean {
 /** What both hold: the smaller of each scalar, the overlap of each range set. */
 function intersect(a: Resources, b: Resources): Resources {
   const scalars: Record<string, number> = {};
-  for (const [k, v] of Object.entries(a.scalars)) if (b.scalars[k]) scalars[k] = Math.min(v, b.scalars[k]!);
+  for (const k in a.scalars) if (b.scalars[k]) scalars[k] = Math.min(a.scalars[k]!, b.scalars[k]!);
   const ranges: Record<string, { begin: number; end: number }[]> = {};
-  for (const [k, rs] of Object.entries(a.ranges)) {
+  for (const k in a.ranges) {
+    const rs = a.ranges[k]!;
     const other = b.ranges[k];
     if (!other) continue;
     const out: { begin: number; end: number }[] = [];
