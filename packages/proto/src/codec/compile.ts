@@ -17,7 +17,10 @@ export interface MessageCodec {
   decode(bytes: Uint8Array): unknown;
 }
 
-type Encoder = (m: Record<string, unknown>, w: protobuf.Writer) => protobuf.Writer;
+/** Size pass: the message's encoded length; pushes each nested length onto S in write order. */
+type Sizer = (m: Record<string, unknown>, S: number[]) => number;
+/** Put pass: writes at p, taking nested lengths from S at c.i; returns the end. */
+type Putter = (m: Record<string, unknown>, b: Buffer, p: number, S: number[], c: { i: number }) => number;
 type Decoder = (r: protobuf.Reader, length?: number) => Record<string, unknown>;
 
 /** The wire type of each scalar, and the Writer/Reader method of the same name. */
@@ -26,13 +29,105 @@ const WIRE: Record<string, number> = {
   int64: 0, uint64: 0, sint64: 0, fixed64: 1, sfixed64: 1, bool: 0, string: 2, bytes: 2,
 };
 const LONG = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
-/** How the loader coerces a value before writing it (protobufjs's fromObject does the same). */
-const COERCE: Record<string, (v: string) => string> = {
-  double: (v) => `Number(${v})`, float: (v) => `Number(${v})`,
-  int32: (v) => `(${v}|0)`, sint32: (v) => `(${v}|0)`, sfixed32: (v) => `(${v}|0)`,
-  uint32: (v) => `(${v}>>>0)`, fixed32: (v) => `(${v}>>>0)`,
-  bool: (v) => `Boolean(${v})`,
-  string: (v) => `(typeof ${v}==="string"?${v}:String(${v}))`,
+/** Length of a uint32 as a varint. */
+function vlen(n: number): number {
+  return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : n < 268435456 ? 4 : 5;
+}
+
+/** Byte length of a string as UTF-8 (surrogate pairs: 4 bytes; a lone surrogate: 3, as protobufjs). */
+function slen(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if ((c & 0xfc00) === 0xd800 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+const f64 = new Float64Array(1);
+const f32 = new Float32Array(1);
+const f64b = new Uint8Array(f64.buffer);
+const f32b = new Uint8Array(f32.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LongBits = (protobuf.util as unknown as { LongBits: { from(v: unknown): LongBitsValue; fromNumber(v: number): LongBitsValue } }).LongBits;
+interface LongBitsValue {
+  lo: number;
+  hi: number;
+  length(): number;
+}
+
+/** What the compiled code calls: varints, strings, doubles and 64-bit values, written in place. */
+const RUNTIME = {
+  vlen,
+  slen,
+  ilen: (n: number) => (n < 0 ? 10 : vlen(n)),
+  putV(b: Buffer, p: number, n: number): number {
+    n >>>= 0;
+    while (n > 127) {
+      b[p++] = (n & 127) | 128;
+      n >>>= 7;
+    }
+    b[p++] = n;
+    return p;
+  },
+  /** int32: a negative value is sign-extended to ten bytes, as the wire format says. */
+  putI(b: Buffer, p: number, n: number): number {
+    return n >= 0 ? RUNTIME.putV(b, p, n) : RUNTIME.putL(b, p, LongBits.fromNumber(n));
+  },
+  putS(b: Buffer, p: number, s: string): number {
+    if (s.length < 48) {
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) return p + b.write(s.slice(i), p, 'utf8');
+        b[p++] = c;
+      }
+      return p;
+    }
+    return p + b.write(s, p, 'utf8');
+  },
+  putD(b: Buffer, p: number, v: number): number {
+    if (!LITTLE_ENDIAN) return b.writeDoubleLE(v, p);
+    f64[0] = v;
+    for (let i = 0; i < 8; i++) b[p + i] = f64b[i]!;
+    return p + 8;
+  },
+  putF(b: Buffer, p: number, v: number): number {
+    if (!LITTLE_ENDIAN) return b.writeFloatLE(v, p);
+    f32[0] = v;
+    for (let i = 0; i < 4; i++) b[p + i] = f32b[i]!;
+    return p + 4;
+  },
+  /** A 64-bit value from a number, a decimal string (the loader's form) or a Long. */
+  long(v: unknown): LongBitsValue {
+    if (typeof v === 'number') return LongBits.fromNumber(v);
+    if (typeof v === 'string') {
+      const x = Number(v);
+      if (Number.isSafeInteger(x) && String(x) === v) return LongBits.fromNumber(x);
+    }
+    return LongBits.from(v);
+  },
+  putL(b: Buffer, p: number, bits: LongBitsValue): number {
+    let lo = bits.lo >>> 0;
+    let hi = bits.hi >>> 0;
+    while (hi) {
+      b[p++] = (lo & 127) | 128;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    while (lo > 127) {
+      b[p++] = (lo & 127) | 128;
+      lo >>>= 7;
+    }
+    b[p++] = lo;
+    return p;
+  },
+  /** Bytes as protobufjs takes them: a base64 string, or anything array-like. */
+  bytes: (v: string | Uint8Array | number[]): Uint8Array => (typeof v === 'string' ? Buffer.from(v, 'base64') : v instanceof Uint8Array ? v : Uint8Array.from(v)),
 };
 
 export class CodecCompiler {
@@ -42,7 +137,8 @@ export class CodecCompiler {
   private readonly enumValues: Record<string, number>[] = [];
   private readonly enumNames: Record<number, string>[] = [];
   private readonly enumIndex = new Map<protobuf.Enum, number>();
-  private readonly encoders: Encoder[] = [];
+  private readonly sizers: Sizer[] = [];
+  private readonly putters: Putter[] = [];
   private readonly decoders: Decoder[] = [];
   private readonly codecs = new Map<protobuf.Type, MessageCodec>();
 
@@ -50,9 +146,16 @@ export class CodecCompiler {
     let c = this.codecs.get(type);
     if (!c) {
       const i = this.compile(type);
-      const enc = this.encoders, dec = this.decoders;
+      const size = this.sizers[i]!, put = this.putters[i]!, dec = this.decoders;
       c = {
-        encode: (m) => enc[i]!(m as Record<string, unknown>, protobuf.Writer.create()).finish() as Buffer,
+        encode: (m) => {
+          const S: number[] = [];
+          const n = size(m as Record<string, unknown>, S);
+          const b = Buffer.allocUnsafe(n);
+          const end = put(m as Record<string, unknown>, b, 0, S, { i: 0 });
+          if (end !== n) throw new Error(`${type.fullName}: encoded ${end} bytes, sized ${n}`);
+          return b;
+        },
         decode: (bytes) => dec[i]!(protobuf.Reader.create(bytes)),
       };
       this.codecs.set(type, c);
@@ -69,14 +172,17 @@ export class CodecCompiler {
     this.types.push(type);
     this.index.set(type, i);
     // Placeholders first: types may refer to each other (or themselves).
-    this.encoders.push(undefined as unknown as Encoder);
+    this.sizers.push(undefined as unknown as Sizer);
+    this.putters.push(undefined as unknown as Putter);
     this.decoders.push(undefined as unknown as Decoder);
     const fields = [...type.fieldsArray].sort((a, b) => a.id - b.id);
     for (const f of fields) {
       if (f.resolvedType instanceof protobuf.Type) this.compile(f.resolvedType);
       else if (f.resolvedType instanceof protobuf.Enum) this.enumOf(f.resolvedType);
     }
-    this.encoders[i] = this.encoderOf(type, fields);
+    const enc = this.encoderOf(type, fields);
+    this.sizers[i] = enc.size;
+    this.putters[i] = enc.put;
     this.decoders[i] = this.decoderOf(type, fields);
     return i;
   }
@@ -92,53 +198,101 @@ export class CodecCompiler {
     return i;
   }
 
-  private encoderOf(type: protobuf.Type, fields: protobuf.Field[]): Encoder {
-    const src: string[] = ['var v,x,i,k;'];
+  /**
+   * Two functions per type: size (records each nested message's length, in the order they will
+   * be written) and put (writes into one buffer of exactly that size). No intermediate writer
+   * operations or forks: one allocation per message.
+   */
+  private encoderOf(type: protobuf.Type, fields: protobuf.Field[]): { size: Sizer; put: Putter } {
+    const size: string[] = ['var n=0,v,x,i,k,j,t,e,u;'];
+    const put: string[] = ['var v,x,i,k,j,t;'];
     for (const f of fields) {
       const at = `${type.fullName}.${f.name}`;
       const get = `m[${JSON.stringify(f.name)}]`;
       if (f.map) {
         if ((f as unknown as protobuf.MapField).keyType !== 'string') throw new Error(`${at}: only string map keys are supported`);
-        const value = (r: string) => this.writeValue(f, r, 2, at);
-        src.push(`if((v=${get})){if(typeof v!=="object")throw TypeError(${JSON.stringify(`${at}: object expected`)});` +
-          `for(k=Object.keys(v),i=0;i<k.length;++i){w.uint32(${(f.id << 3) | 2}).fork().uint32(10).string(k[i]);${value('v[k[i]]')}w.ldelim();}}`);
+        const open = `if((v=${get})){if(typeof v!=="object")throw TypeError(${JSON.stringify(`${at}: object expected`)});for(k=Object.keys(v),i=0;i<k.length;++i){`;
+        const value = this.valueCode(f, 'v[k[i]]', 2, at);
+        // An entry is a nested message {1: key, 2: value}: its length goes in S before the value's own.
+        size.push(`${open}e=S.length;S.push(0);u=1+slen(k[i])+vlen(slen(k[i]));${value.size.replace(/n\+=/g, 'u+=')}S[e]=u;n+=${vlen((f.id << 3) | 2)}+vlen(u)+u;}}`);
+        put.push(`${open}p=putV(b,p,${(f.id << 3) | 2});p=putV(b,p,S[c.i++]);p=putV(b,p,10);p=putV(b,p,slen(k[i]));p=putS(b,p,k[i]);${value.put}}}`);
       } else if (f.repeated) {
         const packed = f.packed && (f.resolvedType instanceof protobuf.Enum || (WIRE[f.type] !== undefined && WIRE[f.type] !== 2));
         const open = `if((v=${get})){if(!Array.isArray(v))throw TypeError(${JSON.stringify(`${at}: array expected`)});`;
-        if (packed) src.push(`${open}if(v.length){w.uint32(${(f.id << 3) | 2}).fork();for(i=0;i<v.length;++i){${this.writeBare(f, 'v[i]', at)}}w.ldelim();}}`);
-        else src.push(`${open}for(i=0;i<v.length;++i){${this.writeValue(f, 'v[i]', f.id, at)}}}`);
+        if (packed) {
+          const bare = this.bareCode(f, 'v[i]', at);
+          size.push(`${open}if(v.length){t=0;for(i=0;i<v.length;++i){${bare.size}}S.push(t);n+=${vlen((f.id << 3) | 2)}+vlen(t)+t;}}`);
+          put.push(`${open}if(v.length){p=putV(b,p,${(f.id << 3) | 2});p=putV(b,p,S[c.i++]);for(i=0;i<v.length;++i){${bare.put}}}}`);
+        } else {
+          const value = this.valueCode(f, 'v[i]', f.id, at);
+          size.push(`${open}for(i=0;i<v.length;++i){${value.size}}}`);
+          put.push(`${open}for(i=0;i<v.length;++i){${value.put}}}`);
+        }
       } else {
-        src.push(`if((v=${get})!=null){${this.writeValue(f, 'v', f.id, at)}}`);
+        const value = this.valueCode(f, 'v', f.id, at);
+        size.push(`if((v=${get})!=null){${value.size}}`);
+        put.push(`if((v=${get})!=null){${value.put}}`);
       }
     }
-    src.push('return w;');
-    return new Function('E', 'N', `return function encode_${type.name}(m,w){${src.join('\n')}}`)(this.encoders, this.enumValues) as Encoder;
+    size.push('return n;');
+    put.push('return p;');
+    const rt = [this.sizers, this.putters, this.enumValues, RUNTIME] as const;
+    const head = 'var vlen=R.vlen,ilen=R.ilen,slen=R.slen,putV=R.putV,putI=R.putI,putS=R.putS,putD=R.putD,putF=R.putF,long=R.long,putL=R.putL,bytes=R.bytes;';
+    return {
+      size: new Function('Z', 'P', 'N', 'R', `${head}return function size_${type.name}(m,S){${size.join('\n')}}`)(...rt) as Sizer,
+      put: new Function('Z', 'P', 'N', 'R', `${head}return function put_${type.name}(m,b,p,S,c){${put.join('\n')}}`)(...rt) as Putter,
+    };
   }
 
-  /** Writes one value with its tag. */
-  private writeValue(f: protobuf.Field, v: string, id: number, at: string): string {
+  /** Size and put code for one value with its tag (`n` grows by its size; `p` moves past it). */
+  private valueCode(f: protobuf.Field, v: string, id: number, at: string): { size: string; put: string } {
+    const tagLen = (wire: number) => vlen((id << 3) | wire);
+    const tag = (wire: number) => `p=putV(b,p,${(id << 3) | wire});`;
     if (f.resolvedType instanceof protobuf.Type) {
-      return `if(typeof ${v}!=="object")throw TypeError(${JSON.stringify(`${at}: object expected`)});E[${this.index.get(f.resolvedType)}](${v},w.uint32(${(id << 3) | 2}).fork()).ldelim();`;
+      const i = this.index.get(f.resolvedType);
+      const check = `if(typeof ${v}!=="object")throw TypeError(${JSON.stringify(`${at}: object expected`)});`;
+      return {
+        size: `${check}j=S.length;S.push(0);x=Z[${i}](${v},S);S[j]=x;n+=${tagLen(2)}+vlen(x)+x;`,
+        put: `${tag(2)}p=putV(b,p,S[c.i++]);p=P[${i}](${v},b,p,S,c);`,
+      };
     }
     if (f.resolvedType instanceof protobuf.Enum) {
-      return `x=typeof ${v}==="number"?${v}:N[${this.enumIndex.get(f.resolvedType)}][${v}];if(typeof x==="number")w.uint32(${id << 3}).int32(x);`;
+      const lookup = `x=typeof ${v}==="number"?${v}:N[${this.enumIndex.get(f.resolvedType)}][${v}];`;
+      return { size: `${lookup}if(typeof x==="number")n+=${tagLen(0)}+ilen(x);`, put: `${lookup}if(typeof x==="number"){${tag(0)}p=putI(b,p,x);}` };
     }
     const wire = WIRE[f.type];
     if (wire === undefined) throw new Error(`${at}: unsupported field type ${f.type}`);
-    if (f.type === 'bytes') return `if(typeof ${v}==="string"||${v}.length>=0)w.uint32(${(id << 3) | 2}).bytes(${v});`;
-    const coerced = LONG.has(f.type) ? v : COERCE[f.type]!(v);
-    return `w.uint32(${(id << 3) | wire}).${f.type}(${coerced});`;
+    if (f.type === 'bytes') {
+      const take = `if(typeof ${v}==="string"||${v}.length>=0){x=bytes(${v});`;
+      return { size: `${take}n+=${tagLen(2)}+vlen(x.length)+x.length;}`, put: `${take}${tag(2)}p=putV(b,p,x.length);b.set(x,p);p+=x.length;}` };
+    }
+    const bare = this.bareCode(f, v, at);
+    return { size: `t=0;${bare.size}n+=${tagLen(wire)}+t;`, put: `${tag(wire)}${bare.put}` };
   }
 
-  /** Writes one element of a packed repeated field (no tag). */
-  private writeBare(f: protobuf.Field, v: string, at: string): string {
-    // As protobufjs's fromObject: an unknown name in a repeated enum becomes the first value.
+  /** Size (added to `t`) and put code for a value without its tag: a scalar, or a packed element. */
+  private bareCode(f: protobuf.Field, v: string, at: string): { size: string; put: string } {
     if (f.resolvedType instanceof protobuf.Enum) {
+      // As protobufjs's fromObject: an unknown name in a repeated enum becomes the first value.
       const first = Object.values(f.resolvedType.values)[0] ?? 0;
-      return `x=typeof ${v}==="number"?${v}:N[${this.enumIndex.get(f.resolvedType)}][${v}];w.int32(typeof x==="number"?x:${first});`;
+      const lookup = `x=typeof ${v}==="number"?${v}:N[${this.enumIndex.get(f.resolvedType)}][${v}];if(typeof x!=="number")x=${first};`;
+      return { size: `${lookup}t+=ilen(x);`, put: `${lookup}p=putI(b,p,x);` };
     }
-    if (WIRE[f.type] === undefined) throw new Error(`${at}: unsupported field type ${f.type}`);
-    return `w.${f.type}(${LONG.has(f.type) ? v : COERCE[f.type]!(v)});`;
+    switch (f.type) {
+      case 'double': return { size: 't+=8;', put: `p=putD(b,p,Number(${v}));` };
+      case 'float': return { size: 't+=4;', put: `p=putF(b,p,Number(${v}));` };
+      case 'bool': return { size: 't+=1;', put: `b[p++]=${v}?1:0;` };
+      case 'int32': return { size: `t+=ilen(${v}|0);`, put: `p=putI(b,p,${v}|0);` };
+      case 'uint32': return { size: `t+=vlen(${v}>>>0);`, put: `p=putV(b,p,${v}>>>0);` };
+      case 'string': {
+        const str = `(typeof ${v}==="string"?${v}:String(${v}))`;
+        return { size: `x=slen(${str});t+=vlen(x)+x;`, put: `x=${str};p=putV(b,p,slen(x));p=putS(b,p,x);` };
+      }
+      case 'int64': case 'uint64':
+        return { size: `t+=long(${v}).length();`, put: `p=putL(b,p,long(${v}));` };
+      default:
+        throw new Error(`${at}: unsupported field type ${f.type}`);
+    }
   }
 
   private decoderOf(type: protobuf.Type, fields: protobuf.Field[]): Decoder {
