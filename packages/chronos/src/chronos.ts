@@ -389,7 +389,7 @@ export class Chronos {
       name: `ChronosTask:${job.name}`,
       taskId: { value: run.id },
       agentId: { value: run.agentId! },
-      resources: res.toProto(resources, role).map((r) => ({ ...r, allocationInfo: { role } })),
+      resources: res.toProto(resources, role, { allocatedTo: role }),
       command: {
         ...(job.shell ? { value: command, shell: true } : { value: job.command, shell: false, arguments: [job.command, ...job.arguments, ...(run.arguments ? run.arguments.split(/\s+/) : [])] }),
         environment: { variables: Object.entries(env).map(([name, value]) => ({ name, value })) },

@@ -36,13 +36,16 @@ describe('EmulatedAgentPool', () => {
     return Object.fromEntries([...text.matchAll(/^strata_master_tasks\{[^}]*state="(\w+)"[^}]*\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
   };
 
-  it('registers every agent over a few connections and runs tasks to completion', async () => {
+  it.each([
+    ['batched (the SDK default)', true],
+    ['one message per event and call, as Mesos', false],
+  ])('registers every agent over a few connections and runs tasks to completion: stream %s', async (_how, batching) => {
     pool = new EmulatedAgentPool({ master: master.address, agents: 300, resources: 'cpus:2;mem:2048;ports:[31000-31010]', connections: 3 });
     await pool.start();
     await waitFor(() => agentsConnected() === 300, { what: '300 agents connected' });
     expect(new Set(pool.agentIds()).size).toBe(300);
 
-    driver = new SchedulerDriver({ master: master.address, framework: { name: 'emu-test', user: 'root', roles: ['*'] } });
+    driver = new SchedulerDriver({ master: master.address, framework: { name: 'emu-test', user: 'root', roles: ['*'] }, batching });
     const states = new Map<string, string[]>();
     const wanted = 1000;
     let launched = 0;
@@ -72,6 +75,16 @@ describe('EmulatedAgentPool', () => {
     for (const [kept, walked] of tallies) expect(kept).toEqual(walked);
     expect(tallies.some(([kept]) => (kept.TASK_RUNNING ?? 0) > 0)).toBe(true);
     expect(master.master.gauges()).toMatchObject({ agentsConnected: 300, agentsDisconnected: 0, frameworks: 1, tasks: {} });
+    const s = driver.stats();
+    if (batching) {
+      // Updates of tasks launched together arrive, and are acknowledged, a few per message.
+      expect(s.eventsIn).toBeGreaterThan(1.5 * s.messagesIn);
+      expect(s.callsOut).toBeGreaterThan(1.5 * s.messagesOut);
+    } else {
+      expect(s.eventsIn).toBe(s.messagesIn);
+      expect(s.callsOut).toBe(s.messagesOut);
+    }
+    expect(s.eventsIn).toBeGreaterThanOrEqual(2 * wanted);
     // Every task went RUNNING then FINISHED (no TASK_ERROR: the framework fitted its tasks in its offers), once each: ordered, acknowledged, not duplicated.
     for (const s of states.values()) expect(s).toEqual(['TASK_RUNNING', 'TASK_FINISHED']);
     expect(pool.stats().tasksLaunched).toBe(wanted);

@@ -639,7 +639,7 @@ export class Marathon {
       name: app.id.slice(1).split('/').reverse().join('.'),
       taskId: { value: inst.taskId! },
       agentId: { value: inst.agentId! },
-      resources: res.toProto(resources, role).map((r) => ({ ...r, allocationInfo: { role } })),
+      resources: res.toProto(resources, role, { allocatedTo: role }),
       command: {
         ...(app.cmd ? { value: app.cmd, shell: true } : { shell: false, arguments: app.args ?? [] }),
         environment: { variables: Object.entries(env).map(([name, value]) => ({ name, value })) },

@@ -22,6 +22,7 @@ export interface TaskSpec {
   env?: Record<string, string>;
   /** SIGTERM-to-SIGKILL grace in ms. */
   killGraceMs?: number;
+  labels?: Record<string, string>;
 }
 
 /** A command TaskInfo for `offer`, with resources in the offer's role. */
@@ -30,17 +31,22 @@ export function taskInfo(offer: Offer__Output, spec: TaskSpec): TaskInfo {
   if (spec.disk) scalars.disk = spec.disk;
   const ranges: Record<string, { begin: number; end: number }[]> = spec.ports?.length ? { ports: spec.ports.map((p) => ({ begin: p, end: p })) } : {};
   const role = offer.allocationInfo?.role || '*';
+  const shell = spec.command !== undefined;
+  // One literal with every field (absent ones undefined), no spreads: see res.toProto.
   return {
     name: spec.name ?? spec.id,
     taskId: { value: spec.id },
     agentId: offer.agentId ?? undefined,
-    resources: res.toProto(res.resources(scalars, ranges), role).map((r) => ({ ...r, allocationInfo: { role } })),
+    resources: res.toProto(res.resources(scalars, ranges), role, { allocatedTo: role }),
     command: {
-      ...(spec.command !== undefined ? { value: spec.command, shell: true } : { shell: false, arguments: spec.args ?? [] }),
+      value: shell ? spec.command : undefined,
+      shell,
+      arguments: shell ? undefined : spec.args ?? [],
       environment: { variables: Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })) },
     },
-    ...(spec.container ? { container: spec.container } : {}),
-    ...(spec.killGraceMs !== undefined ? { killPolicy: { gracePeriod: { nanoseconds: String(Math.round(spec.killGraceMs * 1e6)) } } } : {}),
+    container: spec.container,
+    killPolicy: spec.killGraceMs !== undefined ? { gracePeriod: { nanoseconds: String(Math.round(spec.killGraceMs * 1e6)) } } : undefined,
+    labels: spec.labels ? { labels: Object.entries(spec.labels).map(([key, value]) => ({ key, value })) } : undefined,
   };
 }
 

@@ -159,7 +159,7 @@ async function runPhase(address: string, masterPid: number, emulatorPids: number
       for (let i = 0; i < fit; i++) {
         const id = `${f}-${seq++}`;
         sentAt.set(id, now);
-        tasks.push({ ...taskInfo(offer, { id, command: 'true', cpus: 1, mem: 128 }), labels: { labels: [{ key: DURATION_LABEL, value: String(p.taskMs) }] } });
+        tasks.push(taskInfo(offer, { id, command: 'true', cpus: 1, mem: 128, labels: { [DURATION_LABEL]: String(p.taskMs) } }));
       }
       inFlight += fit;
       placedTotal += fit;
@@ -274,6 +274,11 @@ async function runPhase(address: string, masterPid: number, emulatorPids: number
       allocation_passes_per_s: Math.round(delta('allocation_seconds_count') / seconds),
       allocation_pass_mean_ms: round((1000 * delta('allocation_seconds_sum')) / Math.max(1, delta('allocation_seconds_count')), 3),
       failed_tasks: failed,
+      // How much the frameworks' streams batched: events per message received, calls per message sent.
+      framework_stream: (() => {
+        const t = drivers.map((d) => d.stats()).reduce((a, s) => ({ messagesIn: a.messagesIn + s.messagesIn, eventsIn: a.eventsIn + s.eventsIn, messagesOut: a.messagesOut + s.messagesOut, callsOut: a.callsOut + s.callsOut }));
+        return { events_per_message: round(t.eventsIn / Math.max(1, t.messagesIn), 2), calls_per_message: round(t.callsOut / Math.max(1, t.messagesOut), 2) };
+      })(),
       cpu_s: Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, round(v, 2)])),
       // CPU microseconds each placement cost, per process: the figure to compare between versions.
       cpu_us_per_placement: Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, Math.round((1e6 * v) / Math.max(1, launchedByMaster))])),

@@ -227,9 +227,8 @@ export function splitByRole(list: readonly (Resource | Resource__Output)[]): Res
 }
 
 /** Protobuf resources reserved for `role` (STATIC: by the agent; DYNAMIC: by a framework or operator), or unreserved for `*`. */
-export function toProtoReserved(r: Resources, role: string, type: 'STATIC' | 'DYNAMIC' = 'STATIC'): Resource[] {
-  if (role === '*') return toProto(r);
-  return toProto(r, role).map((x) => ({ ...x, reservations: [{ type, role }] }));
+export function toProtoReserved(r: Resources, role: string, type: 'STATIC' | 'DYNAMIC' = 'STATIC', allocatedTo?: string): Resource[] {
+  return role === '*' ? toProto(r, '*', { allocatedTo }) : toProto(r, role, { allocatedTo, reservation: type });
 }
 
 /** The smaller of `a` and `b`, resource by resource (scalars only: ranges are not split here). */
@@ -259,11 +258,27 @@ export function formatReservedResources(r: ReservedResources): string {
   return parts.join(';') || '{}';
 }
 
-export function toProto(r: Resources, role = '*'): Resource[] {
+export interface ToProtoOptions {
+  /** allocation_info.role: the role an offer's, or a task's, resources are allocated to. */
+  allocatedTo?: string;
+  /** A reservation for `role` (Resource.reservations), by the agent (STATIC) or a framework or operator (DYNAMIC). */
+  reservation?: 'STATIC' | 'DYNAMIC';
+}
+
+/**
+ * Protobuf resources. Every object is one literal with all its fields (absent ones undefined),
+ * never `{ ...r, more }`: objects built by spreading were ten times slower to encode (70-130 ns a
+ * byte against 11 for a fresh batch of launches; V8's clones read slowly), and these are encoded
+ * for every offer and every task.
+ */
+export function toProto(r: Resources, role = '*', opts: ToProtoOptions = {}): Resource[] {
+  const allocationInfo = opts.allocatedTo === undefined ? undefined : { role: opts.allocatedTo };
+  const reservations = opts.reservation === undefined || role === '*' ? undefined : [{ type: opts.reservation, role }];
   const out: Resource[] = [];
-  for (const name in r.scalars) out.push({ name, type: 'SCALAR', scalar: { value: r.scalars[name] }, role });
+  for (const name in r.scalars) out.push({ name, type: 'SCALAR', scalar: { value: r.scalars[name] }, ranges: undefined, role, allocationInfo, reservations });
   for (const name in r.ranges) {
-    out.push({ name, type: 'RANGES', ranges: { range: r.ranges[name]!.map((x) => ({ begin: String(x.begin), end: String(x.end) })) }, role });
+    const range = r.ranges[name]!.map((x) => ({ begin: String(x.begin), end: String(x.end) }));
+    out.push({ name, type: 'RANGES', scalar: undefined, ranges: { range }, role, allocationInfo, reservations });
   }
   return out;
 }

@@ -1,4 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
+import { TurnBatch } from '@strata/lib';
+import type { Event } from '@strata/proto';
 import type { Outbox } from '../registry';
 
 /** The part of grpc-js's server call under its stream that sends one message (serialize, frame, write). */
@@ -43,6 +45,21 @@ export function streamOutbox<T>(call: grpc.ServerWritableStream<unknown, T> | gr
       if (!open) return;
       open = false;
       call.end();
+    },
+  };
+}
+
+/**
+ * For a framework that declared the BATCHES capability: the events of one turn leave as one BATCH
+ * event (a lone one as itself), in order. Closing sends what is queued first.
+ */
+export function batchingOutbox(raw: Outbox<Event>): Outbox<Event> {
+  const batch = new TurnBatch<Event>((events) => raw.send(events.length === 1 ? events[0]! : { type: 'BATCH', batch: { events } }));
+  return {
+    send: (e) => batch.add(e),
+    close: () => {
+      batch.flush();
+      raw.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { Call__Output, Event, SchedulerHandlers } from '@strata/proto';
+import type { Outbox } from '../registry';
 import type { Logger } from '@strata/lib';
 import type { Master } from '../master';
-import { streamOutbox } from './outbox';
+import { batchingOutbox, streamOutbox } from './outbox';
 
 /**
  * The scheduler channel. The first call must be SUBSCRIBE; a refused subscription is answered
@@ -10,7 +11,7 @@ import { streamOutbox } from './outbox';
 export function schedulerHandlers(master: Master, log: Logger): SchedulerHandlers {
   return {
     Subscribe(call) {
-      const outbox = streamOutbox<Event>(call);
+      let outbox: Outbox<Event> = streamOutbox<Event>(call);
       let frameworkId: string | undefined;
       let subscribing: Promise<void> | undefined;
       const queued: Call__Output[] = [];
@@ -20,6 +21,7 @@ export function schedulerHandlers(master: Master, log: Logger): SchedulerHandler
       call.on('data', (c: Call__Output) => {
         if (frameworkId) return master.frameworkCall(frameworkId, c);
         if (subscribing) return void queued.push(c); // calls sent right behind SUBSCRIBE wait for it
+        if (c.subscribe?.frameworkInfo?.capabilities.some((cap) => cap.type === 'BATCHES')) outbox = batchingOutbox(outbox);
         subscribing = master.subscribe(c, outbox).then(
           (id) => {
             frameworkId = id;

@@ -18,9 +18,21 @@ export interface MessageCodec {
 }
 
 /** Size pass: the message's encoded length; pushes each nested length onto S in write order. */
-type Sizer = (m: Record<string, unknown>, S: number[]) => number;
+type Sizer = (m: Record<string, unknown>, L: Lengths) => number;
 /** Put pass: writes at p, taking nested lengths from S at c.i; returns the end. */
-type Putter = (m: Record<string, unknown>, b: Buffer, p: number, S: number[], c: { i: number }) => number;
+type Putter = (m: Record<string, unknown>, b: Buffer, p: number, L: Lengths) => number;
+/**
+ * Nested lengths: the size pass writes a[n++] in the order the put pass reads a[i++]. A slot is
+ * written (0) as soon as it is reserved: filling it only after its children would write past the
+ * end of the array, and V8 turns an array written with gaps into a slow dictionary for good.
+ */
+interface Lengths {
+  a: number[];
+  n: number;
+  i: number;
+}
+/** One for every encode: encoding is synchronous, and the array keeps its capacity between calls. */
+const LENGTHS: Lengths = { a: new Array<number>(1024).fill(0), n: 0, i: 0 };
 type Decoder = (r: protobuf.Reader, length?: number) => Record<string, unknown>;
 
 /** The wire type of each scalar, and the Writer/Reader method of the same name. */
@@ -149,10 +161,12 @@ export class CodecCompiler {
       const size = this.sizers[i]!, put = this.putters[i]!, dec = this.decoders;
       c = {
         encode: (m) => {
-          const S: number[] = [];
-          const n = size(m as Record<string, unknown>, S);
+          const L = LENGTHS;
+          L.n = 0;
+          L.i = 0;
+          const n = size(m as Record<string, unknown>, L);
           const b = Buffer.allocUnsafe(n);
-          const end = put(m as Record<string, unknown>, b, 0, S, { i: 0 });
+          const end = put(m as Record<string, unknown>, b, 0, L);
           if (end !== n) throw new Error(`${type.fullName}: encoded ${end} bytes, sized ${n}`);
           return b;
         },
@@ -214,15 +228,15 @@ export class CodecCompiler {
         const open = `if((v=${get})){if(typeof v!=="object")throw TypeError(${JSON.stringify(`${at}: object expected`)});for(k=Object.keys(v),i=0;i<k.length;++i){`;
         const value = this.valueCode(f, 'v[k[i]]', 2, at);
         // An entry is a nested message {1: key, 2: value}: its length goes in S before the value's own.
-        size.push(`${open}e=S.length;S.push(0);u=1+slen(k[i])+vlen(slen(k[i]));${value.size.replace(/n\+=/g, 'u+=')}S[e]=u;n+=${vlen((f.id << 3) | 2)}+vlen(u)+u;}}`);
-        put.push(`${open}p=putV(b,p,${(f.id << 3) | 2});p=putV(b,p,S[c.i++]);p=putV(b,p,10);p=putV(b,p,slen(k[i]));p=putS(b,p,k[i]);${value.put}}}`);
+        size.push(`${open}e=L.n++;L.a[e]=0;u=1+slen(k[i])+vlen(slen(k[i]));${value.size.replace(/n\+=/g, 'u+=')}L.a[e]=u;n+=${vlen((f.id << 3) | 2)}+vlen(u)+u;}}`);
+        put.push(`${open}p=putV(b,p,${(f.id << 3) | 2});p=putV(b,p,L.a[L.i++]);p=putV(b,p,10);p=putV(b,p,slen(k[i]));p=putS(b,p,k[i]);${value.put}}}`);
       } else if (f.repeated) {
         const packed = f.packed && (f.resolvedType instanceof protobuf.Enum || (WIRE[f.type] !== undefined && WIRE[f.type] !== 2));
         const open = `if((v=${get})){if(!Array.isArray(v))throw TypeError(${JSON.stringify(`${at}: array expected`)});`;
         if (packed) {
           const bare = this.bareCode(f, 'v[i]', at);
-          size.push(`${open}if(v.length){t=0;for(i=0;i<v.length;++i){${bare.size}}S.push(t);n+=${vlen((f.id << 3) | 2)}+vlen(t)+t;}}`);
-          put.push(`${open}if(v.length){p=putV(b,p,${(f.id << 3) | 2});p=putV(b,p,S[c.i++]);for(i=0;i<v.length;++i){${bare.put}}}}`);
+          size.push(`${open}if(v.length){t=0;for(i=0;i<v.length;++i){${bare.size}}L.a[L.n++]=t;n+=${vlen((f.id << 3) | 2)}+vlen(t)+t;}}`);
+          put.push(`${open}if(v.length){p=putV(b,p,${(f.id << 3) | 2});p=putV(b,p,L.a[L.i++]);for(i=0;i<v.length;++i){${bare.put}}}}`);
         } else {
           const value = this.valueCode(f, 'v[i]', f.id, at);
           size.push(`${open}for(i=0;i<v.length;++i){${value.size}}}`);
@@ -239,8 +253,8 @@ export class CodecCompiler {
     const rt = [this.sizers, this.putters, this.enumValues, RUNTIME] as const;
     const head = 'var vlen=R.vlen,ilen=R.ilen,slen=R.slen,putV=R.putV,putI=R.putI,putS=R.putS,putD=R.putD,putF=R.putF,long=R.long,putL=R.putL,bytes=R.bytes;';
     return {
-      size: new Function('Z', 'P', 'N', 'R', `${head}return function size_${type.name}(m,S){${size.join('\n')}}`)(...rt) as Sizer,
-      put: new Function('Z', 'P', 'N', 'R', `${head}return function put_${type.name}(m,b,p,S,c){${put.join('\n')}}`)(...rt) as Putter,
+      size: new Function('Z', 'P', 'N', 'R', `${head}return function size_${type.name}(m,L){${size.join('\n')}}`)(...rt) as Sizer,
+      put: new Function('Z', 'P', 'N', 'R', `${head}return function put_${type.name}(m,b,p,L){${put.join('\n')}}`)(...rt) as Putter,
     };
   }
 
@@ -252,8 +266,8 @@ export class CodecCompiler {
       const i = this.index.get(f.resolvedType);
       const check = `if(typeof ${v}!=="object")throw TypeError(${JSON.stringify(`${at}: object expected`)});`;
       return {
-        size: `${check}j=S.length;S.push(0);x=Z[${i}](${v},S);S[j]=x;n+=${tagLen(2)}+vlen(x)+x;`,
-        put: `${tag(2)}p=putV(b,p,S[c.i++]);p=P[${i}](${v},b,p,S,c);`,
+        size: `${check}j=L.n++;L.a[j]=0;x=Z[${i}](${v},L);L.a[j]=x;n+=${tagLen(2)}+vlen(x)+x;`,
+        put: `${tag(2)}p=putV(b,p,L.a[L.i++]);p=P[${i}](${v},b,p,L);`,
       };
     }
     if (f.resolvedType instanceof protobuf.Enum) {
