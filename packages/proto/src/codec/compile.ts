@@ -131,12 +131,7 @@ const RUNTIME = {
       lo = ((lo >>> 7) | (hi << 25)) >>> 0;
       hi >>>= 7;
     }
-    while (lo > 127) {
-      b[p++] = (lo & 127) | 128;
-      lo >>>= 7;
-    }
-    b[p++] = lo;
-    return p;
+    return RUNTIME.putV(b, p, lo);
   },
   /** Bytes as protobufjs takes them: a base64 string, or anything array-like. */
   bytes: (v: string | Uint8Array | number[]): Uint8Array => (typeof v === 'string' ? Buffer.from(v, 'base64') : v instanceof Uint8Array ? v : Uint8Array.from(v)),
