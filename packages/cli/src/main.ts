@@ -16,6 +16,10 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 
 const program = new Command('strata').description('Operate a Strata cluster').version('0.1.0');
 
+/** A subcommand that talks to the master (`--master`, default $STRATA_MASTER or 127.0.0.1:5050). */
+const masterCommand = (name: string, description: string) =>
+  program.command(name).description(description).option('--master <host:port>', 'master address', defaultMaster());
+
 program
   .command('up')
   .description('run a whole local cluster (one master, agents) on this machine until Ctrl-C')
@@ -31,11 +35,8 @@ program
   .option('--no-chronos', 'do not start the cron framework')
   .action(async (o) => upCommand(o));
 
-program
-  .command('run')
-  .description('run one command as a task and exit with its exit code (like mesos-execute)')
+masterCommand('run', 'run one command as a task and exit with its exit code (like mesos-execute)')
   .argument('<command...>', 'the command, after --')
-  .option('--master <host:port>', 'master address', defaultMaster())
   .option('--cpus <n>', 'cpus for the task', num('cpus'), 0.1)
   .option('--mem <mb>', 'memory in MB', num('mem'), 32)
   .option('--disk <mb>', 'disk in MB', num('disk'), 0)
@@ -47,43 +48,28 @@ program
     process.exitCode = await runCommand(command, o);
   });
 
-program
-  .command('agents')
-  .description('list agents with their resources')
-  .option('--master <host:port>', 'master address', defaultMaster())
+masterCommand('agents', 'list agents with their resources')
   .option('--json', 'print JSON')
   .action(async (o) => agentsCommand(o));
 
-program
-  .command('tasks')
-  .description('list tasks')
-  .option('--master <host:port>', 'master address', defaultMaster())
+masterCommand('tasks', 'list tasks')
   .option('--all', 'include completed tasks and frameworks')
   .option('--json', 'print JSON')
   .action(async (o) => tasksCommand(o));
 
-program
-  .command('roles')
-  .description('list roles with their weight, share, frameworks and what they hold')
-  .option('--master <host:port>', 'master address', defaultMaster())
+masterCommand('roles', 'list roles with their weight, share, frameworks and what they hold')
   .option('--json', 'print JSON')
   .action(async (o) => rolesCommand(o));
 
 for (const type of ['reserve', 'unreserve'] as const) {
-  program
-    .command(type)
-    .description(`${type} resources on an agent for a role (dynamic reservation), e.g. ${type} <agent-id> 'cpus(web):1;mem(web):128'`)
+  masterCommand(type, `${type} resources on an agent for a role (dynamic reservation), e.g. ${type} <agent-id> 'cpus(web):1;mem(web):128'`)
     .argument('<agent-id>', 'the agent')
     .argument('<resources>', "resources with their role, Mesos syntax: 'cpus(web):1;mem(web):128'")
-    .option('--master <host:port>', 'master address', defaultMaster())
     .action(async (agentId: string, resources: string, o) => reservationCommand(type, agentId, resources, o));
 }
 
-program
-  .command('logs')
-  .description("print a task's stdout (or stderr) from its sandbox")
+masterCommand('logs', "print a task's stdout (or stderr) from its sandbox")
   .argument('<task-id>', 'the task id, or an unambiguous prefix of it')
-  .option('--master <host:port>', 'master address', defaultMaster())
   .option('--stderr', 'stderr instead of stdout')
   .option('-f, --follow', 'keep printing as the task writes, until it ends')
   .action(async (taskId: string, o) => logsCommand(taskId, o));

@@ -24,5 +24,6 @@ export { httpProbe, tcpProbe } from './health/probes';
 export { stopOnSignals } from './process/run-service';
 export { MinHeap } from './collections/min-heap';
 export { TurnBatch, coalescingSender } from './collections/turn-batch';
+export type { BatchKind, CoalescingSender } from './collections/turn-batch';
 export { parsePort, runMain } from './process/cli';
 export { percentile } from './stats/percentile';

@@ -33,7 +33,7 @@ import { OfferBook, planAccept, planReservations, reservationProblem, type Outst
 import { DynamicReservations, type PersistedReservations } from './registry/dynamic-reservations';
 import { TaskTally, taskKey, type AgentEntry, type FrameworkEntry, type Outbox, type TaskEntry } from './registry';
 import type { MasterConfig } from './config';
-import type { MasterMetrics } from './metrics';
+import type { MasterMetrics, StateGaugeValues } from './metrics';
 
 export const STRATA_VERSION = '0.1.0';
 
@@ -307,13 +307,14 @@ export class Master {
     this.deps.metrics.statusUpdates.inc({ state: status.state });
     const fw = this.frameworks.get(fwId);
     const task = fw?.tasks.get(taskId);
+    // The decoded status itself goes on to the framework (a spread copy encodes slowly).
+    status.agentId = { value: agentId };
     if (task) {
       if (task.state !== status.state) this.setTaskState(task, status.state, status.timestamp);
-      task.latest = { ...status, uuid: undefined, agentId: { value: agentId } };
+      task.latest = { ...status, uuid: undefined };
       if (isTerminalState(status.state)) this.finishTask(fw!, task);
     }
     if (fw?.outbox) {
-      status.agentId = { value: agentId }; // the decoded status itself goes on (a spread copy encodes slowly)
       fw.outbox.send({ type: 'UPDATE', update: { status } });
     } else if (!fw && !this.knownFrameworkIds.has(fwId) && status.uuid.length) {
       // Nobody will ever acknowledge this: the framework is gone. Ack on its behalf so the agent stops retrying.
@@ -512,9 +513,9 @@ export class Master {
       const agent = this.agents.get(agentId)!;
       // The decoded task itself, given its agent, is recorded and sent (nothing changes it after):
       // no copy, and no spread (a spread-built object encodes several times slower).
-      for (const { task } of plan.launch) task.agentId = { value: agentId };
-      for (const { task: info, resources } of plan.launch) {
-        const entry = this.newTask(fw.id, agentId, info, resources, 'TASK_STAGING');
+      for (const { task, resources } of plan.launch) {
+        task.agentId = { value: agentId };
+        const entry = this.newTask(fw.id, agentId, task, resources, 'TASK_STAGING');
         this.recordTask(fw, entry);
         agent.tasks.add(taskKey(fw.id, entry.id));
       }
@@ -889,7 +890,7 @@ export class Master {
   }
 
   /** What the metrics gauges show, without walking agents or tasks. */
-  gauges(): { agentsConnected: number; agentsDisconnected: number; frameworks: number; tasks: Record<string, number>; offers: number } {
+  gauges(): StateGaugeValues {
     let frameworks = 0;
     for (const fw of this.frameworks.values()) if (fw.outbox) frameworks++;
     return { agentsConnected: this.connectedAgents, agentsDisconnected: this.agents.size - this.connectedAgents, frameworks, tasks: this.taskTally.snapshot(), offers: this.offers.size };
@@ -973,7 +974,6 @@ export class Master {
       },
       share: (fwId: string) => this.allocator.frameworkShare(fwId),
       total: this.allocator.total(),
-      offerCount: this.offers.size,
       dynamicReserved: (agentId: string) => this.dynamic.of(agentId),
     };
   }

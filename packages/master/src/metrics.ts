@@ -44,8 +44,18 @@ function oncePerScrape<T>(read: () => T): () => T {
   };
 }
 
+/** What the state gauges show: counts the master keeps as things change. */
+export interface StateGaugeValues {
+  agentsConnected: number;
+  agentsDisconnected: number;
+  frameworks: number;
+  /** Live tasks per state. */
+  tasks: Record<string, number>;
+  offers: number;
+}
+
 /** Gauges read from the master's current state at scrape time. */
-export function registerStateGauges(registry: Registry, readNow: () => { agentsConnected: number; agentsDisconnected: number; frameworks: number; tasks: Record<string, number>; offers: number }): void {
+export function registerStateGauges(registry: Registry, readNow: () => StateGaugeValues): void {
   const registers = [registry];
   const read = oncePerScrape(readNow);
   new Gauge({

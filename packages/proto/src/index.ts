@@ -4,7 +4,7 @@ export { loadStrata, loadProtoRoot, LOADER_OPTIONS, PROTO_ROOT, PROTO_FILES } fr
 export { CodecCompiler } from './codec/compile';
 export type { MessageCodec } from './codec/compile';
 export type { StrataGrpc } from './loader';
-export { statusUpdatesOf, statusUpdateAcksOf, STATUS_UPDATE_BATCH, STATUS_UPDATE_ACK_BATCH } from './agent-channel';
+export { statusUpdatesOf, statusUpdateAcksOf, STATUS_UPDATE_BATCH, STATUS_UPDATE_ACK_BATCH, EVENT_BATCH, CALL_BATCH } from './batches';
 export type { SchedulerClient, SchedulerHandlers } from './gen/strata/v1/Scheduler';
 export type { AgentServiceClient, AgentServiceHandlers } from './gen/strata/internal/v1/AgentService';
 export type { Address, Address__Output } from './gen/strata/v1/Address';

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import { TurnBatch } from '@strata/lib';
+import { coalescingSender } from '@strata/lib';
 import {
+  CALL_BATCH,
   loadStrata,
   type Call,
   type Event__Output,
@@ -60,12 +61,7 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
   private readonly batching: boolean;
   private readonly counts = { messagesIn: 0, eventsIn: 0, messagesOut: 0, callsOut: 0 };
   /** Calls made in this turn: one message at its end (a framework acking 8 updates sends 1). */
-  private readonly outgoing = new TurnBatch<Call>((calls) => {
-    if (!this.stream) return;
-    const frameworkId = { value: this.frameworkId ?? '' };
-    for (const c of calls) c.frameworkId = frameworkId; // set, not spread: a spread copy encodes several times slower
-    this.write(calls.length === 1 ? calls[0]! : { type: 'BATCH', frameworkId, batch: { calls } }, calls.length);
-  });
+  private readonly outgoing = coalescingSender((c: Call) => this.write(c), CALL_BATCH);
 
   constructor(private readonly opts: SchedulerDriverOptions) {
     super();
@@ -174,17 +170,15 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
   /** Sends a call (its framework_id is set to this framework's); returns false (and sends nothing) when the stream is not open. */
   call(call: Call): boolean {
     if (!this.stream) return false;
-    if (this.batching) this.outgoing.add(call);
-    else {
-      call.frameworkId = { value: this.frameworkId ?? '' };
-      this.write(call, 1);
-    }
+    call.frameworkId = { value: this.frameworkId ?? '' }; // set, not spread: a spread copy encodes several times slower
+    if (this.batching) this.outgoing(call);
+    else this.write(call);
     return true;
   }
 
-  private write(message: Call, calls = 1): void {
+  private write(message: Call): void {
     this.counts.messagesOut++;
-    this.counts.callsOut += calls;
+    this.counts.callsOut += message.type === 'BATCH' ? message.batch?.calls?.length ?? 0 : 1;
     this.stream?.write(message);
   }
 

@@ -47,19 +47,32 @@ function flushAll(): void {
   for (const b of pending) b.flush();
 }
 
+/** Which messages batch (`pick` gives the item, or undefined), and the one message a batch becomes. */
+export interface BatchKind<M, I> {
+  pick(m: M): I | undefined;
+  many(items: I[]): M;
+}
+
+/** A send function that batches; `flush()` sends what is queued now (before closing, say). */
+export interface CoalescingSender<M> {
+  (m: M): void;
+  flush(): void;
+}
+
 /**
  * A sender whose messages of one kind, sent in the same turn, leave as one message (`many`); a
  * lone one leaves as itself. Anything else sent first flushes what is queued, so order is kept.
  */
-export function coalescingSender<M, I>(send: (m: M) => void, kind: { pick(m: M): I | undefined; many(items: I[]): M }): (m: M) => void {
+export function coalescingSender<M, I>(send: (m: M) => void, kind: BatchKind<M, I>): CoalescingSender<M> {
   const batch = new TurnBatch<{ item: I; msg: M }>((queued) => {
     if (queued.length === 1) send(queued[0]!.msg);
     else send(kind.many(queued.map((q) => q.item)));
   });
-  return (m) => {
+  const sender = (m: M) => {
     const item = kind.pick(m);
     if (item !== undefined) return batch.add({ item, msg: m });
     batch.flush();
     send(m);
   };
+  return Object.assign(sender, { flush: () => batch.flush() });
 }

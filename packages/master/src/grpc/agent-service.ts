@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { STATUS_UPDATE_ACK_BATCH, type AgentMessage__Output, type AgentServiceHandlers, type MasterMessage } from '@strata/proto';
-import { coalescingSender, type Logger } from '@strata/lib';
+import type { Logger } from '@strata/lib';
 import type { Master } from '../master';
-import { streamOutbox } from './outbox';
+import { coalescingOutbox, streamOutbox } from './outbox';
 import { toGrpcError } from './status';
 
 /** The agent channel: decode, call the master, encode. Nothing else lives here. */
@@ -15,9 +15,8 @@ export function agentServiceHandlers(master: Master, log: Logger): AgentServiceH
       master.reregisterAgent(call.request).then((r) => callback(null, r), (err) => callback(toGrpcError(err)));
     },
     Connect(call) {
-      const stream = streamOutbox<MasterMessage>(call);
       // A framework acknowledges a burst of updates at once: their acks reach the agent as one message.
-      const outbox = { send: coalescingSender(stream.send, STATUS_UPDATE_ACK_BATCH), close: stream.close };
+      const outbox = coalescingOutbox(streamOutbox<MasterMessage>(call), STATUS_UPDATE_ACK_BATCH);
       let agentId: string | undefined;
       const done = () => {
         if (agentId) master.agentDisconnected(agentId, outbox);

@@ -1,6 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import { TurnBatch } from '@strata/lib';
-import type { Event } from '@strata/proto';
+import { coalescingSender, type BatchKind } from '@strata/lib';
 import type { Outbox } from '../registry';
 
 /** The part of grpc-js's server call under its stream that sends one message (serialize, frame, write). */
@@ -50,15 +49,15 @@ export function streamOutbox<T>(call: grpc.ServerWritableStream<unknown, T> | gr
 }
 
 /**
- * For a framework that declared the BATCHES capability: the events of one turn leave as one BATCH
- * event (a lone one as itself), in order. Closing sends what is queued first.
+ * An Outbox whose messages of `kind` sent in one turn leave as one message, in order (a lone one
+ * as itself); closing sends what is queued first.
  */
-export function batchingOutbox(raw: Outbox<Event>): Outbox<Event> {
-  const batch = new TurnBatch<Event>((events) => raw.send(events.length === 1 ? events[0]! : { type: 'BATCH', batch: { events } }));
+export function coalescingOutbox<T, I>(raw: Outbox<T>, kind: BatchKind<T, I>): Outbox<T> {
+  const send = coalescingSender(raw.send, kind);
   return {
-    send: (e) => batch.add(e),
+    send,
     close: () => {
-      batch.flush();
+      send.flush();
       raw.close();
     },
   };

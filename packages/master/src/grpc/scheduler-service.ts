@@ -1,8 +1,8 @@
-import type { Call__Output, Event, SchedulerHandlers } from '@strata/proto';
+import { EVENT_BATCH, type Call__Output, type Event, type SchedulerHandlers } from '@strata/proto';
 import type { Outbox } from '../registry';
 import type { Logger } from '@strata/lib';
 import type { Master } from '../master';
-import { batchingOutbox, streamOutbox } from './outbox';
+import { coalescingOutbox, streamOutbox } from './outbox';
 
 /**
  * The scheduler channel. The first call must be SUBSCRIBE; a refused subscription is answered
@@ -21,7 +21,7 @@ export function schedulerHandlers(master: Master, log: Logger): SchedulerHandler
       call.on('data', (c: Call__Output) => {
         if (frameworkId) return master.frameworkCall(frameworkId, c);
         if (subscribing) return void queued.push(c); // calls sent right behind SUBSCRIBE wait for it
-        if (c.subscribe?.frameworkInfo?.capabilities.some((cap) => cap.type === 'BATCHES')) outbox = batchingOutbox(outbox);
+        if (c.subscribe?.frameworkInfo?.capabilities.some((cap) => cap.type === 'BATCHES')) outbox = coalescingOutbox(outbox, EVENT_BATCH);
         subscribing = master.subscribe(c, outbox).then(
           (id) => {
             frameworkId = id;

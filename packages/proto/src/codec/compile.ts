@@ -8,21 +8,23 @@ import * as protobuf from 'protobufjs';
  * Why not proto-loader's: it converts every message twice, object -> protobufjs message ->
  * bytes on the way out and bytes -> message -> object on the way in, and the intermediate
  * messages are garbage at once. On the master's hot path (launches, offers, status updates at
- * thousands a second) that was a fifth of its time. These go straight between object and bytes,
- * with protobufjs's Reader and Writer doing the wire work; the result is byte for byte and field
- * for field what proto-loader gives (a property test over every message type holds them to it).
+ * thousands a second) that was a fifth of its time. These go straight between object and bytes
+ * (encoding sizes the message, then writes it into one buffer; decoding reads with protobufjs's
+ * Reader); the result is byte for byte and field for field what proto-loader gives (a property
+ * test over every message type holds them to it).
  */
 export interface MessageCodec {
   encode(message: object): Buffer;
   decode(bytes: Uint8Array): unknown;
 }
 
-/** Size pass: the message's encoded length; pushes each nested length onto S in write order. */
+/** Size pass: the message's encoded length; records each nested length in L, in write order. */
 type Sizer = (m: Record<string, unknown>, L: Lengths) => number;
-/** Put pass: writes at p, taking nested lengths from S at c.i; returns the end. */
+/** Put pass: writes at p, taking the lengths from L as it goes; returns the end. */
 type Putter = (m: Record<string, unknown>, b: Buffer, p: number, L: Lengths) => number;
 /**
- * Nested lengths: the size pass writes a[n++] in the order the put pass reads a[i++]. A slot is
+ * The lengths of nested messages and of strings (UTF-8 bytes, counted once), which the size pass
+ * writes at a[n++] in the order the put pass reads them at a[i++]. A slot is
  * written (0) as soon as it is reserved: filling it only after its children would write past the
  * end of the array, and V8 turns an array written with gaps into a slow dictionary for good.
  */
@@ -138,7 +140,6 @@ const RUNTIME = {
 };
 
 export class CodecCompiler {
-  private readonly types: protobuf.Type[] = [];
   private readonly index = new Map<protobuf.Type, number>();
   /** Per enum, name -> number and number -> name: shared with the compiled code, which indexes them. */
   private readonly enumValues: Record<string, number>[] = [];
@@ -177,8 +178,7 @@ export class CodecCompiler {
     const known = this.index.get(type);
     if (known !== undefined) return known;
     type.resolveAll();
-    const i = this.types.length;
-    this.types.push(type);
+    const i = this.index.size;
     this.index.set(type, i);
     // Placeholders first: types may refer to each other (or themselves).
     this.sizers.push(undefined as unknown as Sizer);
@@ -222,9 +222,9 @@ export class CodecCompiler {
         if ((f as unknown as protobuf.MapField).keyType !== 'string') throw new Error(`${at}: only string map keys are supported`);
         const open = `if((v=${get})){if(typeof v!=="object")throw TypeError(${JSON.stringify(`${at}: object expected`)});for(k=Object.keys(v),i=0;i<k.length;++i){`;
         const value = this.valueCode(f, 'v[k[i]]', 2, at);
-        // An entry is a nested message {1: key, 2: value}: its length goes in S before the value's own.
-        size.push(`${open}e=L.n++;L.a[e]=0;u=1+slen(k[i])+vlen(slen(k[i]));${value.size.replace(/n\+=/g, 'u+=')}L.a[e]=u;n+=${vlen((f.id << 3) | 2)}+vlen(u)+u;}}`);
-        put.push(`${open}p=putV(b,p,${(f.id << 3) | 2});p=putV(b,p,L.a[L.i++]);p=putV(b,p,10);p=putV(b,p,slen(k[i]));p=putS(b,p,k[i]);${value.put}}}`);
+        // An entry is a nested message {1: key, 2: value}: its length goes in L before the key's and the value's.
+        size.push(`${open}e=L.n++;L.a[e]=0;x=slen(k[i]);L.a[L.n++]=x;u=1+vlen(x)+x;${value.size.replace(/n\+=/g, 'u+=')}L.a[e]=u;n+=${vlen((f.id << 3) | 2)}+vlen(u)+u;}}`);
+        put.push(`${open}p=putV(b,p,${(f.id << 3) | 2});p=putV(b,p,L.a[L.i++]);p=putV(b,p,10);p=putV(b,p,L.a[L.i++]);p=putS(b,p,k[i]);${value.put}}}`);
       } else if (f.repeated) {
         const packed = f.packed && (f.resolvedType instanceof protobuf.Enum || (WIRE[f.type] !== undefined && WIRE[f.type] !== 2));
         const open = `if((v=${get})){if(!Array.isArray(v))throw TypeError(${JSON.stringify(`${at}: array expected`)});`;
@@ -295,7 +295,7 @@ export class CodecCompiler {
       case 'uint32': return { size: `t+=vlen(${v}>>>0);`, put: `p=putV(b,p,${v}>>>0);` };
       case 'string': {
         const str = `(typeof ${v}==="string"?${v}:String(${v}))`;
-        return { size: `x=slen(${str});t+=vlen(x)+x;`, put: `x=${str};p=putV(b,p,slen(x));p=putS(b,p,x);` };
+        return { size: `x=slen(${str});L.a[L.n++]=x;t+=vlen(x)+x;`, put: `p=putV(b,p,L.a[L.i++]);p=putS(b,p,${str});` };
       }
       case 'int64': case 'uint64':
         return { size: `t+=long(${v}).length();`, put: `p=putL(b,p,long(${v}));` };
