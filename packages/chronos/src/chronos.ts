@@ -14,6 +14,8 @@ export interface ChronosConfig {
   failureRetryMs: number;
   /** Runs kept per job for /job/stat. */
   historyPerJob: number;
+  /** Origins allowed to call the API from a browser (CORS); none by default. */
+  corsOrigins?: string[];
 }
 
 export type RunState = 'queued' | 'launching' | 'running' | 'finished' | 'failed' | 'killed';
@@ -143,19 +145,19 @@ export class Chronos {
 
   // --- jobs (API) ----------------------------------------------------------------------------
 
-  /** Creates or replaces a job (counters as given in the body, as Chronos does). */
+  /** Creates or replaces a job (counters as given in the body, as Chronos does). Stored first: a failed write changes nothing. */
   async putJob(job: Job): Promise<void> {
     const now = this.deps.clock.now();
     const previous = this.jobs.get(job.name);
-    this.jobs.set(job.name, job);
-    const state = this.states.get(job.name) ?? { parentsDone: [], skippedCount: 0 };
+    const state: JobState = { ...(this.states.get(job.name) ?? { parentsDone: [], skippedCount: 0 }) };
     const scheduleChanged = !previous || previous.schedule !== job.schedule || previous.cronSchedule !== job.cronSchedule || previous.scheduleTimeZone !== job.scheduleTimeZone;
     if (scheduleChanged) state.nextDue = this.initialState(job, now).nextDue;
     if (job.parents) state.parentsDone = state.parentsDone.filter((p) => job.parents!.includes(p));
-    this.states.set(job.name, state);
-    this.due.push(job.name, state.nextDue);
     await this.deps.store.put(`jobs/${job.name}`, job);
     await this.putState(job.name, state);
+    this.jobs.set(job.name, job);
+    this.states.set(job.name, state);
+    this.due.push(job.name, state.nextDue);
     await this.tick();
   }
 
@@ -167,6 +169,8 @@ export class Chronos {
   /** Chronos's delete rule: children of a schedule job inherit its schedule; children of a dependency job inherit its parents. */
   async deleteJob(name: string): Promise<void> {
     const job = this.jobs.get(name)!;
+    // The job's own record goes first: if that write fails, nothing has changed.
+    await this.deps.store.delete(`jobs/${name}`);
     for (const child of [...this.jobs.values()].filter((j) => j.parents?.includes(name))) {
       const next: Job = { ...child };
       if (job.parents) {
@@ -189,7 +193,6 @@ export class Chronos {
         await this.deps.store.delete(runKey(r.id));
       }
     }
-    await this.deps.store.delete(`jobs/${name}`);
     await this.deps.store.delete(`state/${name}`);
     await this.tick();
   }
@@ -197,7 +200,7 @@ export class Chronos {
   /** Manual trigger: run now, once (a queued run of the job makes this a no-op, as in Chronos 3.x). */
   async trigger(name: string, args: string): Promise<void> {
     if ([...this.pending.values()].some((r) => r.job === name && r.state === 'queued')) return;
-    await this.enqueue(name, this.deps.clock.now(), 0, args.replace(/;/g, '').trim());
+    await this.enqueue(name, this.deps.clock.now(), 0, args.trim());
     await this.tick();
   }
 
@@ -383,7 +386,9 @@ export class Chronos {
       CHRONOS_JOB_RUN_TIME: String(run.due),
       CHRONOS_JOB_RUN_ATTEMPT: String(run.attempt),
     });
-    const command = job.shell ? `${job.command}${run.arguments ? ` ${run.arguments}` : ''}` : job.command;
+    // Arguments from the API are words, never shell syntax: each is quoted before it joins a shell command line.
+    const extra = run.arguments ? run.arguments.split(/\s+/).filter(Boolean) : [];
+    const command = job.shell ? [job.command, ...extra.map(shellQuote)].join(' ') : job.command;
     const c = job.container as { image?: string; network?: string; forcePullImage?: boolean; volumes?: { containerPath: string; hostPath?: string; mode?: string }[] } | null;
     return {
       name: `ChronosTask:${job.name}`,
@@ -391,7 +396,7 @@ export class Chronos {
       agentId: { value: run.agentId! },
       resources: res.toProto(resources, role, { allocatedTo: role }),
       command: {
-        ...(job.shell ? { value: command, shell: true } : { value: job.command, shell: false, arguments: [job.command, ...job.arguments, ...(run.arguments ? run.arguments.split(/\s+/) : [])] }),
+        ...(job.shell ? { value: command, shell: true } : { value: job.command, shell: false, arguments: [job.command, ...job.arguments, ...extra] }),
         environment: { variables: Object.entries(env).map(([name, value]) => ({ name, value })) },
         uris: [...job.fetch.map((f) => ({ value: f.uri, executable: f.executable, extract: f.extract, cache: f.cache })), ...job.uris.map((u) => ({ value: u }))],
       },
@@ -531,10 +536,15 @@ export class Chronos {
   }
 }
 
+/** A word for a POSIX shell: single-quoted, with embedded single quotes closed, escaped and reopened. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_\/.,:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
  * Chronos's constraints: `[attribute, EQUALS|LIKE|UNLIKE, value]` over the offer's attributes and
- * `hostname`; LIKE and UNLIKE match the whole value as a regular expression. Unknown operators
- * are ignored, as in Chronos.
+ * `hostname`; LIKE and UNLIKE match the whole value as a regular expression. Other operators are
+ * refused when a job is stored (parseJob); one read from an older state file is ignored.
  */
 export function constraintsMet(constraints: string[][], attributes: Record<string, string>): boolean {
   return constraints.every(([attr, op, value]) => {

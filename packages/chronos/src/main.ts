@@ -15,8 +15,9 @@ async function main(): Promise<void> {
     .option('--state <dir>', 'where jobs, their state and runs are kept', path.join(os.tmpdir(), 'strata', 'chronos'))
     .option('--failure-retry <seconds>', 'delay before a failed run is retried', '60')
     .option('--failover-timeout <seconds>', 'how long the master keeps our tasks while we are away', '604800')
+    .option('--cors-origin <origins>', 'comma-separated origins allowed to call the API from a browser (none by default; * for any)', '')
     .parse()
-    .opts<{ master: string; httpPort: number; httpAddress: string; hostname: string; state: string; failureRetry: string; failoverTimeout: string }>();
+    .opts<{ master: string; httpPort: number; httpAddress: string; hostname: string; state: string; failureRetry: string; failoverTimeout: string; corsOrigin: string }>();
   const log = createLogger('chronos');
   const running = await startChronos({
     log,
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
       failoverTimeoutSeconds: Number(opts.failoverTimeout),
       failureRetryMs: Number(opts.failureRetry) * 1000,
       historyPerJob: 100,
+      corsOrigins: opts.corsOrigin.split(',').map((o) => o.trim()).filter(Boolean),
     },
   });
   stopOnSignals(log, running.stop);

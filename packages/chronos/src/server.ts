@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { FileStateStore, createMetricsRegistry, systemClock, Gauge, type Logger, type StateStore } from '@strata/lib';
+import { FileStateStore, createMetricsRegistry, jsonBody, systemClock, Gauge, type Logger, type StateStore } from '@strata/lib';
 import { Chronos, type ChronosConfig } from './chronos';
 import { schedulerRoutes, BadRequest } from './api/routes';
 
@@ -24,11 +24,16 @@ export async function startChronos(opts: { config: ChronosConfig; stateDir: stri
 
   const app = express();
   app.disable('x-powered-by');
-  app.use((_req, res, next) => {
-    res.set('Access-Control-Allow-Origin', '*');
-    next();
-  });
-  app.use(express.json({ limit: '1mb' }));
+  // No CORS unless an operator names the origins: with `*`, any web page a user opened could read and change jobs.
+  const origins = opts.config.corsOrigins ?? [];
+  if (origins.length) {
+    app.use((req, res, next) => {
+      const origin = req.get('origin');
+      if (origin && (origins.includes('*') || origins.includes(origin))) res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin' });
+      next();
+    });
+  }
+  app.use(jsonBody());
   const routes = schedulerRoutes(chronos);
   app.use('/v1/scheduler', routes);
   app.use('/scheduler', routes);

@@ -13,6 +13,8 @@ export { atomicWriteFile } from './fs';
 export { FileStateStore } from './state';
 export type { StateStore, Versioned } from './state';
 export { createHttpApp, finishHttpApp } from './http/app';
+export { jsonBody, jsonDepth, MAX_JSON_DEPTH } from './http/json-body';
+export { roleProblem, MAX_ROLE_LENGTH } from './validation';
 export { serveMuxed } from './net/mux-server';
 export type { MuxServer } from './net/mux-server';
 export * as res from './resources';

@@ -3,6 +3,13 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { createLogger, stopOnSignals, parsePort, runMain } from '@strata/lib';
 import { startMarathon } from './server';
+import { DEFAULT_LIMITS } from './model/limits';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`'${value}' is not a positive integer`);
+  return n;
+}
 
 
 async function main(): Promise<void> {
@@ -15,8 +22,10 @@ async function main(): Promise<void> {
     .option('--state <dir>', 'where apps, versions, instances and deployments are kept', path.join(os.tmpdir(), 'strata', 'marathon'))
     .option('--failover-timeout <seconds>', 'how long the master keeps our tasks while we are away', '604800')
     .option('--decline-offer-duration <seconds>', 'how long unneeded offers stay declined', '120')
+    .option('--max-instances-per-app <n>', 'most instances one app may ask for', positiveInt, DEFAULT_LIMITS.maxInstances)
+    .option('--max-event-streams <n>', 'most /v2/events streams open at once', positiveInt, 256)
     .parse()
-    .opts<{ master: string; httpPort: number; httpAddress: string; hostname: string; state: string; failoverTimeout: string; declineOfferDuration: string }>();
+    .opts<{ master: string; httpPort: number; httpAddress: string; hostname: string; state: string; failoverTimeout: string; declineOfferDuration: string; maxInstancesPerApp: number; maxEventStreams: number }>();
   const log = createLogger('marathon');
   const running = await startMarathon({
     log,
@@ -30,6 +39,8 @@ async function main(): Promise<void> {
       declineOfferSeconds: Number(opts.declineOfferDuration),
       localPortMin: 10_000,
       localPortMax: 20_000,
+      limits: { maxInstances: opts.maxInstancesPerApp },
+      maxEventStreams: opts.maxEventStreams,
     },
   });
   stopOnSignals(log, running.stop);

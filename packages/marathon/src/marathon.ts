@@ -14,6 +14,7 @@ import { replaceStep, maxCapacityOf } from './deployment/rolling-replace';
 import { type Deployment, type ActionName } from './deployment/deployment';
 import { orderByDependencies } from './deployment/dependency-order';
 import type { Repository } from './state/repository';
+import { DEFAULT_LIMITS, type MarathonLimits } from './model/limits';
 import type { EventBus } from './events/event-bus';
 
 export interface MarathonConfig {
@@ -26,6 +27,10 @@ export interface MarathonConfig {
   declineOfferSeconds: number;
   localPortMin: number;
   localPortMax: number;
+  /** Upper bounds of the API (default DEFAULT_LIMITS). */
+  limits?: MarathonLimits;
+  /** Most /v2/events streams open at once (default 256); more are refused with 503. */
+  maxEventStreams?: number;
 }
 
 export interface LastTaskFailure {
@@ -84,10 +89,14 @@ export class Marathon {
   frameworkId?: string;
   private suppressed = false;
   private converging = false;
+  /** Instances created in the current converge pass, and whether another pass is already asked for. */
+  private addedThisPass = 0;
+  private morePending = false;
+  private stopped = false;
   private lastLaunchable = 0;
   private readonly health = new HealthMonitor((inst, index, state, changed, kill) => this.onHealth(inst, index, state, changed, kill));
   private readonly readiness = new ReadinessMonitor((inst) => {
-    void this.deps.repo.saveInstance(inst);
+    this.persist('saveInstance', this.deps.repo.saveInstance(inst));
     this.converge();
   });
 
@@ -135,6 +144,7 @@ export class Marathon {
   }
 
   stop(): void {
+    this.stopped = true;
     this.health.stop();
     this.readiness.stop();
     this.driver?.close();
@@ -149,7 +159,7 @@ export class Marathon {
       this.deps.events.publish('unhealthy_instance_kill_event', { appId: app.id, taskId: inst.taskId, instanceId: inst.instanceId, version: inst.appVersion, reason: `${app.healthChecks[index]!.protocol} health check failed ${state.consecutiveFailures} times: ${state.lastFailureCause ?? ''}`, host: inst.host, slaveId: inst.agentId });
       this.killInstanceTask(inst); // goal stays running: it is replaced
     }
-    if (changed) void this.deps.repo.saveInstance(inst); // deployments resume from stored health after a restart
+    if (changed) this.persist('saveInstance', this.deps.repo.saveInstance(inst)); // deployments resume from stored health after a restart
     if (changed || kill) this.converge();
   }
 
@@ -177,6 +187,10 @@ export class Marathon {
 
   // --- API operations ----------------------------------------------------------------------
 
+  get limits(): MarathonLimits {
+    return this.config.limits ?? DEFAULT_LIMITS;
+  }
+
   version(): string {
     return new Date(this.deps.clock.now()).toISOString();
   }
@@ -188,20 +202,23 @@ export class Marathon {
   /**
    * Creates, updates, scales or deletes apps in one deployment. A locked app gives 409 unless
    * `force`, which cancels the deployments holding it (they end with deployment_failed).
+   * Everything that can refuse (a cycle, a lock, service ports) is decided, and every record is
+   * written, before anything in memory changes: a refused or failed deploy leaves Marathon as it
+   * was. `groups` are group records the change brings (a group PUT's dependencies).
    */
-  async deploy(changes: { before?: AppDefinition; after?: AppDefinition; restart?: boolean }[], force: boolean): Promise<Deployment> {
+  async deploy(changes: { before?: AppDefinition; after?: AppDefinition; restart?: boolean }[], force: boolean, groups: GroupRecord[] = []): Promise<Deployment> {
     const ids = changes.map((c) => (c.after ?? c.before)!.id);
-    // The dependency order is checked before anything changes: a cycle leaves everything as it was.
     const stops = changes.filter((c) => !c.after).map((c) => c.before!.id);
     const targets = changes.filter((c) => c.after).map((c) => c.after!);
     const allIds = [...new Set([...[...this.apps.keys()].filter((id) => !stops.includes(id)), ...targets.map((a) => a.id)])];
-    const order = orderByDependencies(targets.map((a) => ({ id: a.id, dependencies: [...a.dependencies, ...this.groupDependencies(a.id)] })), allIds);
+    const groupDeps = new Map([...this.groups].map(([id, g]) => [id, g.dependencies]));
+    for (const g of groups) groupDeps.set(g.id, g.dependencies);
+    const order = orderByDependencies(targets.map((a) => ({ id: a.id, dependencies: [...a.dependencies, ...inheritedDependencies(groupDeps, a.id)] })), allIds);
     if (!order.ok) {
       throw new StrataError('INVALID', 'Object is not valid', { status: 422, details: [{ path: '/', errors: [`Dependency graph has cyclic dependencies: ${order.cycle.join(' -> ')}`] }] });
     }
     const locks = [...new Set(ids.flatMap((id) => this.lockedBy(id)))];
     if (locks.length && !force) throw new AppLockedError(locks);
-    for (const id of locks) await this.cancelDeployment(id, 'canceled by a forced deployment');
     const version = this.version();
     const deployment: Deployment = { id: randomUUID(), version, affectedApps: ids, steps: [], currentStep: 1, totalSteps: 0, original: {}, appStep: {} };
     // Marathon's plan: stops first, then starts, then one step per dependency class.
@@ -222,27 +239,65 @@ export class Marathon {
     }
     deployment.totalSteps = deployment.steps.length;
     deployment.currentStep = Math.min(...Object.values(deployment.appStep), deployment.totalSteps) || 1;
-    for (const c of changes) {
-      const id = (c.after ?? c.before)!.id;
-      deployment.original[id] = c.before ?? null;
-      if (c.after) {
-        const app = this.assignServicePorts(c.after);
-        if (c.before && !needsRestart(c.before, app) && !c.restart) app.versionInfo = { lastScalingAt: app.version, lastConfigChangeAt: c.before.versionInfo.lastConfigChangeAt };
-        this.apps.set(id, app);
-        this.deleting.delete(id);
-        if (!c.before || needsRestart(c.before, app) || c.restart) this.delays.delete(id); // a new version starts without backoff
-        await this.deps.repo.saveApp(app);
-        this.deps.events.publish('api_post_event', { clientIp: '', uri: `/v2/apps${id}`, appDefinition: app });
+    // Service ports for every new definition, against each other too (may refuse: nothing written yet).
+    const servicePortsTaken = new Set<number>();
+    for (const other of this.apps.values()) if (!ids.includes(other.id)) for (const p of other.portDefinitions) servicePortsTaken.add(p.port);
+    const finals = changes.map((c) => {
+      if (!c.after) return { c, app: undefined };
+      const app = this.assignServicePorts(c.after, servicePortsTaken);
+      if (c.before && !needsRestart(c.before, app) && !c.restart) app.versionInfo = { lastScalingAt: app.version, lastConfigChangeAt: c.before.versionInfo.lastConfigChangeAt };
+      return { c, app };
+    });
+    for (const { c, app } of finals) deployment.original[(app ?? c.before)!.id] = c.before ?? null;
+
+    await this.writeAll([
+      ...locks.map((id) => ({ write: () => this.deps.repo.deleteDeployment(id), undo: () => this.deps.repo.saveDeployment(this.deployments.get(id)!) })),
+      ...groups.map((g) => ({ write: () => this.deps.repo.saveGroup(g), undo: () => (this.groups.has(g.id) ? this.deps.repo.saveGroup(this.groups.get(g.id)!) : this.deps.repo.deleteGroup(g.id)) })),
+      ...finals.filter((f) => f.app).map(({ c, app }) => ({ write: () => this.deps.repo.saveApp(app!), undo: () => (c.before ? this.deps.repo.saveApp(c.before) : this.deps.repo.deleteApp(app!.id)) })),
+      { write: () => this.deps.repo.saveDeployment(deployment), undo: () => this.deps.repo.deleteDeployment(deployment.id) },
+    ]);
+
+    // Stored: now it takes effect.
+    for (const id of locks) this.dropDeployment(id, 'canceled by a forced deployment');
+    for (const g of groups) this.groups.set(g.id, g);
+    for (const { c, app } of finals) {
+      if (app) {
+        this.apps.set(app.id, app);
+        this.deleting.delete(app.id);
+        if (!c.before || needsRestart(c.before, app) || c.restart) this.delays.delete(app.id); // a new version starts without backoff
+        this.deps.events.publish('api_post_event', { clientIp: '', uri: `/v2/apps${app.id}`, appDefinition: app });
       } else {
-        this.deleting.add(id);
+        this.deleting.add(c.before!.id);
       }
     }
     this.deployments.set(deployment.id, deployment);
-    await this.deps.repo.saveDeployment(deployment);
     this.deps.events.publish('group_change_success', { groupId: '/', version });
     this.deps.events.publish('deployment_info', { plan: this.planJson(deployment), currentStep: deployment.steps[deployment.currentStep - 1] });
     this.converge();
     return deployment;
+  }
+
+  /**
+   * Writes records in order; when one fails, undoes those already written (best effort) and
+   * answers 503: a request either stores all it changes or nothing.
+   */
+  private async writeAll(steps: { write: () => Promise<unknown>; undo: () => Promise<unknown> }[]): Promise<void> {
+    const done: typeof steps = [];
+    for (const s of steps) {
+      try {
+        await s.write();
+        done.push(s);
+      } catch (err) {
+        for (const d of done.reverse()) await d.undo().catch((e) => this.deps.log.error({ err: e }, 'undoing a partial write failed'));
+        this.deps.log.error({ err }, 'state write failed; the change was not made');
+        throw new StrataError('STATE_WRITE_FAILED', `The change could not be stored, so it was not made: ${(err as Error).message}`, { status: 503, cause: err });
+      }
+    }
+  }
+
+  /** A write that follows a change already made (an instance's new state): a failure is logged, never an unhandled rejection. */
+  private persist(what: string, write: Promise<unknown>): void {
+    write.catch((err) => this.deps.log.error({ err, what }, 'state write failed'));
   }
 
   /** `DELETE /v2/deployments/{id}`: with force just stop; otherwise revert the apps it changed. */
@@ -256,15 +311,20 @@ export class Marathon {
       const current = this.apps.get(id);
       return { before: current, after: before ? { ...before, version: this.version() } : undefined, restart: !!before && !!current && needsRestart(current, before) };
     }).filter((c) => c.before || c.after);
-    for (const c of changes) if (!c.after) this.deleting.add(c.before!.id);
     return this.deploy(changes, true);
   }
 
   private async cancelDeployment(id: string, reason: string): Promise<void> {
+    if (!this.deployments.has(id)) return;
+    await this.deps.repo.deleteDeployment(id);
+    this.dropDeployment(id, reason);
+  }
+
+  /** Forgets a deployment whose record is already deleted, and says so. */
+  private dropDeployment(id: string, reason: string): void {
     const d = this.deployments.get(id);
     if (!d) return;
     this.deployments.delete(id);
-    await this.deps.repo.deleteDeployment(id);
     this.deps.events.publish('deployment_failed', { id, plan: this.planJson(d), reason });
   }
 
@@ -310,6 +370,7 @@ export class Marathon {
   converge(): void {
     if (this.converging) return;
     this.converging = true;
+    this.addedThisPass = 0;
     try {
       for (const appId of this.deleting) this.convergeDeletion(appId);
       for (const app of this.apps.values()) this.convergeApp(app);
@@ -350,21 +411,14 @@ export class Marathon {
       this.deleting.delete(appId);
       this.apps.delete(appId);
       this.delays.delete(appId);
-      void this.deps.repo.deleteApp(appId);
+      this.persist('deleteApp', this.deps.repo.deleteApp(appId));
       this.deps.events.publish('app_terminated_event', { appId });
     }
   }
 
   /** Dependencies an app inherits from the groups it sits in. */
   groupDependencies(appId: string): string[] {
-    const out: string[] = [];
-    for (const g of this.groups.values()) if (appId.startsWith(g.id === '/' ? '/' : `${g.id}/`)) out.push(...g.dependencies);
-    return out;
-  }
-
-  async saveGroup(g: GroupRecord): Promise<void> {
-    this.groups.set(g.id, g);
-    await this.deps.repo.saveGroup(g);
+    return inheritedDependencies(new Map([...this.groups].map(([id, g]) => [id, g.dependencies])), appId);
   }
 
   async deleteGroup(id: string): Promise<void> {
@@ -394,7 +448,7 @@ export class Marathon {
     for (const i of wanted) if (i.appVersion !== app.version && !old.includes(i)) i.appVersion = app.version;
     const fresh = wanted.filter((i) => !old.includes(i));
     if (old.length === 0) {
-      if (fresh.length < app.instances) for (let n = fresh.length; n < app.instances; n++) this.addInstance(app);
+      if (fresh.length < app.instances) this.addInstances(app, app.instances - fresh.length);
       else if (fresh.length > app.instances) for (const i of killOrder(fresh, app.killSelection).slice(0, fresh.length - app.instances)) this.decommission(i);
       return;
     }
@@ -412,7 +466,7 @@ export class Marathon {
     const healthy = (i: Instance) => isHealthy(i, app.healthChecks.length);
     const victims = [...old.filter((i) => !healthy(i)), ...killOrder(old.filter(healthy), app.killSelection)];
     for (const i of victims.slice(0, step.killOld)) this.decommission(i);
-    for (let n = 0; n < step.startNew; n++) this.addInstance(app);
+    this.addInstances(app, step.startNew);
   }
 
   /** Whether instances of `version` must be replaced to reach `app` (a scale-only change does not). */
@@ -441,13 +495,13 @@ export class Marathon {
         this.deps.events.publish('deployment_step_success', { plan: this.planJson(d), currentStep: d.steps[d.currentStep - 1] });
         if (d.currentStep >= d.totalSteps) {
           this.deployments.delete(d.id);
-          void this.deps.repo.deleteDeployment(d.id);
+          this.persist('deleteDeployment', this.deps.repo.deleteDeployment(d.id));
           this.deps.events.publish('deployment_success', { id: d.id, plan: this.planJson(d) });
           break;
         }
         d.currentStep++;
         advanced = true;
-        void this.deps.repo.saveDeployment(d);
+        this.persist('saveDeployment', this.deps.repo.saveDeployment(d));
         this.deps.events.publish('deployment_info', { plan: this.planJson(d), currentStep: d.steps[d.currentStep - 1] });
       }
     }
@@ -455,10 +509,26 @@ export class Marathon {
     if (advanced) setImmediate(() => this.converge());
   }
 
-  private addInstance(app: AppDefinition): void {
-    const inst = newInstance(app.id, app.version);
-    this.track(inst);
-    void this.deps.repo.saveInstance(inst);
+  /**
+   * Adds up to `n` instances, at most INSTANCES_PER_PASS in one pass: a scale to thousands is
+   * spread over turns of the event loop (the next pass follows at once), so the API and status
+   * updates are served in between.
+   */
+  private addInstances(app: AppDefinition, n: number): void {
+    const now = Math.min(n, INSTANCES_PER_PASS - this.addedThisPass);
+    for (let i = 0; i < now; i++) {
+      const inst = newInstance(app.id, app.version);
+      this.track(inst);
+      this.persist('saveInstance', this.deps.repo.saveInstance(inst));
+    }
+    this.addedThisPass += now;
+    if (now < n && !this.morePending) {
+      this.morePending = true;
+      setImmediate(() => {
+        this.morePending = false;
+        if (!this.stopped) this.converge();
+      });
+    }
   }
 
   /** Stops an instance for good: kill its task if it has one, forget it once it has none. */
@@ -466,7 +536,7 @@ export class Marathon {
     inst.goal = 'decommissioned';
     if (inst.taskId && isLive(inst)) {
       this.killInstanceTask(inst);
-      void this.deps.repo.saveInstance(inst);
+      this.persist('saveInstance', this.deps.repo.saveInstance(inst));
     } else if (inst.taskId && inst.state === 'TASK_UNREACHABLE') {
       this.killInstanceTask(inst); // if it ever comes back it must die
       this.forget(inst);
@@ -477,7 +547,7 @@ export class Marathon {
 
   private forget(inst: Instance): void {
     this.untrack(inst);
-    void this.deps.repo.deleteInstance(inst.instanceId);
+    this.persist('deleteInstance', this.deps.repo.deleteInstance(inst.instanceId));
   }
 
   private killInstanceTask(inst: Instance): void {
@@ -577,7 +647,7 @@ export class Marathon {
         inst.health = undefined;
         inst.readiness = undefined;
         inst.appVersion = app.version;
-        void this.deps.repo.saveInstance(inst);
+        this.persist('saveInstance', this.deps.repo.saveInstance(inst));
         tasks.push(this.taskInfo(app, inst, offer, m.resources));
       }
       const waiting = queue.length - taken.size;
@@ -704,26 +774,28 @@ export class Marathon {
       }
       if (app && LIMIT_WORTHY.has(s.state) && inst.goal === 'running') this.delays.set(app.id, onTaskFailure(app, this.delays.get(app.id), this.deps.clock.now()));
       if (inst.goal === 'decommissioned') this.forget(inst);
-      else void this.deps.repo.saveInstance(inst);
+      else this.persist('saveInstance', this.deps.repo.saveInstance(inst));
     } else if (s.state === 'TASK_UNREACHABLE') {
       const strategy = app?.unreachableStrategy;
       // Marathon's default {0, 0}: replace at once, and kill the old one if it ever comes back.
       if (strategy !== 'disabled' && strategy && strategy.inactiveAfterSeconds === 0) this.decommission(inst);
-      else void this.deps.repo.saveInstance(inst);
+      else this.persist('saveInstance', this.deps.repo.saveInstance(inst));
     } else {
       if (inst.goal === 'decommissioned' && s.state === 'TASK_RUNNING') this.killInstanceTask(inst);
-      void this.deps.repo.saveInstance(inst);
+      this.persist('saveInstance', this.deps.repo.saveInstance(inst));
     }
     this.converge();
   }
 
   // --- service ports -----------------------------------------------------------------------
 
-  /** Gives `port: 0` definitions a service port from 10000-20000 no other app uses (Marathon's --local_port_min/max). */
-  private assignServicePorts(app: AppDefinition): AppDefinition {
-    const used = new Set<number>();
-    for (const other of this.apps.values()) if (other.id !== app.id) for (const p of other.portDefinitions) used.add(p.port);
+  /**
+   * Gives `port: 0` definitions a service port from 10000-20000 no other app uses (Marathon's
+   * --local_port_min/max). `used` holds the ports taken so far and receives this app's.
+   */
+  private assignServicePorts(app: AppDefinition, used: Set<number>): AppDefinition {
     const previous = this.apps.get(app.id)?.portDefinitions ?? [];
+    for (const p of app.portDefinitions) if (p.port !== 0) used.add(p.port);
     let next = this.config.localPortMin;
     const portDefinitions = app.portDefinitions.map((p, i) => {
       if (p.port !== 0) return p;
@@ -733,7 +805,7 @@ export class Marathon {
         return { ...p, port: keep };
       }
       while (used.has(next) && next <= this.config.localPortMax) next++;
-      if (next > this.config.localPortMax) throw new StrataError('NO_SERVICE_PORTS', 'No free service ports left in the configured range', { status: 422 });
+      if (next > this.config.localPortMax) throw new StrataError('NO_SERVICE_PORTS', 'No free service ports left in the configured range', { status: 422, details: [{ path: '/portDefinitions', errors: ['No free service ports left in the configured range'] }] });
       used.add(next);
       return { ...p, port: next };
     });
@@ -743,6 +815,16 @@ export class Marathon {
   planJson(d: Deployment) {
     return { id: d.id, version: d.version, steps: d.steps, affectedApps: d.affectedApps };
   }
+}
+
+/** Most instances one converge pass creates (see addInstances). */
+const INSTANCES_PER_PASS = 500;
+
+/** Dependencies an app inherits from the groups (id -> dependencies) it sits in. */
+export function inheritedDependencies(groups: Map<string, string[]>, appId: string): string[] {
+  const out: string[] = [];
+  for (const [id, deps] of groups) if (id === '/' || appId.startsWith(`${id}/`)) out.push(...deps);
+  return out;
 }
 
 /** Marathon's instance condition names for Mesos states. */

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { FileStateStore, createMetricsRegistry, isStrataError, systemClock, Gauge, type Logger, type StateStore } from '@strata/lib';
+import { FileStateStore, createMetricsRegistry, isStrataError, jsonBody, systemClock, Gauge, type Logger, type StateStore } from '@strata/lib';
 import { Marathon, AppLockedError, type MarathonConfig } from './marathon';
 import { Repository } from './state/repository';
 import { EventBus } from './events/event-bus';
@@ -37,14 +37,14 @@ export async function startMarathon(opts: { config: MarathonConfig; stateDir: st
     res.set('X-Marathon-Leader', `http://${opts.config.hostname}:${opts.config.httpPort}`);
     next();
   });
-  app.use(express.json({ limit: '1mb', strict: false }));
+  app.use(jsonBody({ strict: false }));
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', registry.contentType).send(await registry.metrics());
   });
   app.get('/health', (_req, res) => res.json({ healthy: true, subscribed: !!marathon.frameworkId }));
   addAppRoutes(app, marathon, repo);
-  addGroupRoutes(app, marathon, repo);
-  addSystemRoutes(app, marathon, events, { keepAliveMs: 15_000, maxOutstanding: 1024 });
+  addGroupRoutes(app, marathon, repo, opts.log);
+  addSystemRoutes(app, marathon, events, { keepAliveMs: 15_000, maxOutstanding: 1024, maxStreams: opts.config.maxEventStreams ?? 256 });
   app.use((req: Request, res: Response) => res.status(404).json({ message: `no route for ${req.method} ${req.path}` }));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof AppLockedError) return void res.status(409).json({ message: err.message, deployments: err.deploymentIds.map((id) => ({ id })) });

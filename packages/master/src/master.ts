@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   StrataError,
   res,
+  roleProblem,
   type Clock,
   type Logger,
   type Resources,
@@ -88,9 +89,17 @@ export class Master {
     if (!(this.allocator instanceof HierarchicalAllocator)) {
       throw new StrataError('INVALID', 'Weights need the hierarchical allocator (start the master with --allocator hierarchical)', { status: 400 });
     }
-    for (const w of weights) this.allocator.setWeight(w.role, w.weight);
+    for (const w of weights) {
+      this.allocator.setWeight(w.role, w.weight);
+      // Weight 1 is the default: setting it removes the role from /weights, as in Mesos.
+      if (w.weight === 1) this.weightsSet.delete(w.role);
+      else this.weightsSet.set(w.role, w.weight);
+    }
     this.scheduleAllocation();
   }
+
+  /** Weights an operator set (not the default 1 of every role the allocator knows). */
+  private readonly weightsSet = new Map<string, number>();
 
   /** Role quota (Mesos's /quota): a guarantee served before fair sharing. */
   setQuota(role: string, guarantee: Resources): void {
@@ -109,7 +118,7 @@ export class Master {
   private readonly quotas = new Map<string, Resources>();
 
   weights(): { role: string; weight: number }[] {
-    return this.allocator instanceof HierarchicalAllocator ? this.allocator.roleShares().map(({ role, weight }) => ({ role, weight })) : [];
+    return [...this.weightsSet].sort(([a], [b]) => (a < b ? -1 : 1)).map(([role, weight]) => ({ role, weight }));
   }
 
   roleShares(): RoleView[] {
@@ -986,6 +995,10 @@ function validFrameworkInfo(info: FrameworkInfo__Output): { roles: string[]; min
     throw new StrataError('INVALID_FRAMEWORK', 'framework_info.failover_timeout must be a non-negative number', { status: 400 });
   }
   const roles = rolesOf(info);
+  for (const r of roles) {
+    const why = roleProblem(r);
+    if (why) throw new StrataError('INVALID_FRAMEWORK', `framework_info.roles: ${why}`, { status: 400 });
+  }
   return { roles, minAllocatable: offerShapesOf(info, roles) };
 }
 

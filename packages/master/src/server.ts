@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import express from 'express';
-import { createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, res as rs, type Clock, type Logger, type StateStore } from '@strata/lib';
+import { StrataError, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, res as rs, type Clock, type Logger, type StateStore } from '@strata/lib';
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
 import { defaultMasterConfig, type MasterConfig } from './config';
@@ -9,6 +9,7 @@ import { agentServiceHandlers } from './grpc/agent-service';
 import { schedulerHandlers } from './grpc/scheduler-service';
 import { masterState, rolesJson } from './http/state';
 import { parseReservationRequest } from './http/reservations';
+import { checkedRole, parseQuotaRequest, parseWeightsRequest } from './http/roles';
 
 export interface RunningMaster {
   master: Master;
@@ -46,31 +47,20 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
   // Mesos's weights endpoint: GET lists, PUT takes [{"role": "web", "weight": 3}].
   app.get('/weights', (_req, res) => res.json(master.weights()));
   app.put('/weights', (req, res) => {
-    const body = req.body as unknown;
-    if (!Array.isArray(body) || !body.every((w) => w && typeof w.role === 'string' && typeof w.weight === 'number' && w.weight > 0)) {
-      return void res.status(400).json({ message: 'Expecting a JSON array of {"role": <name>, "weight": <positive number>}' });
-    }
-    master.setWeights(body as { role: string; weight: number }[]);
+    master.setWeights(parseWeightsRequest(req.body));
     res.status(200).end();
   });
   // Mesos's quota endpoint: POST {"role": "web", "guarantee": [Resource…]}, GET, DELETE /quota/{role}.
   app.get('/quota', (_req, res) => res.json({ infos: master.quotaInfos().map((q) => ({ role: q.role, guarantee: rs.toProto(q.guarantee, q.role) })) }));
   app.post('/quota', (req, res) => {
-    const body = req.body as { role?: unknown; guarantee?: unknown };
-    if (!body || typeof body.role !== 'string' || !body.role || !Array.isArray(body.guarantee)) {
-      return void res.status(400).json({ message: 'Expecting {"role": <name>, "guarantee": [<Resource>]}' });
-    }
-    let guarantee;
-    try {
-      guarantee = rs.fromProto(body.guarantee as never);
-    } catch (err) {
-      return void res.status(400).json({ message: (err as Error).message });
-    }
-    master.setQuota(body.role, guarantee);
+    const { role, guarantee } = parseQuotaRequest(req.body);
+    master.setQuota(role, guarantee);
     res.status(200).end();
   });
   app.delete('/quota/:role', (req, res) => {
-    master.setQuota(req.params.role!, rs.EMPTY);
+    const role = checkedRole(req.params.role, 'Invalid QuotaRequest');
+    if (!master.quotaInfos().some((q) => q.role === role)) throw new StrataError('INVALID_REQUEST', `Failed to remove quota: role '${role}' has no quota set`, { status: 400 });
+    master.setQuota(role, rs.EMPTY);
     res.status(200).end();
   });
   app.get('/roles', (_req, res) => res.json({ roles: rolesJson(master) }));

@@ -1,8 +1,12 @@
-import { createReadStream, mkdirSync, promises as fsp, type Stats } from 'node:fs';
+import { mkdirSync, promises as fsp, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { Express } from 'express';
 import { StrataError } from '@strata/lib';
 import { confine } from './confine';
+import { attachmentHeader, openSandboxFile, pathParam } from './sandbox-file';
+
+/** A files request idle this long is cut: a slow reader must not hold a descriptor forever. */
+const IDLE_MS = 30_000;
 
 const MAX_READ = 4 * 1024 * 1024;
 
@@ -29,7 +33,7 @@ export function addFileRoutes(app: Express, sandboxesRoot: string): void {
   mkdirSync(sandboxesRoot, { recursive: true });
 
   app.get('/files/browse', async (req, res) => {
-    const dir = confine(sandboxesRoot, req.query.path as string | undefined);
+    const dir = confine(sandboxesRoot, pathParam(req.query.path));
     const st = await fsp.stat(dir);
     if (!st.isDirectory()) throw new StrataError('NOT_A_DIRECTORY', `'${req.query.path}' is not a directory`, { status: 400 });
     const entries = await fsp.readdir(dir);
@@ -44,18 +48,15 @@ export function addFileRoutes(app: Express, sandboxesRoot: string): void {
   });
 
   app.get('/files/read', async (req, res) => {
-    const file = confine(sandboxesRoot, req.query.path as string | undefined);
-    const st = await fsp.stat(file);
-    if (st.isDirectory()) throw new StrataError('IS_A_DIRECTORY', `'${req.query.path}' is a directory`, { status: 400 });
     const offset = int(req.query.offset, 'offset', 0);
-    // Mesos: offset -1 asks for the file's length only.
-    if (offset === -1) return void res.json({ data: '', offset: st.size });
-    if (offset < 0) throw new StrataError('INVALID_PARAM', "'offset' must be -1 or at least 0", { status: 400 });
+    if (offset < -1) throw new StrataError('INVALID_PARAM', "'offset' must be -1 or at least 0", { status: 400 });
     const length = Math.min(int(req.query.length, 'length', MAX_READ), MAX_READ);
     if (length < 0) throw new StrataError('INVALID_PARAM', "'length' must not be negative", { status: 400 });
-    const fh = await fsp.open(file, 'r');
+    const { fh, size } = await openSandboxFile(sandboxesRoot, req.query.path);
     try {
-      const buf = Buffer.alloc(Math.max(0, Math.min(length, st.size - offset)));
+      // Mesos: offset -1 asks for the file's length only.
+      if (offset === -1) return void res.json({ data: '', offset: size });
+      const buf = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
       const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
       res.json({ data: buf.subarray(0, bytesRead).toString('utf8'), offset });
     } finally {
@@ -64,11 +65,12 @@ export function addFileRoutes(app: Express, sandboxesRoot: string): void {
   });
 
   app.get('/files/download', async (req, res) => {
-    const file = confine(sandboxesRoot, req.query.path as string | undefined);
-    const st = await fsp.stat(file);
-    if (st.isDirectory()) throw new StrataError('IS_A_DIRECTORY', `'${req.query.path}' is a directory`, { status: 400 });
+    const { fh, file } = await openSandboxFile(sandboxesRoot, req.query.path);
     res.set('Content-Type', 'application/octet-stream');
-    res.set('Content-Disposition', `attachment; filename="${path.basename(file)}"`);
-    createReadStream(file).pipe(res);
+    res.set('Content-Disposition', attachmentHeader(file));
+    const stream = fh.createReadStream(); // closes the descriptor when it ends or is destroyed
+    res.setTimeout(IDLE_MS, () => stream.destroy());
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
   });
 }

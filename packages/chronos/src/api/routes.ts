@@ -3,6 +3,9 @@ import type { Chronos, Run } from '../chronos';
 import { parseJob, findCycle, JobValidationError, type Job } from '../model/job';
 import { percentile } from '@strata/lib';
 
+/** Longest `arguments` of a manual trigger. */
+const MAX_ARGUMENTS = 4096;
+
 /** Chronos's 400: `{"message": …, "status": "Bad Request"}`, also for unknown jobs. */
 export class BadRequest extends Error {}
 
@@ -84,13 +87,16 @@ export function schedulerRoutes(c: Chronos): Router {
   });
   r.get('/job/:name', (req, res) => res.json(jobJson(job(req.params.name!))));
   r.put('/job/success/:name', async (req, res) => {
-    const known = c.jobs.has(req.params.name!);
-    if (known) await c.markSuccess(req.params.name!);
-    res.type('text/plain').send(`marked job ${req.params.name} as successful: ${known}`);
+    job(req.params.name!);
+    await c.markSuccess(req.params.name!);
+    res.type('text/plain').send(`marked job ${req.params.name} as successful: true`);
   });
   r.put('/job/:name', async (req, res) => {
     job(req.params.name!);
-    await c.trigger(req.params.name!, String(req.query.arguments ?? ''));
+    const args = req.query.arguments ?? '';
+    if (typeof args !== 'string') throw new BadRequest("'arguments' must be given once, as one string");
+    if (args.length > MAX_ARGUMENTS) throw new BadRequest(`'arguments' is longer than ${MAX_ARGUMENTS} characters`);
+    await c.trigger(req.params.name!, args);
     res.status(204).end();
   });
   r.delete('/job/:name', async (req, res) => {

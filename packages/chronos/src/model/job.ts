@@ -1,5 +1,5 @@
 import { Duration } from 'luxon';
-import { CronSchedule, IsoSchedule, ScheduleError, type Schedule } from '../schedule/schedule';
+import { CronSchedule, IsoSchedule, ScheduleError, MAX_PERIOD_YEARS, type Schedule } from '../schedule/schedule';
 
 /**
  * A Chronos job as the API shows it: Chronos 3.x's fields and defaults
@@ -48,6 +48,20 @@ export interface Job {
 export class JobValidationError extends Error {}
 
 export const JOB_NAME = /^[\w.-]+$/;
+/** Longest job name: names are state keys, task ids and graph labels. */
+export const MAX_JOB_NAME = 255;
+/** Chronos's constraint operators. */
+const CONSTRAINT_OPERATORS = ['EQUALS', 'LIKE', 'UNLIKE'];
+
+/** Why a job name is refused, or undefined (`.` and `..` match Chronos's pattern but name no file, no URL path). */
+export function jobNameProblem(name: string): string | undefined {
+  if (!JOB_NAME.test(name) || name === '.' || name === '..') return `the job's name is invalid. Allowed names: '([\\w\\.-]+)', not '.' or '..'`;
+  if (name.length > MAX_JOB_NAME) return `the job's name is longer than ${MAX_JOB_NAME} characters`;
+  return undefined;
+}
+
+/** An `output_file` stays inside the sandbox: relative, no `..`. */
+const outputFileProblem = (f: string) => (f.startsWith('/') || f.split(/[\\/]/).includes('..') || f.includes('\0') ? `'${f}' must be a relative path inside the sandbox, without '..'` : undefined);
 
 const str = (v: unknown, field: string, fallback = ''): string => {
   if (v === undefined || v === null) return fallback;
@@ -83,21 +97,43 @@ export function parseJob(body: unknown, kind: 'iso8601' | 'dependency', defaults
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new JobValidationError('The body must be a JSON object describing a job');
   const b = body as Record<string, unknown>;
   const name = str(b.name, 'name');
-  if (!JOB_NAME.test(name)) throw new JobValidationError(`the job's name is invalid. Allowed names: '([\\w\\.-]+)'`);
+  const nameProblem = jobNameProblem(name);
+  if (nameProblem) throw new JobValidationError(nameProblem);
   const uris = strings(b.uris, 'uris');
   if (uris.length && Array.isArray(b.fetch) && b.fetch.length) throw new JobValidationError(`Tried to add both uri (deprecated) and fetch parameters on ${name}`);
+  if (b.fetch !== undefined && b.fetch !== null && !Array.isArray(b.fetch)) throw new JobValidationError("'fetch' must be an array of {uri, ...}");
   const fetch = Array.isArray(b.fetch)
-    ? (b.fetch as Record<string, unknown>[]).map((f, i) => ({
-        uri: str(f?.uri, `fetch[${i}].uri`),
-        executable: bool(f?.executable, `fetch[${i}].executable`, false),
-        cache: bool(f?.cache, `fetch[${i}].cache`, false),
-        extract: bool(f?.extract, `fetch[${i}].extract`, true),
-        output_file: str(f?.output_file, `fetch[${i}].output_file`),
-      }))
+    ? (b.fetch as unknown[]).map((raw, i) => {
+        if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new JobValidationError(`'fetch[${i}]' must be an object {uri, executable, cache, extract, output_file}`);
+        const f = raw as Record<string, unknown>;
+        const uri = str(f.uri, `fetch[${i}].uri`);
+        if (!uri) throw new JobValidationError(`'fetch[${i}].uri' is required`);
+        const output_file = str(f.output_file, `fetch[${i}].output_file`);
+        const bad = output_file && outputFileProblem(output_file);
+        if (bad) throw new JobValidationError(`'fetch[${i}].output_file' ${bad}`);
+        return { uri, executable: bool(f.executable, `fetch[${i}].executable`, false), cache: bool(f.cache, `fetch[${i}].cache`, false), extract: bool(f.extract, `fetch[${i}].extract`, true), output_file };
+      })
     : [];
-  const env = Array.isArray(b.environmentVariables) ? (b.environmentVariables as Record<string, unknown>[]).map((e, i) => ({ name: str(e?.name, `environmentVariables[${i}].name`), value: str(e?.value, `environmentVariables[${i}].value`) })) : [];
+  if (b.environmentVariables !== undefined && b.environmentVariables !== null && !Array.isArray(b.environmentVariables)) throw new JobValidationError("'environmentVariables' must be an array of {name, value}");
+  const env = Array.isArray(b.environmentVariables)
+    ? (b.environmentVariables as unknown[]).map((raw, i) => {
+        if (raw === null || typeof raw !== 'object') throw new JobValidationError(`'environmentVariables[${i}]' must be an object {name, value}`);
+        const e = raw as Record<string, unknown>;
+        return { name: str(e.name, `environmentVariables[${i}].name`), value: str(e.value, `environmentVariables[${i}].value`) };
+      })
+    : [];
   const constraints = b.constraints === undefined || b.constraints === null ? [] : b.constraints;
-  if (!Array.isArray(constraints) || !constraints.every((c) => Array.isArray(c) && c.every((x) => typeof x === 'string'))) throw new JobValidationError("'constraints' must be an array of [attribute, operator, value]");
+  if (!Array.isArray(constraints) || !constraints.every((c) => Array.isArray(c) && c.length === 3 && c.every((x) => typeof x === 'string'))) throw new JobValidationError("'constraints' must be an array of [attribute, operator, value]");
+  for (const c of constraints as string[][]) {
+    if (!CONSTRAINT_OPERATORS.includes(c[1]!)) throw new JobValidationError(`Constraint operator '${c[1]}' is not one of ${CONSTRAINT_OPERATORS.join(', ')}`);
+    if (c[1] !== 'EQUALS') {
+      try {
+        new RegExp(c[2]!);
+      } catch {
+        throw new JobValidationError(`Constraint value '${c[2]}' is not a valid regular expression`);
+      }
+    }
+  }
   const cpus = num(b.cpus, 'cpus', 0, { min: 0 }) || defaults.cpus; // 0 means the default, as in Chronos
   const mem = num(b.mem, 'mem', 0, { min: 0 }) || defaults.mem;
   const disk = num(b.disk, 'disk', 0, { min: 0 }) || defaults.disk;
@@ -136,11 +172,12 @@ export function parseJob(body: unknown, kind: 'iso8601' | 'dependency', defaults
   };
   if (b.epsilon !== undefined && b.epsilon !== null && b.epsilon !== '') {
     const eps = Duration.fromISO(str(b.epsilon, 'epsilon'));
-    if (!eps.isValid || eps.as('milliseconds') < 0) throw new JobValidationError(`'epsilon' must be an ISO 8601 duration such as PT60S, not '${b.epsilon}'`);
+    if (!eps.isValid || eps.as('milliseconds') < 0 || eps.as('years') > MAX_PERIOD_YEARS) throw new JobValidationError(`'epsilon' must be an ISO 8601 duration such as PT60S, not '${b.epsilon}'`);
     job.epsilon = b.epsilon as string;
   }
   if (kind === 'dependency') {
     const parents = [...new Set(strings(b.parents, 'parents'))];
+    for (const p of parents) if (jobNameProblem(p)) throw new JobValidationError(`parent '${p.slice(0, 300)}' is not a valid job name`);
     if (parents.length === 0) throw new JobValidationError(`A dependency job needs 'parents'`);
     if (parents.includes(name)) throw new JobValidationError(`Job '${name}' cannot be its own parent`);
     job.parents = parents;

@@ -26,6 +26,12 @@ export interface Schedule {
 export class ScheduleError extends Error {}
 
 const EPOCH_FLOOR = Date.parse('1970-01-01T00:00:01.000Z');
+/** Bounds that keep every occurrence computable: four-digit years, real UTC offsets, periods a timer can honour. */
+const LAST_YEAR = 9999;
+const MAX_REPETITIONS = 2 ** 31 - 1;
+const MIN_PERIOD_MS = 1000;
+export const MAX_PERIOD_YEARS = 100;
+const OFFSET = /([+-])(\d{2}):?(\d{2})$/;
 
 function zoneOf(timeZone: string): string | undefined {
   if (!timeZone) return undefined;
@@ -53,6 +59,7 @@ export class IsoSchedule implements Schedule {
     const m = /^R(\d*)\/(.*)\/(P.*)$/.exec(schedule);
     if (!m) throw new ScheduleError(`Cannot parse schedule '${schedule}': expected R[n]/<start>/<period>`);
     const repetitions = m[1] === '' ? -1 : Number(m[1]);
+    if (m[1]!.length > 10 || repetitions > MAX_REPETITIONS) throw new ScheduleError(`Schedule '${schedule}' repeats more than ${MAX_REPETITIONS} times`);
     const zone = zoneOf(timeZone);
     let start: DateTime;
     if (m[2] === '') {
@@ -60,15 +67,22 @@ export class IsoSchedule implements Schedule {
     } else {
       start = DateTime.fromISO(m[2]!, { setZone: true });
       if (!start.isValid) throw new ScheduleError(`Cannot parse schedule '${schedule}': start '${m[2]}' is not an ISO 8601 date-time`);
+      const off = OFFSET.exec(m[2]!);
+      if (off && (Number(off[2]) > 18 || Number(off[3]) > 59 || (Number(off[2]) === 18 && Number(off[3]) > 0))) throw new ScheduleError(`Cannot parse schedule '${schedule}': UTC offset '${off[0]}' is outside -18:00..+18:00`);
+      if (start.year > LAST_YEAR) throw new ScheduleError(`Cannot parse schedule '${schedule}': start year ${start.year} is after ${LAST_YEAR}`);
       if (zone) start = start.setZone(zone, { keepLocalTime: true });
     }
     if (start.toMillis() < EPOCH_FLOOR) throw new ScheduleError(`Scheduled start date '${m[2]}' is before 1970!`);
     const period = Duration.fromISO(m[3]!);
     if (!period.isValid) throw new ScheduleError(`Cannot parse schedule '${schedule}': period '${m[3]}' is not an ISO 8601 duration`);
     const values = Object.values(period.toObject()) as number[];
+    const once = repetitions === 1 || repetitions === 0;
     if (values.some((v) => v < 0) || period.as('milliseconds') <= 0) {
-      if (!(repetitions === 1 || repetitions === 0)) throw new ScheduleError(`Schedule '${schedule}' has a zero or negative period`);
+      if (!once) throw new ScheduleError(`Schedule '${schedule}' has a zero or negative period`);
+    } else if (!once && period.as('milliseconds') < MIN_PERIOD_MS) {
+      throw new ScheduleError(`Schedule '${schedule}' repeats more often than once a second`);
     }
+    if (period.as('years') > MAX_PERIOD_YEARS) throw new ScheduleError(`Schedule '${schedule}' has a period longer than ${MAX_PERIOD_YEARS} years`);
     return new IsoSchedule(schedule, repetitions, start, period);
   }
 

@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { isStrataError } from '../errors/strata-error';
+import { jsonBody } from './json-body';
 
 /**
  * An express app with what every Strata service serves: JSON bodies, GET /metrics (Prometheus
@@ -12,7 +13,7 @@ export function createHttpApp(opts: { metrics: Registry; health?: () => { health
   const app = express();
   app.disable('x-powered-by');
   app.set('json spaces', 0);
-  app.use(express.json({ limit: '1mb' }));
+  app.use(jsonBody());
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', opts.metrics.contentType);
     res.send(await opts.metrics.metrics());

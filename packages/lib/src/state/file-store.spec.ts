@@ -54,4 +54,24 @@ describe('FileStateStore', () => {
     const again = new FileStateStore(dir.path);
     expect(await again.get('frameworks/f1')).toEqual({ key: 'frameworks/f1', value: { name: 'm' }, version: 1 });
   });
+
+  it('stores keys with segments too long for a file name, lists and deletes them, and keeps them apart', async () => {
+    const long = 'a'.repeat(5000);
+    const other = 'a'.repeat(4999) + 'b'; // same prefix: the hash keeps them apart
+    await store.put(`apps/${long}`, 1);
+    await store.put(`apps/${other}`, 2);
+    await store.put(`app-versions/${long}/v1`, 3);
+    const again = new FileStateStore(dir.path);
+    expect((await again.get(`apps/${long}`))?.value).toBe(1);
+    expect((await again.list('apps/')).map((e) => [e.key, e.value])).toEqual([[`apps/${long}`, 1], [`apps/${other}`, 2]]);
+    expect((await again.list(`app-versions/${long}/`)).map((e) => e.key)).toEqual([`app-versions/${long}/v1`]);
+    expect(await again.delete(`apps/${long}`)).toBe(true);
+    expect(await again.list('apps/')).toHaveLength(1);
+    for (const f of readdirSync(`${dir.path}/apps`)) expect(Buffer.byteLength(f)).toBeLessThan(200);
+  });
+
+  it('refuses a key whose path would pass the file system limit, with a clear error', async () => {
+    const key = Array.from({ length: 40 }, () => 'x'.repeat(150)).join('/');
+    await expect(store.put(key, 1)).rejects.toMatchObject({ code: 'INVALID_KEY', status: 400 });
+  });
 });

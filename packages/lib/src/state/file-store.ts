@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { atomicWriteFile } from '../fs/atomic-write';
 import { StrataError, conflict } from '../errors/strata-error';
 import type { StateStore, Versioned } from './state-store';
@@ -7,9 +8,19 @@ import type { StateStore, Versioned } from './state-store';
 interface Record<T> {
   version: number;
   value: T;
+  /** The key, for files whose name had to be shortened (see `fileFor`). */
+  key?: string;
 }
 
 const SEGMENT = /^[A-Za-z0-9._:@-]+$/;
+/**
+ * Longest segment kept as a file name: names are at most 255 bytes, and a write's temp file adds
+ * 18 characters and `.json` 5. Longer segments become a prefix plus a hash (with `~`, which no
+ * plain segment contains), so no key maps to an impossible name; the record keeps its key.
+ */
+const MAX_SEGMENT = 200;
+const MAX_PATH = 3800;
+const nameOf = (s: string) => (s.length > MAX_SEGMENT ? `${s.slice(0, 120)}~${createHash('sha256').update(s).digest('hex').slice(0, 40)}` : s);
 
 /**
  * One JSON file per key under a directory, written atomically. Writes to one key are serialised
@@ -25,13 +36,15 @@ export class FileStateStore implements StateStore {
   constructor(private readonly dir: string) {}
 
   private fileFor(key: string): string {
-    const segments = key.split('/');
-    for (const s of segments) {
+    const segments = key.split('/').map((s) => {
       if (!SEGMENT.test(s) || s === '.' || s === '..') {
-        throw new StrataError('INVALID_KEY', `state key '${key}' has an invalid segment '${s}'`, { status: 400, context: { key } });
+        throw new StrataError('INVALID_KEY', `state key '${key.slice(0, 300)}' has an invalid segment '${s.slice(0, 300)}'`, { status: 400, context: { key } });
       }
-    }
-    return path.join(this.dir, ...segments) + '.json';
+      return nameOf(s);
+    });
+    const file = path.join(this.dir, ...segments) + '.json';
+    if (file.length > MAX_PATH) throw new StrataError('INVALID_KEY', `state key '${key.slice(0, 300)}…' is too long (${key.length} characters)`, { status: 400, context: { key } });
+    return file;
   }
 
   /** Runs `fn` after every earlier write to `key` has finished. */
@@ -69,7 +82,7 @@ export class FileStateStore implements StateStore {
     const file = this.fileFor(key);
     return this.serial(key, async () => {
       const version = (this.versions.get(file) ?? (await this.read<T>(file))?.version ?? 0) + 1;
-      await this.write(file, version, value, opts.durable ?? true);
+      await this.write(file, key, version, value, opts.durable ?? true);
       return version;
     });
   }
@@ -82,14 +95,14 @@ export class FileStateStore implements StateStore {
         throw conflict(`state key '${key}' is at version ${current}, expected ${expectedVersion}`, { key, current, expectedVersion });
       }
       const version = current + 1;
-      await this.write(file, version, value, true);
+      await this.write(file, key, version, value, true);
       return version;
     });
   }
 
-  private async write<T>(file: string, version: number, value: T, durable: boolean): Promise<void> {
+  private async write<T>(file: string, key: string, version: number, value: T, durable: boolean): Promise<void> {
     const dir = path.dirname(file);
-    const data = JSON.stringify({ version, value });
+    const data = JSON.stringify(path.relative(this.dir, file).includes('~') ? { version, value, key } : { version, value });
     try {
       await atomicWriteFile(file, data, { durable, dirExists: this.dirs.has(dir) });
     } catch (err) {
@@ -115,16 +128,18 @@ export class FileStateStore implements StateStore {
         if (e.name.startsWith('.')) continue; // temp files of in-flight writes
         if (e.isDirectory()) await walk(path.join(dir, e.name), `${keyPrefix}${e.name}/`);
         else if (e.name.endsWith('.json')) {
-          const key = keyPrefix + e.name.slice(0, -'.json'.length);
-          if (!key.startsWith(prefix)) continue;
+          const named = keyPrefix + e.name.slice(0, -'.json'.length);
+          // A shortened name's real key is in the record; its prefix up to the hash is the name's.
+          if (!named.includes('~') && !named.startsWith(prefix)) continue;
           const rec = await this.read<T>(path.join(dir, e.name));
-          if (rec) out.push({ key, value: rec.value, version: rec.version });
+          const key = rec?.key ?? named;
+          if (rec && key.startsWith(prefix)) out.push({ key, value: rec.value, version: rec.version });
         }
       }
     };
     // Start from the deepest whole directory the prefix names, so a listing reads only what it must.
     const dirPart = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
-    await walk(dirPart ? path.join(this.dir, ...dirPart.split('/')) : this.dir, dirPart ? `${dirPart}/` : '');
+    await walk(dirPart ? path.join(this.dir, ...dirPart.split('/').map(nameOf)) : this.dir, dirPart ? `${dirPart}/` : '');
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 

@@ -67,15 +67,18 @@ function embeds(req: Request, prefix: string): Set<string> {
 
 /** Marathon's label selector: `k`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, comma = and. */
 export function matchesLabels(labels: Record<string, string>, selector: string): boolean {
+  // Own keys only: `constructor` or `__proto__` must not match every app through the prototype.
+  const has = (k: string) => Object.hasOwn(labels, k);
+  const get = (k: string) => (has(k) ? labels[k] : undefined);
   const terms = selector.match(/[^,(]+(\([^)]*\))?/g) ?? [];
   return terms.every((raw) => {
     const t = raw.trim();
     let m: RegExpExecArray | null;
-    if ((m = /^(\S+)\s*==\s*(.*)$/.exec(t))) return labels[m[1]!] === m[2];
-    if ((m = /^(\S+)\s*!=\s*(.*)$/.exec(t))) return labels[m[1]!] !== m[2];
-    if ((m = /^(\S+)\s+in\s*\((.*)\)$/.exec(t))) return m[2]!.split(',').map((s) => s.trim()).includes(labels[m[1]!] ?? '\0');
-    if ((m = /^(\S+)\s+notin\s*\((.*)\)$/.exec(t))) return !m[2]!.split(',').map((s) => s.trim()).includes(labels[m[1]!] ?? '\0');
-    return t in labels;
+    if ((m = /^(\S+)\s*==\s*(.*)$/.exec(t))) return get(m[1]!) === m[2];
+    if ((m = /^(\S+)\s*!=\s*(.*)$/.exec(t))) return get(m[1]!) !== m[2];
+    if ((m = /^(\S+)\s+in\s*\((.*)\)$/.exec(t))) return has(m[1]!) && m[2]!.split(',').map((s) => s.trim()).includes(get(m[1]!)!);
+    if ((m = /^(\S+)\s+notin\s*\((.*)\)$/.exec(t))) return !has(m[1]!) || !m[2]!.split(',').map((s) => s.trim()).includes(get(m[1]!)!);
+    return has(t);
   });
 }
 
@@ -97,7 +100,7 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
   });
 
   app.post('/v2/apps', async (req, res) => {
-    const v = validateApp(req.body, { version: m.version() });
+    const v = validateApp(req.body, { version: m.version(), limits: m.limits });
     if (!v.ok) return invalid(res, v.details);
     if (m.apps.has(v.app.id)) throw new StrataError('CONFLICT', `An app with id [${v.app.id}] already exists.`, { status: 409 });
     const d = await m.deploy([{ after: v.app }], queryFlag(req, 'force', false));
@@ -118,7 +121,7 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
       if (!id) return void details.push({ path: `/${i}/id`, errors: ['is required and must be a valid path id'] });
       const existing = m.apps.get(id);
       if (req.method === 'PATCH' && !existing) return void details.push({ path: `/${i}/id`, errors: [`App '${id}' does not exist`] });
-      const v = validateApp(raw, { id, base: partial ? existing : undefined, version });
+      const v = validateApp(raw, { id, base: partial ? existing : undefined, version, limits: m.limits });
       if (!v.ok) for (const d of v.details) details.push({ path: `/${i}${d.path === '/' ? '' : d.path}`, errors: d.errors });
       else changes.push({ before: existing, after: v.app });
     });
@@ -157,10 +160,11 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
           return void res.json({ app: appInfo(m, existing, new Set(['tasks', 'lastTaskFailure', ...embeds(req, 'app.')])) });
         case 'PUT':
         case 'PATCH': {
-          const partial = req.method === 'PATCH' || queryFlag(req, 'partialUpdate', true);
-          const v = validateApp(req.body, { id, base: partial ? existing : undefined, version: m.version() });
-          if (!v.ok) return invalid(res, v.details);
+          // PATCH changes an app that exists: an unknown one is 404 whatever the body says.
           if (req.method === 'PATCH' && !existing) return notFoundApp(res, id);
+          const partial = req.method === 'PATCH' || queryFlag(req, 'partialUpdate', true);
+          const v = validateApp(req.body, { id, base: partial ? existing : undefined, version: m.version(), limits: m.limits });
+          if (!v.ok) return invalid(res, v.details);
           const d = await m.deploy([{ before: existing, after: v.app }], force);
           return deploymentResult(res, d, existing ? 200 : 201);
         }

@@ -1,21 +1,46 @@
 import type { Express, Request, Response } from 'express';
+import { z } from 'zod';
 import { StrataError, type ErrorDetail } from '@strata/lib';
-import type { Marathon } from '../marathon';
+import { MAX_LIST } from '../model/limits';
+import type { Marathon, GroupRecord } from '../marathon';
+import type { Logger } from '@strata/lib';
 import type { AppDefinition } from '../model/app-definition';
 import { validateApp } from '../model/validation';
 import { resolvePathId, appIdProblems } from '../model/path-id';
+import { MAX_ID_LENGTH } from '../model/limits';
 import type { Repository } from '../state/repository';
 import { appInfo } from './apps';
 import { deploymentResult, invalid, queryFlag } from './responses';
-import { orderByDependencies } from '../deployment/dependency-order';
 
+/**
+ * A GroupUpdate as a client may send it. Wrong JSON types are 422s with details (Marathon's
+ * `/groups(0)/id` paths), checked before anything is looked at or stored; apps are validated one
+ * by one with validateApp.
+ */
 interface GroupUpdate {
   id?: string;
-  apps?: unknown[];
+  apps?: Record<string, unknown>[];
   groups?: GroupUpdate[];
   dependencies?: string[];
   version?: string;
   scaleBy?: number;
+}
+const groupUpdate: z.ZodType<GroupUpdate> = z.lazy(() =>
+  z.object({
+    id: z.string().optional(),
+    apps: z.array(z.record(z.string(), z.unknown())).max(MAX_LIST).optional(),
+    groups: z.array(groupUpdate).max(MAX_LIST).optional(),
+    dependencies: z.array(z.string()).max(MAX_LIST).optional(),
+    version: z.string().optional(),
+    scaleBy: z.number().nonnegative().optional(),
+  }),
+);
+
+/** zod's path in Marathon's form: array indexes after `apps` and `groups` in parentheses. */
+function marathonPath(path: PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `(${p})` : `/${String(p)}`;
+  return out || '/';
 }
 
 const inGroup = (appId: string, groupId: string) => groupId === '/' || appId.startsWith(`${groupId}/`);
@@ -53,22 +78,30 @@ function groupExists(m: Marathon, id: string): boolean {
  */
 function flatten(m: Marathon, body: GroupUpdate, groupId: string, version: string, details: ErrorDetail[], prefix = ''): { apps: AppDefinition[]; groups: { id: string; dependencies: string[] }[] } {
   const apps: AppDefinition[] = [];
-  const groups = [{ id: groupId, dependencies: (body.dependencies ?? []).map((d) => resolvePathId(d, groupId === '/' ? '/' : groupId.slice(0, groupId.lastIndexOf('/')) || '/') ?? d) }];
+  const parent = groupId === '/' ? '/' : groupId.slice(0, groupId.lastIndexOf('/')) || '/';
+  const dependencies: string[] = [];
+  (body.dependencies ?? []).forEach((d, i) => {
+    const r = resolvePathId(d, parent);
+    if (!r) details.push({ path: `${prefix}/dependencies(${i})`, errors: [`'${d.slice(0, 300)}' is not a valid path`] });
+    else if (r === groupId || (groupId !== '/' && r.startsWith(`${groupId}/`)) || groupId === '/') details.push({ path: `${prefix}/dependencies(${i})`, errors: [`Dependency graph has cyclic dependencies: group ${groupId} cannot depend on itself or what it contains (${r})`] });
+    else dependencies.push(r);
+  });
+  const groups = [{ id: groupId, dependencies }];
   (body.apps ?? []).forEach((raw, i) => {
-    const rawId = (raw as { id?: unknown })?.id;
+    const rawId = raw.id;
     const id = typeof rawId === 'string' ? resolvePathId(rawId, groupId) : undefined;
     if (!id) {
-      details.push({ path: `${prefix}/apps(${i})/id`, errors: ['is not a valid path id'] });
+      details.push({ path: `${prefix}/apps(${i})/id`, errors: typeof rawId === 'string' && rawId.length > MAX_ID_LENGTH ? appIdProblems(rawId) : ['is not a valid path id'] });
       return;
     }
-    const v = validateApp(raw, { id, base: m.apps.get(id), version });
+    const v = validateApp(raw, { id, base: m.apps.get(id), version, limits: m.limits });
     if (!v.ok) for (const d of v.details) details.push({ path: `${prefix}/apps(${i})${d.path === '/' ? '' : d.path}`, errors: d.errors });
     else apps.push(v.app);
   });
   (body.groups ?? []).forEach((g, i) => {
-    const id = typeof g?.id === 'string' ? resolvePathId(g.id, groupId) : undefined;
-    if (!id) {
-      details.push({ path: `${prefix}/groups(${i})/id`, errors: ['is not a valid path id'] });
+    const id = typeof g.id === 'string' ? resolvePathId(g.id, groupId) : undefined;
+    if (!id || id === groupId) {
+      details.push({ path: `${prefix}/groups(${i})/id`, errors: ['is not a valid path id inside its parent group'] });
       return;
     }
     const sub = flatten(m, g, id, version, details, `${prefix}/groups(${i})`);
@@ -79,7 +112,7 @@ function flatten(m: Marathon, body: GroupUpdate, groupId: string, version: strin
 }
 
 /** /v2/groups: the tree, create, update (with `scaleBy` and `version` rollback), delete. */
-export function addGroupRoutes(app: Express, m: Marathon, repo: Repository): void {
+export function addGroupRoutes(app: Express, m: Marathon, repo: Repository, log: Logger): void {
   const idOf = (req: Request) => {
     const raw = ([] as string[]).concat((req.params as { path?: string | string[] }).path ?? []).join('/');
     const id = resolvePathId(raw || '/');
@@ -103,8 +136,11 @@ export function addGroupRoutes(app: Express, m: Marathon, repo: Repository): voi
   app.get('/v2/groups/*path', get);
 
   const apply = async (req: Request, res: Response, create: boolean) => {
-    const body = (req.body ?? {}) as GroupUpdate;
-    if (typeof body !== 'object' || Array.isArray(body)) return invalid(res, [{ path: '/', errors: ['error.expected.jsobject'] }]);
+    const raw = req.body ?? {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return invalid(res, [{ path: '/', errors: ['error.expected.jsobject'] }]);
+    const parsed = groupUpdate.safeParse(raw);
+    if (!parsed.success) return invalid(res, parsed.error.issues.map((i) => ({ path: marathonPath(i.path), errors: [i.message] })));
+    const body = parsed.data;
     const base = (req.params as { path?: unknown }).path ? idOf(req) : '/';
     const groupId = body.id ? resolvePathId(body.id, base) : base;
     if (!groupId) return invalid(res, [{ path: '/id', errors: appIdProblems(body.id ?? '') }]);
@@ -116,9 +152,12 @@ export function addGroupRoutes(app: Express, m: Marathon, repo: Repository): voi
     if (!create && !groupExists(m, groupId) && body.scaleBy !== undefined) throw new StrataError('NOT_FOUND', `Group '${groupId}' does not exist`, { status: 404 });
     const current = [...m.apps.values()].filter((a) => inGroup(a.id, groupId));
     let changes: { before?: AppDefinition; after?: AppDefinition }[];
+    let groups: GroupRecord[] = [];
     if (body.scaleBy !== undefined) {
-      if (typeof body.scaleBy !== 'number' || !(body.scaleBy >= 0)) return invalid(res, [{ path: '/scaleBy', errors: ['must be a non-negative number'] }]);
-      changes = current.map((a) => ({ before: a, after: { ...a, instances: Math.ceil(a.instances * body.scaleBy!), version } }));
+      const scaled = current.map((a) => ({ before: a, after: { ...a, instances: Math.ceil(a.instances * body.scaleBy!), version } }));
+      const over = scaled.filter((c) => !(c.after.instances <= m.limits.maxInstances));
+      if (over.length) return invalid(res, over.map((c) => ({ path: '/scaleBy', errors: [`${c.before.id} would have ${c.after.instances} instances, more than the limit of ${m.limits.maxInstances}`] })));
+      changes = scaled;
     } else if (body.version !== undefined) {
       const snapshot = (await repo.groupVersions(groupId)).find((v) => v.version === body.version);
       if (!snapshot) throw new StrataError('NOT_FOUND', `Group '${groupId}' does not exist in version ${body.version}`, { status: 404 });
@@ -131,22 +170,18 @@ export function addGroupRoutes(app: Express, m: Marathon, repo: Repository): voi
       const details: ErrorDetail[] = [];
       const flat = flatten(m, body, groupId, version, details);
       if (details.length) return invalid(res, details);
-      // Cycles are refused before anything is stored: nothing is half-written.
-      const deps = new Map([...m.groups.values()].map((g) => [g.id, g.dependencies]));
-      for (const g of flat.groups) deps.set(g.id, g.dependencies);
-      const inherited = (appId: string) => [...deps].filter(([g]) => inGroup(appId, g)).flatMap(([, d]) => d);
-      const all = [...new Set([...m.apps.keys(), ...flat.apps.map((a) => a.id)])];
-      const order = orderByDependencies(flat.apps.map((a) => ({ id: a.id, dependencies: [...a.dependencies, ...inherited(a.id)] })), all);
-      if (!order.ok) return invalid(res, [{ path: '/', errors: [`Dependency graph has cyclic dependencies: ${order.cycle.join(' -> ')}`] }]);
-      for (const g of flat.groups) await m.saveGroup({ id: g.id, dependencies: g.dependencies, version });
+      groups = flat.groups.map((g) => ({ id: g.id, dependencies: g.dependencies, version }));
       changes = flat.apps.map((a) => ({ before: m.apps.get(a.id), after: a }));
       // Apps the group no longer lists are removed (only when the body speaks about apps at all).
       if (body.apps !== undefined || body.groups !== undefined) {
         for (const a of current) if (!flat.apps.some((t) => t.id === a.id)) changes.push({ before: a });
       }
     }
-    const d = await m.deploy(changes, force);
-    await repo.saveGroupVersion(groupId, d.version, [...m.apps.values()].filter((a) => inGroup(a.id, groupId)));
+    // deploy checks cycles and locks before it stores anything, group records included.
+    const d = await m.deploy(changes, force, groups);
+    await repo.saveGroupVersion(groupId, d.version, [...m.apps.values()].filter((a) => inGroup(a.id, groupId))).catch((err) => {
+      log.error({ err, groupId }, 'group version not stored (the change itself was made)');
+    });
     deploymentResult(res, d, create ? 201 : 200);
   };
   app.post('/v2/groups', (req, res) => apply(req, res, true));

@@ -8,7 +8,8 @@ import { isDelayed } from '../launch-queue/backoff';
 import { needsLaunch } from '../instances/instance';
 
 /** /v2/tasks, /v2/deployments, /v2/queue, /v2/events, /v2/info, /v2/leader, /ping. */
-export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opts: { keepAliveMs: number; maxOutstanding: number }): void {
+export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opts: { keepAliveMs: number; maxOutstanding: number; maxStreams: number }): void {
+  let streams = 0;
   app.get('/v2/tasks', (req, res) => {
     const raw = req.query.status ?? req.query['status[]'];
     const wanted = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map((s) => `TASK_${String(s).toUpperCase()}`));
@@ -86,8 +87,11 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
   });
 
   app.get('/v2/events', (req: Request, res: Response) => {
+    // Each stream costs a socket and a copy of every event: beyond the cap, refuse rather than degrade everyone.
+    if (streams >= opts.maxStreams) return void res.status(503).json({ message: `Too many event streams: at most ${opts.maxStreams} may be open at once (--max-event-streams)` });
     const raw = req.query.event_type;
     const types = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map(String));
+    streams++;
     res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
     let outstanding = 0;
@@ -99,14 +103,15 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
       res.write(`event: ${e.eventType}\ndata: ${JSON.stringify(e)}\n\n`, () => outstanding--);
     };
     const remoteAddress = req.socket.remoteAddress ?? '';
+    // A stream's attach and detach concern that stream: it gets its own attach event, and the
+    // others are not told (500 streams once made 125,250 such events).
     send({ eventType: 'event_stream_attached', timestamp: new Date().toISOString(), remoteAddress });
-    events.publish('event_stream_attached', { remoteAddress });
     const unsubscribe = events.subscribe(send);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), opts.keepAliveMs);
     req.on('close', () => {
+      streams--;
       clearInterval(keepAlive);
       unsubscribe();
-      events.publish('event_stream_detached', { remoteAddress });
     });
   });
 
@@ -124,10 +129,10 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
   });
 
   app.get('/v2/leader', (_req, res) => res.json({ leader: `${m.config.hostname}:${m.config.httpPort}` }));
+  // Abdicating hands leadership to a standby; with no standby there is nobody to hand it to, and
+  // stepping down would leave no leader at all: refuse, and never end the process.
   app.delete('/v2/leader', (_req, res) => {
-    res.json({ message: 'Leadership abdicated' });
-    // One instance is always leader here: abdicating means stepping down and letting a supervisor restart us.
-    setTimeout(() => process.kill(process.pid, 'SIGTERM'), 100).unref();
+    res.status(503).json({ message: 'Leadership cannot be abdicated: no standby Marathon instance can take over (this instance runs without high availability)' });
   });
 
   app.get('/ping', (req, res) => {

@@ -3,6 +3,8 @@
  * (Marathon's PathId pattern), absolute in every response ("/prod/web"). Relative ids resolve
  * against a base group, and `..` steps up one level, as Marathon does.
  */
+import { MAX_ID_LENGTH } from './limits';
+
 const NAME = /^(([a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])\.)*([a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])$/;
 const RESERVED_SUFFIXES = ['restart', 'tasks', 'versions'];
 
@@ -10,8 +12,9 @@ export function isValidName(name: string): boolean {
   return NAME.test(name);
 }
 
-/** Resolves `id` against `base` ("/" by default) into a canonical absolute path; undefined if a segment is invalid. */
+/** Resolves `id` against `base` ("/" by default) into a canonical absolute path; undefined if a segment is invalid or the path too long. */
 export function resolvePathId(id: string, base = '/'): string | undefined {
+  if (id.length > MAX_ID_LENGTH * 4) return undefined; // never split megabytes of slashes
   const absolute = id.startsWith('/');
   const parts = absolute ? [] : base.split('/').filter(Boolean);
   for (const seg of id.split('/')) {
@@ -24,11 +27,13 @@ export function resolvePathId(id: string, base = '/'): string | undefined {
     if (!isValidName(seg)) return undefined;
     parts.push(seg);
   }
-  return '/' + parts.join('/');
+  const out = '/' + parts.join('/');
+  return out.length > MAX_ID_LENGTH ? undefined : out;
 }
 
 /** Problems with an app id, in Marathon's words; empty when it is fine. */
 export function appIdProblems(id: string): string[] {
+  if (id.length > MAX_ID_LENGTH) return [`must be at most ${MAX_ID_LENGTH} characters long (got ${id.length})`];
   const resolved = resolvePathId(id);
   if (resolved === undefined) {
     return ['must fully match regular expression \'^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])|(\\.|\\.\\.)$\''];

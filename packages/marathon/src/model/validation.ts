@@ -1,24 +1,30 @@
 import { z } from 'zod';
-import type { ErrorDetail } from '@strata/lib';
+import { roleProblem, type ErrorDetail } from '@strata/lib';
 import type { AppDefinition, HealthCheck, PortDefinition } from './app-definition';
 import { appIdProblems, resolvePathId } from './path-id';
+import { DEFAULT_LIMITS, MAX_LIST, MAX_SECONDS, type MarathonLimits } from './limits';
 
 /**
  * What a client may send for an app (every field optional: PUT and PATCH merge). Unknown fields
  * are ignored, as Marathon's JSON readers do; known fields of the wrong type are errors.
  */
 const stringMap = z.record(z.string(), z.string());
+const seconds = () => z.number().int().max(MAX_SECONDS, `expected at most ${MAX_SECONDS} seconds`);
+const secondsReal = () => z.number().max(MAX_SECONDS, `expected at most ${MAX_SECONDS} seconds`);
+const list = <T extends z.ZodTypeAny>(item: T) => z.array(item).max(MAX_LIST, `expected at most ${MAX_LIST} entries`);
+// A CR or LF in a health-check path would split the HTTP request line the checker sends.
+const noControlChars = (what: string) => z.string().refine((v) => !/[\x00-\x1f\x7f]/.test(v), `${what} must not contain control characters (CR, LF, ...)`);
 const healthCheckInput = z.object({
   protocol: z.enum(['HTTP', 'HTTPS', 'TCP', 'COMMAND', 'MESOS_HTTP', 'MESOS_HTTPS', 'MESOS_TCP']).optional(),
-  path: z.string().optional(),
-  portIndex: z.number().int().nonnegative().optional(),
+  path: noControlChars('path').optional(),
+  portIndex: z.number().int().nonnegative().max(MAX_LIST).optional(),
   port: z.number().int().min(0).max(65535).optional(),
   command: z.object({ value: z.string().min(1) }).optional(),
-  gracePeriodSeconds: z.number().int().nonnegative().optional(),
-  intervalSeconds: z.number().int().positive().optional(),
-  timeoutSeconds: z.number().int().positive().optional(),
-  maxConsecutiveFailures: z.number().int().nonnegative().optional(),
-  delaySeconds: z.number().int().nonnegative().optional(),
+  gracePeriodSeconds: seconds().nonnegative().optional(),
+  intervalSeconds: seconds().positive().optional(),
+  timeoutSeconds: seconds().positive().optional(),
+  maxConsecutiveFailures: z.number().int().nonnegative().max(1_000_000).optional(),
+  delaySeconds: seconds().nonnegative().optional(),
   ignoreHttp1xx: z.boolean().optional(),
   ipProtocol: z.enum(['IPv4', 'IPv6']).optional(),
 });
@@ -26,7 +32,7 @@ const healthCheckInput = z.object({
 export const appInput = z.object({
   id: z.string().optional(),
   cmd: z.string().min(1, 'must not be empty').nullable().optional(),
-  args: z.array(z.string()).nullable().optional(),
+  args: list(z.string()).nullable().optional(),
   user: z.string().optional(),
   instances: z.number().int('must be an integer').min(0, 'got a negative number, expected 0 or more').optional(),
   cpus: z.number().min(0.001, 'expected 0.001 or more').optional(),
@@ -36,34 +42,34 @@ export const appInput = z.object({
   executor: z.string().regex(/^(\/\/cmd)|(\/?[^/]+(\/[^/]+)*)|$/).optional(),
   env: z.record(z.string(), z.union([z.string(), z.object({ secret: z.string() })])).optional(),
   labels: stringMap.optional(),
-  constraints: z.array(z.array(z.string()).min(2, 'a constraint is [field, OPERATOR] or [field, OPERATOR, value]').max(3)).optional(),
-  acceptedResourceRoles: z.array(z.string()).optional(),
+  constraints: list(z.array(z.string()).min(2, 'a constraint is [field, OPERATOR] or [field, OPERATOR, value]').max(3)).optional(),
+  acceptedResourceRoles: list(z.string()).optional(),
   role: z.string().optional(),
   container: z.record(z.string(), z.unknown()).nullable().optional(),
-  portDefinitions: z.array(z.object({ port: z.number().int().min(0).max(65535).optional(), protocol: z.string().optional(), name: z.string().optional(), labels: stringMap.optional() })).optional(),
-  ports: z.array(z.number().int().min(0).max(65535)).optional(),
+  portDefinitions: list(z.object({ port: z.number().int().min(0).max(65535).optional(), protocol: z.string().optional(), name: z.string().optional(), labels: stringMap.optional() })).optional(),
+  ports: list(z.number().int().min(0).max(65535)).optional(),
   requirePorts: z.boolean().optional(),
-  healthChecks: z.array(healthCheckInput).optional(),
+  healthChecks: list(healthCheckInput).optional(),
   readinessChecks: z.array(z.object({
     name: z.string().optional(),
     protocol: z.enum(['HTTP', 'HTTPS']).optional(),
-    path: z.string().optional(),
+    path: noControlChars('path').optional(),
     portName: z.string().optional(),
-    intervalSeconds: z.number().int().positive().optional(),
-    timeoutSeconds: z.number().int().positive().optional(),
+    intervalSeconds: seconds().positive().optional(),
+    timeoutSeconds: seconds().positive().optional(),
     httpStatusCodesForReady: z.array(z.number().int().min(100).max(599)).optional(),
     preserveLastResponse: z.boolean().optional(),
   })).max(1, 'only one readiness check per app is supported').optional(),
-  dependencies: z.array(z.string()).optional(),
+  dependencies: list(z.string()).optional(),
   upgradeStrategy: z.object({ minimumHealthCapacity: z.number().optional(), maximumOverCapacity: z.number().optional() }).optional(),
-  backoffSeconds: z.number().min(0).optional(),
-  backoffFactor: z.number().min(1, 'expected 1.0 or more').optional(),
-  maxLaunchDelaySeconds: z.number().min(0).optional(),
-  taskKillGracePeriodSeconds: z.number().int().min(0).nullable().optional(),
+  backoffSeconds: secondsReal().min(0).optional(),
+  backoffFactor: z.number().min(1, 'expected 1.0 or more').max(1000, 'expected at most 1000').optional(),
+  maxLaunchDelaySeconds: secondsReal().min(0).optional(),
+  taskKillGracePeriodSeconds: seconds().min(0).nullable().optional(),
   killSelection: z.enum(['YOUNGEST_FIRST', 'OLDEST_FIRST']).optional(),
-  unreachableStrategy: z.union([z.literal('disabled'), z.object({ inactiveAfterSeconds: z.number().min(0).optional(), expungeAfterSeconds: z.number().min(0).optional() })]).optional(),
-  fetch: z.array(z.object({ uri: z.string().min(1).max(1024), extract: z.boolean().optional(), executable: z.boolean().optional(), cache: z.boolean().optional(), destPath: z.string().optional() })).optional(),
-  uris: z.array(z.string()).optional(),
+  unreachableStrategy: z.union([z.literal('disabled'), z.object({ inactiveAfterSeconds: secondsReal().min(0).optional(), expungeAfterSeconds: secondsReal().min(0).optional() })]).optional(),
+  fetch: list(z.object({ uri: z.string().min(1).max(1024), extract: z.boolean().optional(), executable: z.boolean().optional(), cache: z.boolean().optional(), destPath: z.string().max(1024).optional() })).optional(),
+  uris: list(z.string().min(1).max(1024)).optional(),
 });
 export type AppInput = z.infer<typeof appInput>;
 
@@ -101,7 +107,8 @@ function defaultHealthCheck(h: z.infer<typeof healthCheckInput>): HealthCheck {
  * the 422 details (JSON pointers to the problems). With `base`, fields the body leaves out keep
  * the base's values (PUT with partialUpdate, PATCH).
  */
-export function validateApp(body: unknown, opts: { id?: string; base?: AppDefinition; version: string }): Validated {
+export function validateApp(body: unknown, opts: { id?: string; base?: AppDefinition; version: string; limits?: MarathonLimits }): Validated {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
   const details: ErrorDetail[] = [];
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, details: [{ path: '/', errors: ['error.expected.jsobject'] }] };
   const parsed = appInput.safeParse(body);
@@ -111,6 +118,9 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
   }
   const input = parsed.data;
   const base = opts.base;
+  if (input.instances !== undefined && input.instances > limits.maxInstances) {
+    addDetail(details, '/instances', `got ${input.instances}, expected at most ${limits.maxInstances} (the limit set by --max-instances-per-app)`);
+  }
 
   const rawId = opts.id ?? input.id ?? base?.id;
   if (!rawId) addDetail(details, '/id', 'is required');
@@ -128,6 +138,7 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
   if (cmd && args) addDetail(details, '/', 'AppDefinition must either contain one of \'cmd\' or \'args\', and/or a Docker container.');
   if (!cmd && !args && !isDocker) addDetail(details, '/', 'AppDefinition must either contain one of \'cmd\' or \'args\', and/or a Docker container.');
 
+  if (input.ports && input.portDefinitions) addDetail(details, '/', 'You cannot specify both ports and port definitions');
   let portDefinitions: PortDefinition[];
   if (input.portDefinitions) {
     portDefinitions = input.portDefinitions.map((p) => ({ port: p.port ?? 0, protocol: p.protocol ?? 'tcp', ...(p.name ? { name: p.name } : {}), labels: p.labels ?? {} }));
@@ -195,10 +206,25 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
     addDetail(details, '/unreachableStrategy/inactiveAfterSeconds', 'inactiveAfterSeconds must be less or equal to expungeAfterSeconds');
   }
   if (input.fetch && input.uris) addDetail(details, '/fetch', 'fetch and uris cannot be used together');
+  (input.fetch ?? []).forEach((f, i) => {
+    const p = f.destPath;
+    // The fetcher writes destPath inside the sandbox: absolute paths and '..' would write anywhere on the agent.
+    if (p !== undefined && (p.startsWith('/') || p.split(/[\\/]/).includes('..') || p.includes('\0'))) addDetail(details, `/fetch/${i}/destPath`, 'must be a relative path inside the sandbox, without \'..\'');
+  });
+  const role = input.role ?? base?.role;
+  if (role !== undefined) {
+    const why = roleProblem(role);
+    if (why) addDetail(details, '/role', why);
+  }
+  (input.acceptedResourceRoles ?? []).forEach((r, i) => {
+    const why = roleProblem(r);
+    if (why) addDetail(details, `/acceptedResourceRoles/${i}`, why);
+  });
 
   const dependencies = (input.dependencies ?? base?.dependencies ?? []).map((d, i) => {
     const r = resolvePathId(d, id === '/' ? '/' : id.slice(0, id.lastIndexOf('/')) || '/');
-    if (!r) addDetail(details, `/dependencies/${i}`, `'${d}' is not a valid path`);
+    if (!r) addDetail(details, `/dependencies/${i}`, `'${d.slice(0, 300)}' is not a valid path`);
+    else if (r === id) addDetail(details, `/dependencies/${i}`, `Dependency graph has cyclic dependencies: an app cannot depend on itself (${id})`);
     return r ?? d;
   });
 

@@ -1,4 +1,4 @@
-import { StrataError, res, type Resources } from '@strata/lib';
+import { StrataError, res, roleProblem, type Resources } from '@strata/lib';
 import type { Resource__Output } from '@strata/proto';
 
 /**
@@ -27,6 +27,8 @@ export function parseReservationRequest(body: unknown): { agentId: string; role:
     roles.add(last.role);
   }
   if (roles.size !== 1) throw bad(`the resources name ${roles.size} roles; reserve for one role at a time`);
+  const why = roleProblem([...roles][0]!);
+  if (why) throw bad(`Invalid reservation: ${why}`);
   let resources: Resources;
   try {
     resources = res.fromProto(list as Resource__Output[]);

@@ -1,0 +1,1 @@
+export { roleProblem, MAX_ROLE_LENGTH } from './roles';
