@@ -1,4 +1,5 @@
-import { constraintsMet } from './chronos';
+import { constraintsMet, shellQuote } from './chronos';
+import { execFileSync } from 'node:child_process';
 
 describe('chronos constraints', () => {
   const attrs = { hostname: 'web-1', rack: 'r2' };
@@ -14,5 +15,11 @@ describe('chronos constraints', () => {
     [[['rack', 'EQUALS', 'r2'], ['hostname', 'LIKE', 'db.*']], false],
   ])('%j -> %s', (c, ok) => {
     expect(constraintsMet(c as string[][], attrs)).toBe(ok);
+  });
+});
+
+describe('shellQuote', () => {
+  it.each(['plain', 'a b', "it's", '$(touch /tmp/x)', '`id`', 'a && b', 'x; y', '"q"', '\\n', '*', ''])('%j reaches a shell as one literal word', (w) => {
+    expect(execFileSync('sh', ['-c', `printf %s ${shellQuote(w)}`], { encoding: 'utf8' })).toBe(w);
   });
 });

@@ -9,3 +9,4 @@ export { eventStream } from './event-stream';
 export { strata } from './cli-runner';
 export { ChronosProcess } from './chronos-process';
 export { FrameworkProcess } from './framework-process';
+export { refused, deepJson } from './hostile';

@@ -52,3 +52,30 @@ describe('findCycle', () => {
     expect(findCycle((n) => ({ x: ['y'], y: [] as string[] })[n], 'x')).toBeUndefined();
   });
 });
+
+describe('parseJob refuses what Chronos cannot store or run', () => {
+  const base = { command: 'x', schedule: 'R/2030-01-01T00:00:00Z/PT1H' };
+  it.each([
+    [{ ...base, name: '.' }, 'name is invalid'],
+    [{ ...base, name: '..' }, 'name is invalid'],
+    [{ ...base, name: 'a'.repeat(256) }, 'longer than 255'],
+    [{ ...base, name: 'a', constraints: [['rack', 'FOO', 'x']] }, "operator 'FOO'"],
+    [{ ...base, name: 'a', constraints: [['rack', 'LIKE', '(']] }, 'regular expression'],
+    [{ ...base, name: 'a', constraints: [['rack', 'EQUALS']] }, '[attribute, operator, value]'],
+    [{ ...base, name: 'a', fetch: [null] }, "'fetch[0]' must be an object"],
+    [{ ...base, name: 'a', fetch: [{}] }, "'fetch[0].uri' is required"],
+    [{ ...base, name: 'a', fetch: 'x' }, "'fetch' must be an array"],
+    [{ ...base, name: 'a', fetch: [{ uri: 'u', output_file: '../../x' }] }, 'inside the sandbox'],
+    [{ ...base, name: 'a', fetch: [{ uri: 'u', output_file: '/etc/x' }] }, 'inside the sandbox'],
+    [{ ...base, name: 'a', environmentVariables: [null] }, "'environmentVariables[0]' must be an object"],
+    [{ ...base, name: 'a', epsilon: 'P99999Y' }, 'epsilon'],
+    [{ command: 'x', name: 'a', parents: ['.'] }, "parent '.'"],
+  ])('%j', (body, message) => {
+    const kind = (body as { parents?: unknown }).parents ? 'dependency' : 'iso8601';
+    expect(() => parseJob(body, kind)).toThrow(message);
+  });
+  it('keeps valid fetches and names with dots', () => {
+    const j = parseJob({ ...base, name: 'a.b-c_d', fetch: [{ uri: 'u', output_file: 'sub/f.txt' }] }, 'iso8601');
+    expect(j.fetch[0]).toEqual({ uri: 'u', executable: false, cache: false, extract: true, output_file: 'sub/f.txt' });
+  });
+});

@@ -145,3 +145,18 @@ describe('missed runs', () => {
     expect(p.nextDue).toBeUndefined();
   });
 });
+
+describe('IsoSchedule bounds', () => {
+  it.each([
+    ['R/+099999-01-01T00:00:00Z/PT1H', 'after 9999'],
+    ['R1000000000/2030-01-01T00:00:00Z/PT0.001S', 'once a second'],
+    ['R/2030-01-01T00:00:00Z/P99999999Y', 'longer than 100 years'],
+    ['R/2030-01-01T00:00:00+25:00/PT1H', 'outside -18:00..+18:00'],
+    ['R/2030-01-01T00:00:00-1860/PT1H', 'outside -18:00..+18:00'],
+    ['R12345678901234567890123/2030-01-01T00:00:00Z/PT1H', 'repeats more than'],
+    ['R2147483648/2030-01-01T00:00:00Z/PT1H', 'repeats more than'],
+  ])('refuses %s', (s, why) => expect(() => IsoSchedule.parse(s)).toThrow(why));
+  it.each(['R2147483647/2030-01-01T00:00:00Z/PT1S', 'R/9999-01-01T00:00:00+18:00/P100Y', 'R1/2030-01-01T00:00:00Z/PT0.001S', 'R/2030-01-01T00:00:00-05:30/PT1S'])('accepts %s', (s) => {
+    expect(IsoSchedule.parse(s).source).toBe(s);
+  });
+});

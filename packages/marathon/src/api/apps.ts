@@ -3,7 +3,8 @@ import { StrataError } from '@strata/lib';
 import type { Marathon } from '../marathon';
 import type { AppDefinition } from '../model/app-definition';
 import { validateApp } from '../model/validation';
-import { resolvePathId } from '../model/path-id';
+import { appIdProblems, resolvePathId } from '../model/path-id';
+import { MAX_ID_LENGTH } from '../model/limits';
 import { isHealthy, type Instance } from '../instances/instance';
 import type { Repository } from '../state/repository';
 import { invalid, notFoundApp, deploymentResult, queryFlag } from './responses';
@@ -149,7 +150,11 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
       return void res.json({ '*': apps });
     }
     const id = resolvePathId(parts.join('/'));
-    if (!id || id === '/') throw new StrataError('NOT_FOUND', `App '/${parts.join('/')}' does not exist`, { status: 404 });
+    if (!id || id === '/') {
+      // A PUT creates: an id that cannot be an app is a 422, as for POST. Anything else names no app.
+      if (req.method === 'PUT' && suffix.length === 0) return invalid(res, [{ path: '/id', errors: appIdProblems(parts.join('/').slice(0, MAX_ID_LENGTH + 1) || '/') }]);
+      throw new StrataError('NOT_FOUND', `App '/${parts.join('/').slice(0, 300)}' does not exist`, { status: 404 });
+    }
     const existing = m.apps.get(id);
     const force = queryFlag(req, 'force', false);
 

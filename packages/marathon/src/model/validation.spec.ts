@@ -79,3 +79,32 @@ describe('validateApp', () => {
     expect(needsRestart(base, ok({ cmd: 'sleep 200' }, { id: '/web', base, version: 'v3' }))).toBe(true);
   });
 });
+
+describe('bounds and hostile definitions', () => {
+  const paths = (body: unknown, opts: Partial<Parameters<typeof validateApp>[1]> = {}) => {
+    const r = validateApp(body, { version: V, ...opts });
+    return r.ok ? [] : r.details.map((d) => d.path);
+  };
+  it('limits ids, instances (configurable), durations and list sizes', () => {
+    expect(paths({ id: '/' + 'a'.repeat(5000), cmd: 'x' })).toEqual(['/id']);
+    expect(paths({ id: '/' + 'a'.repeat(254), cmd: 'x' })).toEqual([]);
+    expect(paths({ id: '/a', cmd: 'x', instances: 10_001 })).toEqual(['/instances']);
+    expect(paths({ id: '/a', cmd: 'x', instances: 10_000 })).toEqual([]);
+    expect(paths({ id: '/a', cmd: 'x', instances: 11 }, { limits: { maxInstances: 10 } })).toEqual(['/instances']);
+    expect(paths({ id: '/a', cmd: 'x', healthChecks: [{ protocol: 'TCP', intervalSeconds: 2_147_484 }] })).toEqual(['/healthChecks/0/intervalSeconds']);
+    expect(paths({ id: '/a', cmd: 'x', healthChecks: [{ protocol: 'TCP', intervalSeconds: 2_147_483 }] })).toEqual([]);
+    expect(paths({ id: '/a', cmd: 'x', taskKillGracePeriodSeconds: 1e10 })).toEqual(['/taskKillGracePeriodSeconds']);
+    expect(paths({ id: '/a', cmd: 'x', ports: Array(1001).fill(0) })).toEqual(['/ports']);
+  });
+  it('refuses self-dependencies, invalid roles, control characters in paths and sandbox escapes', () => {
+    expect(paths({ id: '/a/b', cmd: 'x', dependencies: ['b'] })).toEqual(['/dependencies/0']);
+    expect(paths({ id: '/a/b', cmd: 'x', dependencies: ['../c'] })).toEqual([]);
+    expect(paths({ id: '/a', cmd: 'x', role: '../../x' })).toEqual(['/role']);
+    expect(paths({ id: '/a', cmd: 'x', role: 'web' })).toEqual([]);
+    expect(paths({ id: '/a', cmd: 'x', acceptedResourceRoles: ['*', ''] })).toEqual(['/acceptedResourceRoles/1']);
+    expect(paths({ id: '/a', cmd: 'x', healthChecks: [{ path: '/ok\r\n' }] })).toEqual(['/healthChecks/0/path']);
+    expect(paths({ id: '/a', cmd: 'x', fetch: [{ uri: 'u', destPath: 'a/../../b' }] })).toEqual(['/fetch/0/destPath']);
+    expect(paths({ id: '/a', cmd: 'x', fetch: [{ uri: 'u', destPath: 'sub/file' }] })).toEqual([]);
+    expect(paths({ id: '/a', cmd: 'x', ports: [0], portDefinitions: [{ port: 0 }] })).toEqual(['/']);
+  });
+});
