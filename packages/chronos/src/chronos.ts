@@ -76,6 +76,8 @@ export class Chronos {
   private timer?: NodeJS.Timeout;
   private suppressed = false;
   private lastLaunchable = 0;
+  /** True once the stored jobs and runs are in memory (the API answers 503 until then). */
+  loaded = false;
 
   constructor(
     readonly config: ChronosConfig,
@@ -97,6 +99,7 @@ export class Chronos {
     const now = this.deps.clock.now();
     for (const job of this.jobs.values()) if (!this.states.has(job.name)) this.states.set(job.name, this.initialState(job, now));
     for (const [name, st] of this.states) this.due.push(name, st.nextDue);
+    this.loaded = true;
     this.deps.log.info({ jobs: this.jobs.size, runs: this.runs.size }, 'state loaded');
 
     const driver = new SchedulerDriver({
@@ -134,6 +137,7 @@ export class Chronos {
     const inFlight = [...this.pending.values()].filter((r) => r.state === 'launching' || r.state === 'running');
     for (const r of inFlight) r.reconciling = true;
     if (inFlight.length) this.driver!.reconcile(inFlight.map((r) => ({ taskId: r.id, agentId: r.agentId })));
+    this.driver!.reconcile(); // and every task the master knows of: one we do not know is killed
     await this.tick();
   }
 
@@ -284,6 +288,31 @@ export class Chronos {
     return this.deps.store.put(runKey(r.id), r, { durable: false });
   }
 
+  /**
+   * Epsilon is checked again at launch, not only when a run is queued: a run queued on time that
+   * could not launch (master away, no offer) must not start long past its window (Jepsen's
+   * Chronos finding). It is skipped and counted, as at queue time.
+   */
+  private async skipExpired(now: number): Promise<void> {
+    for (const r of [...this.pending.values()]) {
+      if (r.state !== 'queued' || r.attempt !== 0) continue;
+      const job = this.jobs.get(r.job);
+      const eps = job ? epsilonMs(job) : undefined;
+      if (eps === undefined || now <= r.due + eps) continue;
+      this.pending.delete(r.id);
+      this.runs.delete(r.id);
+      this.delayed.delete(r);
+      const state = this.states.get(r.job);
+      if (state) {
+        state.skippedCount += 1;
+        state.lastSkipped = r.due;
+        await this.putState(r.job, state);
+      }
+      await this.deps.store.delete(runKey(r.id));
+      this.deps.log.warn({ jobName: r.job, due: new Date(r.due).toISOString(), taskId: r.id }, 'run skipped: not launched within epsilon');
+    }
+  }
+
   /** Runs ready to launch now: due, not waiting for a retry delay, job enabled, no running run unless concurrent. */
   private launchable(now: number): Run[] {
     const busy = new Set([...this.pending.values()].filter((r) => r.state === 'running' || r.state === 'launching').map((r) => r.job));
@@ -334,6 +363,7 @@ export class Chronos {
 
   private async onOffers(offers: Offer__Output[]): Promise<void> {
     const now = this.deps.clock.now();
+    await this.skipExpired(now);
     const queue = this.launchable(now);
     let left = queue.length;
     for (const offer of offers) {
@@ -411,7 +441,11 @@ export class Chronos {
 
   private async onUpdate(s: TaskStatus__Output): Promise<void> {
     const run = this.runs.get(s.taskId?.value ?? '');
-    if (!run) return;
+    if (!run) {
+      // A task no run of ours accounts for (forgotten, from an older state): it must not run on untracked.
+      if (!isTerminalState(s.state) && s.state !== 'TASK_UNREACHABLE') this.driver?.kill(s.taskId?.value ?? '', s.agentId?.value);
+      return;
+    }
     const job = this.jobs.get(run.job);
     const now = this.deps.clock.now();
     const answer = run.reconciling && s.reason === 'REASON_RECONCILIATION';

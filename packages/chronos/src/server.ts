@@ -33,13 +33,18 @@ export async function startChronos(opts: { config: ChronosConfig; stateDir: stri
       next();
     });
   }
+  // Before its state is loaded Chronos would answer `[]` jobs: a client or health check must not take that for an empty Chronos.
+  app.use((req, res, next) => {
+    if (chronos.loaded || req.path === '/health' || req.path === '/metrics') return next();
+    res.status(503).json({ message: 'Chronos is starting: its state is not loaded yet', status: 'Service Unavailable' });
+  });
   app.use(jsonBody());
   const routes = schedulerRoutes(chronos);
   app.use('/v1/scheduler', routes);
   app.use('/scheduler', routes);
   app.get('/ping', (_req, res) => res.type('text/plain').send('pong'));
   app.get('/metrics', async (_req, res) => res.set('Content-Type', registry.contentType).send(await registry.metrics()));
-  app.get('/health', (_req, res) => res.json({ healthy: true, subscribed: !!chronos.frameworkId }));
+  app.get('/health', (_req, res) => res.status(chronos.loaded ? 200 : 503).json({ healthy: chronos.loaded, loaded: chronos.loaded, subscribed: !!chronos.frameworkId }));
   app.use((req: Request, res: Response) => res.status(404).json({ message: `no route for ${req.method} ${req.path}`, status: 'Not Found' }));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };

@@ -31,6 +31,8 @@ export interface MarathonConfig {
   limits?: MarathonLimits;
   /** Most /v2/events streams open at once (default 256); more are refused with 503. */
   maxEventStreams?: number;
+  /** How often every task is reconciled with the master (Marathon: --reconciliation_interval, 10 min). */
+  reconcileIntervalMs?: number;
 }
 
 export interface LastTaskFailure {
@@ -93,6 +95,8 @@ export class Marathon {
   private addedThisPass = 0;
   private morePending = false;
   private stopped = false;
+  /** True once the stored state is in memory: before that the API must not answer from an empty Marathon. */
+  loaded = false;
   private lastLaunchable = 0;
   private readonly health = new HealthMonitor((inst, index, state, changed, kill) => this.onHealth(inst, index, state, changed, kill));
   private readonly readiness = new ReadinessMonitor((inst) => {
@@ -115,6 +119,7 @@ export class Marathon {
     for (const g of await repo.groups()) this.groups.set(g.id, g);
     for (const d of this.deployments.values()) for (const app of d.affectedApps) if (!this.apps.has(app) && d.original[app] !== undefined) this.deleting.add(app);
     this.frameworkId = await repo.frameworkId();
+    this.loaded = true;
     this.deps.log.info({ apps: this.apps.size, instances: this.instances.size, deployments: this.deployments.size, frameworkId: this.frameworkId }, 'state loaded');
 
     const driver = new SchedulerDriver({
@@ -179,10 +184,20 @@ export class Marathon {
     this.deps.events.publish(again ? 'scheduler_reregistered_event' : 'scheduler_registered_event', { frameworkId: id, master: this.config.master });
     this.suppressed = false;
     this.lastLaunchable = 0;
-    // Learn the truth about every task we think exists, and about any we forgot.
-    this.driver!.reconcile([...this.instances.values()].filter((i) => i.taskId && isLive(i)).map((i) => ({ taskId: i.taskId!, agentId: i.agentId })));
-    this.driver!.reconcile();
+    this.reconcile();
     this.converge();
+  }
+
+  /**
+   * Learns the truth about every task we think exists (explicit), and about any we forgot
+   * (implicit: an unknown task is killed when its update comes). On every subscription, and
+   * periodically (Marathon's --reconciliation_interval), since a master answers nothing for tasks
+   * on agents that have not reregistered yet.
+   */
+  reconcile(): void {
+    if (!this.frameworkId) return;
+    this.driver?.reconcile([...this.instances.values()].filter((i) => i.taskId && isLive(i)).map((i) => ({ taskId: i.taskId!, agentId: i.agentId })));
+    this.driver?.reconcile();
   }
 
   // --- API operations ----------------------------------------------------------------------
@@ -206,7 +221,7 @@ export class Marathon {
    * written, before anything in memory changes: a refused or failed deploy leaves Marathon as it
    * was. `groups` are group records the change brings (a group PUT's dependencies).
    */
-  async deploy(changes: { before?: AppDefinition; after?: AppDefinition; restart?: boolean }[], force: boolean, groups: GroupRecord[] = []): Promise<Deployment> {
+  async deploy(changes: { before?: AppDefinition; after?: AppDefinition; restart?: boolean }[], force: boolean, groups: GroupRecord[] = [], opts: { dryRun?: boolean } = {}): Promise<Deployment> {
     const ids = changes.map((c) => (c.after ?? c.before)!.id);
     const stops = changes.filter((c) => !c.after).map((c) => c.before!.id);
     const targets = changes.filter((c) => c.after).map((c) => c.after!);
@@ -218,7 +233,7 @@ export class Marathon {
       throw new StrataError('INVALID', 'Object is not valid', { status: 422, details: [{ path: '/', errors: [`Dependency graph has cyclic dependencies: ${order.cycle.join(' -> ')}`] }] });
     }
     const locks = [...new Set(ids.flatMap((id) => this.lockedBy(id)))];
-    if (locks.length && !force) throw new AppLockedError(locks);
+    if (locks.length && !force && !opts.dryRun) throw new AppLockedError(locks);
     const version = this.version();
     const deployment: Deployment = { id: randomUUID(), version, affectedApps: ids, steps: [], currentStep: 1, totalSteps: 0, original: {}, appStep: {} };
     // Marathon's plan: stops first, then starts, then one step per dependency class.
@@ -249,6 +264,8 @@ export class Marathon {
       return { c, app };
     });
     for (const { c, app } of finals) deployment.original[(app ?? c.before)!.id] = c.before ?? null;
+    // A preview: the plan as it would run, and nothing written or changed.
+    if (opts.dryRun) return deployment;
 
     await this.writeAll([
       ...locks.map((id) => ({ write: () => this.deps.repo.deleteDeployment(id), undo: () => this.deps.repo.saveDeployment(this.deployments.get(id)!) })),
@@ -737,6 +754,7 @@ export class Marathon {
 
   private onUpdate(s: TaskStatus__Output): void {
     const taskId = s.taskId?.value ?? '';
+    this.deps.log.debug({ taskId, agentId: s.agentId?.value, state: s.state, reason: s.reason, message: s.message }, 'status update');
     const inst = this.instanceByTask(taskId);
     const nowIso = new Date(this.deps.clock.now()).toISOString();
     if (!inst) {

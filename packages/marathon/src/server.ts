@@ -37,11 +37,17 @@ export async function startMarathon(opts: { config: MarathonConfig; stateDir: st
     res.set('X-Marathon-Leader', `http://${opts.config.hostname}:${opts.config.httpPort}`);
     next();
   });
+  // Until the stored state is loaded an empty answer would be a lie (`[]` apps to a client or a
+  // health check): everything but /health and /metrics waits with a 503.
+  app.use((req, res, next) => {
+    if (marathon.loaded || req.path === '/health' || req.path === '/metrics') return next();
+    res.status(503).json({ message: 'Marathon is starting: its state is not loaded yet' });
+  });
   app.use(jsonBody({ strict: false }));
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', registry.contentType).send(await registry.metrics());
   });
-  app.get('/health', (_req, res) => res.json({ healthy: true, subscribed: !!marathon.frameworkId }));
+  app.get('/health', (_req, res) => res.status(marathon.loaded ? 200 : 503).json({ healthy: marathon.loaded, loaded: marathon.loaded, subscribed: !!marathon.frameworkId }));
   addAppRoutes(app, marathon, repo);
   addGroupRoutes(app, marathon, repo, opts.log);
   addSystemRoutes(app, marathon, events, { keepAliveMs: 15_000, maxOutstanding: 1024, maxStreams: opts.config.maxEventStreams ?? 256 });
@@ -67,12 +73,14 @@ export async function startMarathon(opts: { config: MarathonConfig; stateDir: st
   await marathon.start();
   // Backoff delays expire on their own: look again every second (cheap: converge only walks our state).
   const tick = setInterval(() => marathon.converge(), 1_000);
+  const reconcile = setInterval(() => marathon.reconcile(), opts.config.reconcileIntervalMs ?? 600_000);
   opts.log.info({ port, master: opts.config.master, frameworkId: marathon.frameworkId }, 'marathon listening');
   return {
     marathon,
     port,
     stop: async () => {
       clearInterval(tick);
+      clearInterval(reconcile);
       marathon.stop();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

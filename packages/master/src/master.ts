@@ -364,6 +364,10 @@ export class Master {
     const stored: FrameworkInfo__Output = { ...info, id: { value: id }, roles };
     await this.deps.store.put<PersistedFramework>(`frameworks/${id}`, { info: stored, registeredAt: fw?.registeredAt ?? now });
     this.knownFrameworkIds.add(id);
+    // Look again after the write: an agent that reregistered meanwhile may have brought this
+    // framework back with its tasks (recoverFramework). A new entry would drop them, and the
+    // framework would be told they are gone while they run on.
+    fw = this.frameworks.get(id);
     if (fw) {
       if (fw.failoverTimer) clearTimeout(fw.failoverTimer);
       fw.failoverTimer = undefined;
@@ -945,6 +949,7 @@ export class Master {
 
   /** Master-generated updates are not reliable: no uuid, no acknowledgement (Mesos §3.1). */
   private sendMasterUpdate(fw: FrameworkEntry, taskId: string, agentId: string, state: TaskStateName, reason: ReasonName, message: string): void {
+    this.deps.log.debug({ frameworkId: fw.id, taskId, agentId, state, reason, message }, 'master status update');
     const status: TaskStatus = {
       taskId: { value: taskId },
       state,

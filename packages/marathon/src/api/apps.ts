@@ -167,6 +167,17 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
         case 'PATCH': {
           // PATCH changes an app that exists: an unknown one is 404 whatever the body says.
           if (req.method === 'PATCH' && !existing) return notFoundApp(res, id);
+          const rollbackTo = (req.body as { version?: unknown } | undefined)?.version;
+          if (req.method === 'PUT' && rollbackTo !== undefined) {
+            // Marathon's updateOrRollback: `{"version": V}` brings back the definition stored at V.
+            if (!existing) return notFoundApp(res, id);
+            if (typeof rollbackTo !== 'string') return invalid(res, [{ path: '/version', errors: ['error.expected.jsstring'] }]);
+            const old = (await repo.appVersions(id)).find((v) => v.version === rollbackTo);
+            if (!old) throw new StrataError('NOT_FOUND', `App '${id}' does not exist in version ${rollbackTo}`, { status: 404 });
+            const version = m.version();
+            const d = await m.deploy([{ before: existing, after: { ...old, version, versionInfo: { lastScalingAt: version, lastConfigChangeAt: version } } }], force);
+            return deploymentResult(res, d, 200);
+          }
           const partial = req.method === 'PATCH' || queryFlag(req, 'partialUpdate', true);
           const v = validateApp(req.body, { id, base: partial ? existing : undefined, version: m.version(), limits: m.limits });
           if (!v.ok) return invalid(res, v.details);

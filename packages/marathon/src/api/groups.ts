@@ -177,6 +177,11 @@ export function addGroupRoutes(app: Express, m: Marathon, repo: Repository, log:
         for (const a of current) if (!flat.apps.some((t) => t.id === a.id)) changes.push({ before: a });
       }
     }
+    if (queryFlag(req, 'dryRun', false)) {
+      // Marathon's dry run answers the plan's steps and changes nothing.
+      const plan = await m.deploy(changes, force, groups, { dryRun: true });
+      return void res.status(200).json({ steps: plan.steps });
+    }
     // deploy checks cycles and locks before it stores anything, group records included.
     const d = await m.deploy(changes, force, groups);
     await repo.saveGroupVersion(groupId, d.version, [...m.apps.values()].filter((a) => inGroup(a.id, groupId))).catch((err) => {
