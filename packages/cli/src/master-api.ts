@@ -1,7 +1,7 @@
 /** The master's HTTP API as the CLI uses it. */
 export interface StateJson {
   id: string;
-  slaves: { id: string; hostname: string; port: number; active: boolean; resources: Record<string, number | string>; used_resources: Record<string, number | string> }[];
+  slaves: { id: string; pid?: string; hostname: string; port: number; active: boolean; resources: Record<string, number | string>; used_resources: Record<string, number | string> }[];
   frameworks: StateFramework[];
   completed_frameworks: StateFramework[];
 }

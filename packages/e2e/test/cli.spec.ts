@@ -1,4 +1,6 @@
-import { LocalCluster, strata } from '../src';
+import { spawn } from 'node:child_process';
+import { waitFor } from '@strata/lib/testing';
+import { BINS, LocalCluster, strata } from '../src';
 
 jest.setTimeout(60_000);
 
@@ -17,6 +19,41 @@ describe('strata CLI against a real cluster', () => {
     const failed = await strata(['run', '--master', cluster.masterAddress, '--cpus', '0.2', '--', 'exit 7']);
     expect(failed.code).toBe(7);
     expect(failed.stderr).toContain('TASK_FAILED: Command exited with status 7');
+  });
+
+  it('runs several words after -- as an argv, one word as a shell command line', async () => {
+    const m = ['--master', cluster.masterAddress];
+    const exit3 = await strata(['run', ...m, '--', 'sh', '-c', 'exit 3']);
+    expect(exit3.code).toBe(3);
+    // `exec sleep 0` as one argument: joined into one shell string it would run `exec` alone.
+    const execd = await strata(['run', '-q', ...m, '--', 'sh', '-c', 'exec echo "a  b"']);
+    expect([execd.code, execd.stdout]).toEqual([0, 'a  b\n']);
+    const words = await strata(['run', '-q', ...m, '--', 'printf', '%s|', 'one two', "it's", '$HOME']);
+    expect(words.stdout).toBe("one two|it's|$HOME|");
+    const line = await strata(['run', '-q', ...m, '--', 'echo one; echo two >&2; exit 4']);
+    expect([line.code, line.stdout, line.stderr]).toEqual([4, 'one\n', 'two\n']);
+  });
+
+  it("streams the task's stdout and stderr while it runs; -q leaves only the task's output", async () => {
+    const hi = await strata(['run', '--master', cluster.masterAddress, '--', 'sh', '-c', 'echo hi']);
+    expect(hi.code).toBe(0);
+    expect(hi.stdout).toBe('hi\n');
+    expect(hi.stderr).toContain('TASK_FINISHED'); // status lines go to stderr
+    const big = await strata(['run', '-q', '--master', cluster.masterAddress, '--', 'i=0; while [ $i -lt 3000 ]; do echo line-$i; i=$((i+1)); done; echo err >&2']);
+    const lines = big.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3000);
+    expect(lines[2999]).toBe('line-2999');
+    expect(big.stderr).toBe('err\n');
+    // While it runs, not only at the end: the first line arrives while the task still sleeps.
+    const child = spawn(process.execPath, [BINS.cli, 'run', '-q', '--master', cluster.masterAddress, '--', 'echo early; sleep 30']);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    try {
+      await waitFor(() => out === 'early\n', { what: 'the first line while the task runs', timeoutMs: 15_000 });
+    } finally {
+      child.kill('SIGINT'); // strata run kills its task on Ctrl-C
+      await new Promise((r) => child.once('exit', r));
+    }
   });
 
   it('strata agents and strata tasks print tables from the master state', async () => {

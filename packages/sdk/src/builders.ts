@@ -13,6 +13,8 @@ export interface TaskSpec {
   command?: string;
   /** Arguments without a shell (for Docker: given to the image's entrypoint). */
   args?: string[];
+  /** A program and its arguments, run without a shell (`argv[0]` is the program, as Mesos's CommandInfo with `shell: false`). */
+  argv?: string[];
   /** A container to run in, e.g. `{ type: 'DOCKER', docker: { image: 'busybox' } }`. */
   container?: ContainerInfo;
   cpus: number;
@@ -33,15 +35,16 @@ export function taskInfo(offer: Offer__Output, spec: TaskSpec): TaskInfo {
   const role = offer.allocationInfo?.role || '*';
   const shell = spec.command !== undefined;
   // One literal with every field (absent ones undefined), no spreads: see res.toProto.
+  // Mesos's argv convention: `value` is the program, `arguments` the whole argv including it.
   return {
     name: spec.name ?? spec.id,
     taskId: { value: spec.id },
     agentId: offer.agentId ?? undefined,
     resources: res.toProto(res.resources(scalars, ranges), role, { allocatedTo: role }),
     command: {
-      value: shell ? spec.command : undefined,
+      value: shell ? spec.command : spec.argv?.[0],
       shell,
-      arguments: shell ? undefined : spec.args ?? [],
+      arguments: shell ? undefined : spec.argv ?? spec.args ?? [],
       environment: { variables: Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })) },
     },
     container: spec.container,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SchedulerDriver, offerResources, taskInfo } from '@strata/sdk';
 import { isTerminalState, type Offer__Output } from '@strata/proto';
 import { res } from '@strata/lib';
+import { FileFollower, agentAddress, sandboxFile } from './task-files';
 
 export interface RunOptions {
   master: string;
@@ -15,8 +16,21 @@ export interface RunOptions {
 }
 
 /**
+ * The task's command: one word after `--` is a shell command line (`strata run -- 'echo $HOST'`);
+ * several words are an argv run as given, with no shell to re-split them (as `docker run IMAGE
+ * CMD ARGS`): `strata run -- sh -c 'exit 3'` runs sh with two arguments.
+ */
+export function commandOf(words: string[]): { command: string } | { argv: string[] } {
+  return words.length === 1 ? { command: words[0]! } : { argv: words };
+}
+
+/** How often the task's stdout and stderr are read while it runs. */
+const OUTPUT_POLL_MS = 200;
+
+/**
  * Runs one command as a task, like mesos-execute: subscribe, take the first offer that fits,
- * print each state change, and exit with the task's exit code (1 if it has none, e.g. killed).
+ * stream the task's stdout and stderr to ours while it runs (status lines on stderr, none with
+ * -q), and exit with the task's exit code (1 if it has none, e.g. killed).
  */
 export async function runCommand(command: string[], opts: RunOptions): Promise<number> {
   if (command.length === 0) throw new Error('nothing to run: give a command after --');
@@ -33,9 +47,38 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
   say(`subscribed as framework ${frameworkId}`);
   const wanted = res.resources({ cpus: opts.cpus, mem: opts.mem, ...(opts.disk ? { disk: opts.disk } : {}) });
 
+  /** Follows stdout and stderr through the agent's files API until drained after the end. */
+  const startOutput = (agent: string) => {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const followers = agentAddress(opts.master, agent).then((address) => [
+      new FileFollower(address, sandboxFile(frameworkId, taskId, 'stdout'), process.stdout),
+      new FileFollower(address, sandboxFile(frameworkId, taskId, 'stderr'), process.stderr),
+    ]);
+    followers.catch(() => undefined); // reported by drain()
+    const pumpAll = async () => Promise.all((await followers).map((f) => f.pump()));
+    const loop = () => {
+      if (stopped) return;
+      pumpAll()
+        .catch(() => undefined) // a transient read error: the next poll or the drain says so
+        .finally(() => {
+          if (!stopped) timer = setTimeout(loop, OUTPUT_POLL_MS);
+        });
+    };
+    loop();
+    return {
+      drain: async () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        await pumpAll();
+      },
+    };
+  };
+
   return new Promise<number>((resolve) => {
     let launched: Offer__Output | undefined;
     let agentId = '';
+    let output: ReturnType<typeof startOutput> | undefined;
     const finish = (code: number) => {
       driver.close();
       resolve(code);
@@ -48,13 +91,17 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
       launched = fit;
       agentId = fit.agentId!.value;
       say(`launching task ${taskId} on agent ${agentId} (${fit.hostname})`);
-      driver.launch([fit.id!.value], [taskInfo(fit, { id: taskId, command: command.join(' '), cpus: opts.cpus, mem: opts.mem, disk: opts.disk || undefined, env, killGraceMs: opts.killGrace * 1000 })]);
+      driver.launch([fit.id!.value], [taskInfo(fit, { id: taskId, ...commandOf(command), cpus: opts.cpus, mem: opts.mem, disk: opts.disk || undefined, env, killGraceMs: opts.killGrace * 1000 })]);
       driver.suppress();
+      output = startOutput(agentId);
     });
     driver.on('update', (s) => {
       if (s.taskId?.value !== taskId) return;
       say(`${s.state}${s.message ? `: ${s.message}` : ''}`);
-      if (isTerminalState(s.state)) finish(s.state === 'TASK_FINISHED' ? 0 : s.exitCode ?? 1);
+      if (!isTerminalState(s.state)) return;
+      const code = s.state === 'TASK_FINISHED' ? 0 : s.exitCode ?? 1;
+      // What the task wrote last is read before we exit.
+      void (output?.drain() ?? Promise.resolve()).catch((err) => say(`cannot read the task's output: ${(err as Error).message}`)).then(() => finish(code));
     });
     driver.on('error', (message) => say(`error from master: ${message}`));
     driver.on('closed', (why) => {

@@ -6,7 +6,8 @@ import type { Marathon, GroupRecord } from '../marathon';
 import type { Logger } from '@strata/lib';
 import type { AppDefinition } from '../model/app-definition';
 import { validateApp } from '../model/validation';
-import { resolvePathId, appIdProblems } from '../model/path-id';
+import { resolvePathId, appIdProblems, parentOf } from '../model/path-id';
+import { GroupTree } from '../model/group-tree';
 import { MAX_ID_LENGTH } from '../model/limits';
 import type { Repository } from '../state/repository';
 import { appInfo } from './apps';
@@ -45,22 +46,16 @@ function marathonPath(path: PropertyKey[]): string {
 
 const inGroup = (appId: string, groupId: string) => groupId === '/' || appId.startsWith(`${groupId}/`);
 
-/** The group tree Marathon shows: direct apps and subgroups of `id`, from app ids and explicit groups. */
-export function groupJson(m: Marathon, id: string, embedApps: boolean): Record<string, unknown> {
-  const depth = id === '/' ? 1 : id.split('/').length;
-  const childGroups = new Set<string>();
-  for (const appId of m.apps.keys()) {
-    if (!inGroup(appId, id)) continue;
-    const parts = appId.split('/');
-    if (parts.length > depth + 1) childGroups.add(parts.slice(0, depth + 1).join('/'));
-  }
-  for (const g of m.groups.keys()) if (g !== id && inGroup(g, id) && g.split('/').length === depth + 1) childGroups.add(g);
-  const apps = [...m.apps.values()].filter((a) => inGroup(a.id, id) && a.id.split('/').length === depth + 1).sort((a, b) => (a.id < b.id ? -1 : 1));
+const treeOf = (m: Marathon) => new GroupTree(m.apps.keys(), m.groups.keys());
+
+/** The group Marathon shows: direct apps and subgroups of `id`, from app ids and explicit groups. */
+export function groupJson(m: Marathon, id: string, embedApps: boolean, tree = treeOf(m)): Record<string, unknown> {
+  const apps = [...m.apps.values()].filter((a) => parentOf(a.id) === id).sort((a, b) => (a.id < b.id ? -1 : 1));
   const record = m.groups.get(id);
   return {
     id,
     apps: embedApps ? apps.map((a) => appInfo(m, a, new Set())) : [],
-    groups: [...childGroups].sort().map((g) => groupJson(m, g, embedApps)),
+    groups: tree.subgroups(id).map((g) => groupJson(m, g, embedApps, tree)),
     pods: [],
     dependencies: record?.dependencies ?? [],
     version: record?.version ?? apps.reduce((v, a) => (a.version > v ? a.version : v), ''),
@@ -69,7 +64,7 @@ export function groupJson(m: Marathon, id: string, embedApps: boolean): Record<s
 }
 
 function groupExists(m: Marathon, id: string): boolean {
-  return id === '/' || m.groups.has(id) || [...m.apps.keys()].some((a) => inGroup(a, id));
+  return treeOf(m).has(id);
 }
 
 /**

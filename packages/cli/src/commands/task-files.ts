@@ -1,0 +1,59 @@
+import { checkpointPaths } from '@strata/agent';
+import { fetchState } from '../master-api';
+
+/** The HTTP address of an agent in the master's state: its pid `slave(1)@host:port`, else hostname:port. */
+export function addressOf(slave: { pid?: string; hostname: string; port: number }): string {
+  return slave.pid?.split('@')[1] ?? `${slave.hostname}:${slave.port}`;
+}
+
+/** The HTTP address of an agent, asked of the master. */
+export async function agentAddress(master: string, agentId: string): Promise<string> {
+  const slave = (await fetchState(master)).slaves.find((s) => s.id === agentId);
+  if (!slave) throw new Error(`agent ${agentId} is not known to the master`);
+  return addressOf(slave);
+}
+
+/** A task's stdout or stderr, as the agent's files API names it. */
+export function sandboxFile(frameworkId: string, taskId: string, which: 'stdout' | 'stderr'): string {
+  return `${checkpointPaths.safeId(frameworkId)}/${checkpointPaths.safeId(taskId)}/${which}`;
+}
+
+/**
+ * Reads a sandbox file from where it was left off, through `/files/read` (as `dcos task log`),
+ * and writes what is new to `out`. A file not there yet is not an error: the task may not
+ * have started.
+ */
+export class FileFollower {
+  private offset = 0;
+  constructor(
+    private readonly agent: string,
+    private readonly file: string,
+    private readonly out: NodeJS.WritableStream,
+  ) {}
+
+  private last: Promise<boolean> = Promise.resolve(false);
+
+  /** Writes everything new; true when something was. Calls run one after another, so nothing is read twice. */
+  pump(): Promise<boolean> {
+    const next = this.last.catch(() => false).then(() => this.readNew());
+    this.last = next;
+    return next;
+  }
+
+  private async readNew(): Promise<boolean> {
+    let wrote = false;
+    for (;;) {
+      const resp = await fetch(`http://${this.agent}/files/read?path=${encodeURIComponent(this.file)}&offset=${this.offset}&length=65536`);
+      if (resp.status === 404) return wrote;
+      if (!resp.ok) {
+        const body = (await resp.json().catch(() => ({}))) as { message?: string };
+        throw new Error(`agent ${this.agent} answered ${resp.status}: ${body.message ?? ''}`);
+      }
+      const { data } = (await resp.json()) as { data: string };
+      if (!data.length) return wrote;
+      this.out.write(data);
+      this.offset += Buffer.byteLength(data);
+      wrote = true;
+    }
+  }
+}

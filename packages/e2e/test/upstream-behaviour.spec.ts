@@ -1,0 +1,153 @@
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { waitFor } from '@strata/lib/testing';
+import { ChronosProcess, FrameworkProcess, LocalCluster, MarathonProcess } from '../src';
+
+jest.setTimeout(120_000);
+
+/**
+ * Polls `url` as fast as it can while `start` brings a service up, until it answers 200; returns
+ * every answer seen. A service must answer 503 (or not at all) until its state is loaded, never
+ * an empty list that a client or a health check would take for the truth.
+ */
+async function answersDuringStart(url: string, start: () => Promise<void>): Promise<{ status: number; body: unknown }[]> {
+  const seen: { status: number; body: unknown }[] = [];
+  let done = false;
+  const poll = (async () => {
+    const deadline = Date.now() + 30_000;
+    while (!done && Date.now() < deadline) {
+      try {
+        const r = await fetch(url);
+        const body = await r.json().catch(() => undefined);
+        seen.push({ status: r.status, body });
+        if (r.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((res) => setTimeout(res, 2));
+    }
+  })();
+  await start();
+  await poll;
+  done = true;
+  return seen;
+}
+
+/** Copies one stored record under many keys (a service with a lot of state loads for a while). */
+function cloneRecords(dir: string, file: string, count: number, rename: (value: any, i: number) => { key: string; value: unknown }): void {
+  const rec = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+  for (let i = 0; i < count; i++) {
+    const { key, value } = rename(structuredClone(rec.value), i);
+    writeFileSync(path.join(dir, `${key}.json`), JSON.stringify({ version: 1, value }));
+  }
+}
+
+describe('Marathon behaves as upstream', () => {
+  let cluster: LocalCluster;
+  let m: MarathonProcess;
+  beforeAll(async () => {
+    cluster = await LocalCluster.start({ agents: 1 });
+    m = await MarathonProcess.start(cluster);
+  });
+  afterAll(async () => {
+    await m?.stop();
+    await cluster?.stop();
+  });
+  const idle = () => waitFor(async () => (await m.deployments()).length === 0, { what: 'no deployments', timeoutMs: 30_000 });
+
+  it('PUT /v2/groups?dryRun=true returns the plan and changes nothing', async () => {
+    expect((await m.call('POST', '/v2/groups', { id: '/dry', apps: [{ id: 'a', cmd: 'sleep 1000', cpus: 0.01, mem: 8, instances: 1 }] })).status).toBe(201);
+    await idle();
+    const before = await m.app('/dry/a');
+    const r = await m.call('PUT', '/v2/groups/dry?dryRun=true', { apps: [{ id: 'a', cmd: 'sleep 2000', cpus: 0.01, mem: 8, instances: 2 }, { id: 'b', cmd: 'sleep 1', cpus: 0.01, mem: 8 }] });
+    expect(r.status).toBe(200);
+    expect(r.body.steps.flatMap((s: { actions: { action: string; app: string }[] }) => s.actions)).toEqual(expect.arrayContaining([{ action: 'StartApplication', app: '/dry/b' }, { action: 'RestartApplication', app: '/dry/a' }]));
+    expect(await m.deployments()).toEqual([]);
+    const after = await m.app('/dry/a');
+    expect([after.cmd, after.instances, after.version]).toEqual([before.cmd, before.instances, before.version]);
+    expect((await m.call('GET', '/v2/apps/dry/b')).status).toBe(404);
+  });
+
+  it('PUT /v2/apps/ID with {"version": V} rolls back to version V', async () => {
+    expect((await m.call('POST', '/v2/apps', { id: '/roll', cmd: 'sleep 1001', cpus: 0.01, mem: 8, instances: 1 })).status).toBe(201);
+    await idle();
+    const v1 = (await m.app('/roll')).version;
+    expect((await m.call('PUT', '/v2/apps/roll', { cmd: 'sleep 1002', instances: 2 })).status).toBe(200);
+    await idle();
+    expect((await m.app('/roll')).cmd).toBe('sleep 1002');
+    const r = await m.call('PUT', '/v2/apps/roll', { version: v1 });
+    expect(r.status).toBe(200);
+    await idle();
+    const now = await m.app('/roll');
+    expect([now.cmd, now.instances]).toEqual(['sleep 1001', 1]);
+    expect(now.version > v1).toBe(true);
+    expect((await m.call('PUT', '/v2/apps/roll', { version: '1999-01-01T00:00:00.000Z' })).status).toBe(404);
+    expect((await m.call('PUT', '/v2/apps/nothere', { version: v1 })).status).toBe(404);
+  });
+
+  it('keeps the group tree a tree when the last app of a nested group is deleted', async () => {
+    expect((await m.call('POST', '/v2/groups', { id: '/tree', groups: [{ id: 'inner', apps: [{ id: 'x', cmd: 'sleep 1000', cpus: 0.01, mem: 8, instances: 0 }] }] })).status).toBe(201);
+    await idle();
+    expect((await m.call('DELETE', '/v2/apps/tree/inner/x')).status).toBe(200);
+    await waitFor(async () => (await m.call('GET', '/v2/apps/tree/inner/x')).status === 404, { what: 'the app gone' });
+    const outer = await m.call('GET', '/v2/groups/tree');
+    expect(outer.status).toBe(200);
+    expect(outer.body.groups.map((g: { id: string }) => g.id)).toEqual(['/tree/inner']);
+    expect((await m.call('GET', '/v2/groups')).body.groups.map((g: { id: string }) => g.id)).toContain('/tree');
+    expect((await m.call('DELETE', '/v2/groups/tree?force=true')).status).toBe(200);
+    await waitFor(async () => (await m.call('GET', '/v2/groups/tree/inner')).status === 404, { what: 'the inner group gone with its parent' });
+    expect((await m.call('GET', '/v2/groups/tree')).status).toBe(404);
+    expect((await m.call('POST', '/v2/groups', { id: '/tree', apps: [] })).status).toBe(201);
+    await idle();
+  });
+
+  it('answers 503, never an empty list, until its state is loaded after a restart', async () => {
+    const dir = path.join(cluster.dir.path, 'marathon', 'apps');
+    const file = readdirSync(dir).find((f) => f.startsWith('roll'))!;
+    cloneRecords(dir, file, 400, (app, i) => ({ key: `bulk${i}`, value: { ...app, id: `/bulk${i}`, instances: 0 } }));
+    await m.stop();
+    const seen = await answersDuringStart(`http://127.0.0.1:${new URL(m.base).port}/v2/apps`, () => m.launch());
+    const ok = seen.filter((s) => s.status === 200);
+    expect(ok).toHaveLength(1);
+    expect((ok[0]!.body as { apps: unknown[] }).apps.length).toBeGreaterThanOrEqual(402);
+    expect(seen.every((s) => s.status === 200 || s.status === 503)).toBe(true);
+  });
+});
+
+describe('Chronos behaves as upstream', () => {
+  let cluster: LocalCluster;
+  let c: ChronosProcess;
+  beforeAll(async () => {
+    cluster = await LocalCluster.start({ agents: 0 });
+    c = await ChronosProcess.start(cluster);
+  });
+  afterAll(async () => {
+    await c?.stop();
+    await cluster?.stop();
+  });
+
+  it('skips a run queued on time that could not launch within epsilon', async () => {
+    // No agent yet: the first occurrence is queued on time and cannot launch.
+    const t0 = Math.ceil(Date.now() / 1000) * 1000 + 1000;
+    const schedule = `R2/${new Date(t0).toISOString()}/PT12S`;
+    expect((await c.call('POST', '/iso8601', { name: 'late', command: 'true', schedule, epsilon: 'PT2S', cpus: 0.1, mem: 16 })).status).toBe(204);
+    await waitFor(async () => ((await c.call('GET', '/jobs/summary')).body.jobs as { name: string; state: string }[]).find((j) => j.name === 'late')?.state === 'queued', { what: 'the first run queued' });
+    await waitFor(() => Date.now() > t0 + 3000, { what: 'epsilon to pass', timeoutMs: 10_000, intervalMs: 100 });
+    await cluster.startAgent(0, 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]');
+    // The second occurrence runs; the first, past its window, never does.
+    await waitFor(async () => (await c.history('late')).length >= 1 && (await c.job('late')).successCount >= 1, { what: 'the second run', timeoutMs: 30_000 });
+    const runs = await c.history('late');
+    expect(runs.map((r) => r.taskId.split(':')[1])).toEqual([String(t0 + 12_000)]);
+  });
+
+  it('answers 503, never an empty list, until its state is loaded after a restart', async () => {
+    const dir = path.join(cluster.dir.path, 'chronos', 'jobs');
+    cloneRecords(dir, 'late.json', 400, (job, i) => ({ key: `bulk${i}`, value: { ...job, name: `bulk${i}`, disabled: true } }));
+    await c.stop();
+    const seen = await answersDuringStart(`http://127.0.0.1:${new URL(c.base).port}/v1/scheduler/jobs`, () => (c as FrameworkProcess).launch());
+    const ok = seen.filter((s) => s.status === 200);
+    expect(ok).toHaveLength(1);
+    expect((ok[0]!.body as unknown[]).length).toBe(401);
+    expect(seen.every((s) => s.status === 200 || s.status === 503)).toBe(true);
+  });
+});
