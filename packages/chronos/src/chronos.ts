@@ -1,7 +1,7 @@
 import { res, type Clock, type Logger, type StateStore } from '@strata/lib';
 import { SchedulerDriver, offerResources } from '@strata/sdk';
 import { isTerminalState, type Offer__Output, type TaskInfo, type TaskStatus__Output } from '@strata/proto';
-import { planDue } from './schedule/schedule';
+import { IsoSchedule, planDue } from './schedule/schedule';
 import { DueIndex } from './schedule/due-index';
 import { epsilonMs, scheduleOf, type Job } from './model/job';
 
@@ -49,6 +49,8 @@ export interface JobState {
   parentsDone: string[];
   skippedCount: number;
   lastSkipped?: number;
+  /** The ISO schedule as last set through the API; the job's shown `schedule` advances from it. */
+  anchor?: string;
 }
 
 const isFinished = (r: Run) => r.state === 'finished' || r.state === 'failed' || r.state === 'killed';
@@ -143,8 +145,11 @@ export class Chronos {
 
   private initialState(job: Job, now: number): JobState {
     const s = scheduleOf(job, now);
-    // A start in the past is overdue: its latest occurrence runs once now (Chronos 3.x), then the schedule moves on.
-    return { nextDue: s ? s.atOrBefore(now) ?? s.after(now) : undefined, parentsDone: [], skippedCount: 0 };
+    const eps = epsilonMs(job);
+    // A start in the past is overdue. With epsilon, every occurrence still inside it runs (the
+    // first of them is next); without, its latest occurrence runs once now (Chronos 3.x).
+    const overdue = s ? (eps !== undefined ? s.after(now - eps - 1) : s.atOrBefore(now) ?? s.after(now)) : undefined;
+    return { nextDue: overdue, parentsDone: [], skippedCount: 0, ...(job.schedule ? { anchor: job.schedule } : {}) };
   }
 
   // --- jobs (API) ----------------------------------------------------------------------------
@@ -154,8 +159,15 @@ export class Chronos {
     const now = this.deps.clock.now();
     const previous = this.jobs.get(job.name);
     const state: JobState = { ...(this.states.get(job.name) ?? { parentsDone: [], skippedCount: 0 }) };
-    const scheduleChanged = !previous || previous.schedule !== job.schedule || previous.cronSchedule !== job.cronSchedule || previous.scheduleTimeZone !== job.scheduleTimeZone;
-    if (scheduleChanged) state.nextDue = this.initialState(job, now).nextDue;
+    // The schedule as shown advances with each run: a client sending back either that or the one it set changes nothing.
+    const sameSchedule = !!previous && (job.schedule === previous.schedule || (job.schedule !== undefined && job.schedule === state.anchor));
+    if (sameSchedule && previous.schedule) job.schedule = previous.schedule;
+    const scheduleChanged = !previous || !sameSchedule || previous.cronSchedule !== job.cronSchedule || previous.scheduleTimeZone !== job.scheduleTimeZone;
+    if (scheduleChanged) {
+      const fresh = this.initialState(job, now);
+      state.nextDue = fresh.nextDue;
+      state.anchor = fresh.anchor;
+    }
     if (job.parents) state.parentsDone = state.parentsDone.filter((p) => job.parents!.includes(p));
     await this.deps.store.put(`jobs/${job.name}`, job);
     await this.putState(job.name, state);
@@ -201,8 +213,12 @@ export class Chronos {
     await this.tick();
   }
 
-  /** Manual trigger: run now, once (a queued run of the job makes this a no-op, as in Chronos 3.x). */
+  /**
+   * Manual trigger: run now, once (a queued run of the job makes this a no-op, as in Chronos 3.x).
+   * A disabled job ignores it: queued, it would run when the job is enabled, long after it was asked for.
+   */
   async trigger(name: string, args: string): Promise<void> {
+    if (this.jobs.get(name)?.disabled) return;
     if ([...this.pending.values()].some((r) => r.job === name && r.state === 'queued')) return;
     await this.enqueue(name, this.deps.clock.now(), 0, args.trim());
     await this.tick();
@@ -231,7 +247,7 @@ export class Chronos {
       const job = this.jobs.get(name);
       const state = this.states.get(name);
       if (!job || !state || state.nextDue === undefined) continue;
-      const schedule = scheduleOf(job, now);
+      const schedule = scheduleOf(job, now, state.anchor);
       if (!schedule) continue;
       const plan = planDue(schedule, state.nextDue, now, epsilonMs(job));
       if (plan.skipped.count) {
@@ -244,6 +260,15 @@ export class Chronos {
       for (const d of plan.run) await this.enqueue(job.name, d, 0, '');
       await this.putState(job.name, state);
       this.due.push(job.name, state.nextDue);
+      if (schedule instanceof IsoSchedule) {
+        // Chronos's stored schedule moves on with each run: the next start and the runs left.
+        const last = plan.run[plan.run.length - 1];
+        const shown = state.nextDue !== undefined ? schedule.advancedTo(state.nextDue) : last !== undefined ? schedule.advancedTo(last).replace(/^R\d*/, 'R0') : undefined;
+        if (shown && shown !== job.schedule) {
+          job.schedule = shown;
+          await this.saveBookkeeping(job);
+        }
+      }
     }
     this.updateOfferInterest();
     this.armTimer();

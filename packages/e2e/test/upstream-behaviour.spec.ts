@@ -151,3 +151,52 @@ describe('Chronos behaves as upstream', () => {
     expect(seen.every((s) => s.status === 200 || s.status === 503)).toBe(true);
   });
 });
+
+describe('Chronos schedules and triggers as upstream', () => {
+  let cluster: LocalCluster;
+  let c: ChronosProcess;
+  beforeAll(async () => {
+    cluster = await LocalCluster.start({ agents: 1 });
+    c = await ChronosProcess.start(cluster);
+  });
+  afterAll(async () => {
+    await c?.stop();
+    await cluster?.stop();
+  });
+  const successes = async (name: string) => (await c.history(name)).filter((h) => h.status === 'success').length;
+
+  it('advances the stored schedule after each run: R3/start/P becomes R2/next/P', async () => {
+    const t0 = Math.ceil(Date.now() / 1000) * 1000 + 1000;
+    const iso = (t: number) => new Date(t).toISOString();
+    expect((await c.call('POST', '/iso8601', { name: 'count', command: 'true', schedule: `R3/${iso(t0)}/PT3S`, cpus: 0.1, mem: 16 })).status).toBe(204);
+    await waitFor(async () => (await c.job('count')).schedule === `R2/${iso(t0 + 3000)}/PT3S`, { what: 'R2 after the first run', timeoutMs: 15_000 });
+    // A client sending the job back as it reads it, or as it first set it, changes nothing.
+    const shown = await c.job('count');
+    expect((await c.call('PUT', '/iso8601', shown)).status).toBe(204);
+    expect((await c.job('count')).schedule).toBe(`R2/${iso(t0 + 3000)}/PT3S`);
+    await waitFor(async () => (await successes('count')) === 3, { what: 'three runs', timeoutMs: 20_000 });
+    expect((await c.job('count')).schedule).toMatch(/^R0\//);
+    expect((await c.history('count')).map((h) => Number(h.taskId.split(':')[1]))).toEqual([t0, t0 + 3000, t0 + 6000]);
+  });
+
+  it('drops a trigger sent while the job is disabled', async () => {
+    expect((await c.call('POST', '/iso8601', { name: 'off', command: 'true', schedule: 'R/2035-01-01T00:00:00Z/PT1H', disabled: true, cpus: 0.1, mem: 16 })).status).toBe(204);
+    expect((await c.call('PUT', '/job/off')).status).toBe(204);
+    expect(((await c.call('GET', '/jobs/summary')).body.jobs as { name: string; state: string }[]).find((j) => j.name === 'off')!.state).toBe('idle');
+    const job = await c.job('off');
+    expect((await c.call('PUT', '/iso8601', { ...job, disabled: false })).status).toBe(204);
+    // Enabled, it runs when triggered now, and had nothing waiting from before.
+    expect(((await c.call('GET', '/jobs/summary')).body.jobs as { name: string; state: string }[]).find((j) => j.name === 'off')!.state).toBe('idle');
+    expect((await c.call('PUT', '/job/off')).status).toBe(204);
+    await waitFor(async () => (await successes('off')) === 1, { what: 'the trigger after enabling', timeoutMs: 15_000 });
+    expect(await c.history('off')).toHaveLength(1);
+  });
+
+  it('runs every missed occurrence still inside epsilon, not only the latest', async () => {
+    const start = Date.now() - 25_000;
+    expect((await c.call('POST', '/iso8601', { name: 'missed', command: 'true', schedule: `R/${new Date(start).toISOString()}/PT10S`, epsilon: 'PT1M', cpus: 0.1, mem: 16 })).status).toBe(204);
+    await waitFor(async () => (await successes('missed')) >= 3, { what: 'the three missed occurrences', timeoutMs: 20_000 });
+    const dues = (await c.history('missed')).map((h) => Number(h.taskId.split(':')[1])).slice(0, 3);
+    expect(dues).toEqual([start, start + 10_000, start + 20_000]);
+  });
+});

@@ -204,9 +204,14 @@ export function parseJob(body: unknown, kind: 'iso8601' | 'dependency', defaults
   return job;
 }
 
-export function scheduleOf(job: Job, now = Date.now()): Schedule | undefined {
+/**
+ * A job's schedule. `anchor` is the ISO schedule as the client last set it: the stored
+ * `schedule` advances after each run (as Chronos's does), but occurrences keep coming from the
+ * original anchor, so month ends stay month ends.
+ */
+export function scheduleOf(job: Job, now: number, anchor?: string): Schedule | undefined {
   if (job.cronSchedule) return CronSchedule.parse(job.cronSchedule, job.scheduleTimeZone ?? '');
-  if (job.schedule) return IsoSchedule.parse(job.schedule, job.scheduleTimeZone ?? '', now);
+  if (job.schedule) return IsoSchedule.parse(anchor ?? job.schedule, job.scheduleTimeZone ?? '', now);
   return undefined;
 }
 

@@ -160,3 +160,17 @@ describe('IsoSchedule bounds', () => {
     expect(IsoSchedule.parse(s).source).toBe(s);
   });
 });
+
+describe('IsoSchedule.advancedTo (the schedule Chronos stores after each run)', () => {
+  it('counts down the runs left and moves the start to the next occurrence', () => {
+    const s = IsoSchedule.parse('R3/2030-01-01T00:00:00.000Z/PT10S');
+    const t0 = Date.parse('2030-01-01T00:00:00Z');
+    expect(s.advancedTo(t0)).toBe('R3/2030-01-01T00:00:00.000Z/PT10S');
+    expect(s.advancedTo(t0 + 10_000)).toBe('R2/2030-01-01T00:00:10.000Z/PT10S');
+    expect(s.advancedTo(t0 + 20_000)).toBe('R1/2030-01-01T00:00:20.000Z/PT10S');
+  });
+  it('keeps an endless schedule endless, and the zone of its start', () => {
+    const s = IsoSchedule.parse('R/2030-01-31T09:00:00.000+01:00/P1M');
+    expect(s.advancedTo(s.after(Date.parse('2030-02-01T00:00:00Z'))!)).toBe('R/2030-02-28T09:00:00.000+01:00/P1M');
+  });
+});

@@ -118,6 +118,18 @@ export class IsoSchedule implements Schedule {
     return this.inRange(k) ? this.occurrence(k) : undefined;
   }
 
+  /**
+   * The schedule as Chronos stores it once `t` (an occurrence) is next: `R<left>/<t>/<period>`,
+   * with the runs left counting t (`R` alone for a schedule without end). Clients read the next
+   * run and the runs left from it; occurrences are still computed from the original anchor.
+   */
+  advancedTo(t: number): string {
+    const period = /\/(P[^/]*)$/.exec(this.source)![1];
+    const at = DateTime.fromMillis(t, { zone: this.start.zone }).toISO({ suppressMilliseconds: false });
+    const left = this.repetitions < 0 ? '' : String(Math.max(0, this.repetitions - this.countAtOrBefore(t - 1)));
+    return `R${left}/${at}/${period}`;
+  }
+
   /** How many occurrences come at or before `t` (for R<n> bookkeeping). */
   countAtOrBefore(t: number): number {
     const k = this.indexAfter(t);
