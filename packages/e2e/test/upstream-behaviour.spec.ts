@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { waitFor } from '@strata/lib/testing';
-import { ChronosProcess, FrameworkProcess, LocalCluster, MarathonProcess } from '../src';
+import { ChronosProcess, FrameworkProcess, LocalCluster, MarathonProcess, eventStream } from '../src';
 
 jest.setTimeout(120_000);
 
@@ -83,6 +83,47 @@ describe('Marathon behaves as upstream', () => {
     expect(now.version > v1).toBe(true);
     expect((await m.call('PUT', '/v2/apps/roll', { version: '1999-01-01T00:00:00.000Z' })).status).toBe(404);
     expect((await m.call('PUT', '/v2/apps/nothere', { version: v1 })).status).toBe(404);
+  });
+
+  it("serves Marathon 1.10's embeds, event types, declined-offer reasons and text/plain tasks", async () => {
+    const events = eventStream(`${m.base}/v2/events`);
+    try {
+      const health = [{ protocol: 'COMMAND', command: { value: 'true' }, intervalSeconds: 1, delaySeconds: 0, gracePeriodSeconds: 30 }];
+      expect((await m.call('POST', '/v2/apps', { id: '/emb/web', cmd: 'sleep 1000', cpus: 0.01, mem: 8, instances: 1, healthChecks: health })).status).toBe(201);
+      await waitFor(() => events.frames.some((f) => f.event === 'add_health_check_event' && f.data.appId === '/emb/web'), { what: 'add_health_check_event' });
+      await waitFor(async () => (await m.app('/emb/web')).tasksHealthy === 1, { what: 'healthy', timeoutMs: 30_000 });
+      await waitFor(() => events.frames.some((f) => f.event === 'instance_health_changed_event' && f.data.runSpecId === '/emb/web' && f.data.healthy === true), { what: 'instance_health_changed_event' });
+      const list = (await m.call('GET', '/v2/apps?embed=apps.taskStats&embed=apps.readiness&embed=apps.failures&embed=apps.nonsense')).body.apps.find((a: { id: string }) => a.id === '/emb/web');
+      expect(list.taskStats.totalSummary.stats.counts).toMatchObject({ running: 1, healthy: 1 });
+      expect(list.taskStats.withLatestConfig.stats.counts.running).toBe(1);
+      expect(list.readinessCheckResults).toEqual([]);
+      expect(list.tasks).toHaveLength(1);
+      const plain = (await m.call('GET', '/v2/apps')).body.apps.find((a: { id: string }) => a.id === '/emb/web');
+      expect(plain.tasks).toBeUndefined();
+      expect(plain.deployments).toBeDefined(); // counts and deployments always (legacy)
+      const group = (await m.call('GET', '/v2/groups/emb?embed=group.apps&embed=group.apps.tasks')).body;
+      expect(group.apps[0].tasks).toHaveLength(1);
+      expect((await m.call('GET', '/v2/groups?embed=group.groups')).body.apps).toEqual([]);
+
+      expect((await m.call('POST', '/v2/apps', { id: '/emb/huge', cmd: 'sleep 1', cpus: 1000, mem: 8 })).status).toBe(201);
+      const summary = await waitFor(async () => {
+        const q = ((await m.call('GET', '/v2/queue')).body.queue as { app: { id: string }; processedOffersSummary: { rejectSummaryLastOffers: { reason: string; declined: number }[] } }[]).find((x) => x.app.id === '/emb/huge');
+        const s = q?.processedOffersSummary.rejectSummaryLastOffers;
+        return s?.find((r) => r.reason === 'InsufficientCpus')?.declined ? s : undefined;
+      }, { what: 'a declined offer counted as InsufficientCpus', timeoutMs: 30_000 });
+      expect(summary.map((r) => r.reason)).toEqual(['UnfulfilledRole', 'UnfulfilledConstraint', 'NoCorrespondingReservationFound', 'AgentMaintenance', 'InsufficientCpus', 'InsufficientMemory', 'InsufficientDisk', 'InsufficientGpus', 'InsufficientPorts', 'DeclinedScarceResources']);
+      expect((await m.call('DELETE', '/v2/apps/emb/huge')).status).toBe(200);
+
+      const txt = await (await fetch(`${m.base}/v2/tasks`, { headers: { Accept: 'text/plain' } })).text();
+      const task = (await m.call('GET', '/v2/apps/emb/web/tasks')).body.tasks[0];
+      expect(txt).toContain(`emb_web\t${(await m.app('/emb/web')).portDefinitions[0].port}\t${task.host}:${task.ports[0]}\t\n`);
+
+      expect((await m.call('PUT', '/v2/apps/emb/web', { healthChecks: [] })).status).toBe(200);
+      await waitFor(() => events.frames.some((f) => f.event === 'remove_health_check_event' && f.data.appId === '/emb/web'), { what: 'remove_health_check_event' });
+      await idle();
+    } finally {
+      events.close();
+    }
   });
 
   it('keeps the group tree a tree when the last app of a nested group is deleted', async () => {

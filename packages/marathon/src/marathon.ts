@@ -8,13 +8,17 @@ import { killOrder, isLive, isRunning, isHealthy, isHealthyAndReady, needsLaunch
 import { HealthMonitor, isMarathonLevel } from './health/health-monitor';
 import { ReadinessMonitor } from './health/readiness-monitor';
 import type { HealthState } from '@strata/lib';
-import { matchOffer, type AgentView, type Placement } from './launch-queue/offer-matcher';
+import { matchOffer, reasonOf, type AgentView, type Placement } from './launch-queue/offer-matcher';
 import { onTaskFailure, isDelayed, LIMIT_WORTHY, type Delay } from './launch-queue/backoff';
 import { replaceStep, maxCapacityOf } from './deployment/rolling-replace';
 import { type Deployment, type ActionName } from './deployment/deployment';
 import { orderByDependencies } from './deployment/dependency-order';
 import type { Repository } from './state/repository';
 import { DEFAULT_LIMITS, type MarathonLimits } from './model/limits';
+import { dockerNetworkOf, type NetworkMode, type PortMapping } from './model/networking';
+
+/** Networks of definitions stored before `networks` existed, from their docker.network. */
+const LEGACY_NETWORK: Record<string, string> = { HOST: 'host', BRIDGE: 'container/bridge', USER: 'container' };
 import type { EventBus } from './events/event-bus';
 
 export interface MarathonConfig {
@@ -159,7 +163,10 @@ export class Marathon {
     const app = this.apps.get(inst.appId);
     if (!app) return;
     if (state.alive === false) this.deps.events.publish('failed_health_check_event', { appId: app.id, instanceId: inst.instanceId, taskId: inst.taskId, healthCheck: app.healthChecks[index] });
-    if (changed) this.deps.events.publish('health_status_changed_event', { appId: app.id, instanceId: inst.instanceId, taskId: inst.taskId, version: inst.appVersion, alive: state.alive === true });
+    if (changed) {
+      this.deps.events.publish('health_status_changed_event', { appId: app.id, instanceId: inst.instanceId, taskId: inst.taskId, version: inst.appVersion, alive: state.alive === true });
+      this.deps.events.publish('instance_health_changed_event', { instanceId: inst.instanceId, runSpecId: app.id, runSpecVersion: inst.appVersion, healthy: isHealthy(inst, app.healthChecks.length) });
+    }
     if (kill) {
       this.deps.events.publish('unhealthy_instance_kill_event', { appId: app.id, taskId: inst.taskId, instanceId: inst.instanceId, version: inst.appVersion, reason: `${app.healthChecks[index]!.protocol} health check failed ${state.consecutiveFailures} times: ${state.lastFailureCause ?? ''}`, host: inst.host, slaveId: inst.agentId });
       this.killInstanceTask(inst); // goal stays running: it is replaced
@@ -230,10 +237,15 @@ export class Marathon {
     for (const g of groups) groupDeps.set(g.id, g.dependencies);
     const order = orderByDependencies(targets.map((a) => ({ id: a.id, dependencies: [...a.dependencies, ...inheritedDependencies(groupDeps, a.id)] })), allIds);
     if (!order.ok) {
-      throw new StrataError('INVALID', 'Object is not valid', { status: 422, details: [{ path: '/', errors: [`Dependency graph has cyclic dependencies: ${order.cycle.join(' -> ')}`] }] });
+      const reason = `Dependency graph has cyclic dependencies: ${order.cycle.join(' -> ')}`;
+      if (!opts.dryRun) this.deps.events.publish('group_change_failed', { groupId: '/', version: this.version(), reason });
+      throw new StrataError('INVALID', 'Object is not valid', { status: 422, details: [{ path: '/', errors: [reason] }] });
     }
     const locks = [...new Set(ids.flatMap((id) => this.lockedBy(id)))];
-    if (locks.length && !force && !opts.dryRun) throw new AppLockedError(locks);
+    if (locks.length && !force && !opts.dryRun) {
+      this.deps.events.publish('group_change_failed', { groupId: '/', version: this.version(), reason: 'App is locked by one or more deployments' });
+      throw new AppLockedError(locks);
+    }
     const version = this.version();
     const deployment: Deployment = { id: randomUUID(), version, affectedApps: ids, steps: [], currentStep: 1, totalSteps: 0, original: {}, appStep: {} };
     // Marathon's plan: stops first, then starts, then one step per dependency class.
@@ -256,7 +268,7 @@ export class Marathon {
     deployment.currentStep = Math.min(...Object.values(deployment.appStep), deployment.totalSteps) || 1;
     // Service ports for every new definition, against each other too (may refuse: nothing written yet).
     const servicePortsTaken = new Set<number>();
-    for (const other of this.apps.values()) if (!ids.includes(other.id)) for (const p of other.portDefinitions) servicePortsTaken.add(p.port);
+    for (const other of this.apps.values()) if (!ids.includes(other.id)) for (const p of Marathon.servicePorts(other)) servicePortsTaken.add(p);
     const finals = changes.map((c) => {
       if (!c.after) return { c, app: undefined };
       const app = this.assignServicePorts(c.after, servicePortsTaken);
@@ -283,8 +295,10 @@ export class Marathon {
         this.deleting.delete(app.id);
         if (!c.before || needsRestart(c.before, app) || c.restart) this.delays.delete(app.id); // a new version starts without backoff
         this.deps.events.publish('api_post_event', { clientIp: '', uri: `/v2/apps${app.id}`, appDefinition: app });
+        this.publishHealthCheckChanges(c.before, app);
       } else {
         this.deleting.add(c.before!.id);
+        this.publishHealthCheckChanges(c.before, undefined);
       }
     }
     this.deployments.set(deployment.id, deployment);
@@ -310,6 +324,15 @@ export class Marathon {
         throw new StrataError('STATE_WRITE_FAILED', `The change could not be stored, so it was not made: ${(err as Error).message}`, { status: 503, cause: err });
       }
     }
+  }
+
+  /** Marathon's add_health_check_event / remove_health_check_event for the checks a change brings or takes away. */
+  private publishHealthCheckChanges(before: AppDefinition | undefined, after: AppDefinition | undefined): void {
+    const key = (h: unknown) => JSON.stringify(h);
+    const old = new Set((before?.healthChecks ?? []).map(key));
+    const now = new Set((after?.healthChecks ?? []).map(key));
+    for (const h of after?.healthChecks ?? []) if (!old.has(key(h))) this.deps.events.publish('add_health_check_event', { appId: after!.id, version: after!.version, healthCheck: h });
+    for (const h of before?.healthChecks ?? []) if (!now.has(key(h))) this.deps.events.publish('remove_health_check_event', { appId: before!.id, healthCheck: h });
   }
 
   /** A write that follows a change already made (an instance's new state): a failure is logged, never an unhandled rejection. */
@@ -342,6 +365,7 @@ export class Marathon {
     const d = this.deployments.get(id);
     if (!d) return;
     this.deployments.delete(id);
+    this.deps.events.publish('deployment_step_failure', { plan: this.planJson(d), currentStep: d.steps[d.currentStep - 1] });
     this.deps.events.publish('deployment_failed', { id, plan: this.planJson(d), reason });
   }
 
@@ -642,10 +666,7 @@ export class Marathon {
         if (!m.ok) {
           stats.unusedOffersCount++;
           stats.lastUnusedOfferAt = nowIso;
-          for (const r of m.reasons) {
-            const key = r.split(':')[0]!;
-            stats.rejectSummaryLastOffers[key] = (stats.rejectSummaryLastOffers[key] ?? 0) + 1;
-          }
+          for (const key of new Set(m.reasons.map(reasonOf))) stats.rejectSummaryLastOffers[key] = (stats.rejectSummaryLastOffers[key] ?? 0) + 1;
           continue;
         }
         stats.lastUsedOfferAt = nowIso;
@@ -709,14 +730,21 @@ export class Marathon {
       ...Object.fromEntries(Object.entries(app.labels).map(([k, v]) => [`MARATHON_APP_LABEL_${k.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`, v])),
       ...app.env,
     };
-    app.portDefinitions.forEach((p, i) => {
-      if (p.name && inst.ports[i] !== undefined) env[`PORT_${p.name.toUpperCase()}`] = String(inst.ports[i]);
+    const networks = app.networks ?? [{ mode: (LEGACY_NETWORK[(app.container as { docker?: { network?: string } } | undefined)?.docker?.network ?? 'HOST'] ?? 'host') as NetworkMode }];
+    const mappings = ((app.container?.portMappings as PortMapping[] | undefined) ?? []);
+    // Named ports: $PORT_<NAME> is the host port the name was given (port definitions, or mappings with a host port).
+    const named = networks[0]!.mode === 'host' ? app.portDefinitions.map((p) => p.name) : mappings.filter((m) => m.hostPort !== undefined).map((m) => m.name);
+    named.forEach((name, i) => {
+      if (name && inst.ports[i] !== undefined) env[`PORT_${name.toUpperCase()}`] = String(inst.ports[i]);
     });
-    const c = app.container as { type?: string; docker?: { image?: string; network?: string; forcePullImage?: boolean; privileged?: boolean }; volumes?: { containerPath: string; hostPath: string; mode?: string }[] } | undefined;
+    const c = app.container as { type?: string; docker?: { image?: string; forcePullImage?: boolean; privileged?: boolean }; volumes?: { containerPath: string; hostPath: string; mode?: string }[] } | undefined;
+    const network = dockerNetworkOf(networks);
+    let slot = 0;
+    const portMappings = network === 'BRIDGE' ? mappings.filter((m) => m.hostPort !== undefined).map((m) => ({ hostPort: inst.ports[slot++]!, containerPort: m.containerPort || inst.ports[slot - 1]!, protocol: m.protocol })) : [];
     const container: ContainerInfo | undefined = c?.docker?.image
       ? {
           type: 'DOCKER',
-          docker: { image: c.docker.image, network: (c.docker.network as 'HOST' | 'BRIDGE' | 'NONE') ?? 'HOST', forcePullImage: !!c.docker.forcePullImage, privileged: !!c.docker.privileged },
+          docker: { image: c.docker.image, network, portMappings, forcePullImage: !!c.docker.forcePullImage, privileged: !!c.docker.privileged },
           volumes: (c.volumes ?? []).map((v) => ({ containerPath: v.containerPath, hostPath: v.hostPath, mode: v.mode === 'RO' ? 'RO' : 'RW' })),
         }
       : undefined;
@@ -728,7 +756,8 @@ export class Marathon {
       agentId: { value: inst.agentId! },
       resources: res.toProto(resources, role, { allocatedTo: role }),
       command: {
-        ...(app.cmd ? { value: app.cmd, shell: true } : { shell: false, arguments: app.args ?? [] }),
+        // args: an argv without a shell (value is its program, Mesos's convention); a Docker image takes them as its entrypoint's arguments.
+        ...(app.cmd ? { value: app.cmd, shell: true } : container ? { shell: false, arguments: app.args ?? [] } : { shell: false, value: app.args?.[0], arguments: app.args ?? [] }),
         environment: { variables: Object.entries(env).map(([name, value]) => ({ name, value })) },
         uris: app.fetch.map((f) => ({ value: f.uri, extract: f.extract, executable: f.executable, cache: f.cache })),
       },
@@ -760,6 +789,11 @@ export class Marathon {
     if (!inst) {
       // A task we do not know (forgotten, expunged, from an older incarnation): it must not run.
       if (!isTerminalState(s.state) && s.state !== 'TASK_UNREACHABLE') this.driver?.kill(taskId, s.agentId?.value);
+      else if (isTerminalState(s.state)) {
+        // Task ids are `<app id, / as _>.instance-<uuid>._app.<n>` (ids have no `_`): both ids come back from it.
+        const parts = /^(.*)\.instance-(.*)\._app\.\d+$/.exec(taskId);
+        if (parts) this.deps.events.publish('unknown_instance_terminated_event', { instanceId: `${parts[1]}.marathon-${parts[2]}`, runSpecId: `/${parts[1]!.replace(/_/g, '/')}`, condition: condition(s.state) });
+      }
       return;
     }
     const app = this.apps.get(inst.appId);
@@ -778,6 +812,7 @@ export class Marathon {
           : { ...(prev ?? { consecutiveFailures: 0 }), alive: false, consecutiveFailures: (prev?.consecutiveFailures ?? 0) + 1, lastFailure: now, lastFailureCause: s.message };
         (inst.health ??= {})[index] = state;
         this.deps.events.publish('health_status_changed_event', { appId: app.id, instanceId: inst.instanceId, taskId, version: inst.appVersion, alive: s.healthy });
+        this.deps.events.publish('instance_health_changed_event', { instanceId: inst.instanceId, runSpecId: app.id, runSpecVersion: inst.appVersion, healthy: isHealthy(inst, app.healthChecks.length) });
       }
     }
     this.deps.events.publish('status_update_event', {
@@ -812,22 +847,31 @@ export class Marathon {
    * --local_port_min/max). `used` holds the ports taken so far and receives this app's.
    */
   private assignServicePorts(app: AppDefinition, used: Set<number>): AppDefinition {
-    const previous = this.apps.get(app.id)?.portDefinitions ?? [];
-    for (const p of app.portDefinitions) if (p.port !== 0) used.add(p.port);
+    const previous = this.apps.get(app.id);
+    const mappings = (app.container?.portMappings as PortMapping[] | undefined) ?? [];
+    for (const p of [...app.portDefinitions.map((d) => d.port), ...mappings.map((m) => m.servicePort)]) if (p !== 0) used.add(p);
     let next = this.config.localPortMin;
-    const portDefinitions = app.portDefinitions.map((p, i) => {
-      if (p.port !== 0) return p;
-      const keep = previous[i]?.port;
+    const assign = (port: number, keep: number | undefined): number => {
+      if (port !== 0) return port;
       if (keep && !used.has(keep)) {
         used.add(keep);
-        return { ...p, port: keep };
+        return keep;
       }
       while (used.has(next) && next <= this.config.localPortMax) next++;
       if (next > this.config.localPortMax) throw new StrataError('NO_SERVICE_PORTS', 'No free service ports left in the configured range', { status: 422, details: [{ path: '/portDefinitions', errors: ['No free service ports left in the configured range'] }] });
       used.add(next);
-      return { ...p, port: next };
-    });
-    return { ...app, portDefinitions };
+      return next;
+    };
+    const portDefinitions = app.portDefinitions.map((p, i) => ({ ...p, port: assign(p.port, previous?.portDefinitions[i]?.port) }));
+    const before = (previous?.container?.portMappings as PortMapping[] | undefined) ?? [];
+    const container = mappings.length ? { ...app.container, portMappings: mappings.map((m, i) => ({ ...m, servicePort: assign(m.servicePort, before[i]?.servicePort) })) } : app.container;
+    return { ...app, portDefinitions, ...(container ? { container } : {}) };
+  }
+
+  /** The service ports of an app: of its port definitions, or of its port mappings on container networks. */
+  static servicePorts(app: AppDefinition): number[] {
+    const mappings = (app.container?.portMappings as PortMapping[] | undefined) ?? [];
+    return app.portDefinitions.length ? app.portDefinitions.map((p) => p.port) : mappings.map((m) => m.servicePort);
   }
 
   planJson(d: Deployment) {

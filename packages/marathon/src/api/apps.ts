@@ -1,6 +1,6 @@
 import type { Express, Request, Response } from 'express';
 import { StrataError } from '@strata/lib';
-import type { Marathon } from '../marathon';
+import { Marathon } from '../marathon';
 import type { AppDefinition } from '../model/app-definition';
 import { validateApp } from '../model/validation';
 import { appIdProblems, resolvePathId } from '../model/path-id';
@@ -19,7 +19,7 @@ export function taskJson(m: Marathon, i: Instance) {
     appId: i.appId,
     host: i.host,
     ports: i.ports,
-    servicePorts: app?.portDefinitions.map((p) => p.port) ?? [],
+    servicePorts: app ? Marathon.servicePorts(app) : [],
     slaveId: i.agentId,
     stagedAt: i.stagedAt,
     ...(i.startedAt ? { startedAt: i.startedAt } : {}),
@@ -44,7 +44,28 @@ export function tasksOf(m: Marathon, appId: string) {
   return [...m.instances.values()].filter((i) => i.appId === appId && i.taskId && i.state).map((i) => taskJson(m, i));
 }
 
-/** AppInfo: the definition with defaults, plus counts, deployments and, when asked, tasks and the last failure. */
+/** Marathon's task stats for a set of instances: counts by state and health, and life times of the running ones. */
+function statsOf(app: AppDefinition, list: Instance[], now: number) {
+  if (list.length === 0) return undefined;
+  const lives = list.filter((i) => i.state === 'TASK_RUNNING' && i.startedAt).map((i) => (now - Date.parse(i.startedAt!)) / 1000).sort((a, b) => a - b);
+  return {
+    stats: {
+      counts: {
+        staged: list.filter((i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING').length,
+        running: list.filter((i) => i.state === 'TASK_RUNNING').length,
+        healthy: app.healthChecks.length ? list.filter((i) => isHealthy(i, app.healthChecks.length)).length : 0,
+        unhealthy: app.healthChecks.length ? list.filter((i) => i.state === 'TASK_RUNNING' && Object.values(i.health ?? {}).some((h) => h.alive === false)).length : 0,
+      },
+      ...(lives.length ? { lifeTime: { averageSeconds: lives.reduce((a, b) => a + b, 0) / lives.length, medianSeconds: lives[Math.floor(lives.length / 2)]! } } : {}),
+    },
+  };
+}
+
+/**
+ * AppInfo: the definition with defaults, plus what `embed` asks for, with Marathon 1.10's names
+ * (`tasks`, `counts`, `deployments`, `readiness`, `lastTaskFailure`, `failures`, `taskStats`;
+ * unknown ones are ignored). Counts and deployments are always there, as in Marathon (legacy).
+ */
 export function appInfo(m: Marathon, app: AppDefinition, embed: Set<string>) {
   const inst = [...m.instances.values()].filter((i) => i.appId === app.id && i.taskId);
   const info: Record<string, unknown> = {
@@ -55,8 +76,26 @@ export function appInfo(m: Marathon, app: AppDefinition, embed: Set<string>) {
     tasksUnhealthy: app.healthChecks.length ? inst.filter((i) => i.state === 'TASK_RUNNING' && Object.values(i.health ?? {}).some((h) => h.alive === false)).length : 0,
     deployments: m.lockedBy(app.id).map((id) => ({ id })),
   };
-  if (embed.has('tasks')) info.tasks = tasksOf(m, app.id);
-  if (embed.has('lastTaskFailure') && m.lastTaskFailure.has(app.id)) info.lastTaskFailure = m.lastTaskFailure.get(app.id);
+  const failures = embed.has('failures');
+  if (embed.has('tasks') || failures) info.tasks = tasksOf(m, app.id);
+  if ((embed.has('lastTaskFailure') || failures) && m.lastTaskFailure.has(app.id)) info.lastTaskFailure = m.lastTaskFailure.get(app.id);
+  if (embed.has('readiness')) info.readinessCheckResults = inst.filter((i) => i.readiness).map((i) => ({ taskId: i.taskId, ...i.readiness }));
+  if (embed.has('taskStats')) {
+    const now = Date.now();
+    const live = inst.filter((i) => i.state && !['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_GONE', 'TASK_DROPPED'].includes(i.state));
+    const withLatest = live.filter((i) => i.appVersion === app.version);
+    const afterScaling = live.filter((i) => i.stagedAt && i.stagedAt >= app.versionInfo.lastScalingAt);
+    const stats: Record<string, unknown> = {};
+    const add = (name: string, list: Instance[]) => {
+      const st = statsOf(app, list, now);
+      if (st) stats[name] = st;
+    };
+    add('startedAfterLastScaling', afterScaling);
+    add('withLatestConfig', withLatest);
+    add('withOutdatedConfig', live.filter((i) => i.appVersion !== app.version));
+    add('totalSummary', live);
+    info.taskStats = stats;
+  }
   return info;
 }
 

@@ -48,14 +48,20 @@ const inGroup = (appId: string, groupId: string) => groupId === '/' || appId.sta
 
 const treeOf = (m: Marathon) => new GroupTree(m.apps.keys(), m.groups.keys());
 
-/** The group Marathon shows: direct apps and subgroups of `id`, from app ids and explicit groups. */
-export function groupJson(m: Marathon, id: string, embedApps: boolean, tree = treeOf(m)): Record<string, unknown> {
+/**
+ * The group Marathon shows: its apps and subgroups, from app ids and explicit groups. `embed`
+ * holds Marathon's group embeds without the `group.` prefix (`groups`, `apps`, `pods`,
+ * `apps.tasks`, `apps.counts`, …); none given means groups and apps.
+ */
+export function groupJson(m: Marathon, id: string, embed: Set<string> = new Set(['groups', 'apps']), tree = treeOf(m)): Record<string, unknown> {
+  const all = embed.size === 0 ? new Set(['groups', 'apps']) : embed;
+  const appEmbeds = new Set([...all].filter((e) => e.startsWith('apps.')).map((e) => e.slice('apps.'.length)));
   const apps = [...m.apps.values()].filter((a) => parentOf(a.id) === id).sort((a, b) => (a.id < b.id ? -1 : 1));
   const record = m.groups.get(id);
   return {
     id,
-    apps: embedApps ? apps.map((a) => appInfo(m, a, new Set())) : [],
-    groups: tree.subgroups(id).map((g) => groupJson(m, g, embedApps, tree)),
+    apps: all.has('apps') || appEmbeds.size ? apps.map((a) => appInfo(m, a, appEmbeds)) : [],
+    groups: all.has('groups') ? tree.subgroups(id).map((g) => groupJson(m, g, all, tree)) : [],
     pods: [],
     dependencies: record?.dependencies ?? [],
     version: record?.version ?? apps.reduce((v, a) => (a.version > v ? a.version : v), ''),
@@ -121,7 +127,9 @@ export function addGroupRoutes(app: Express, m: Marathon, repo: Repository, log:
     if (appsOnly) id = id.slice(0, -'/apps'.length) || '/';
     if (!groupExists(m, id)) throw new StrataError('NOT_FOUND', `Group '${id}' does not exist`, { status: 404 });
     if (appsOnly) return void res.json({ apps: [...m.apps.values()].filter((a) => inGroup(a.id, id)).map((a) => appInfo(m, a, new Set())) });
-    res.json(groupJson(m, id, true));
+    const raw = req.query.embed;
+    const embed = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map(String).filter((e) => e.startsWith('group.')).map((e) => e.slice('group.'.length)));
+    res.json(groupJson(m, id, embed));
   };
   app.get('/v2/groups/*path/versions', async (req, res) => {
     const id = idOf(req);

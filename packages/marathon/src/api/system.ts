@@ -1,10 +1,13 @@
 import type { Express, Request, Response } from 'express';
 import { StrataError } from '@strata/lib';
-import type { Marathon } from '../marathon';
+import { Marathon } from '../marathon';
+import type { AppDefinition } from '../model/app-definition';
+import { safePathId } from '../model/path-id';
 import type { EventBus, MarathonEvent } from '../events/event-bus';
 import { appInfo, taskJson } from './apps';
 import { deploymentResult, queryFlag } from './responses';
 import { isDelayed } from '../launch-queue/backoff';
+import { NO_OFFER_MATCH_REASONS } from '../launch-queue/offer-matcher';
 import { needsLaunch } from '../instances/instance';
 
 /** /v2/tasks, /v2/deployments, /v2/queue, /v2/events, /v2/info, /v2/leader, /ping. */
@@ -15,8 +18,7 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
     const wanted = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map((s) => `TASK_${String(s).toUpperCase()}`));
     const tasks = [...m.instances.values()].filter((i) => i.taskId && i.state && (wanted.size === 0 || wanted.has(i.state))).map((i) => taskJson(m, i));
     if (req.accepts(['application/json', 'text/plain']) === 'text/plain' && !req.accepts('application/json')) {
-      const lines = [...m.apps.values()].map((a) => [a.id, a.portDefinitions[0]?.port ?? 0, ...tasks.filter((t) => t.appId === a.id).map((t) => `${t.host}:${t.ports[0] ?? ''}`)].join('\t'));
-      return void res.type('text/plain').send(lines.join('\n') + '\n');
+      return void res.type('text/plain').send(endpointsText([...m.apps.values()], tasks));
     }
     res.json({ tasks });
   });
@@ -73,7 +75,8 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
             unusedOffersCount: stats?.unusedOffersCount ?? 0,
             ...(stats?.lastUnusedOfferAt ? { lastUnusedOfferAt: stats.lastUnusedOfferAt } : {}),
             ...(stats?.lastUsedOfferAt ? { lastUsedOfferAt: stats.lastUsedOfferAt } : {}),
-            rejectSummaryLastOffers: Object.entries(stats?.rejectSummaryLastOffers ?? {}).map(([reason, declined]) => ({ reason, declined, processed: stats!.processedOffersCount })),
+            // Every reason, in Marathon's order, as 1.10 lists them (declined 0 included).
+            rejectSummaryLastOffers: NO_OFFER_MATCH_REASONS.map((reason) => ({ reason, declined: stats?.rejectSummaryLastOffers[reason] ?? 0, processed: stats?.processedOffersCount ?? 0 })),
           },
         };
       });
@@ -141,4 +144,26 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
     if (type === 'text/plain') return void res.type('text/plain').send('pong');
     res.status(204).end();
   });
+}
+
+/**
+ * Marathon's text/plain task list (EndpointsHelper, what haproxy-marathon-bridge reads): per app
+ * and service port, `<app id with / as _>\t<service port>\t<host:port>\t...`; an app without
+ * service ports gives one line with a blank port and bare hosts. Running tasks only.
+ */
+export function endpointsText(apps: AppDefinition[], tasks: { appId: string; host?: string; ports: number[]; state?: string }[]): string {
+  let out = '';
+  for (const a of [...apps].sort((x, y) => (x.id < y.id ? -1 : 1))) {
+    const clean = safePathId(a.id);
+    const running = tasks.filter((t) => t.appId === a.id && t.state === 'TASK_RUNNING');
+    const servicePorts = Marathon.servicePorts(a);
+    if (servicePorts.length === 0) {
+      out += `${clean}\t \t${running.map((t) => `${t.host}\t`).join('')}\n`;
+      continue;
+    }
+    servicePorts.forEach((sp, i) => {
+      out += `${clean}\t${sp}\t${running.map((t) => `${t.host}:${t.ports[i] ?? ''}\t`).join('')}\n`;
+    });
+  }
+  return out;
 }

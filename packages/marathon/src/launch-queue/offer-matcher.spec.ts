@@ -1,3 +1,4 @@
+import { reasonOf, NO_OFFER_MATCH_REASONS } from './offer-matcher';
 import { parseResources } from '@strata/lib';
 import { validateApp } from '../model/validation';
 import type { AppDefinition } from '../model/app-definition';
@@ -81,5 +82,19 @@ describe('instances', () => {
     const gone = mk('TASK_UNREACHABLE', '2026-01-01T00:00:00Z');
     expect(killOrder([old, young, staging, gone], 'YOUNGEST_FIRST')).toEqual([gone, staging, young, old]);
     expect(killOrder([old, young], 'OLDEST_FIRST')).toEqual([old, young]);
+  });
+});
+
+describe('reasonOf (Marathon NoOfferMatchReason names)', () => {
+  it.each([
+    ['insufficient cpus: want 2, offered 1', 'InsufficientCpus'],
+    ['insufficient mem: want 2, offered 1', 'InsufficientMemory'],
+    ['insufficient disk: want 2, offered 1', 'InsufficientDisk'],
+    ['insufficient ports: want 3, offered 2', 'InsufficientPorts'],
+    ['required ports 80 not offered', 'InsufficientPorts'],
+    ['constraint hostname:UNIQUE', 'UnfulfilledConstraint'],
+  ])('%s -> %s', (detail, name) => {
+    expect(reasonOf(detail)).toBe(name);
+    expect(NO_OFFER_MATCH_REASONS).toContain(name);
   });
 });

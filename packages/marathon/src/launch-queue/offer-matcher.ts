@@ -1,5 +1,6 @@
 import { res, type Resources } from '@strata/lib';
 import type { AppDefinition } from '../model/app-definition';
+import { hostPortSlots } from '../model/networking';
 
 export interface AgentView {
   agentId: string;
@@ -12,6 +13,21 @@ export interface Placement {
   agentId: string;
   hostname: string;
   attributes: Record<string, string>;
+}
+
+/** Marathon 1.10's NoOfferMatchReason names, in the order /v2/queue lists them. */
+export const NO_OFFER_MATCH_REASONS = ['UnfulfilledRole', 'UnfulfilledConstraint', 'NoCorrespondingReservationFound', 'AgentMaintenance', 'InsufficientCpus', 'InsufficientMemory', 'InsufficientDisk', 'InsufficientGpus', 'InsufficientPorts', 'DeclinedScarceResources'] as const;
+export type NoOfferMatchReason = (typeof NO_OFFER_MATCH_REASONS)[number];
+
+/** The Marathon reason a matcher's explanation stands for. */
+export function reasonOf(detail: string): NoOfferMatchReason {
+  if (detail.startsWith('insufficient cpus')) return 'InsufficientCpus';
+  if (detail.startsWith('insufficient mem')) return 'InsufficientMemory';
+  if (detail.startsWith('insufficient disk')) return 'InsufficientDisk';
+  if (detail.startsWith('insufficient gpus')) return 'InsufficientGpus';
+  if (detail.startsWith('constraint')) return 'UnfulfilledConstraint';
+  if (detail.startsWith('role')) return 'UnfulfilledRole';
+  return 'InsufficientPorts';
 }
 
 export type MatchResult = { ok: true; ports: number[]; resources: Resources } | { ok: false; reasons: string[] };
@@ -78,16 +94,18 @@ export function matchOffer(app: AppDefinition, available: Resources, agent: Agen
   if (res.scalar(available, 'mem') + 1e-9 < app.mem) reasons.push(`insufficient mem: want ${app.mem}, offered ${res.scalar(available, 'mem')}`);
   if (res.scalar(available, 'disk') + 1e-9 < app.disk) reasons.push(`insufficient disk: want ${app.disk}, offered ${res.scalar(available, 'disk')}`);
   const free = (available.ranges.ports ?? []).flatMap((r) => Array.from({ length: r.end - r.begin + 1 }, (_, i) => r.begin + i));
+  // One host port per slot, in order: fixed ones must be offered, 0 takes any other offered port.
+  const slots = hostPortSlots({ ...app, networks: app.networks ?? [{ mode: 'host' }] });
+  const fixed = new Set(slots.filter((p) => p !== 0));
+  const missing = [...fixed].filter((p) => !free.includes(p));
+  const spare = free.filter((p) => !fixed.has(p));
+  const anyCount = slots.filter((p) => p === 0).length;
   let ports: number[] = [];
-  const wanted = app.container ? 0 : app.portDefinitions.length;
-  if (app.requirePorts) {
-    ports = app.portDefinitions.map((p) => p.port);
-    const missing = ports.filter((p) => !free.includes(p));
-    if (missing.length) reasons.push(`required ports ${missing.join(',')} not offered`);
-  } else if (free.length < wanted) {
-    reasons.push(`insufficient ports: want ${wanted}, offered ${free.length}`);
-  } else {
-    ports = free.slice(0, wanted);
+  if (missing.length) reasons.push(`required ports ${missing.join(',')} not offered`);
+  else if (spare.length < anyCount) reasons.push(`insufficient ports: want ${slots.length}, offered ${free.length}`);
+  else {
+    let next = 0;
+    ports = slots.map((p) => (p !== 0 ? p : spare[next++]!));
   }
   reasons.push(...constraintProblems(app, agent, placed));
   if (reasons.length) return { ok: false, reasons };

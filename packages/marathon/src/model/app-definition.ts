@@ -1,3 +1,4 @@
+import type { Network } from './networking';
 /**
  * An app as Marathon shows it: every field present, every default filled in
  * (../shared/reference/marathon.md §2.2). `normalizeApp` is the only way to make one.
@@ -52,6 +53,8 @@ export interface AppDefinition {
   acceptedResourceRoles?: string[];
   role: string;
   container?: Record<string, unknown>;
+  /** Marathon 1.10's `networks`; `[{mode: 'host'}]` unless said otherwise (absent in definitions stored before it). */
+  networks: Network[];
   portDefinitions: PortDefinition[];
   requirePorts: boolean;
   healthChecks: HealthCheck[];

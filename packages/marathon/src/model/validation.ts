@@ -3,6 +3,7 @@ import { roleProblem, type ErrorDetail } from '@strata/lib';
 import type { AppDefinition, HealthCheck, PortDefinition } from './app-definition';
 import { appIdProblems, resolvePathId } from './path-id';
 import { DEFAULT_LIMITS, MAX_LIST, MAX_SECONDS, type MarathonLimits } from './limits';
+import { hostPortSlots, normalizeNetworking, type PortMapping } from './networking';
 
 /**
  * What a client may send for an app (every field optional: PUT and PATCH merge). Unknown fields
@@ -46,6 +47,7 @@ export const appInput = z.object({
   acceptedResourceRoles: list(z.string()).optional(),
   role: z.string().optional(),
   container: z.record(z.string(), z.unknown()).nullable().optional(),
+  networks: list(z.object({ mode: z.string().optional(), name: z.string().max(255).optional(), labels: stringMap.optional() })).optional(),
   portDefinitions: list(z.object({ port: z.number().int().min(0).max(65535).optional(), protocol: z.string().optional(), name: z.string().optional(), labels: stringMap.optional() })).optional(),
   ports: list(z.number().int().min(0).max(65535)).optional(),
   requirePorts: z.boolean().optional(),
@@ -133,18 +135,25 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
 
   const cmd = input.cmd === null ? undefined : input.cmd ?? (input.args ? undefined : base?.cmd);
   const args = input.args === null ? undefined : input.args ?? (input.cmd ? undefined : base?.args);
-  const container = input.container === null ? undefined : ((input.container ?? base?.container) as AppDefinition['container']);
+  const net = normalizeNetworking({ networks: input.networks, container: input.container === null ? undefined : ((input.container ?? base?.container) as Record<string, unknown> | undefined) }, base?.networks ? { networks: base.networks } : undefined);
+  for (const p of net.problems) addDetail(details, p.path, p.error);
+  const networks = net.networks;
+  const hostNetworking = networks[0]!.mode === 'host';
+  const container = net.container as AppDefinition['container'];
   const isDocker = (container as { type?: string } | undefined)?.type !== 'MESOS' && !!(container as { docker?: unknown } | undefined)?.docker;
   if (cmd && args) addDetail(details, '/', 'AppDefinition must either contain one of \'cmd\' or \'args\', and/or a Docker container.');
   if (!cmd && !args && !isDocker) addDetail(details, '/', 'AppDefinition must either contain one of \'cmd\' or \'args\', and/or a Docker container.');
 
   if (input.ports && input.portDefinitions) addDetail(details, '/', 'You cannot specify both ports and port definitions');
+  if (!hostNetworking && (input.portDefinitions?.length || input.ports?.length)) addDetail(details, '/portDefinitions', 'portDefinitions are only allowed with host networking; container networks use container.portMappings');
   let portDefinitions: PortDefinition[];
-  if (input.portDefinitions) {
+  if (!hostNetworking) {
+    portDefinitions = [];
+  } else if (input.portDefinitions) {
     portDefinitions = input.portDefinitions.map((p) => ({ port: p.port ?? 0, protocol: p.protocol ?? 'tcp', ...(p.name ? { name: p.name } : {}), labels: p.labels ?? {} }));
   } else if (input.ports) {
     portDefinitions = input.ports.map((port) => ({ port, protocol: 'tcp', labels: {} }));
-  } else if (base) {
+  } else if (base && (base.networks?.[0]?.mode ?? 'host') === 'host') {
     portDefinitions = base.portDefinitions;
   } else {
     portDefinitions = [{ port: 0, protocol: 'tcp', name: 'default', labels: {} }];
@@ -178,8 +187,9 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
   const healthChecks = input.healthChecks ? input.healthChecks.map(defaultHealthCheck) : base?.healthChecks ?? [];
   healthChecks.forEach((h, i) => {
     if (h.protocol === 'COMMAND' && !h.command) addDetail(details, `/healthChecks/${i}/command`, 'is required for COMMAND health checks');
-    if (h.portIndex !== undefined && h.port === undefined && h.portIndex >= portDefinitions.length && h.protocol !== 'COMMAND') {
-      addDetail(details, `/healthChecks/${i}/portIndex`, `Health check port index ${h.portIndex} must point to a port (the app has ${portDefinitions.length})`);
+    const portCount = hostNetworking ? portDefinitions.length : ((container?.portMappings as PortMapping[] | undefined) ?? []).length;
+    if (h.portIndex !== undefined && h.port === undefined && h.portIndex >= portCount && h.protocol !== 'COMMAND') {
+      addDetail(details, `/healthChecks/${i}/portIndex`, `Health check port index ${h.portIndex} must point to a port (the app has ${portCount})`);
     }
   });
 
@@ -196,7 +206,7 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
       }))
     : base?.readinessChecks ?? [];
   readinessChecks.forEach((r, i) => {
-    if (!portDefinitions.some((p) => p.name === r.portName)) addDetail(details, `/readinessChecks/${i}/portName`, `no port definition is named '${r.portName}'`);
+    if (!portDefinitions.some((p) => p.name === r.portName) && !((container?.portMappings as PortMapping[] | undefined) ?? []).some((p) => p.name === r.portName)) addDetail(details, `/readinessChecks/${i}/portName`, `no port definition is named '${r.portName}'`);
     if (r.timeoutSeconds >= r.intervalSeconds) addDetail(details, `/readinessChecks/${i}/timeoutSeconds`, 'must be less than intervalSeconds');
   });
 
@@ -254,6 +264,7 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
     ...(input.acceptedResourceRoles ?? base?.acceptedResourceRoles ? { acceptedResourceRoles: input.acceptedResourceRoles ?? base?.acceptedResourceRoles } : {}),
     role: pick('role', '*'),
     ...(container ? { container } : {}),
+    networks,
     portDefinitions,
     requirePorts: pick('requirePorts', false),
     healthChecks,
