@@ -120,7 +120,7 @@ describe('Docker containerizer through the master, against a real engine', () =>
     expect(s.reason).toBe('REASON_CONTAINER_LIMITATION_MEMORY');
   });
 
-  it('fails cleanly when the image cannot be pulled, and when BRIDGE is asked of an engine without one', async () => {
+  it('fails cleanly when the image cannot be pulled; BRIDGE runs on the engine\'s bridge', async () => {
     const t0 = Date.now();
     await launch([
       { id: 'd-nopull', command: 'true', container: { type: 'DOCKER', docker: { image: 'strata-test/no-such-image:1', network: 'HOST' } } },
@@ -130,8 +130,8 @@ describe('Docker containerizer through the master, against a real engine', () =>
     expect(pull.reason).toBe('REASON_CONTAINER_LAUNCH_FAILED');
     expect(pull.message).toContain("cannot pull image 'strata-test/no-such-image:1'");
     expect(Date.now() - t0).toBeLessThan(60_000);
-    const bridge = await f.waitForState('d-bridge', 'TASK_FAILED');
-    expect(bridge.message).toContain('no bridge network');
+    // The engine runs with its default bridge (tools/install-system-deps.sh): a BRIDGE task runs there.
+    await f.waitForState('d-bridge', 'TASK_FINISHED', 30_000);
   });
 
   it('recovers containers after an agent SIGKILL: running ones reattached, ended ones reported, orphans removed', async () => {

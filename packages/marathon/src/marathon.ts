@@ -15,10 +15,7 @@ import { type Deployment, type ActionName } from './deployment/deployment';
 import { orderByDependencies } from './deployment/dependency-order';
 import type { Repository } from './state/repository';
 import { DEFAULT_LIMITS, type MarathonLimits } from './model/limits';
-import { dockerNetworkOf, type NetworkMode, type PortMapping } from './model/networking';
-
-/** Networks of definitions stored before `networks` existed, from their docker.network. */
-const LEGACY_NETWORK: Record<string, string> = { HOST: 'host', BRIDGE: 'container/bridge', USER: 'container' };
+import { dockerNetworkOf, normalizeNetworking, type PortMapping } from './model/networking';
 import type { EventBus } from './events/event-bus';
 
 export interface MarathonConfig {
@@ -117,7 +114,7 @@ export class Marathon {
 
   async start(): Promise<void> {
     const repo = this.deps.repo;
-    for (const app of await repo.apps()) this.apps.set(app.id, app);
+    for (const app of await repo.apps()) this.apps.set(app.id, withNetworks(app));
     for (const inst of await repo.instances()) this.track(inst);
     for (const d of await repo.deployments()) this.deployments.set(d.id, d);
     for (const g of await repo.groups()) this.groups.set(g.id, g);
@@ -730,7 +727,7 @@ export class Marathon {
       ...Object.fromEntries(Object.entries(app.labels).map(([k, v]) => [`MARATHON_APP_LABEL_${k.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`, v])),
       ...app.env,
     };
-    const networks = app.networks ?? [{ mode: (LEGACY_NETWORK[(app.container as { docker?: { network?: string } } | undefined)?.docker?.network ?? 'HOST'] ?? 'host') as NetworkMode }];
+    const networks = app.networks;
     const mappings = ((app.container?.portMappings as PortMapping[] | undefined) ?? []);
     // Named ports: $PORT_<NAME> is the host port the name was given (port definitions, or mappings with a host port).
     const named = networks[0]!.mode === 'host' ? app.portDefinitions.map((p) => p.name) : mappings.filter((m) => m.hostPort !== undefined).map((m) => m.name);
@@ -877,6 +874,16 @@ export class Marathon {
   planJson(d: Deployment) {
     return { id: d.id, version: d.version, steps: d.steps, affectedApps: d.affectedApps };
   }
+}
+
+/**
+ * A definition stored before `networks` existed, in today's shape (networks, portMappings on the
+ * container), so comparing it with a re-sent definition finds no change where there is none.
+ */
+function withNetworks(app: AppDefinition): AppDefinition {
+  if (app.networks) return app;
+  const n = normalizeNetworking({ container: app.container });
+  return { ...app, networks: n.networks, ...(n.container ? { container: n.container } : {}) };
 }
 
 /** Most instances one converge pass creates (see addInstances). */
