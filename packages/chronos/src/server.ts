@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { FileStateStore, createMetricsRegistry, jsonBody, systemClock, Gauge, type Logger, type StateStore } from '@strata/lib';
+import { FileStateStore, createMetricsRegistry, jsonBody, untilLoaded, systemClock, Gauge, type Logger, type StateStore } from '@strata/lib';
 import { Chronos, type ChronosConfig } from './chronos';
 import { schedulerRoutes, BadRequest } from './api/routes';
 
@@ -33,11 +33,7 @@ export async function startChronos(opts: { config: ChronosConfig; stateDir: stri
       next();
     });
   }
-  // Before its state is loaded Chronos would answer `[]` jobs: a client or health check must not take that for an empty Chronos.
-  app.use((req, res, next) => {
-    if (chronos.loaded || req.path === '/health' || req.path === '/metrics') return next();
-    res.status(503).json({ message: 'Chronos is starting: its state is not loaded yet', status: 'Service Unavailable' });
-  });
+  app.use(untilLoaded(() => chronos.loaded, { message: 'Chronos is starting: its state is not loaded yet', status: 'Service Unavailable' }));
   app.use(jsonBody());
   const routes = schedulerRoutes(chronos);
   app.use('/v1/scheduler', routes);

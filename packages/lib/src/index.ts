@@ -12,7 +12,7 @@ export type { BackoffPolicy } from './backoff';
 export { atomicWriteFile } from './fs';
 export { FileStateStore } from './state';
 export type { StateStore, Versioned } from './state';
-export { createHttpApp, finishHttpApp } from './http/app';
+export { createHttpApp, finishHttpApp, untilLoaded } from './http/app';
 export { jsonBody, jsonDepth, MAX_JSON_DEPTH } from './http/json-body';
 export { roleProblem, MAX_ROLE_LENGTH } from './validation';
 export { serveMuxed } from './net/mux-server';

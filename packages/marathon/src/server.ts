@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { FileStateStore, createMetricsRegistry, isStrataError, jsonBody, systemClock, Gauge, type Logger, type StateStore } from '@strata/lib';
+import { FileStateStore, createMetricsRegistry, isStrataError, jsonBody, untilLoaded, systemClock, Gauge, type Logger, type StateStore } from '@strata/lib';
 import { Marathon, AppLockedError, type MarathonConfig } from './marathon';
 import { Repository } from './state/repository';
 import { EventBus } from './events/event-bus';
@@ -37,12 +37,7 @@ export async function startMarathon(opts: { config: MarathonConfig; stateDir: st
     res.set('X-Marathon-Leader', `http://${opts.config.hostname}:${opts.config.httpPort}`);
     next();
   });
-  // Until the stored state is loaded an empty answer would be a lie (`[]` apps to a client or a
-  // health check): everything but /health and /metrics waits with a 503.
-  app.use((req, res, next) => {
-    if (marathon.loaded || req.path === '/health' || req.path === '/metrics') return next();
-    res.status(503).json({ message: 'Marathon is starting: its state is not loaded yet' });
-  });
+  app.use(untilLoaded(() => marathon.loaded, { message: 'Marathon is starting: its state is not loaded yet' }));
   app.use(jsonBody({ strict: false }));
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', registry.contentType).send(await registry.metrics());

@@ -1,4 +1,4 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { isStrataError } from '../errors/strata-error';
@@ -44,4 +44,16 @@ export function finishHttpApp(app: Express, log: Logger): void {
     log.error({ err, path: req.path }, 'request failed');
     res.status(500).json({ message: 'internal error' });
   });
+}
+
+/**
+ * Until `loaded()`, every request but /health and /metrics is answered 503 with `body`: a
+ * service that listens before its state is in memory must not answer from an empty one (`[]`
+ * apps or jobs, which a client or a health check would take for the truth).
+ */
+export function untilLoaded(loaded: () => boolean, body: Record<string, unknown>): RequestHandler {
+  return (req, res, next) => {
+    if (loaded() || req.path === '/health' || req.path === '/metrics') return next();
+    res.status(503).json(body);
+  };
 }
