@@ -454,10 +454,6 @@ export class Marathon {
     }
   }
 
-  /** Dependencies an app inherits from the groups it sits in. */
-  groupDependencies(appId: string): string[] {
-    return inheritedDependencies(new Map([...this.groups].map(([id, g]) => [id, g.dependencies])), appId);
-  }
 
   async deleteGroup(id: string): Promise<void> {
     for (const g of [...this.groups.keys()]) {

@@ -1,14 +1,13 @@
 import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import { StrataError, type ErrorDetail } from '@strata/lib';
-import { MAX_LIST } from '../model/limits';
 import type { Marathon, GroupRecord } from '../marathon';
 import type { Logger } from '@strata/lib';
 import type { AppDefinition } from '../model/app-definition';
 import { validateApp } from '../model/validation';
 import { resolvePathId, appIdProblems, parentOf } from '../model/path-id';
 import { GroupTree } from '../model/group-tree';
-import { MAX_ID_LENGTH } from '../model/limits';
+import { MAX_ID_LENGTH, MAX_LIST } from '../model/limits';
 import type { Repository } from '../state/repository';
 import { appInfo } from './apps';
 import { deploymentResult, invalid, queryFlag } from './responses';
@@ -87,7 +86,8 @@ function flatten(m: Marathon, body: GroupUpdate, groupId: string, version: strin
     else if (r === groupId || (groupId !== '/' && r.startsWith(`${groupId}/`)) || groupId === '/') details.push({ path: `${prefix}/dependencies(${i})`, errors: [`Dependency graph has cyclic dependencies: group ${groupId} cannot depend on itself or what it contains (${r})`] });
     else dependencies.push(r);
   });
-  const groups = [{ id: groupId, dependencies }];
+  // A body that does not speak of dependencies keeps the group's (Marathon's GroupUpdate).
+  const groups = [{ id: groupId, dependencies: body.dependencies === undefined ? m.groups.get(groupId)?.dependencies ?? [] : dependencies }];
   (body.apps ?? []).forEach((raw, i) => {
     const rawId = raw.id;
     const id = typeof rawId === 'string' ? resolvePathId(rawId, groupId) : undefined;
