@@ -1,2 +1,3 @@
 export { waitFor } from './wait-for';
 export { tmpDir } from './tmp-dir';
+export { MemoryStateStore } from './memory-store';

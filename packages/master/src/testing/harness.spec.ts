@@ -1,0 +1,75 @@
+import { MemoryStateStore } from '@strata/lib/testing';
+import type { AgentInfo, FrameworkInfo } from '@strata/proto';
+import { MasterHarness, updatesIn } from './harness';
+
+const agentInfo = (id?: string): AgentInfo => ({
+  hostname: 'a1',
+  port: 5051,
+  resources: [
+    { name: 'cpus', type: 'SCALAR', scalar: { value: 4 } },
+    { name: 'mem', type: 'SCALAR', scalar: { value: 4096 } },
+  ],
+  ...(id ? { id: { value: id } } : {}),
+});
+const framework = (id?: string): FrameworkInfo => ({ name: 'fw', user: 'root', failoverTimeout: 3600, capabilities: [{ type: 'PARTITION_AWARE' }], ...(id ? { id: { value: id } } : {}) });
+const task = (frameworkId: string, agentId: string, id: string) => ({
+  frameworkId: { value: frameworkId },
+  state: 'TASK_RUNNING' as const,
+  taskInfo: { name: id, taskId: { value: id }, agentId: { value: agentId }, resources: [{ name: 'cpus', type: 'SCALAR' as const, scalar: { value: 1 } }], command: { value: 'sleep 1000', shell: true } },
+});
+
+/** A master that admitted one agent and one framework, and its state store: what a restarted master starts from. */
+async function admitted() {
+  const store = new MemoryStateStore();
+  const first = await MasterHarness.start({ store });
+  const { agentId } = await first.registerAgent({ agentInfo: agentInfo() });
+  const { frameworkId } = await first.subscribe(framework());
+  return { store, agentId, frameworkId };
+}
+
+describe('a restarted master (in-process harness)', () => {
+  it('keeps the tasks an agent brings back while a SUBSCRIBE is still writing (the race that doubled every Marathon app)', async () => {
+    const { store, agentId, frameworkId } = await admitted();
+    const master = await MasterHarness.start({ store });
+    const release = store.hold();
+    const subscribing = master.subscribe(framework(frameworkId));
+    const reregistering = master.reregisterAgent({ agentInfo: agentInfo(agentId), frameworks: [framework(frameworkId)], tasks: [task(frameworkId, agentId, 't1'), task(frameworkId, agentId, 't2')] });
+    release();
+    const [{ outbox }] = await Promise.all([subscribing, reregistering]);
+    master.call(frameworkId, { type: 'RECONCILE', reconcile: { tasks: [{ taskId: { value: 't1' }, agentId: { value: agentId } }, { taskId: { value: 't2' }, agentId: { value: agentId } }] } });
+    expect(updatesIn(outbox).map((u) => [u.taskId, u.state, u.message])).toEqual([
+      ['t1', 'TASK_RUNNING', 'Reconciliation: Latest task state'],
+      ['t2', 'TASK_RUNNING', 'Reconciliation: Latest task state'],
+    ]);
+  });
+
+  it('gives no reconciliation answer for a task on an admitted agent that has not reregistered, and the real state once it has', async () => {
+    const { store, agentId, frameworkId } = await admitted();
+    const master = await MasterHarness.start({ store });
+    const { outbox } = await master.subscribe(framework(frameworkId));
+    master.call(frameworkId, { type: 'RECONCILE', reconcile: { tasks: [{ taskId: { value: 't1' }, agentId: { value: agentId } }] } });
+    expect(updatesIn(outbox)).toEqual([]);
+    await master.reregisterAgent({ agentInfo: agentInfo(agentId), frameworks: [framework(frameworkId)], tasks: [task(frameworkId, agentId, 't1')] });
+    master.call(frameworkId, { type: 'RECONCILE', reconcile: { tasks: [{ taskId: { value: 't1' }, agentId: { value: agentId } }] } });
+    expect(updatesIn(outbox).map((u) => [u.taskId, u.state])).toEqual([['t1', 'TASK_RUNNING']]);
+  });
+
+  it('answers TASK_GONE for a task its reregistered agent does not have, and TASK_UNKNOWN on an agent it never admitted', async () => {
+    const { store, agentId, frameworkId } = await admitted();
+    const master = await MasterHarness.start({ store });
+    const { outbox } = await master.subscribe(framework(frameworkId));
+    await master.reregisterAgent({ agentInfo: agentInfo(agentId), frameworks: [framework(frameworkId)], tasks: [] });
+    master.call(frameworkId, { type: 'RECONCILE', reconcile: { tasks: [{ taskId: { value: 'gone' }, agentId: { value: agentId } }, { taskId: { value: 'nowhere' }, agentId: { value: 'no-such-agent' } }] } });
+    expect(updatesIn(outbox).map((u) => [u.taskId, u.state, u.reason])).toEqual([
+      ['gone', 'TASK_GONE', 'REASON_RECONCILIATION'],
+      ['nowhere', 'TASK_UNKNOWN', 'REASON_RECONCILIATION'],
+    ]);
+  });
+
+  it('kills, on reregistration, a task whose framework the master has removed', async () => {
+    const { store, agentId } = await admitted();
+    const master = await MasterHarness.start({ store });
+    const outbox = await master.reregisterAgent({ agentInfo: agentInfo(agentId), frameworks: [], tasks: [task('unknown-framework', agentId, 'orphan')] });
+    expect(outbox.sent.filter((m) => m.killTask).map((m) => m.killTask!.taskId!.value)).toEqual(['orphan']);
+  });
+});
