@@ -6,7 +6,7 @@ export { createLogger, silentLogger } from './log';
 export type { Logger } from './log';
 export { createMetricsRegistry, Registry, Counter, Gauge, Histogram } from './metrics';
 export { systemClock, ManualClock } from './time';
-export type { Clock } from './time';
+export type { Clock, Timer } from './time';
 export { backoffDelay } from './backoff';
 export type { BackoffPolicy } from './backoff';
 export { atomicWriteFile } from './fs';

@@ -5,6 +5,7 @@ import {
   roleProblem,
   type Clock,
   type Logger,
+  type Timer,
   type Resources,
   type StateStore,
 } from '@strata/lib';
@@ -73,7 +74,7 @@ export class Master {
   private nextFramework = 0;
   private nextOffer = 0;
   private allocationPending = false;
-  private timers: NodeJS.Timeout[] = [];
+  private timers: Timer[] = [];
   private advertisedPort = 0;
 
   constructor(
@@ -147,16 +148,17 @@ export class Master {
 
   start(advertisedPort: number): void {
     this.advertisedPort = advertisedPort;
-    this.timers.push(setInterval(() => this.tick(), this.config.allocationIntervalMs));
-    this.timers.push(setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs));
-    this.timers.push(setInterval(() => this.pingAgents(), this.pingTickMs()));
+    const clock = this.deps.clock;
+    this.timers.push(clock.every(this.config.allocationIntervalMs, () => this.tick()));
+    this.timers.push(clock.every(this.config.heartbeatIntervalMs, () => this.heartbeat()));
+    this.timers.push(clock.every(this.pingTickMs(), () => this.pingAgents()));
   }
 
   stop(): void {
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) t.cancel();
     this.timers = [];
     for (const fw of this.frameworks.values()) {
-      if (fw.failoverTimer) clearTimeout(fw.failoverTimer);
+      fw.failoverTimer?.cancel();
       fw.outbox?.close();
     }
     for (const a of this.agents.values()) a.outbox?.close();
@@ -369,7 +371,7 @@ export class Master {
     // framework would be told they are gone while they run on.
     fw = this.frameworks.get(id);
     if (fw) {
-      if (fw.failoverTimer) clearTimeout(fw.failoverTimer);
+      fw.failoverTimer?.cancel();
       fw.failoverTimer = undefined;
       if (fw.outbox && fw.outbox !== outbox) {
         fw.outbox.send({ type: 'ERROR', error: { message: 'Framework failed over' } });
@@ -416,8 +418,7 @@ export class Master {
     const roles = rolesOf(info);
     this.allocator.addFramework(id, { roles, active: false, minAllocatable: offerShapesOf(info, roles) });
     const timeoutMs = Math.max(info.failoverTimeout * 1000, this.config.recoveredFrameworkGraceMs);
-    fw.failoverTimer = setTimeout(() => this.removeFramework(fw, 'failover timeout elapsed before the framework resubscribed'), Math.min(timeoutMs, 2 ** 31 - 1));
-    fw.failoverTimer.unref();
+    fw.failoverTimer = this.deps.clock.after(timeoutMs, () => this.removeFramework(fw, 'failover timeout elapsed before the framework resubscribed'), { unref: true });
   }
 
   /** Any call after SUBSCRIBE. Problems are answered with an ERROR event; the stream stays open. */
@@ -481,8 +482,7 @@ export class Master {
     this.deps.log.info({ frameworkId, failoverTimeoutMs: timeoutMs }, 'framework disconnected');
     if (timeoutMs <= 0) this.removeFramework(fw, 'framework disconnected with failover_timeout 0');
     else {
-      fw.failoverTimer = setTimeout(() => this.removeFramework(fw, 'failover timeout elapsed'), Math.min(timeoutMs, 2 ** 31 - 1));
-      fw.failoverTimer.unref();
+      fw.failoverTimer = this.deps.clock.after(timeoutMs, () => this.removeFramework(fw, 'failover timeout elapsed'), { unref: true });
     }
   }
 
@@ -677,7 +677,7 @@ export class Master {
   }
 
   private removeFramework(fw: FrameworkEntry, why: string): void {
-    if (fw.failoverTimer) clearTimeout(fw.failoverTimer);
+    fw.failoverTimer?.cancel();
     fw.failoverTimer = undefined;
     const agentsWithTasks = new Set<string>();
     for (const t of fw.tasks.values()) {

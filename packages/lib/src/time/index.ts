@@ -1,2 +1,2 @@
 export { systemClock, ManualClock } from './clock';
-export type { Clock } from './clock';
+export type { Clock, Timer } from './clock';

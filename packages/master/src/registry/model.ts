@@ -1,4 +1,4 @@
-import type { Resources } from '@strata/lib';
+import type { Resources, Timer } from '@strata/lib';
 import type {
   AgentInfo__Output,
   Event,
@@ -63,7 +63,7 @@ export interface FrameworkEntry {
   partitionAware: boolean;
   tasks: Map<string, TaskEntry>;
   completed: TaskEntry[];
-  failoverTimer?: NodeJS.Timeout;
+  failoverTimer?: Timer;
 }
 
 export const taskKey = (frameworkId: string, taskId: string) => `${frameworkId}/${taskId}`;

@@ -41,11 +41,35 @@ export class MasterHarness {
     this.master = new Master(defaultMasterConfig({ allocator: 'hierarchical', ...config }), { store, clock, log: silentLogger(), metrics: createMasterMetrics(createMetricsRegistry('harness')) });
   }
 
-  /** A master that has recovered from `store` (a fresh one when none is given). */
-  static async start(opts: { store?: MemoryStateStore; config?: Partial<MasterConfig>; clock?: ManualClock } = {}): Promise<MasterHarness> {
+  /**
+   * A master that has recovered from `store` (a fresh one when none is given). With `timers`,
+   * its periodic work (allocation ticks, offer timeouts, pings, heartbeats) runs on the manual
+   * clock: `clock.advance` drives it.
+   */
+  static async start(opts: { store?: MemoryStateStore; config?: Partial<MasterConfig>; clock?: ManualClock; timers?: boolean } = {}): Promise<MasterHarness> {
     const h = new MasterHarness(opts.store ?? new MemoryStateStore(), opts.config ?? {}, opts.clock ?? new ManualClock(1_000_000));
     await h.master.recover();
+    if (opts.timers) h.master.start(0);
     return h;
+  }
+
+  stop(): void {
+    this.master.stop();
+  }
+
+  /** Lets the master's queued work (allocation passes run on setImmediate) happen. */
+  async settle(turns = 5): Promise<void> {
+    for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
+  }
+
+  /** The offers a framework has been sent, waiting for the next allocation when there are none yet. */
+  async offers(outbox: RecordingOutbox<Event>): Promise<NonNullable<Event['offers']>['offers'] & object> {
+    for (let i = 0; i < 50; i++) {
+      const offers = outbox.sent.flatMap((e) => (e.type === 'OFFERS' ? e.offers?.offers ?? [] : []));
+      if (offers.length) return offers;
+      await this.settle(1);
+    }
+    throw new Error('no offers were sent');
   }
 
   async registerAgent(req: RegisterAgentRequest): Promise<{ agentId: string; outbox: RecordingOutbox<MasterMessage> }> {
