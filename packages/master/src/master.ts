@@ -87,7 +87,7 @@ export class Master {
 
   /** Role weights (Mesos's /weights); only the hierarchical allocator has them. */
   setWeights(weights: { role: string; weight: number }[]): void {
-    if (!(this.allocator instanceof HierarchicalAllocator)) {
+    if (!this.allocator.supportsRoles) {
       throw new StrataError('INVALID', 'Weights need the hierarchical allocator (start the master with --allocator hierarchical)', { status: 400 });
     }
     for (const w of weights) {
@@ -104,7 +104,7 @@ export class Master {
 
   /** Role quota (Mesos's /quota): a guarantee served before fair sharing. */
   setQuota(role: string, guarantee: Resources): void {
-    if (!(this.allocator instanceof HierarchicalAllocator)) {
+    if (!this.allocator.supportsRoles) {
       throw new StrataError('INVALID', 'Quota needs the hierarchical allocator (start the master with --allocator hierarchical)', { status: 400 });
     }
     this.allocator.setQuota(role, guarantee);
@@ -123,7 +123,7 @@ export class Master {
   }
 
   roleShares(): RoleView[] {
-    return this.allocator instanceof HierarchicalAllocator ? this.allocator.roleShares().sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0)) : [];
+    return this.allocator.roleShares().sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0));
   }
 
   // --- lifecycle ---------------------------------------------------------------------------

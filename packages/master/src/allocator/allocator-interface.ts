@@ -1,5 +1,6 @@
 import type { Resources } from '@strata/lib';
 import type { OfferProposal, FrameworkOptions } from './allocator';
+import type { RoleView } from './hierarchical';
 
 /** What the master needs from an allocator; DrfAllocator and HierarchicalAllocator both provide it. */
 export interface Allocator {
@@ -30,4 +31,9 @@ export interface Allocator {
   unreserve(agentId: string, role: string, r: Resources, source: 'free' | 'held'): boolean;
   total(): Resources;
   frameworkShare(id: string): number;
+  /** Whether roles are shared out by weight and quota (only then do the next three mean anything). */
+  readonly supportsRoles: boolean;
+  setWeight(role: string, weight: number): void;
+  setQuota(role: string, quota: Resources): void;
+  roleShares(): RoleView[];
 }

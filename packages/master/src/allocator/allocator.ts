@@ -1,6 +1,8 @@
 import { res, type Resources } from '@strata/lib';
 import { dominantShare } from './drf';
 import { OfferFilters } from './filters';
+import type { Allocator } from './allocator-interface';
+import type { RoleView } from './hierarchical';
 
 export interface OfferProposal {
   frameworkId: string;
@@ -72,7 +74,15 @@ export function isAllocatable(r: Resources, minimums: readonly Resources[] = DEF
  * The interface already speaks in roles, so weights, quota and reservations can come in
  * without changing callers.
  */
-export class DrfAllocator {
+export class DrfAllocator implements Allocator {
+  /** Frameworks only: roles are ignored, so weights and quota have nowhere to go. */
+  readonly supportsRoles = false;
+  setWeight(): void {}
+  setQuota(): void {}
+  roleShares(): RoleView[] {
+    return [];
+  }
+
   private readonly agents = new Map<string, AgentState>();
   private readonly frameworks = new Map<string, FrameworkState>();
   private readonly filters = new OfferFilters();

@@ -1,4 +1,5 @@
 import { MinHeap, res, type Resources } from '@strata/lib';
+import type { Allocator } from './allocator-interface';
 import { isAllocatable as allocatableBy, parseMinAllocatable, DEFAULT_MIN_ALLOCATABLE, type FrameworkOptions, type OfferProposal } from './allocator';
 import { IndexedHeap } from './indexed-heap';
 
@@ -90,7 +91,8 @@ interface AgentState {
  * for a role are offered only to it. A pass visits only agents whose free resources changed
  * (or whose decline filter ran out), so its cost does not grow with agents x frameworks.
  */
-export class HierarchicalAllocator {
+export class HierarchicalAllocator implements Allocator {
+  readonly supportsRoles = true;
   private readonly minimums: Resources[];
 
   /** `minAllocatable`: Mesos's --min_allocatable_resources (default `cpus:0.01|mem:32`). */
