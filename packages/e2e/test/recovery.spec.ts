@@ -108,7 +108,8 @@ describe('kernel reliability with real processes killed for real', () => {
         launchAll(f, o, batch, (id) => `sleep ${(Number(id.split('-')[2]) % 8) * 0.5}`);
       }
       for (let restart = 0; restart < 2; restart++) {
-        await new Promise((r) => setTimeout(r, 700)); // let some updates flow between restarts
+        const seen = f.updates.length;
+        await waitFor(() => f.updates.length >= seen + 25, { what: 'updates flowing before the restart', timeoutMs: 20_000 });
         await cluster.master.stop('SIGKILL');
         await cluster.restartMaster();
       }
