@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import { tmpDir, waitFor } from '@strata/lib/testing';
-import { BINS } from '../src';
+import { BINS, pidsOfTask } from '../src';
 
 jest.setTimeout(120_000);
 
@@ -75,5 +75,7 @@ describe('strata up', () => {
     expect(up.exitCode).toBe(0);
     for (const p of children()) expect(alive(p)).toBe(false);
     await expect(fetch(`${master}/health`)).rejects.toThrow();
+    // The agents killed their tasks on the way down (SIGUSR1): no task process is left.
+    for (const id of ids) expect(pidsOfTask(id)).toEqual([]);
   });
 });
