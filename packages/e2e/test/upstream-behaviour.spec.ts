@@ -157,37 +157,42 @@ describe('Marathon behaves as upstream', () => {
   });
 });
 
-describe('Chronos behaves as upstream', () => {
-  let cluster: LocalCluster;
-  let c: ChronosProcess;
+/** A cluster of `agents` agents and a Chronos on it, for one describe block. */
+function chronosCluster(agents: number): { cluster: LocalCluster; c: ChronosProcess } {
+  const env = {} as { cluster: LocalCluster; c: ChronosProcess };
   beforeAll(async () => {
-    cluster = await LocalCluster.start({ agents: 0 });
-    c = await ChronosProcess.start(cluster);
+    env.cluster = await LocalCluster.start({ agents });
+    env.c = await ChronosProcess.start(env.cluster);
   });
   afterAll(async () => {
-    await c?.stop();
-    await cluster?.stop();
+    await env.c?.stop();
+    await env.cluster?.stop();
   });
+  return env;
+}
+
+describe('Chronos behaves as upstream', () => {
+  const env = chronosCluster(0);
 
   it('skips a run queued on time that could not launch within epsilon', async () => {
     // No agent yet: the first occurrence is queued on time and cannot launch.
     const t0 = Math.ceil(Date.now() / 1000) * 1000 + 1000;
     const schedule = `R2/${new Date(t0).toISOString()}/PT12S`;
-    expect((await c.call('POST', '/iso8601', { name: 'late', command: 'true', schedule, epsilon: 'PT2S', cpus: 0.1, mem: 16 })).status).toBe(204);
-    await waitFor(async () => ((await c.call('GET', '/jobs/summary')).body.jobs as { name: string; state: string }[]).find((j) => j.name === 'late')?.state === 'queued', { what: 'the first run queued' });
+    expect((await env.c.call('POST', '/iso8601', { name: 'late', command: 'true', schedule, epsilon: 'PT2S', cpus: 0.1, mem: 16 })).status).toBe(204);
+    await waitFor(async () => ((await env.c.call('GET', '/jobs/summary')).body.jobs as { name: string; state: string }[]).find((j) => j.name === 'late')?.state === 'queued', { what: 'the first run queued' });
     await waitFor(() => Date.now() > t0 + 3000, { what: 'epsilon to pass', timeoutMs: 10_000, intervalMs: 100 });
-    await cluster.startAgent(0, 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]');
+    await env.cluster.startAgent(0, 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]');
     // The second occurrence runs; the first, past its window, never does.
-    await waitFor(async () => (await c.history('late')).length >= 1 && (await c.job('late')).successCount >= 1, { what: 'the second run', timeoutMs: 30_000 });
-    const runs = await c.history('late');
+    await waitFor(async () => (await env.c.history('late')).length >= 1 && (await env.c.job('late')).successCount >= 1, { what: 'the second run', timeoutMs: 30_000 });
+    const runs = await env.c.history('late');
     expect(runs.map((r) => r.taskId.split(':')[1])).toEqual([String(t0 + 12_000)]);
   });
 
   it('answers 503, never an empty list, until its state is loaded after a restart', async () => {
-    const dir = path.join(cluster.dir.path, 'chronos', 'jobs');
+    const dir = path.join(env.cluster.dir.path, 'chronos', 'jobs');
     cloneRecords(dir, 'late.json', 400, (job, i) => ({ key: `bulk${i}`, value: { ...job, name: `bulk${i}`, disabled: true } }));
-    await c.stop();
-    const seen = await answersDuringStart(`http://127.0.0.1:${new URL(c.base).port}/v1/scheduler/jobs`, () => (c as FrameworkProcess).launch());
+    await env.c.stop();
+    const seen = await answersDuringStart(`http://127.0.0.1:${new URL(env.c.base).port}/v1/scheduler/jobs`, () => (env.c as FrameworkProcess).launch());
     const ok = seen.filter((s) => s.status === 200);
     expect(ok).toHaveLength(1);
     expect((ok[0]!.body as unknown[]).length).toBe(401);
@@ -196,50 +201,41 @@ describe('Chronos behaves as upstream', () => {
 });
 
 describe('Chronos schedules and triggers as upstream', () => {
-  let cluster: LocalCluster;
-  let c: ChronosProcess;
-  beforeAll(async () => {
-    cluster = await LocalCluster.start({ agents: 1 });
-    c = await ChronosProcess.start(cluster);
-  });
-  afterAll(async () => {
-    await c?.stop();
-    await cluster?.stop();
-  });
-  const successes = async (name: string) => (await c.history(name)).filter((h) => h.status === 'success').length;
+  const env = chronosCluster(1);
+  const successes = async (name: string) => (await env.c.history(name)).filter((h) => h.status === 'success').length;
 
   it('advances the stored schedule after each run: R3/start/P becomes R2/next/P', async () => {
     const t0 = Math.ceil(Date.now() / 1000) * 1000 + 1000;
     const iso = (t: number) => new Date(t).toISOString();
-    expect((await c.call('POST', '/iso8601', { name: 'count', command: 'true', schedule: `R3/${iso(t0)}/PT3S`, cpus: 0.1, mem: 16 })).status).toBe(204);
-    await waitFor(async () => (await c.job('count')).schedule === `R2/${iso(t0 + 3000)}/PT3S`, { what: 'R2 after the first run', timeoutMs: 15_000 });
+    expect((await env.c.call('POST', '/iso8601', { name: 'count', command: 'true', schedule: `R3/${iso(t0)}/PT3S`, cpus: 0.1, mem: 16 })).status).toBe(204);
+    await waitFor(async () => (await env.c.job('count')).schedule === `R2/${iso(t0 + 3000)}/PT3S`, { what: 'R2 after the first run', timeoutMs: 15_000 });
     // A client sending the job back as it reads it, or as it first set it, changes nothing.
-    const shown = await c.job('count');
-    expect((await c.call('PUT', '/iso8601', shown)).status).toBe(204);
-    expect((await c.job('count')).schedule).toBe(`R2/${iso(t0 + 3000)}/PT3S`);
+    const shown = await env.c.job('count');
+    expect((await env.c.call('PUT', '/iso8601', shown)).status).toBe(204);
+    expect((await env.c.job('count')).schedule).toBe(`R2/${iso(t0 + 3000)}/PT3S`);
     await waitFor(async () => (await successes('count')) === 3, { what: 'three runs', timeoutMs: 20_000 });
-    expect((await c.job('count')).schedule).toMatch(/^R0\//);
-    expect((await c.history('count')).map((h) => Number(h.taskId.split(':')[1]))).toEqual([t0, t0 + 3000, t0 + 6000]);
+    expect((await env.c.job('count')).schedule).toMatch(/^R0\//);
+    expect((await env.c.history('count')).map((h) => Number(h.taskId.split(':')[1]))).toEqual([t0, t0 + 3000, t0 + 6000]);
   });
 
   it('drops a trigger sent while the job is disabled', async () => {
-    expect((await c.call('POST', '/iso8601', { name: 'off', command: 'true', schedule: 'R/2035-01-01T00:00:00Z/PT1H', disabled: true, cpus: 0.1, mem: 16 })).status).toBe(204);
-    expect((await c.call('PUT', '/job/off')).status).toBe(204);
-    expect(((await c.call('GET', '/jobs/summary')).body.jobs as { name: string; state: string }[]).find((j) => j.name === 'off')!.state).toBe('idle');
-    const job = await c.job('off');
-    expect((await c.call('PUT', '/iso8601', { ...job, disabled: false })).status).toBe(204);
+    expect((await env.c.call('POST', '/iso8601', { name: 'off', command: 'true', schedule: 'R/2035-01-01T00:00:00Z/PT1H', disabled: true, cpus: 0.1, mem: 16 })).status).toBe(204);
+    expect((await env.c.call('PUT', '/job/off')).status).toBe(204);
+    expect(((await env.c.call('GET', '/jobs/summary')).body.jobs as { name: string; state: string }[]).find((j) => j.name === 'off')!.state).toBe('idle');
+    const job = await env.c.job('off');
+    expect((await env.c.call('PUT', '/iso8601', { ...job, disabled: false })).status).toBe(204);
     // Enabled, it runs when triggered now, and had nothing waiting from before.
-    expect(((await c.call('GET', '/jobs/summary')).body.jobs as { name: string; state: string }[]).find((j) => j.name === 'off')!.state).toBe('idle');
-    expect((await c.call('PUT', '/job/off')).status).toBe(204);
+    expect(((await env.c.call('GET', '/jobs/summary')).body.jobs as { name: string; state: string }[]).find((j) => j.name === 'off')!.state).toBe('idle');
+    expect((await env.c.call('PUT', '/job/off')).status).toBe(204);
     await waitFor(async () => (await successes('off')) === 1, { what: 'the trigger after enabling', timeoutMs: 15_000 });
-    expect(await c.history('off')).toHaveLength(1);
+    expect(await env.c.history('off')).toHaveLength(1);
   });
 
   it('runs every missed occurrence still inside epsilon, not only the latest', async () => {
     const start = Date.now() - 25_000;
-    expect((await c.call('POST', '/iso8601', { name: 'missed', command: 'true', schedule: `R/${new Date(start).toISOString()}/PT10S`, epsilon: 'PT1M', cpus: 0.1, mem: 16 })).status).toBe(204);
+    expect((await env.c.call('POST', '/iso8601', { name: 'missed', command: 'true', schedule: `R/${new Date(start).toISOString()}/PT10S`, epsilon: 'PT1M', cpus: 0.1, mem: 16 })).status).toBe(204);
     await waitFor(async () => (await successes('missed')) >= 3, { what: 'the three missed occurrences', timeoutMs: 20_000 });
-    const dues = (await c.history('missed')).map((h) => Number(h.taskId.split(':')[1])).slice(0, 3);
+    const dues = (await env.c.history('missed')).map((h) => Number(h.taskId.split(':')[1])).slice(0, 3);
     expect(dues).toEqual([start, start + 10_000, start + 20_000]);
   });
 });

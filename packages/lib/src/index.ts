@@ -14,7 +14,7 @@ export { FileStateStore } from './state';
 export type { StateStore, Versioned } from './state';
 export { createHttpApp, finishHttpApp, untilLoaded } from './http/app';
 export { jsonBody, jsonDepth, MAX_JSON_DEPTH } from './http/json-body';
-export { roleProblem, MAX_ROLE_LENGTH } from './validation';
+export { roleProblem, MAX_ROLE_LENGTH, sandboxPathProblem } from './validation';
 export { serveMuxed } from './net/mux-server';
 export type { MuxServer } from './net/mux-server';
 export * as res from './resources';

@@ -4,7 +4,7 @@ import { SchedulerDriver, offerResources } from '@strata/sdk';
 import { isTerminalState, type ContainerInfo, type Offer__Output, type TaskInfo, type TaskStatus__Output } from '@strata/proto';
 import type { AppDefinition } from './model/app-definition';
 import { needsRestart } from './model/app-definition';
-import { killOrder, isLive, isRunning, isHealthy, isHealthyAndReady, needsLaunch, newInstance, taskIdFor, instanceUuidOfTask, type Instance } from './instances/instance';
+import { killOrder, isLive, isRunning, isHealthy, isHealthyAndReady, needsLaunch, newInstance, taskIdFor, instanceUuidOfTask, instanceOfTask, type Instance } from './instances/instance';
 import { HealthMonitor, isMarathonLevel } from './health/health-monitor';
 import { ReadinessMonitor } from './health/readiness-monitor';
 import type { HealthState } from '@strata/lib';
@@ -15,7 +15,7 @@ import { type Deployment, type ActionName } from './deployment/deployment';
 import { orderByDependencies } from './deployment/dependency-order';
 import type { Repository } from './state/repository';
 import { DEFAULT_LIMITS, type MarathonLimits } from './model/limits';
-import { dockerNetworkOf, normalizeNetworking, type PortMapping } from './model/networking';
+import { dockerNetworkOf, normalizeNetworking, portMappingsOf, servicePortsOf } from './model/networking';
 import type { EventBus } from './events/event-bus';
 
 export interface MarathonConfig {
@@ -265,7 +265,7 @@ export class Marathon {
     deployment.currentStep = Math.min(...Object.values(deployment.appStep), deployment.totalSteps) || 1;
     // Service ports for every new definition, against each other too (may refuse: nothing written yet).
     const servicePortsTaken = new Set<number>();
-    for (const other of this.apps.values()) if (!ids.includes(other.id)) for (const p of Marathon.servicePorts(other)) servicePortsTaken.add(p);
+    for (const other of this.apps.values()) if (!ids.includes(other.id)) for (const p of servicePortsOf(other)) servicePortsTaken.add(p);
     const finals = changes.map((c) => {
       if (!c.after) return { c, app: undefined };
       const app = this.assignServicePorts(c.after, servicePortsTaken);
@@ -724,16 +724,17 @@ export class Marathon {
       ...app.env,
     };
     const networks = app.networks;
-    const mappings = ((app.container?.portMappings as PortMapping[] | undefined) ?? []);
+    // The mappings that take a host port, in the order of inst.ports (hostPortSlots' order).
+    const hostMapped = portMappingsOf(app).filter((m) => m.hostPort !== undefined);
     // Named ports: $PORT_<NAME> is the host port the name was given (port definitions, or mappings with a host port).
-    const named = networks[0]!.mode === 'host' ? app.portDefinitions.map((p) => p.name) : mappings.filter((m) => m.hostPort !== undefined).map((m) => m.name);
+    const named = networks[0]!.mode === 'host' ? app.portDefinitions.map((p) => p.name) : hostMapped.map((m) => m.name);
     named.forEach((name, i) => {
       if (name && inst.ports[i] !== undefined) env[`PORT_${name.toUpperCase()}`] = String(inst.ports[i]);
     });
     const c = app.container as { type?: string; docker?: { image?: string; forcePullImage?: boolean; privileged?: boolean }; volumes?: { containerPath: string; hostPath: string; mode?: string }[] } | undefined;
     const network = dockerNetworkOf(networks);
-    let slot = 0;
-    const portMappings = network === 'BRIDGE' ? mappings.filter((m) => m.hostPort !== undefined).map((m) => ({ hostPort: inst.ports[slot++]!, containerPort: m.containerPort || inst.ports[slot - 1]!, protocol: m.protocol })) : [];
+    // containerPort 0 on a bridge means "the same as the host port" (Marathon).
+    const portMappings = network === 'BRIDGE' ? hostMapped.map((m, i) => ({ hostPort: inst.ports[i]!, containerPort: m.containerPort || inst.ports[i]!, protocol: m.protocol })) : [];
     const container: ContainerInfo | undefined = c?.docker?.image
       ? {
           type: 'DOCKER',
@@ -783,9 +784,8 @@ export class Marathon {
       // A task we do not know (forgotten, expunged, from an older incarnation): it must not run.
       if (!isTerminalState(s.state) && s.state !== 'TASK_UNREACHABLE') this.driver?.kill(taskId, s.agentId?.value);
       else if (isTerminalState(s.state)) {
-        // Task ids are `<app id, / as _>.instance-<uuid>._app.<n>` (ids have no `_`): both ids come back from it.
-        const parts = /^(.*)\.instance-(.*)\._app\.\d+$/.exec(taskId);
-        if (parts) this.deps.events.publish('unknown_instance_terminated_event', { instanceId: `${parts[1]}.marathon-${parts[2]}`, runSpecId: `/${parts[1]!.replace(/_/g, '/')}`, condition: condition(s.state) });
+        const of = instanceOfTask(taskId);
+        if (of) this.deps.events.publish('unknown_instance_terminated_event', { instanceId: of.instanceId, runSpecId: of.appId, condition: condition(s.state) });
       }
       return;
     }
@@ -841,7 +841,7 @@ export class Marathon {
    */
   private assignServicePorts(app: AppDefinition, used: Set<number>): AppDefinition {
     const previous = this.apps.get(app.id);
-    const mappings = (app.container?.portMappings as PortMapping[] | undefined) ?? [];
+    const mappings = portMappingsOf(app);
     for (const p of [...app.portDefinitions.map((d) => d.port), ...mappings.map((m) => m.servicePort)]) if (p !== 0) used.add(p);
     let next = this.config.localPortMin;
     const assign = (port: number, keep: number | undefined): number => {
@@ -856,15 +856,9 @@ export class Marathon {
       return next;
     };
     const portDefinitions = app.portDefinitions.map((p, i) => ({ ...p, port: assign(p.port, previous?.portDefinitions[i]?.port) }));
-    const before = (previous?.container?.portMappings as PortMapping[] | undefined) ?? [];
+    const before = previous ? portMappingsOf(previous) : [];
     const container = mappings.length ? { ...app.container, portMappings: mappings.map((m, i) => ({ ...m, servicePort: assign(m.servicePort, before[i]?.servicePort) })) } : app.container;
     return { ...app, portDefinitions, ...(container ? { container } : {}) };
-  }
-
-  /** The service ports of an app: of its port definitions, or of its port mappings on container networks. */
-  static servicePorts(app: AppDefinition): number[] {
-    const mappings = (app.container?.portMappings as PortMapping[] | undefined) ?? [];
-    return app.portDefinitions.length ? app.portDefinitions.map((p) => p.port) : mappings.map((m) => m.servicePort);
   }
 
   planJson(d: Deployment) {

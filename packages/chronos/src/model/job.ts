@@ -1,3 +1,4 @@
+import { sandboxPathProblem } from '@strata/lib';
 import { Duration } from 'luxon';
 import { CronSchedule, IsoSchedule, ScheduleError, MAX_PERIOD_YEARS, type Schedule } from '../schedule/schedule';
 
@@ -60,8 +61,6 @@ export function jobNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** An `output_file` stays inside the sandbox: relative, no `..`. */
-const outputFileProblem = (f: string) => (f.startsWith('/') || f.split(/[\\/]/).includes('..') || f.includes('\0') ? `'${f}' must be a relative path inside the sandbox, without '..'` : undefined);
 
 const str = (v: unknown, field: string, fallback = ''): string => {
   if (v === undefined || v === null) return fallback;
@@ -109,8 +108,8 @@ export function parseJob(body: unknown, kind: 'iso8601' | 'dependency', defaults
         const uri = str(f.uri, `fetch[${i}].uri`);
         if (!uri) throw new JobValidationError(`'fetch[${i}].uri' is required`);
         const output_file = str(f.output_file, `fetch[${i}].output_file`);
-        const bad = output_file && outputFileProblem(output_file);
-        if (bad) throw new JobValidationError(`'fetch[${i}].output_file' ${bad}`);
+        const bad = output_file && sandboxPathProblem(output_file);
+        if (bad) throw new JobValidationError(`'fetch[${i}].output_file' '${output_file}' ${bad}`);
         return { uri, executable: bool(f.executable, `fetch[${i}].executable`, false), cache: bool(f.cache, `fetch[${i}].cache`, false), extract: bool(f.extract, `fetch[${i}].extract`, true), output_file };
       })
     : [];

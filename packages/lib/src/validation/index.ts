@@ -1,1 +1,2 @@
 export { roleProblem, MAX_ROLE_LENGTH } from './roles';
+export { sandboxPathProblem } from './sandbox-path';

@@ -1,4 +1,5 @@
 import { roleProblem } from './roles';
+import { sandboxPathProblem } from './sandbox-path';
 
 describe('roleProblem (Mesos role rules)', () => {
   it.each(['*', 'web', 'eng/frontend', 'a.b', 'a-b', 'A_1', 'x'.repeat(255)])('accepts %s', (r) => expect(roleProblem(r)).toBeUndefined());
@@ -20,4 +21,9 @@ describe('roleProblem (Mesos role rules)', () => {
     ['a\x7fb', /control/],
     ['x'.repeat(256), /longer than 255/],
   ])('refuses %j', (r, why) => expect(roleProblem(r)).toMatch(why));
+});
+
+describe('sandboxPathProblem', () => {
+  it.each(['file', 'sub/dir/f.txt', './x', 'a..b'])('accepts %s', (p) => expect(sandboxPathProblem(p)).toBeUndefined());
+  it.each(['/etc/x', '../x', 'a/../../b', 'a\\..\\b', 'x\0y'])('refuses %j', (p) => expect(sandboxPathProblem(p)).toMatch(/inside the sandbox/));
 });

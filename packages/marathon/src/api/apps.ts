@@ -1,6 +1,8 @@
 import type { Express, Request, Response } from 'express';
 import { StrataError } from '@strata/lib';
-import { Marathon } from '../marathon';
+import type { Marathon } from '../marathon';
+import { servicePortsOf } from '../model/networking';
+import { isTerminalState } from '@strata/proto';
 import type { AppDefinition } from '../model/app-definition';
 import { validateApp } from '../model/validation';
 import { appIdProblems, resolvePathId } from '../model/path-id';
@@ -19,7 +21,7 @@ export function taskJson(m: Marathon, i: Instance) {
     appId: i.appId,
     host: i.host,
     ports: i.ports,
-    servicePorts: app ? Marathon.servicePorts(app) : [],
+    servicePorts: app ? servicePortsOf(app) : [],
     slaveId: i.agentId,
     stagedAt: i.stagedAt,
     ...(i.startedAt ? { startedAt: i.startedAt } : {}),
@@ -44,18 +46,24 @@ export function tasksOf(m: Marathon, appId: string) {
   return [...m.instances.values()].filter((i) => i.appId === appId && i.taskId && i.state).map((i) => taskJson(m, i));
 }
 
-/** Marathon's task stats for a set of instances: counts by state and health, and life times of the running ones. */
+/** Marathon's task counts over some instances (tasksStaged, tasksRunning, tasksHealthy, tasksUnhealthy and taskStats all count this way). */
+function countsOf(app: AppDefinition, list: Instance[]) {
+  const checks = app.healthChecks.length;
+  return {
+    staged: list.filter((i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING').length,
+    running: list.filter((i) => i.state === 'TASK_RUNNING').length,
+    healthy: checks ? list.filter((i) => isHealthy(i, checks)).length : 0,
+    unhealthy: checks ? list.filter((i) => i.state === 'TASK_RUNNING' && Object.values(i.health ?? {}).some((h) => h.alive === false)).length : 0,
+  };
+}
+
+/** Marathon's task stats for a set of instances: their counts, and life times of the running ones. */
 function statsOf(app: AppDefinition, list: Instance[], now: number) {
   if (list.length === 0) return undefined;
   const lives = list.filter((i) => i.state === 'TASK_RUNNING' && i.startedAt).map((i) => (now - Date.parse(i.startedAt!)) / 1000).sort((a, b) => a - b);
   return {
     stats: {
-      counts: {
-        staged: list.filter((i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING').length,
-        running: list.filter((i) => i.state === 'TASK_RUNNING').length,
-        healthy: app.healthChecks.length ? list.filter((i) => isHealthy(i, app.healthChecks.length)).length : 0,
-        unhealthy: app.healthChecks.length ? list.filter((i) => i.state === 'TASK_RUNNING' && Object.values(i.health ?? {}).some((h) => h.alive === false)).length : 0,
-      },
+      counts: countsOf(app, list),
       ...(lives.length ? { lifeTime: { averageSeconds: lives.reduce((a, b) => a + b, 0) / lives.length, medianSeconds: lives[Math.floor(lives.length / 2)]! } } : {}),
     },
   };
@@ -68,12 +76,13 @@ function statsOf(app: AppDefinition, list: Instance[], now: number) {
  */
 export function appInfo(m: Marathon, app: AppDefinition, embed: Set<string>) {
   const inst = [...m.instances.values()].filter((i) => i.appId === app.id && i.taskId);
+  const counts = countsOf(app, inst);
   const info: Record<string, unknown> = {
     ...app,
-    tasksStaged: inst.filter((i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING').length,
-    tasksRunning: inst.filter((i) => i.state === 'TASK_RUNNING').length,
-    tasksHealthy: app.healthChecks.length ? inst.filter((i) => isHealthy(i, app.healthChecks.length)).length : 0,
-    tasksUnhealthy: app.healthChecks.length ? inst.filter((i) => i.state === 'TASK_RUNNING' && Object.values(i.health ?? {}).some((h) => h.alive === false)).length : 0,
+    tasksStaged: counts.staged,
+    tasksRunning: counts.running,
+    tasksHealthy: counts.healthy,
+    tasksUnhealthy: counts.unhealthy,
     deployments: m.lockedBy(app.id).map((id) => ({ id })),
   };
   const failures = embed.has('failures');
@@ -82,7 +91,7 @@ export function appInfo(m: Marathon, app: AppDefinition, embed: Set<string>) {
   if (embed.has('readiness')) info.readinessCheckResults = inst.filter((i) => i.readiness).map((i) => ({ taskId: i.taskId, ...i.readiness }));
   if (embed.has('taskStats')) {
     const now = Date.now();
-    const live = inst.filter((i) => i.state && !['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_GONE', 'TASK_DROPPED'].includes(i.state));
+    const live = inst.filter((i) => i.state && !isTerminalState(i.state));
     const withLatest = live.filter((i) => i.appVersion === app.version);
     const afterScaling = live.filter((i) => i.stagedAt && i.stagedAt >= app.versionInfo.lastScalingAt);
     const stats: Record<string, unknown> = {};

@@ -1,6 +1,7 @@
 import type { Express, Request, Response } from 'express';
 import { StrataError } from '@strata/lib';
-import { Marathon } from '../marathon';
+import type { Marathon } from '../marathon';
+import { servicePortsOf } from '../model/networking';
 import type { AppDefinition } from '../model/app-definition';
 import { safePathId } from '../model/path-id';
 import type { EventBus, MarathonEvent } from '../events/event-bus';
@@ -156,7 +157,7 @@ export function endpointsText(apps: AppDefinition[], tasks: { appId: string; hos
   for (const a of [...apps].sort((x, y) => (x.id < y.id ? -1 : 1))) {
     const clean = safePathId(a.id);
     const running = tasks.filter((t) => t.appId === a.id && t.state === 'TASK_RUNNING');
-    const servicePorts = Marathon.servicePorts(a);
+    const servicePorts = servicePortsOf(a);
     if (servicePorts.length === 0) {
       out += `${clean}\t \t${running.map((t) => `${t.host}\t`).join('')}\n`;
       continue;

@@ -43,6 +43,15 @@ export function instanceUuidOfTask(taskId: string): string | undefined {
   return /\.instance-([0-9a-f-]{36})\._app\.\d+$/.exec(taskId)?.[1];
 }
 
+/**
+ * The instance and app a task id names, for a task no instance is known for: task ids are
+ * `<app id, / as _>.instance-<uuid>._app.<n>`, and app ids have no `_`.
+ */
+export function instanceOfTask(taskId: string): { instanceId: string; appId: string } | undefined {
+  const m = /^(.*)\.instance-([0-9a-f-]{36})\._app\.\d+$/.exec(taskId);
+  return m ? { instanceId: `${m[1]}.marathon-${m[2]}`, appId: `/${m[1]!.replace(/_/g, '/')}` } : undefined;
+}
+
 const LIVE: ReadonlySet<string> = new Set(['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING']);
 export const isLive = (i: Instance) => i.state !== undefined && LIVE.has(i.state);
 export const isRunning = (i: Instance) => i.state === 'TASK_RUNNING';

@@ -98,6 +98,16 @@ export function dockerNetworkOf(networks: Network[]): 'HOST' | 'BRIDGE' | 'USER'
   return DOCKER_NETWORKS[networks[0]?.mode ?? 'host'];
 }
 
+/** An app's port mappings (container networks); none on host networking. */
+export function portMappingsOf(app: { container?: Record<string, unknown> }): PortMapping[] {
+  return (app.container?.portMappings as PortMapping[] | undefined) ?? [];
+}
+
+/** The service ports of an app: of its port definitions, or of its port mappings on container networks. */
+export function servicePortsOf(app: { portDefinitions: { port: number }[]; container?: Record<string, unknown> }): number[] {
+  return app.portDefinitions.length ? app.portDefinitions.map((p) => p.port) : portMappingsOf(app).map((m) => m.servicePort);
+}
+
 /**
  * The host ports one instance needs from an offer, in order (`$PORT0`, `$PORT1`, …): a fixed
  * port, or 0 for any. Host networking: one per port definition (fixed with requirePorts).
@@ -106,6 +116,5 @@ export function dockerNetworkOf(networks: Network[]): 'HOST' | 'BRIDGE' | 'USER'
  */
 export function hostPortSlots(app: { networks: Network[]; portDefinitions: { port: number }[]; requirePorts: boolean; container?: Record<string, unknown> }): number[] {
   if ((app.networks[0]?.mode ?? 'host') === 'host') return app.portDefinitions.map((p) => (app.requirePorts ? p.port : 0));
-  const mappings = (app.container?.portMappings as PortMapping[] | undefined) ?? [];
-  return mappings.filter((m) => m.hostPort !== undefined).map((m) => m.hostPort!);
+  return portMappingsOf(app).filter((m) => m.hostPort !== undefined).map((m) => m.hostPort!);
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { roleProblem, type ErrorDetail } from '@strata/lib';
+import { roleProblem, sandboxPathProblem, type ErrorDetail } from '@strata/lib';
 import type { AppDefinition, HealthCheck, PortDefinition } from './app-definition';
 import { appIdProblems, resolvePathId } from './path-id';
 import { DEFAULT_LIMITS, MAX_LIST, MAX_SECONDS, type MarathonLimits } from './limits';
-import { hostPortSlots, normalizeNetworking, type PortMapping } from './networking';
+import { normalizeNetworking, portMappingsOf } from './networking';
 
 /**
  * What a client may send for an app (every field optional: PUT and PATCH merge). Unknown fields
@@ -187,7 +187,7 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
   const healthChecks = input.healthChecks ? input.healthChecks.map(defaultHealthCheck) : base?.healthChecks ?? [];
   healthChecks.forEach((h, i) => {
     if (h.protocol === 'COMMAND' && !h.command) addDetail(details, `/healthChecks/${i}/command`, 'is required for COMMAND health checks');
-    const portCount = hostNetworking ? portDefinitions.length : ((container?.portMappings as PortMapping[] | undefined) ?? []).length;
+    const portCount = hostNetworking ? portDefinitions.length : portMappingsOf({ container }).length;
     if (h.portIndex !== undefined && h.port === undefined && h.portIndex >= portCount && h.protocol !== 'COMMAND') {
       addDetail(details, `/healthChecks/${i}/portIndex`, `Health check port index ${h.portIndex} must point to a port (the app has ${portCount})`);
     }
@@ -206,7 +206,7 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
       }))
     : base?.readinessChecks ?? [];
   readinessChecks.forEach((r, i) => {
-    if (!portDefinitions.some((p) => p.name === r.portName) && !((container?.portMappings as PortMapping[] | undefined) ?? []).some((p) => p.name === r.portName)) addDetail(details, `/readinessChecks/${i}/portName`, `no port definition is named '${r.portName}'`);
+    if (!portDefinitions.some((p) => p.name === r.portName) && !portMappingsOf({ container }).some((p) => p.name === r.portName)) addDetail(details, `/readinessChecks/${i}/portName`, `no port definition is named '${r.portName}'`);
     if (r.timeoutSeconds >= r.intervalSeconds) addDetail(details, `/readinessChecks/${i}/timeoutSeconds`, 'must be less than intervalSeconds');
   });
 
@@ -217,9 +217,8 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
   }
   if (input.fetch && input.uris) addDetail(details, '/fetch', 'fetch and uris cannot be used together');
   (input.fetch ?? []).forEach((f, i) => {
-    const p = f.destPath;
-    // The fetcher writes destPath inside the sandbox: absolute paths and '..' would write anywhere on the agent.
-    if (p !== undefined && (p.startsWith('/') || p.split(/[\\/]/).includes('..') || p.includes('\0'))) addDetail(details, `/fetch/${i}/destPath`, 'must be a relative path inside the sandbox, without \'..\'');
+    const why = f.destPath !== undefined ? sandboxPathProblem(f.destPath) : undefined;
+    if (why) addDetail(details, `/fetch/${i}/destPath`, why);
   });
   const role = input.role ?? base?.role;
   if (role !== undefined) {
