@@ -1,3 +1,3 @@
-export { taskKey } from './model';
+export { taskKey, splitTaskKey } from './model';
 export type { AgentEntry, FrameworkEntry, TaskEntry, Outbox } from './model';
 export { TaskTally } from './task-tally';

@@ -67,3 +67,8 @@ export interface FrameworkEntry {
 }
 
 export const taskKey = (frameworkId: string, taskId: string) => `${frameworkId}/${taskId}`;
+
+export function splitTaskKey(key: string): [frameworkId: string, taskId: string] {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+}

@@ -1,0 +1,42 @@
+import { isTerminalState, type TaskInfo__Output, type TaskStateName } from '@strata/proto';
+import { taskKey } from '../registry';
+
+/** A task an agent reports when it reregisters. */
+export interface ReportedTask {
+  frameworkId: string;
+  taskId: string;
+  state: TaskStateName;
+  info: TaskInfo__Output;
+}
+
+export interface ReregistrationDiff {
+  /** Keys the master sent the agent that the agent does not have: the launch was lost with the old connection or process. */
+  lost: string[];
+  /** Live tasks to keep (new to this master after a restart, or known and coming back from unreachable). */
+  adopt: ReportedTask[];
+  /** Tasks that must not run on: their framework is gone, or was told TASK_LOST and has replaced them (Mesos < 1.5). */
+  kill: { frameworkId: string; taskId: string }[];
+}
+
+/**
+ * Mesos's reregistration rule as a diff of what the master knows of an agent against what the
+ * agent reports. Terminal reported tasks count as "the agent has it" (their final update is
+ * on its way) but are neither adopted nor killed.
+ */
+export function diffReregistration(input: {
+  known: Iterable<string>;
+  reported: readonly ReportedTask[];
+  givenUp: ReadonlySet<string>;
+  hasFramework: (frameworkId: string) => boolean;
+}): ReregistrationDiff {
+  const reportedKeys = new Set(input.reported.map((t) => taskKey(t.frameworkId, t.taskId)));
+  const lost = [...input.known].filter((k) => !reportedKeys.has(k));
+  const adopt: ReportedTask[] = [];
+  const kill: { frameworkId: string; taskId: string }[] = [];
+  for (const t of input.reported) {
+    if (!t.frameworkId || !t.taskId || isTerminalState(t.state)) continue;
+    if (!input.hasFramework(t.frameworkId) || input.givenUp.has(taskKey(t.frameworkId, t.taskId))) kill.push({ frameworkId: t.frameworkId, taskId: t.taskId });
+    else adopt.push(t);
+  }
+  return { lost, adopt, kill };
+}
