@@ -50,7 +50,9 @@ export class TaskCalls {
       }
       const agentId = w.agentId?.value ?? '';
       const agent = agentId ? agents.get(agentId) : undefined;
-      if (agent?.recovered) continue; // the agent may still bring it back: no answer yet (Mesos case 2)
+      // An admitted agent that may still bring it back: no answer yet (Mesos case 2). Once it
+      // has been given up on (unreachable), the answer is TASK_UNREACHABLE.
+      if (agent?.recovered && agent.unreachableAt === undefined) continue;
       const state: TaskStateName = !agent ? 'TASK_UNKNOWN' : agent.unreachableAt !== undefined ? 'TASK_UNREACHABLE' : 'TASK_GONE';
       messages.update(fw, taskId, agentId, fw.partitionAware ? state : 'TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown');
     }

@@ -1,22 +1,8 @@
 import { MemoryStateStore } from '@strata/lib/testing';
-import type { AgentInfo, FrameworkInfo } from '@strata/proto';
+import { agentInfo, framework, reportedTask } from './fixtures';
 import { MasterHarness, updatesIn } from './harness';
 
-const agentInfo = (id?: string): AgentInfo => ({
-  hostname: 'a1',
-  port: 5051,
-  resources: [
-    { name: 'cpus', type: 'SCALAR', scalar: { value: 4 } },
-    { name: 'mem', type: 'SCALAR', scalar: { value: 4096 } },
-  ],
-  ...(id ? { id: { value: id } } : {}),
-});
-const framework = (id?: string): FrameworkInfo => ({ name: 'fw', user: 'root', failoverTimeout: 3600, capabilities: [{ type: 'PARTITION_AWARE' }], ...(id ? { id: { value: id } } : {}) });
-const task = (frameworkId: string, agentId: string, id: string) => ({
-  frameworkId: { value: frameworkId },
-  state: 'TASK_RUNNING' as const,
-  taskInfo: { name: id, taskId: { value: id }, agentId: { value: agentId }, resources: [{ name: 'cpus', type: 'SCALAR' as const, scalar: { value: 1 } }], command: { value: 'sleep 1000', shell: true } },
-});
+const task = reportedTask;
 
 /** A master that admitted one agent and one framework, and its state store: what a restarted master starts from. */
 async function admitted() {

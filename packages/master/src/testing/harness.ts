@@ -1,6 +1,6 @@
 import { ManualClock, createMetricsRegistry, silentLogger } from '@strata/lib';
 import { MemoryStateStore } from '@strata/lib/testing';
-import { CodecCompiler, loadProtoRoot, type Call, type Call__Output, type Event, type FrameworkInfo, type MasterMessage, type ReregisterAgentRequest, type ReregisterAgentRequest__Output, type RegisterAgentRequest, type RegisterAgentRequest__Output } from '@strata/proto';
+import { CodecCompiler, loadProtoRoot, type AgentMessage__Output, type TaskStateName, type Call, type Call__Output, type Event, type FrameworkInfo, type MasterMessage, type ReregisterAgentRequest, type ReregisterAgentRequest__Output, type RegisterAgentRequest, type RegisterAgentRequest__Output } from '@strata/proto';
 import { Master } from '../master';
 import { defaultMasterConfig, type MasterConfig } from '../config';
 import { createMasterMetrics } from '../metrics';
@@ -92,6 +92,36 @@ export class MasterHarness {
     const call = wire<Call__Output>('strata.v1.Call', { type: 'SUBSCRIBE', subscribe: { frameworkInfo: framework } });
     const frameworkId = await this.master.subscribe(call, outbox);
     return { frameworkId, outbox };
+  }
+
+  /** Accepts the framework's first outstanding offer with one task of `cpus` cpus and 32 MB (and a filter, if given, on what is left); the offer used. */
+  async launch(frameworkId: string, outbox: RecordingOutbox<Event>, taskId: string, cpus = 1, refuseSeconds?: number): Promise<{ offerId: string; agentId: string }> {
+    const offers = await this.offers(outbox);
+    const rescinded = new Set(outbox.sent.flatMap((e) => (e.type === 'RESCIND' ? [e.rescind?.offerId?.value] : [])));
+    const used = new Set(this.accepted);
+    const offer = offers.find((o) => !rescinded.has(o.id?.value) && !used.has(o.id?.value ?? ''))!;
+    if (!offer) throw new Error('no outstanding offer to launch on');
+    this.accepted.push(offer.id!.value!);
+    this.call(frameworkId, {
+      type: 'ACCEPT',
+      accept: {
+        offerIds: [offer.id!],
+        operations: [{ type: 'LAUNCH', launch: { taskInfos: [{ name: taskId, taskId: { value: taskId }, agentId: offer.agentId!, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: cpus } }, { name: 'mem', type: 'SCALAR', scalar: { value: 32 } }], command: { value: 'sleep 1000', shell: true } }] } }],
+        ...(refuseSeconds === undefined ? {} : { filters: { refuseSeconds } }),
+      },
+    });
+    return { offerId: offer.id!.value!, agentId: offer.agentId!.value! };
+  }
+
+  private readonly accepted: string[] = [];
+  private nextUuid = 0;
+
+  /** A reliable status update from an agent, as its stream delivers it; the uuid it carried. */
+  update(agentId: string, frameworkId: string, taskId: string, state: TaskStateName): Buffer {
+    const uuid = Buffer.from(`uuid-${String(this.nextUuid++).padStart(11, '0')}`);
+    const msg = wire<AgentMessage__Output>('strata.internal.v1.AgentMessage', { statusUpdate: { frameworkId: { value: frameworkId }, status: { taskId: { value: taskId }, state, uuid, source: 'SOURCE_EXECUTOR' } } });
+    this.master.agentMessage(agentId, msg);
+    return uuid;
   }
 
   call(frameworkId: string, call: Call): void {
