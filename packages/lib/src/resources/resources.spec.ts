@@ -1,4 +1,4 @@
-import { add, contains, formatResources, formatReservedResources, fromProto, isEmpty, parseReservedResources, parseResources, resources, splitByRole, subtract, toProto, toProtoReserved, ResourcesParseError } from './resources';
+import { add, contains, intersect, formatResources, formatReservedResources, fromProto, isEmpty, parseReservedResources, parseResources, resources, splitByRole, subtract, toProto, toProtoReserved, ResourcesParseError } from './resources';
 
 describe('parseResources (Mesos --resources syntax)', () => {
   it('parses scalars and ranges', () => {
@@ -142,5 +142,19 @@ describe('resource algebra against a slow reference (random bags)', () => {
     subtract(add(a, b), b);
     add(a, a);
     expect(JSON.stringify([a, b])).toBe(before);
+  });
+});
+
+describe('intersect', () => {
+  it('keeps the smaller of each scalar and the overlap of each range set', () => {
+    const a = parseResources('cpus:2;mem:512;ports:[31000-31010,32000-32005]');
+    const b = parseResources('cpus:3;disk:10;ports:[31005-32002]');
+    const both = intersect(a, b);
+    expect(both.scalars).toEqual({ cpus: 2 });
+    expect(both.ranges.ports).toEqual([{ begin: 31005, end: 31010 }, { begin: 32000, end: 32002 }]);
+  });
+
+  it('is empty when nothing is shared', () => {
+    expect(isEmpty(intersect(parseResources('cpus:1'), parseResources('mem:1')))).toBe(true);
   });
 });

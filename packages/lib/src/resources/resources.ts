@@ -241,6 +241,25 @@ export function minScalars(a: Resources, b: Resources): Resources {
   return resources(scalars);
 }
 
+/** What both hold: the smaller of each scalar, the overlap of each range set. */
+export function intersect(a: Resources, b: Resources): Resources {
+  const ranges: Record<string, Range[]> = {};
+  for (const k in a.ranges) {
+    const other = b.ranges[k];
+    if (!other) continue;
+    const out: Range[] = [];
+    for (const x of a.ranges[k]!) {
+      for (const y of other) {
+        const begin = Math.max(x.begin, y.begin);
+        const end = Math.min(x.end, y.end);
+        if (begin <= end) out.push({ begin, end });
+      }
+    }
+    ranges[k] = out;
+  }
+  return resources(minScalars(a, b).scalars, ranges);
+}
+
 /** Everything: the unreserved resources plus every role's reservation. */
 export function totalOf(r: ReservedResources): Resources {
   let total = r.unreserved;

@@ -1,6 +1,6 @@
 import { ManualClock, parseResources as r, res, type Resources } from '@strata/lib';
 import { DrfAllocator, isAllocatable } from './allocator';
-import { dominantShare } from './drf';
+import { dominantShare } from './shares';
 
 const fw = (a: DrfAllocator, id: string, roles = ['*']) => a.addFramework(id, { roles });
 

@@ -1,6 +1,6 @@
 import { res, type Resources } from '@strata/lib';
-import { dominantShare } from './drf';
-import { OfferFilters } from './filters';
+import { dominantShare } from './shares';
+import { DeclineFilters } from './decline-filters';
 import type { Allocator } from './allocator-interface';
 import type { RoleView } from './hierarchical';
 
@@ -85,7 +85,7 @@ export class DrfAllocator implements Allocator {
 
   private readonly agents = new Map<string, AgentState>();
   private readonly frameworks = new Map<string, FrameworkState>();
-  private readonly filters = new OfferFilters();
+  private readonly filters = new DeclineFilters();
   private clusterTotal: Resources = res.EMPTY;
 
   // --- agents -----------------------------------------------------------------------------
@@ -196,7 +196,7 @@ export class DrfAllocator implements Allocator {
         this.unchargeFramework(frameworkId, back);
       }
     }
-    if (filter && this.frameworks.has(frameworkId)) this.filters.add(frameworkId, agentId, resources, filter.refuseMs, filter.now);
+    if (filter && filter.refuseMs > 0 && this.frameworks.has(frameworkId)) this.filters.add(frameworkId, agentId, resources, filter.now + filter.refuseMs);
   }
 
   /** Runs one allocation pass and records the proposals as allocated. */

@@ -1,4 +1,6 @@
 export { DrfAllocator, isAllocatable } from './allocator';
 export type { OfferProposal, FrameworkOptions } from './allocator';
-export { dominantShare, SHARE_KINDS } from './drf';
-export { OfferFilters } from './filters';
+export { dominantShare, SHARE_KINDS } from './shares';
+export { DeclineFilters } from './decline-filters';
+export { HeapSorter, ListSorter, byShare } from './sorter';
+export type { Sorter, SortedClient } from './sorter';
