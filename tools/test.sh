@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that takes a fresh machine (Debian, Node 20) to a test verdict:
-# system packages (as root), npm packages, build and test of every package with Nx, and one
+# system packages (as root), npm packages, build and test of every package with Nx, ESLint, and one
 # closing line "Tests: N passed, N failed, N skipped". `npm test` and .ci/run both call this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,5 +15,9 @@ npm install --no-audit --no-fund --loglevel=error
 rm -rf reports/jest
 status=0
 npx nx run-many -t build test --output-style=static --parallel=2 || status=$?
+# The architecture's rules (package boundaries, pure folders, handled promises): after the build,
+# because the type-aware rules read sibling packages' built types.
+echo "lint: eslint ."
+npx eslint . || { echo "lint: failed"; status=1; }
 node tools/test-summary.js || status=1
 exit $status

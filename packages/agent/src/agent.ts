@@ -98,7 +98,7 @@ export class Agent {
       registration: () => this.registration(),
       onRegistered: (r, again) => {
         const id = r.agentId!.value;
-        if (id !== this.agentId) void this.checkpoint.writeAgentId(id);
+        if (id !== this.agentId) this.checkpoint.writeAgentId(id).catch((err: unknown) => this.deps.log.error({ err, agentId: id }, 'cannot checkpoint the agent id'));
         this.agentId = id;
         deps.log.info({ agentId: id, master: r.masterInfo?.id, reregistered: again, tasks: this.tasks.size }, again ? 'agent reregistered' : 'agent registered');
       },
@@ -173,11 +173,11 @@ export class Agent {
       live.add(key);
       log.info({ pid: cp.executorPid, state: record.state }, 'task recovered');
       if (record.state === 'TASK_RUNNING') this.startHealthChecks(record, cp.sandbox);
-      void record.container.exited.then((exit) => this.onExit(record, exit));
+      record.container.exited.then((exit) => this.onExit(record, exit)).catch((err: unknown) => log.error({ err }, 'cannot handle the recovered task\'s exit'));
     }
     this.killOrphans(live);
     const liveContainers = new Set([...this.tasks.values()].filter((t) => live.has(`${t.frameworkId}/${t.info.taskId?.value}`)).map((t) => t.containerId));
-    void this.deps.containerizer.cleanupOrphans?.(liveContainers).catch((err) => this.deps.log.warn({ err }, 'orphan cleanup failed'));
+    this.deps.containerizer.cleanupOrphans?.(liveContainers).catch((err) => this.deps.log.warn({ err }, 'orphan cleanup failed'));
   }
 
   /** Processes started by this work dir's agents that no checkpoint accounts for are killed. */
@@ -246,7 +246,7 @@ export class Agent {
         if (m.launchTasks?.frameworkInfo) {
           const fw = m.launchTasks.frameworkInfo;
           if (fw.id?.value) this.frameworks.set(fw.id.value, fw);
-          for (const t of m.launchTasks.tasks) void this.launch(fw, t);
+          for (const t of m.launchTasks.tasks) this.launch(fw, t).catch((err: unknown) => this.deps.log.error({ err, taskId: t.taskId?.value }, 'launch failed'));
         }
         return;
       case 'killTask':
@@ -372,7 +372,8 @@ export class Agent {
       container.destroy().catch((err) => this.deps.log.warn({ err, taskId: t.info.taskId?.value }, 'container cleanup failed')).finally(resolve);
     }));
     this.destroying.add(destroyed);
-    void destroyed.then(() => this.destroying.delete(destroyed));
+    const forget = () => this.destroying.delete(destroyed);
+    destroyed.then(forget, forget);
     if (t.timedOut) {
       const limit = Number(t.info.maxCompletionTime?.nanoseconds ?? 0) / 1e9;
       this.report(t, 'TASK_FAILED', `Task exceeded its maximum completion time of ${limit} seconds`, 'REASON_MAX_COMPLETION_TIME_REACHED', exit.code ?? undefined);

@@ -77,7 +77,13 @@ async function main(): Promise<void> {
   // SIGUSR1 kills them first, like Mesos's agent shutdown.
   process.once('SIGUSR1', () => {
     log.info('killing all tasks before stopping');
-    running.agent.shutdownTasks().finally(() => shutdown('SIGUSR1'));
+    running.agent.shutdownTasks().then(
+      () => shutdown('SIGUSR1'),
+      (err: unknown) => {
+        log.error({ err }, 'cannot kill every task');
+        shutdown('SIGUSR1');
+      },
+    );
   });
 }
 

@@ -118,11 +118,16 @@ export class Chronos {
       },
     });
     this.driver = driver;
-    driver.on('subscribed', (id) => void this.onSubscribed(id));
-    driver.on('offers', (offers) => void this.onOffers(offers));
-    driver.on('update', (s) => void this.onUpdate(s));
+    driver.on('subscribed', (id) => this.onSubscribed(id).catch((err: unknown) => this.deps.log.error({ err, frameworkId: id }, 'cannot record the framework id')));
+    driver.on('offers', (offers) => this.onOffers(offers).catch((err: unknown) => this.deps.log.error({ err }, 'cannot use offers')));
+    driver.on('update', (s) => this.onUpdate(s).catch((err: unknown) => this.deps.log.error({ err, taskId: s.taskId?.value }, 'cannot apply a status update')));
     driver.on('error', (m) => this.deps.log.warn({ message: m }, 'error from master'));
     await driver.subscribe(30_000);
+  }
+
+  /** The scheduler's clock, for the API (a job parsed with an empty start means now). */
+  now(): number {
+    return this.deps.clock.now();
   }
 
   stop(): void {
@@ -229,7 +234,7 @@ export class Chronos {
       if (r.job !== name || (r.state !== 'running' && r.state !== 'launching')) continue;
       const sent = r.state === 'running' || r.launchSent !== false; // false only while its launch is being written
       r.killRequested = true;
-      void this.saveRun(r);
+      this.saveRun(r).catch((err: unknown) => this.deps.log.error({ err, taskId: r.id }, 'cannot store the kill request'));
       if (sent) this.driver?.kill(r.id, r.agentId);
     }
   }
@@ -286,7 +291,7 @@ export class Chronos {
       if (next === undefined || r.notBefore < next) next = r.notBefore;
     }
     if (next === undefined) return;
-    this.timer = setTimeout(() => void this.tick(), Math.min(Math.max(0, next - now), 2 ** 31 - 1));
+    this.timer = setTimeout(() => this.tick().catch((err: unknown) => this.deps.log.error({ err }, 'scheduler tick failed')), Math.min(Math.max(0, next - now), 2 ** 31 - 1));
   }
 
   private async enqueue(job: string, due: number, attempt: number, args: string, notBefore = due): Promise<void> {

@@ -1,6 +1,6 @@
 import { silentLogger } from '@strata/lib';
 import { tmpDir, waitFor } from '@strata/lib/testing';
-import { startMaster, type RunningMaster } from '@strata/master';
+import { startMaster, type RunningMaster } from '@strata/master'; // eslint-disable-line @nx/enforce-module-boundaries -- the emulator's own spec needs a real master to emulate agents against
 import { SchedulerDriver, offerResources, taskInfo } from '@strata/sdk';
 import { EmulatedAgentPool, DURATION_LABEL } from './index';
 

@@ -1,5 +1,7 @@
 // @strata/lib: the pieces every Strata service shares. Test helpers live in '@strata/lib/testing'
-// (dist/testing) so they never load in a service.
+// (dist/testing) so they never load in a service. Pure code (allocator, planners, schedules)
+// imports the I/O-free parts by subpath (@strata/lib/resources, /errors, /collections,
+// /validation, /backoff, /time): this barrel loads express and grpc-js.
 export { StrataError, isStrataError, conflict } from './errors';
 export type { ErrorDetail, StrataErrorOptions } from './errors';
 export { createLogger, silentLogger } from './log';

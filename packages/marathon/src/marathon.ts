@@ -138,7 +138,7 @@ export class Marathon {
       },
     });
     this.driver = driver;
-    driver.on('subscribed', (id) => void this.onSubscribed(id));
+    driver.on('subscribed', (id) => this.onSubscribed(id).catch((err: unknown) => this.deps.log.error({ err, frameworkId: id }, 'cannot record the framework id')));
     driver.on('offers', (offers) => this.onOffers(offers));
     driver.on('update', (s) => this.onUpdate(s));
     driver.on('error', (m) => this.deps.log.warn({ message: m }, 'error from master'));
@@ -551,7 +551,7 @@ export class Marathon {
   private addInstances(app: AppDefinition, n: number): void {
     const now = Math.min(n, INSTANCES_PER_PASS - this.addedThisPass);
     for (let i = 0; i < now; i++) {
-      const inst = newInstance(app.id, app.version);
+      const inst = newInstance(app.id, app.version, randomUUID());
       this.track(inst);
       this.persist('saveInstance', this.deps.repo.saveInstance(inst));
     }

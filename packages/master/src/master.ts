@@ -81,7 +81,7 @@ export class Master {
       messages: new FrameworkMessages(deps.log, () => deps.clock.now()),
       masterInfo: () => this.masterInfo(),
     };
-    this.ctx = { ...core, allocation: new AllocationLoop(core) };
+    this.ctx = { ...core, allocation: new AllocationLoop(core, setImmediate) };
     this.reservations = new Reservations(this.ctx);
     this.roles = new RoleSettings(this.ctx);
     this.frameworkLife = new FrameworkLifecycle(this.ctx);

@@ -54,7 +54,15 @@ export class MasterLink {
   }
 
   start(): void {
-    void this.connect();
+    this.reconnect();
+  }
+
+  /** connect() handles its own failures (it schedules the next attempt); this only guards the unexpected. */
+  private reconnect(): void {
+    this.connect().catch((err: unknown) => {
+      this.log.error({ err }, 'master link failed');
+      this.scheduleReconnect();
+    });
   }
 
   send(msg: AgentMessage): boolean {
@@ -128,7 +136,7 @@ export class MasterLink {
     const delay = backoffDelay(RECONNECT, this.attempt++);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      void this.connect();
+      this.reconnect();
     }, delay);
   }
 

@@ -58,7 +58,7 @@ export class TaskHealthChecker {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.run(), ms);
+    this.timer = setTimeout(() => this.run().catch(() => this.schedule(ms)), ms);
     this.timer.unref();
   }
 
@@ -76,8 +76,9 @@ export class TaskHealthChecker {
     }
   }
 
+  /** A probe that throws (it should resolve with a cause) counts as a failed check, never an unhandled rejection. */
   private async run(): Promise<void> {
-    const result = await this.probe();
+    const result = await this.probe().catch((err: unknown) => ({ ok: false, cause: (err as Error).message }));
     if (this.stopped) return;
     const r = nextHealth(this.state, result, Date.now(), this.target.startedAt, {
       gracePeriodMs: this.check.gracePeriodSeconds * 1000,

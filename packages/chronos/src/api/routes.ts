@@ -31,7 +31,7 @@ export function schedulerRoutes(c: Chronos): Router {
   const validate = (raw: unknown, kind: 'iso8601' | 'dependency'): Job => {
     let j: Job;
     try {
-      j = parseJob(raw, kind);
+      j = parseJob(raw, kind, undefined, c.now());
     } catch (err) {
       if (err instanceof JobValidationError) throw new BadRequest(err.message);
       throw err;

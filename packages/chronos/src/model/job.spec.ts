@@ -39,9 +39,9 @@ describe('parseJob', () => {
   });
 
   it('needs parents for a dependency job, never itself', () => {
-    expect(() => parseJob({ name: 'a', command: 'x' }, 'dependency')).toThrow("needs 'parents'");
-    expect(() => parseJob({ name: 'a', command: 'x', parents: ['a'] }, 'dependency')).toThrow('cannot be its own parent');
-    expect(parseJob({ name: 'a', command: 'x', parents: ['b', 'b', 'c'] }, 'dependency').parents).toEqual(['b', 'c']);
+    expect(() => parseJob({ name: 'a', command: 'x' }, 'dependency', undefined, now)).toThrow("needs 'parents'");
+    expect(() => parseJob({ name: 'a', command: 'x', parents: ['a'] }, 'dependency', undefined, now)).toThrow('cannot be its own parent');
+    expect(parseJob({ name: 'a', command: 'x', parents: ['b', 'b', 'c'] }, 'dependency', undefined, now).parents).toEqual(['b', 'c']);
   });
 });
 
@@ -72,10 +72,10 @@ describe('parseJob refuses what Chronos cannot store or run', () => {
     [{ command: 'x', name: 'a', parents: ['.'] }, "parent '.'"],
   ])('%j', (body, message) => {
     const kind = (body as { parents?: unknown }).parents ? 'dependency' : 'iso8601';
-    expect(() => parseJob(body, kind)).toThrow(message);
+    expect(() => parseJob(body, kind, undefined, now)).toThrow(message);
   });
   it('keeps valid fetches and names with dots', () => {
-    const j = parseJob({ ...base, name: 'a.b-c_d', fetch: [{ uri: 'u', output_file: 'sub/f.txt' }] }, 'iso8601');
+    const j = parseJob({ ...base, name: 'a.b-c_d', fetch: [{ uri: 'u', output_file: 'sub/f.txt' }] }, 'iso8601', undefined, now);
     expect(j.fetch[0]).toEqual({ uri: 'u', executable: false, cache: false, extract: true, output_file: 'sub/f.txt' });
   });
 });

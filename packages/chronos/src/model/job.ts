@@ -1,4 +1,4 @@
-import { sandboxPathProblem } from '@strata/lib';
+import { sandboxPathProblem } from '@strata/lib/validation';
 import { Duration } from 'luxon';
 import { CronSchedule, IsoSchedule, ScheduleError, MAX_PERIOD_YEARS, type Schedule } from '../schedule/schedule';
 
@@ -92,7 +92,8 @@ const strings = (v: unknown, field: string): string[] => {
  * message names the problem (the API answers 400 with it). `kind` says which endpoint: a
  * dependency job must name parents; a schedule job must have a schedule (or none: run once now).
  */
-export function parseJob(body: unknown, kind: 'iso8601' | 'dependency', defaults: { cpus: number; mem: number; disk: number } = { cpus: 0.1, mem: 128, disk: 256 }, now = Date.now()): Job {
+export function parseJob(body: unknown, kind: 'iso8601' | 'dependency', defaults: { cpus: number; mem: number; disk: number } | undefined, now: number): Job {
+  defaults ??= { cpus: 0.1, mem: 128, disk: 256 };
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new JobValidationError('The body must be a JSON object describing a job');
   const b = body as Record<string, unknown>;
   const name = str(b.name, 'name');
@@ -191,7 +192,7 @@ export function parseJob(body: unknown, kind: 'iso8601' | 'dependency', defaults
     } else {
       // No schedule at all: run once, now (Chronos 3.x: R1/<now>/PT24H).
       job.schedule = str(b.schedule, 'schedule') || `R1/${new Date(now).toISOString()}/PT24H`;
-      IsoSchedule.parse(job.schedule, job.scheduleTimeZone, now);
+      IsoSchedule.parse(job.schedule, job.scheduleTimeZone ?? '', now);
       // An empty start means "now": pin it, as Chronos stores the schedule it computed, so the anchor never moves.
       const m = /^(R\d*)\/\/(P.*)$/.exec(job.schedule);
       if (m) job.schedule = `${m[1]}/${new Date(now).toISOString()}/${m[2]}`;

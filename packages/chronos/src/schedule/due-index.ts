@@ -1,4 +1,4 @@
-import { MinHeap } from '@strata/lib';
+import { MinHeap } from '@strata/lib/collections';
 
 /**
  * Jobs keyed by their next due time, so waking up costs O(due jobs x log n) rather than a scan of

@@ -55,7 +55,8 @@ export class IsoSchedule implements Schedule {
     this.approxMs = period.as('milliseconds');
   }
 
-  static parse(schedule: string, timeZone = '', now = Date.now()): IsoSchedule {
+  /** `now` stands in for an empty start (`R1//PT1H`: from now). */
+  static parse(schedule: string, timeZone: string, now: number): IsoSchedule {
     const m = /^R(\d*)\/(.*)\/(P.*)$/.exec(schedule);
     if (!m) throw new ScheduleError(`Cannot parse schedule '${schedule}': expected R[n]/<start>/<period>`);
     const repetitions = m[1] === '' ? -1 : Number(m[1]);

@@ -101,7 +101,13 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
       if (!isTerminalState(s.state)) return;
       const code = s.state === 'TASK_FINISHED' ? 0 : s.exitCode ?? 1;
       // What the task wrote last is read before we exit.
-      void (output?.drain() ?? Promise.resolve()).catch((err) => say(`cannot read the task's output: ${(err as Error).message}`)).then(() => finish(code));
+      (output?.drain() ?? Promise.resolve()).then(
+        () => finish(code),
+        (err: unknown) => {
+          say(`cannot read the task's output: ${(err as Error).message}`);
+          finish(code);
+        },
+      );
     });
     driver.on('error', (message) => say(`error from master: ${message}`));
     driver.on('closed', (why) => {

@@ -41,8 +41,13 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     await supervisor.stop([(n) => n === 'marathon' || n === 'chronos', (n) => n.startsWith('agent'), (n) => n === 'master']);
     process.exit(code);
   };
-  process.once('SIGINT', () => void stop(0));
-  process.once('SIGTERM', () => void stop(0));
+  const stopOn = () =>
+    stop(0).catch((err: unknown) => {
+      process.stderr.write(`cannot stop the cluster cleanly: ${(err as Error).message}\n`);
+      process.exit(1);
+    });
+  process.once('SIGINT', stopOn);
+  process.once('SIGTERM', stopOn);
 
   try {
     await bringUp();

@@ -53,9 +53,10 @@ export class FileStateStore implements StateStore {
     const next = prev.then(fn, fn);
     const tail = next.catch(() => undefined);
     this.chains.set(key, tail);
-    void tail.then(() => {
+    // `tail` never rejects (caught above); the cleanup needs no handler of its own.
+    tail.then(() => {
       if (this.chains.get(key) === tail) this.chains.delete(key);
-    });
+    }, () => undefined);
     return next;
   }
 

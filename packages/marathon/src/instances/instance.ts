@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { TaskStateName } from '@strata/proto';
 import { safePathId } from '../model/path-id';
 
@@ -30,7 +29,8 @@ export interface Instance {
   readiness?: { name: string; ready: boolean; lastResponse?: { status: number; contentType: string; body: string } };
 }
 
-export function newInstance(appId: string, appVersion: string, uuid = randomUUID()): Instance {
+/** `uuid` comes from the caller (randomUUID in the service, fixed in tests): this module stays pure. */
+export function newInstance(appId: string, appVersion: string, uuid: string): Instance {
   return { instanceId: `${safePathId(appId)}.marathon-${uuid}`, appId, uuid, incarnation: 0, appVersion, goal: 'running', ports: [] };
 }
 

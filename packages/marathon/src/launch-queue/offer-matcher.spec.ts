@@ -1,5 +1,5 @@
 import { reasonOf, NO_OFFER_MATCH_REASONS } from './offer-matcher';
-import { parseResources } from '@strata/lib';
+import { parseResources } from '@strata/lib/resources';
 import { validateApp } from '../model/validation';
 import type { AppDefinition } from '../model/app-definition';
 import { matchOffer, type AgentView } from './offer-matcher';
@@ -75,7 +75,7 @@ describe('instances', () => {
   });
 
   it('kills unreachable, then staging, then running; youngest first by default', () => {
-    const mk = (state: string, startedAt: string) => ({ ...newInstance('/a', 'v'), state, startedAt }) as ReturnType<typeof newInstance>;
+    const mk = (state: string, startedAt: string) => ({ ...newInstance('/a', 'v', `u-${state}-${startedAt}`), state, startedAt }) as ReturnType<typeof newInstance>;
     const old = mk('TASK_RUNNING', '2026-01-01T00:00:00Z');
     const young = mk('TASK_RUNNING', '2026-01-02T00:00:00Z');
     const staging = mk('TASK_STAGING', '2026-01-03T00:00:00Z');

@@ -1,4 +1,5 @@
-import { res, type Resources } from '@strata/lib';
+import * as res from '@strata/lib/resources';
+import type { Resources } from '@strata/lib/resources';
 import type { AppDefinition } from '../model/app-definition';
 import { hostPortSlots } from '../model/networking';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { roleProblem, sandboxPathProblem, type ErrorDetail } from '@strata/lib';
+import type { ErrorDetail } from '@strata/lib/errors';
+import { roleProblem, sandboxPathProblem } from '@strata/lib/validation';
 import type { AppDefinition, HealthCheck, PortDefinition } from './app-definition';
 import { appIdProblems, resolvePathId } from './path-id';
 import { DEFAULT_LIMITS, MAX_LIST, MAX_SECONDS, type MarathonLimits } from './limits';

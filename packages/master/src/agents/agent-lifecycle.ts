@@ -1,4 +1,5 @@
-import { StrataError, res } from '@strata/lib';
+import { StrataError } from '@strata/lib/errors';
+import * as res from '@strata/lib/resources';
 import {
   statusUpdatesOf,
   type AgentInfo__Output,

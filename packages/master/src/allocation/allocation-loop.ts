@@ -21,7 +21,7 @@ export class AllocationLoop {
   constructor(
     private readonly core: MasterCore,
     /** Where a coalesced pass runs: after the I/O already queued (setImmediate), so a pass never starves status updates. */
-    private readonly defer: (fn: () => void) => void = setImmediate,
+    private readonly defer: (fn: () => void) => void,
   ) {}
 
   schedule(): void {

@@ -1,4 +1,5 @@
-import { res, type Resources } from '@strata/lib';
+import * as res from '@strata/lib/resources';
+import type { Resources } from '@strata/lib/resources';
 import type { ShareVector } from './shares';
 
 /** `held` keys: what a framework holds on an agent, per role. */

@@ -1,4 +1,4 @@
-import type { Resources } from '@strata/lib';
+import type { Resources } from '@strata/lib/resources';
 import type { OfferProposal, FrameworkOptions } from './allocator';
 import type { RoleView } from './hierarchical';
 

@@ -1,4 +1,6 @@
-import { ManualClock, parseResources as r, res, type Resources } from '@strata/lib';
+import * as res from '@strata/lib/resources';
+import { parseResources as r, type Resources } from '@strata/lib/resources';
+import { ManualClock } from '@strata/lib/time';
 import { DrfAllocator, isAllocatable } from './allocator';
 import { dominantShare } from './shares';
 

@@ -1,4 +1,5 @@
-import { res, type Resources } from '@strata/lib';
+import * as res from '@strata/lib/resources';
+import type { Resources } from '@strata/lib/resources';
 import { dominantShare } from './shares';
 import { DeclineFilters } from './decline-filters';
 import type { Allocator } from './allocator-interface';

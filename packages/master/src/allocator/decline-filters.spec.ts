@@ -1,4 +1,4 @@
-import { res } from '@strata/lib';
+import * as res from '@strata/lib/resources';
 import { DeclineFilters } from './decline-filters';
 
 const r = (s: string) => res.parseResources(s);

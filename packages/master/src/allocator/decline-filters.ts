@@ -1,4 +1,6 @@
-import { MinHeap, res, type Resources } from '@strata/lib';
+import { MinHeap } from '@strata/lib/collections';
+import * as res from '@strata/lib/resources';
+import type { Resources } from '@strata/lib/resources';
 
 interface Filter {
   until: number;

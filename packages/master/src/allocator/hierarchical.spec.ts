@@ -1,4 +1,5 @@
-import { parseResources as r, res, type Resources } from '@strata/lib';
+import * as res from '@strata/lib/resources';
+import { parseResources as r, type Resources } from '@strata/lib/resources';
 import { HierarchicalAllocator } from './hierarchical';
 
 const cpus = (n: number) => r(`cpus:${n};mem:${n * 1024}`);

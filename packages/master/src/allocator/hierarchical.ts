@@ -1,4 +1,5 @@
-import { res, type Resources } from '@strata/lib';
+import * as res from '@strata/lib/resources';
+import type { Resources } from '@strata/lib/resources';
 import type { Allocator } from './allocator-interface';
 import { isAllocatable as allocatableBy, parseMinAllocatable, DEFAULT_MIN_ALLOCATABLE, type FrameworkOptions, type OfferProposal } from './allocator';
 import { giveBack, hasReservedLeft, heldKey, heldKeysOf, heldOwner, heldRole, hold, reserve, unreserve, type PooledAgent } from './agent-pool';
@@ -283,7 +284,7 @@ export class HierarchicalAllocator implements Allocator {
     for (const r of roleOrder.inOrder()) {
       const sorter = this.book.frameworkSorter(r);
       frameworkOrder.set(r.name, sorter);
-      for (const seat of sorter.sorted()) takers.add(seat.id);
+      for (const seat of sorter.members()) takers.add(seat.id);
     }
     // Frameworks that can still be given something this pass (one may sit in several roles).
     let eligible = takers.size;

@@ -1,4 +1,6 @@
-import { StrataError, res, type Resources } from '@strata/lib';
+import { StrataError } from '@strata/lib/errors';
+import * as res from '@strata/lib/resources';
+import type { Resources } from '@strata/lib/resources';
 import type { FrameworkInfo__Output } from '@strata/proto';
 
 /**

@@ -1,4 +1,5 @@
-import { res, type Resources } from '@strata/lib';
+import * as res from '@strata/lib/resources';
+import type { Resources } from '@strata/lib/resources';
 import { belowQuota } from './quota';
 import { addVector, dominantShareOf, vectorResources, zeroVector, type ShareVector } from './shares';
 import { byShare, HeapSorter, ListSorter } from './sorter';

@@ -1,4 +1,4 @@
-import type { Resources } from '@strata/lib';
+import type { Resources } from '@strata/lib/resources';
 
 /** Resource kinds that count towards a dominant share (Mesos's DRF sorter counts scalars only). */
 export const SHARE_KINDS = ['cpus', 'mem', 'disk', 'gpus'] as const;

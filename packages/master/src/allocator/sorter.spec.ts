@@ -13,6 +13,7 @@ describe.each([
     for (const c of [client('c', 0.5), client('b', 0.1), client('a', 0.5), client('d', 0)]) s.add(c);
     expect(names(s)).toEqual(['d', 'b', 'a', 'c']);
     expect(s.size).toBe(4);
+    expect(s.members().map((c) => c.name).sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('re-places a client whose share grew or shrank', () => {

@@ -19,6 +19,8 @@ export interface Sorter<C extends SortedClient> {
   first(accept: (c: C) => boolean): C | undefined;
   /** Members in sorted order (a copy). */
   sorted(): C[];
+  /** Members in no particular order, without sorting or copying. */
+  members(): readonly C[];
 }
 
 /** Lowest share first, then by name: DRF's order, deterministic on ties. */
@@ -68,6 +70,10 @@ export class HeapSorter<C extends SortedClient> implements Sorter<C> {
   sorted(): C[] {
     return [...this.heap.values()].sort(this.compare);
   }
+
+  members(): readonly C[] {
+    return this.heap.values();
+  }
 }
 
 /**
@@ -106,6 +112,10 @@ export class ListSorter<C extends SortedClient> implements Sorter<C> {
 
   sorted(): C[] {
     return [...this.list];
+  }
+
+  members(): readonly C[] {
+    return this.list;
   }
 
   /** The live order, for a walk that may update() the client it is at and then stop. */

@@ -1,4 +1,6 @@
-import { StrataError, roleProblem, type Resources } from '@strata/lib';
+import { StrataError } from '@strata/lib/errors';
+import type { Resources } from '@strata/lib/resources';
+import { roleProblem } from '@strata/lib/validation';
 import type { FrameworkInfo__Output } from '@strata/proto';
 import { offerShapesOf } from '../allocator/offer-shapes';
 import { rolesOf } from './framework-registry';

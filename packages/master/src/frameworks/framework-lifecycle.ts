@@ -1,4 +1,4 @@
-import { StrataError } from '@strata/lib';
+import { StrataError } from '@strata/lib/errors';
 import type { Call__Output, Event, FrameworkInfo__Output } from '@strata/proto';
 import { offerShapesOf } from '../allocator/offer-shapes';
 import { taskKey, type FrameworkEntry, type Outbox } from '../registry';

@@ -1,4 +1,4 @@
-import { parseResources as r } from '@strata/lib';
+import { parseResources as r } from '@strata/lib/resources';
 import type { TaskInfo__Output } from '@strata/proto';
 import { planAccept } from './accept';
 import type { OutstandingOffer } from './offer-book';

@@ -1,4 +1,5 @@
-import { res, type Resources } from '@strata/lib';
+import * as res from '@strata/lib/resources';
+import type { Resources } from '@strata/lib/resources';
 import type { TaskInfo__Output, ReasonName, TaskStateName } from '@strata/proto';
 import type { OutstandingOffer } from './offer-book';
 

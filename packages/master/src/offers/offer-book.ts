@@ -1,4 +1,4 @@
-import type { Resources } from '@strata/lib';
+import type { Resources } from '@strata/lib/resources';
 
 export interface OutstandingOffer {
   id: string;

@@ -1,4 +1,4 @@
-import { res } from '@strata/lib';
+import * as res from '@strata/lib/resources';
 import type { Offer } from '@strata/proto';
 import type { AgentEntry } from '../registry';
 import type { DynamicReservations } from '../registry/dynamic-reservations';

@@ -1,4 +1,5 @@
-import { parseResources as r, res } from '@strata/lib';
+import * as res from '@strata/lib/resources';
+import { parseResources as r } from '@strata/lib/resources';
 import type { Resource__Output } from '@strata/proto';
 import { planReservations, type ReservationOp } from './reservations';
 import type { OutstandingOffer } from './offer-book';

@@ -1,4 +1,4 @@
-import { parseResources as r } from '@strata/lib';
+import { parseResources as r } from '@strata/lib/resources';
 import { DynamicReservations } from './dynamic-reservations';
 
 describe('DynamicReservations', () => {

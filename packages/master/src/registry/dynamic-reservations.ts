@@ -1,4 +1,5 @@
-import { res, type Resources } from '@strata/lib';
+import * as res from '@strata/lib/resources';
+import type { Resources } from '@strata/lib/resources';
 
 /** How an agent's dynamic reservations are stored: role -> scalar quantities. */
 export type PersistedReservations = Record<string, Record<string, number>>;

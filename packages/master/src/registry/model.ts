@@ -1,4 +1,5 @@
-import type { Resources, Timer } from '@strata/lib';
+import type { Resources } from '@strata/lib/resources';
+import type { Timer } from '@strata/lib/time';
 import type {
   AgentInfo__Output,
   Event,

@@ -1,4 +1,5 @@
-import type { Clock, Resources } from '@strata/lib';
+import type { Resources } from '@strata/lib/resources';
+import type { Clock } from '@strata/lib/time';
 import type { TaskStateName } from '@strata/proto';
 import { TaskTally, type FrameworkEntry, type TaskEntry } from '../registry';
 

@@ -121,12 +121,11 @@ export class DockerContainerizer implements Containerizer {
 
   /** Pulls an image within the pull timeout; the engine's own message on failure. */
   private async pull(image: string): Promise<void> {
-    const pulled = new Promise<void>((resolve, reject) => {
-      this.docker.pull(image, (err: unknown, stream: NodeJS.ReadableStream) => {
-        if (err) return reject(new Error(`cannot pull image '${image}': ${engineMessage(err)}`));
-        this.docker.modem.followProgress(stream, (e: unknown) => (e ? reject(new Error(`cannot pull image '${image}': ${engineMessage(e)}`)) : resolve()));
-      });
-    });
+    const failed = (err: unknown) => new Error(`cannot pull image '${image}': ${engineMessage(err)}`);
+    const pulled = this.docker.pull(image).then(
+      (stream: NodeJS.ReadableStream) => new Promise<void>((resolve, reject) => this.docker.modem.followProgress(stream, (e: unknown) => (e ? reject(failed(e)) : resolve()))),
+      (err: unknown) => Promise.reject(failed(err)),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`pulling image '${image}' took longer than ${this.opts.pullTimeoutMs} ms`)), this.opts.pullTimeoutMs);
