@@ -21,10 +21,15 @@ export const PURE = [
   'packages/marathon/src/instances/**',
   'packages/chronos/src/schedule/**',
   'packages/chronos/src/model/**',
+  'packages/chronos/src/queue/**',
+  'packages/chronos/src/graph/**',
+  'packages/chronos/src/launch/**',
+  'packages/sdk/src/offers/**',
   'packages/lib/src/resources/**',
   'packages/lib/src/backoff/**',
   'packages/lib/src/validation/**',
   'packages/lib/src/collections/min-heap.ts',
+  'packages/lib/src/health/health-state.ts',
 ];
 
 const IO_MODULES = ['net', 'fs', 'fs/promises', 'child_process', 'http', 'http2', 'https', 'dgram', 'timers', 'timers/promises', 'crypto', 'os', 'cluster', 'worker_threads'];

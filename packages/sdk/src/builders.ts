@@ -1,10 +1,7 @@
-import { res, type Resources } from '@strata/lib';
+import { res } from '@strata/lib';
 import type { ContainerInfo, FrameworkInfo, Offer__Output, TaskInfo } from '@strata/proto';
 
-/** An offer's resources as a value, for fitting tasks into it. */
-export function offerResources(offer: Offer__Output): Resources {
-  return res.fromProto(offer.resources);
-}
+export { offerResources } from './offers/resources';
 
 export interface TaskSpec {
   id: string;

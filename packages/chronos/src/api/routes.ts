@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import type { Chronos, Run } from '../chronos';
+import type { Chronos } from '../chronos';
+import type { Run } from '../model/run';
 import { parseJob, findCycle, JobValidationError, type Job } from '../model/job';
 import { percentile } from '@strata/lib';
 

@@ -43,7 +43,7 @@ export function taskJson(m: Marathon, i: Instance) {
 }
 
 export function tasksOf(m: Marathon, appId: string) {
-  return [...m.instances.values()].filter((i) => i.appId === appId && i.taskId && i.state).map((i) => taskJson(m, i));
+  return m.instances.ofApp(appId).filter((i) => i.taskId && i.state).map((i) => taskJson(m, i));
 }
 
 /** Marathon's task counts over some instances (tasksStaged, tasksRunning, tasksHealthy, tasksUnhealthy and taskStats all count this way). */
@@ -75,7 +75,7 @@ function statsOf(app: AppDefinition, list: Instance[], now: number) {
  * unknown ones are ignored). Counts and deployments are always there, as in Marathon (legacy).
  */
 export function appInfo(m: Marathon, app: AppDefinition, embed: Set<string>) {
-  const inst = [...m.instances.values()].filter((i) => i.appId === app.id && i.taskId);
+  const inst = m.instances.ofApp(app.id).filter((i) => i.taskId);
   const counts = countsOf(app, inst);
   const info: Record<string, unknown> = {
     ...app,
@@ -254,7 +254,7 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
       const host = req.query.host ? String(req.query.host) : undefined;
       const ids = arg
         ? [arg]
-        : [...m.instances.values()].filter((i) => i.appId === id && i.taskId && i.goal === 'running' && (!host || i.host === host)).map((i) => i.taskId!);
+        : m.instances.ofApp(id).filter((i) => i.taskId && i.goal === 'running' && (!host || i.host === host)).map((i) => i.taskId!);
       if (arg && m.instanceByTask(arg)?.appId !== id) throw new StrataError('NOT_FOUND', `Task '${arg}' does not exist`, { status: 404 });
       const { killed, deployment } = await m.killTasks(ids, scale, force || true);
       if (deployment) return deploymentResult(res, deployment, 200);

@@ -43,7 +43,7 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
       steps: d.steps,
       currentActions: d.steps[d.currentStep - 1]?.actions.map((a) => ({
         ...a,
-        readinessCheckResults: [...m.instances.values()].filter((i) => i.appId === a.app && i.readiness).map((i) => ({ taskId: i.taskId, ...i.readiness })),
+        readinessCheckResults: m.instances.ofApp(a.app).filter((i) => i.readiness).map((i) => ({ taskId: i.taskId, ...i.readiness })),
       })) ?? [],
       currentStep: d.currentStep,
       totalSteps: d.totalSteps,
@@ -60,7 +60,7 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
   app.get('/v2/queue', (_req, res) => {
     const now = Date.now();
     const queue = [...m.apps.values()]
-      .map((a) => ({ a, count: [...m.instances.values()].filter((i) => i.appId === a.id && needsLaunch(i)).length }))
+      .map((a) => ({ a, count: m.instances.ofApp(a.id).filter((i) => needsLaunch(i)).length }))
       .filter(({ count }) => count > 0)
       .map(({ a, count }) => {
         const delay = m.delays.get(a.id);

@@ -1,23 +1,21 @@
-import { httpProbe, nextHealth, tcpProbe, initialHealth, type HealthState } from '@strata/lib';
+import { httpProbe, nextHealth, tcpProbe, initialHealth, type Clock, type HealthState, type Timer } from '@strata/lib';
 import type { AppDefinition, HealthCheck } from '../model/app-definition';
 import type { Instance } from '../instances/instance';
+import { checkPort, isMarathonLevel } from '../model/health-checks';
 
-/** Checks Marathon probes itself (from the scheduler, as Marathon's HTTP/HTTPS/TCP checks do). */
-export const isMarathonLevel = (h: HealthCheck) => h.protocol === 'HTTP' || h.protocol === 'HTTPS' || h.protocol === 'TCP';
-
-/** The port a check targets: `port`, or the task's port at `portIndex`. */
-export function checkPort(h: HealthCheck, inst: Instance): number | undefined {
-  return h.port ?? inst.ports[h.portIndex ?? 0];
-}
+export { isMarathonLevel } from '../model/health-checks';
 
 /**
  * Runs Marathon-level health checks for running instances: one timer per (task, check), started
  * when the task runs and dropped when it stops. Results go back through `onResult`.
  */
 export class HealthMonitor {
-  private readonly loops = new Map<string, NodeJS.Timeout>();
+  private readonly loops = new Map<string, Timer>();
 
-  constructor(private readonly onResult: (inst: Instance, index: number, state: HealthState, changed: boolean, kill: boolean) => void) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly onResult: (inst: Instance, index: number, state: HealthState, changed: boolean, kill: boolean) => void,
+  ) {}
 
   /** Starts loops for running instances that need them and stops the rest. */
   sync(apps: Map<string, AppDefinition>, instances: Iterable<Instance>): void {
@@ -34,13 +32,13 @@ export class HealthMonitor {
     }
     for (const [key, timer] of this.loops) {
       if (wanted.has(key)) continue;
-      clearTimeout(timer);
+      timer.cancel();
       this.loops.delete(key);
     }
   }
 
   stop(): void {
-    for (const t of this.loops.values()) clearTimeout(t);
+    for (const t of this.loops.values()) t.cancel();
     this.loops.clear();
   }
 
@@ -57,12 +55,16 @@ export class HealthMonitor {
           : await httpProbe(`${h.protocol === 'HTTPS' ? 'https' : 'http'}://${host}:${port}${h.path ?? '/'}`, timeoutMs);
       if (!this.loops.has(key) || inst.taskId !== taskId) return; // the task changed meanwhile
       const prev = inst.health?.[index] ?? initialHealth();
-      const r = nextHealth(prev, result, Date.now(), Date.parse(inst.startedAt ?? '') || Date.now(), { gracePeriodMs: h.gracePeriodSeconds * 1000, maxConsecutiveFailures: h.maxConsecutiveFailures });
+      const now = this.clock.now();
+      const r = nextHealth(prev, result, now, Date.parse(inst.startedAt ?? '') || now, { gracePeriodMs: h.gracePeriodSeconds * 1000, maxConsecutiveFailures: h.maxConsecutiveFailures });
       (inst.health ??= {})[index] = r.state;
       this.onResult(inst, index, r.state, r.changed, r.kill);
-      if (this.loops.has(key)) this.loops.set(key, setTimeout(run, h.intervalSeconds * 1000).unref());
+      if (this.loops.has(key)) this.loops.set(key, this.clock.after(h.intervalSeconds * 1000, tick, { unref: true }));
     };
     // The first probe right away: the grace period protects a task that is still starting.
-    this.loops.set(key, setTimeout(run, 0).unref());
+    const tick = () => {
+      run().catch(() => undefined);
+    };
+    this.loops.set(key, this.clock.after(0, tick, { unref: true }));
   }
 }

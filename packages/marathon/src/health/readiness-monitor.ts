@@ -1,3 +1,4 @@
+import type { Clock, Timer } from '@strata/lib';
 import type { AppDefinition } from '../model/app-definition';
 import type { Instance } from '../instances/instance';
 
@@ -7,9 +8,12 @@ import type { Instance } from '../instances/instance';
  * httpStatusCodesForReady. Then the instance counts as ready and polling stops.
  */
 export class ReadinessMonitor {
-  private readonly loops = new Map<string, NodeJS.Timeout>();
+  private readonly loops = new Map<string, Timer>();
 
-  constructor(private readonly onResult: (inst: Instance) => void) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly onResult: (inst: Instance) => void,
+  ) {}
 
   sync(apps: Map<string, AppDefinition>, instances: Iterable<Instance>, waitingOn: (appId: string) => boolean): void {
     const wanted = new Set<string>();
@@ -35,19 +39,22 @@ export class ReadinessMonitor {
         inst.readiness = readiness;
         this.onResult(inst);
         if (readiness.ready) this.loops.delete(taskId);
-        else this.loops.set(taskId, setTimeout(run, check.intervalSeconds * 1000).unref());
+        else this.loops.set(taskId, this.clock.after(check.intervalSeconds * 1000, tick, { unref: true }));
       };
-      this.loops.set(taskId, setTimeout(run, 0).unref());
+      const tick = () => {
+      run().catch(() => undefined);
+    };
+      this.loops.set(taskId, this.clock.after(0, tick, { unref: true }));
     }
     for (const [key, t] of this.loops) {
       if (wanted.has(key)) continue;
-      clearTimeout(t);
+      t.cancel();
       this.loops.delete(key);
     }
   }
 
   stop(): void {
-    for (const t of this.loops.values()) clearTimeout(t);
+    for (const t of this.loops.values()) t.cancel();
     this.loops.clear();
   }
 }

@@ -2,6 +2,7 @@ import * as res from '@strata/lib/resources';
 import type { Resources } from '@strata/lib/resources';
 import type { AppDefinition } from '../model/app-definition';
 import { hostPortSlots } from '../model/networking';
+import { isLike, isUnlike } from '@strata/sdk/offers';
 
 export interface AgentView {
   agentId: string;
@@ -68,10 +69,10 @@ export function constraintProblems(app: AppDefinition, agent: AgentView, placed:
         break;
       }
       case 'LIKE':
-        if (!new RegExp(`^(?:${value})$`).test(v)) fail();
+        if (!isLike(v, value ?? '')) fail();
         break;
       case 'UNLIKE':
-        if (new RegExp(`^(?:${value})$`).test(v)) fail();
+        if (!isUnlike(v, value ?? '')) fail();
         break;
       case 'MAX_PER':
         if ((counts.get(v) ?? 0) >= Number(value)) fail();

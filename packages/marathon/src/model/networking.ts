@@ -1,3 +1,4 @@
+import type { AppDefinition } from './app-definition';
 /**
  * Marathon 1.10's networking model: an app has `networks` (`host`, `container/bridge` or
  * `container`) and, for the latter two, `container.portMappings`; the pre-1.5 way of saying it
@@ -117,4 +118,14 @@ export function servicePortsOf(app: { portDefinitions: { port: number }[]; conta
 export function hostPortSlots(app: { networks: Network[]; portDefinitions: { port: number }[]; requirePorts: boolean; container?: Record<string, unknown> }): number[] {
   if ((app.networks[0]?.mode ?? 'host') === 'host') return app.portDefinitions.map((p) => (app.requirePorts ? p.port : 0));
   return portMappingsOf(app).filter((m) => m.hostPort !== undefined).map((m) => m.hostPort!);
+}
+
+/**
+ * A definition stored before `networks` existed, in today's shape (networks, portMappings on the
+ * container), so comparing it with a re-sent definition finds no change where there is none.
+ */
+export function withNetworks(app: AppDefinition): AppDefinition {
+  if (app.networks) return app;
+  const n = normalizeNetworking({ container: app.container });
+  return { ...app, networks: n.networks, ...(n.container ? { container: n.container } : {}) };
 }

@@ -3,7 +3,7 @@ import type { AppDefinition } from '../model/app-definition';
 import type { Instance } from '../instances/instance';
 import { safePathId } from '../model/path-id';
 import type { Deployment } from '../deployment/deployment';
-import type { GroupRecord } from '../marathon';
+import type { GroupRecord } from '../marathon-state';
 
 /** Versions kept per app (Marathon keeps a bounded history too). */
 export const MAX_VERSIONS = 50;

@@ -1,4 +1,5 @@
-import { constraintsMet, shellQuote } from './chronos';
+import { constraintsMet } from './constraints';
+import { shellQuote } from './task-info';
 import { execFileSync } from 'node:child_process';
 
 describe('chronos constraints', () => {

@@ -1,0 +1,39 @@
+export type RunState = 'queued' | 'launching' | 'running' | 'finished' | 'failed' | 'killed';
+
+/** One run of a job: its id is Chronos's task id, derived from the due time, so it is never duplicated. */
+export interface Run {
+  id: string;
+  job: string;
+  due: number;
+  attempt: number;
+  arguments: string;
+  state: RunState;
+  /** Retries wait until then. */
+  notBefore: number;
+  agentId?: string;
+  host?: string;
+  startedAt?: number;
+  endedAt?: number;
+  killRequested?: boolean;
+  /** In flight when chronos restarted: the master's reconciliation answer decides its fate. */
+  reconciling?: boolean;
+  /** false while the launch is written but not yet sent (a kill then waits for it). */
+  launchSent?: boolean;
+  message?: string;
+}
+
+export interface JobState {
+  /** The next occurrence not handled yet (schedule jobs). */
+  nextDue?: number;
+  /** Parents that succeeded since this job last started (dependency jobs). */
+  parentsDone: string[];
+  skippedCount: number;
+  lastSkipped?: number;
+  /** The ISO schedule as last set through the API; the job's shown `schedule` advances from it. */
+  anchor?: string;
+}
+
+export const isFinished = (r: Run) => r.state === 'finished' || r.state === 'failed' || r.state === 'killed';
+/** Launching or running: a job with one is busy (unless it is concurrent). */
+export const isActive = (r: Run) => r.state === 'running' || r.state === 'launching';
+export const runId = (job: string, due: number, attempt: number, args = '') => `ct:${due}:${attempt}:${job}:${args}`;

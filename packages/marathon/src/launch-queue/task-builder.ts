@@ -1,0 +1,79 @@
+import * as res from '@strata/lib/resources';
+import type { Resources } from '@strata/lib/resources';
+import type { ContainerInfo, TaskInfo } from '@strata/proto';
+import type { Instance } from '../instances/instance';
+import type { AppDefinition } from '../model/app-definition';
+import { isMarathonLevel } from '../model/health-checks';
+import { dockerNetworkOf, portMappingsOf } from '../model/networking';
+
+/** Marathon's task environment: MARATHON_APP_*, labels, named ports, then the app's own env. */
+export function marathonEnv(app: AppDefinition, inst: Instance): Record<string, string> {
+  const env: Record<string, string> = {
+    MARATHON_APP_ID: app.id,
+    MARATHON_APP_VERSION: app.version,
+    MARATHON_APP_RESOURCE_CPUS: String(app.cpus),
+    MARATHON_APP_RESOURCE_MEM: String(app.mem),
+    MARATHON_APP_RESOURCE_DISK: String(app.disk),
+    MARATHON_APP_RESOURCE_GPUS: String(app.gpus),
+    MARATHON_APP_LABELS: Object.keys(app.labels).join(' '),
+    ...Object.fromEntries(Object.entries(app.labels).map(([k, v]) => [`MARATHON_APP_LABEL_${k.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`, v])),
+    ...app.env,
+  };
+  // Named ports: $PORT_<NAME> is the host port the name was given (port definitions, or mappings with a host port).
+  const hostMapped = portMappingsOf(app).filter((m) => m.hostPort !== undefined);
+  const named = app.networks[0]!.mode === 'host' ? app.portDefinitions.map((p) => p.name) : hostMapped.map((m) => m.name);
+  named.forEach((name, i) => {
+    if (name && inst.ports[i] !== undefined) env[`PORT_${name.toUpperCase()}`] = String(inst.ports[i]);
+  });
+  return env;
+}
+
+/** The Docker container for an app with an image, its host ports bound as the instance got them. */
+function dockerContainer(app: AppDefinition, inst: Instance): ContainerInfo | undefined {
+  const c = app.container as { docker?: { image?: string; forcePullImage?: boolean; privileged?: boolean }; volumes?: { containerPath: string; hostPath: string; mode?: string }[] } | undefined;
+  if (!c?.docker?.image) return undefined;
+  const network = dockerNetworkOf(app.networks);
+  // The mappings that take a host port, in the order of inst.ports (hostPortSlots' order);
+  // containerPort 0 on a bridge means "the same as the host port" (Marathon).
+  const hostMapped = portMappingsOf(app).filter((m) => m.hostPort !== undefined);
+  const portMappings = network === 'BRIDGE' ? hostMapped.map((m, i) => ({ hostPort: inst.ports[i]!, containerPort: m.containerPort || inst.ports[i]!, protocol: m.protocol })) : [];
+  return {
+    type: 'DOCKER',
+    docker: { image: c.docker.image, network, portMappings, forcePullImage: !!c.docker.forcePullImage, privileged: !!c.docker.privileged },
+    volumes: (c.volumes ?? []).map((v) => ({ containerPath: v.containerPath, hostPath: v.hostPath, mode: v.mode === 'RO' ? 'RO' : 'RW' })),
+  };
+}
+
+/** The one Mesos-level check (COMMAND, MESOS_HTTP, MESOS_TCP) goes into the TaskInfo for the agent to run. */
+function mesosHealthCheck(app: AppDefinition, inst: Instance): Pick<TaskInfo, 'healthCheck'> {
+  const h = app.healthChecks.find((x) => !isMarathonLevel(x));
+  if (!h) return {};
+  const port = h.port ?? inst.ports[h.portIndex ?? 0] ?? 0;
+  const common = { delaySeconds: h.delaySeconds, intervalSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds, consecutiveFailures: h.maxConsecutiveFailures, gracePeriodSeconds: h.gracePeriodSeconds };
+  if (h.protocol === 'COMMAND') return { healthCheck: { type: 'COMMAND', command: { value: h.command?.value ?? 'false', shell: true }, ...common } };
+  if (h.protocol === 'MESOS_TCP') return { healthCheck: { type: 'TCP', tcp: { port }, ...common } };
+  return { healthCheck: { type: 'HTTP', http: { scheme: h.protocol === 'MESOS_HTTPS' ? 'https' : 'http', port, path: h.path ?? '/' }, ...common } };
+}
+
+/** The TaskInfo for one placed instance: command or container, Marathon's environment, labels, health check, kill grace. */
+export function marathonTaskInfo(app: AppDefinition, inst: Instance, role: string, resources: Resources): TaskInfo {
+  const env = marathonEnv(app, inst);
+  const container = dockerContainer(app, inst);
+  if (container) env.MARATHON_APP_DOCKER_IMAGE = container.docker!.image!;
+  return {
+    name: app.id.slice(1).split('/').reverse().join('.'),
+    taskId: { value: inst.taskId! },
+    agentId: { value: inst.agentId! },
+    resources: res.toProto(resources, role, { allocatedTo: role }),
+    command: {
+      // args: an argv without a shell (value is its program, Mesos's convention); a Docker image takes them as its entrypoint's arguments.
+      ...(app.cmd ? { value: app.cmd, shell: true } : container ? { shell: false, arguments: app.args ?? [] } : { shell: false, value: app.args?.[0], arguments: app.args ?? [] }),
+      environment: { variables: Object.entries(env).map(([name, value]) => ({ name, value })) },
+      uris: app.fetch.map((f) => ({ value: f.uri, extract: f.extract, executable: f.executable, cache: f.cache })),
+    },
+    ...(container ? { container } : {}),
+    labels: { labels: Object.entries(app.labels).map(([key, value]) => ({ key, value })) },
+    ...mesosHealthCheck(app, inst),
+    ...(app.taskKillGracePeriodSeconds !== undefined ? { killPolicy: { gracePeriod: { nanoseconds: String(app.taskKillGracePeriodSeconds * 1e9) } } } : {}),
+  };
+}

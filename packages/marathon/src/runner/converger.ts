@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { DeploymentManager } from './deployment-manager';
+import { replaceStep } from '../deployment/rolling-replace';
+import { healthyCount, readyCount } from '../instances/counts';
+import { isHealthy, isLive, killOrder, needsLaunch, newInstance, type Instance } from '../instances/instance';
+import type { InstanceLifecycle } from './instance-lifecycle';
+import { isDelayed } from '../launch-queue/backoff';
+import type { AppDefinition } from '../model/app-definition';
+import type { MarathonContext } from '../marathon-state';
+
+/** Most instances one converge pass creates (see addInstances). */
+const INSTANCES_PER_PASS = 500;
+
+/**
+ * Moves every app one step towards its definition: scale up or down, or one rolling-replace
+ * step (deployment/rolling-replace.ts decides how many); deletes apps whose instances are gone;
+ * then deployments advance and offer interest follows demand (revive/suppress).
+ */
+export class Converger {
+  /** Instances created in the current pass, and whether another pass is already asked for. */
+  private addedThisPass = 0;
+  private morePending = false;
+  private lastLaunchable = 0;
+  private suppressed = false;
+  stopped = false;
+
+  constructor(
+    private readonly ctx: MarathonContext,
+    private readonly parts: { deployments: DeploymentManager; instances: InstanceLifecycle; defer: (fn: () => void) => void },
+  ) {}
+
+  pass(): void {
+    const { state } = this.ctx;
+    this.addedThisPass = 0;
+    for (const appId of state.deleting) this.convergeDeletion(appId);
+    for (const app of state.apps.values()) this.convergeApp(app);
+    // Apps of the next step may move now.
+    if (this.parts.deployments.advance()) this.parts.defer(() => this.ctx.converge());
+    this.updateOfferInterest();
+  }
+
+  /** After (re)subscribing the master knows nothing of our interest: start from "revived". */
+  resetOfferInterest(): void {
+    this.suppressed = false;
+    this.lastLaunchable = 0;
+  }
+
+  /** What the offer handler left waiting, so the next interest update compares against it. */
+  setLaunchable(n: number): void {
+    this.lastLaunchable = n;
+  }
+
+  private convergeDeletion(appId: string): void {
+    const { state, deps } = this.ctx;
+    const all = state.instances.ofApp(appId);
+    for (const i of all) if (i.goal !== 'decommissioned') this.parts.instances.decommission(i);
+    if (all.length === 0) {
+      state.deleting.delete(appId);
+      state.apps.delete(appId);
+      state.delays.delete(appId);
+      this.ctx.persist('deleteApp', deps.repo.deleteApp(appId));
+      deps.events.publish('app_terminated_event', { appId });
+    }
+  }
+
+  private convergeApp(app: AppDefinition): void {
+    const { state } = this.ctx;
+    if (state.deleting.has(app.id) || this.parts.deployments.heldBack(app.id)) return;
+    const all = state.instances.ofApp(app.id);
+    const wanted = all.filter((i) => i.goal === 'running');
+    const old = wanted.filter((i) => i.appVersion !== app.version && versionNeedsRestart(app, i.appVersion));
+    // Instances of a version that differs only in scale carry over to the new version.
+    for (const i of wanted) if (i.appVersion !== app.version && !old.includes(i)) i.appVersion = app.version;
+    const fresh = wanted.filter((i) => !old.includes(i));
+    if (old.length === 0) {
+      if (fresh.length < app.instances) this.addInstances(app, app.instances - fresh.length);
+      else if (fresh.length > app.instances) for (const i of killOrder(fresh, app.killSelection).slice(0, fresh.length - app.instances)) this.parts.instances.decommission(i);
+      return;
+    }
+    const step = replaceStep({
+      target: app.instances,
+      minimumHealthCapacity: app.upgradeStrategy.minimumHealthCapacity,
+      maximumOverCapacity: app.upgradeStrategy.maximumOverCapacity,
+      oldActive: all.filter((i) => i.appVersion !== app.version && (i.goal === 'running' || isLive(i))).length,
+      oldWanted: old.length,
+      oldHealthy: healthyCount(app, old),
+      newStarted: fresh.length,
+      newHealthy: readyCount(app, fresh),
+    });
+    // Unhealthy old instances go first, then Marathon's usual order.
+    const healthy = (i: Instance) => isHealthy(i, app.healthChecks.length);
+    const victims = [...old.filter((i) => !healthy(i)), ...killOrder(old.filter(healthy), app.killSelection)];
+    for (const i of victims.slice(0, step.killOld)) this.parts.instances.decommission(i);
+    this.addInstances(app, step.startNew);
+  }
+
+  /**
+   * Adds up to `n` instances, at most INSTANCES_PER_PASS in one pass: a scale to thousands is
+   * spread over turns of the event loop (the next pass follows at once), so the API and status
+   * updates are served in between.
+   */
+  private addInstances(app: AppDefinition, n: number): void {
+    const { state, deps } = this.ctx;
+    const now = Math.min(n, INSTANCES_PER_PASS - this.addedThisPass);
+    for (let i = 0; i < now; i++) {
+      const inst = newInstance(app.id, app.version, randomUUID());
+      state.instances.track(inst);
+      this.ctx.persist('saveInstance', deps.repo.saveInstance(inst));
+    }
+    this.addedThisPass += now;
+    if (now < n && !this.morePending) {
+      this.morePending = true;
+      this.parts.defer(() => {
+        this.morePending = false;
+        if (!this.stopped) this.ctx.converge();
+      });
+    }
+  }
+
+  /**
+   * Revive when more instances can launch than before (new demand, a backoff ran out: earlier
+   * declines may have filtered the offers we now need), suppress when none can.
+   */
+  updateOfferInterest(): void {
+    const { state, deps } = this.ctx;
+    const now = deps.clock.now();
+    const all = [...state.instances.values()];
+    const launchable = all.filter((i) => needsLaunch(i) && state.apps.has(i.appId) && !isDelayed(state.delays.get(i.appId), now)).length;
+    if (launchable > this.lastLaunchable || (launchable > 0 && this.suppressed)) {
+      this.suppressed = false;
+      this.ctx.driver()?.revive();
+    } else if (launchable === 0 && !this.suppressed && !all.some(needsLaunch)) {
+      this.suppressed = true;
+      this.ctx.driver()?.suppress();
+    }
+    this.lastLaunchable = launchable;
+  }
+}
+
+/** Whether instances of `version` must be replaced to reach `app` (a scale-only change does not). */
+function versionNeedsRestart(app: AppDefinition, version: string): boolean {
+  return version < app.versionInfo.lastConfigChangeAt;
+}
