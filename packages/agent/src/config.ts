@@ -1,8 +1,34 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AgentConfig } from './agent';
+import type { BackoffPolicy, Resources } from '@strata/lib';
 import { agentResources } from './resources/detect';
 import { DEFAULT_RETRY } from './status-updates/status-update-manager';
+
+export interface AgentConfig {
+  master: string;
+  hostname: string;
+  /** The agent's own HTTP port, advertised to the master. */
+  port: number;
+  advertiseIp: string;
+  workDir: string;
+  /** Unreserved resources. */
+  resources: Resources;
+  /** Static reservations per role (`--resources 'cpus(web):2'`), offered only to that role's frameworks. */
+  reservations: Map<string, Resources>;
+  attributes: Record<string, string>;
+  /** Grace period between SIGTERM and SIGKILL when a kill names none (Mesos's default is 3 s for command tasks). */
+  defaultKillGraceMs: number;
+  /** Resend interval of unacknowledged status updates (Mesos: 10 s doubling to 10 min). */
+  statusUpdateRetry: BackoffPolicy;
+  /** 'cgroups' isolates when it can (root, controllers mounted) and falls back to none, saying so; 'none' never isolates. */
+  isolation: 'cgroups' | 'none';
+  /** Hard-cap cpu with a CFS quota of cpus x period (Mesos: --cgroups_enable_cfs, off by default). */
+  cgroupsEnableCfs: boolean;
+  /** The Docker engine's socket; empty disables DOCKER tasks. The agent works without an engine either way. */
+  dockerSocket: string;
+  /** A pull slower than this fails the task; it is not counted as the task's run time. */
+  dockerPullTimeoutMs: number;
+}
 
 export function defaultAgentConfig(overrides: Partial<AgentConfig> & { master: string }): AgentConfig {
   const workDir = overrides.workDir ?? path.join(os.tmpdir(), 'strata', 'agent');

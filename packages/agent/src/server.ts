@@ -1,7 +1,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp, createMetricsRegistry, finishHttpApp, type Logger, type Resources } from '@strata/lib';
-import { Agent, type AgentConfig } from './agent';
+import { Agent } from './agent';
+import type { AgentConfig } from './config';
 import { ProcessContainerizer } from './containerizer/process-containerizer';
 import { createAgentMetrics } from './metrics';
 import { defaultAgentConfig } from './config';

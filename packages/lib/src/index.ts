@@ -31,3 +31,4 @@ export { TurnBatch, coalescingSender } from './collections/turn-batch';
 export type { BatchKind, CoalescingSender } from './collections/turn-batch';
 export { parsePort, runMain } from './process/cli';
 export { percentile } from './stats/percentile';
+export { STRATA_VERSION } from './version';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { res, type Clock, type Logger, type Resources, type StateStore, type Timer } from '@strata/lib';
+import { STRATA_VERSION, res, type Clock, type Logger, type Resources, type StateStore, type Timer } from '@strata/lib';
 import type { AgentMessage__Output, Call__Output, Event, MasterInfo, MasterMessage, RegisterAgentRequest__Output, RegisterAgentResponse, ReregisterAgentRequest__Output } from '@strata/proto';
 import { DrfAllocator } from './allocator';
 import { HierarchicalAllocator, type RoleView } from './allocator/hierarchical';
@@ -26,7 +26,7 @@ import { MasterStore } from './state/master-store';
 import { StatusUpdates } from './tasks/status-updates';
 import { TaskBook } from './tasks/task-book';
 
-export const STRATA_VERSION = '0.1.0';
+export { STRATA_VERSION } from '@strata/lib';
 
 export interface MasterDeps {
   store: StateStore;

@@ -241,6 +241,13 @@ export function minScalars(a: Resources, b: Resources): Resources {
   return resources(scalars);
 }
 
+/** Every value of a range set, in order (ports: `[31000-31002]` is 31000, 31001, 31002). */
+export function rangeValues(rs: readonly Range[] | undefined): number[] {
+  const out: number[] = [];
+  for (const r of rs ?? []) for (let v = r.begin; v <= r.end; v++) out.push(v);
+  return out;
+}
+
 /** What both hold: the smaller of each scalar, the overlap of each range set. */
 export function intersect(a: Resources, b: Resources): Resources {
   const ranges: Record<string, Range[]> = {};

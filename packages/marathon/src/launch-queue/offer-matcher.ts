@@ -95,7 +95,7 @@ export function matchOffer(app: AppDefinition, available: Resources, agent: Agen
   if (res.scalar(available, 'cpus') + 1e-9 < app.cpus) reasons.push(`insufficient cpus: want ${app.cpus}, offered ${res.scalar(available, 'cpus')}`);
   if (res.scalar(available, 'mem') + 1e-9 < app.mem) reasons.push(`insufficient mem: want ${app.mem}, offered ${res.scalar(available, 'mem')}`);
   if (res.scalar(available, 'disk') + 1e-9 < app.disk) reasons.push(`insufficient disk: want ${app.disk}, offered ${res.scalar(available, 'disk')}`);
-  const free = (available.ranges.ports ?? []).flatMap((r) => Array.from({ length: r.end - r.begin + 1 }, (_, i) => r.begin + i));
+  const free = res.rangeValues(available.ranges.ports);
   // One host port per slot, in order: fixed ones must be offered, 0 takes any other offered port.
   const slots = hostPortSlots(app);
   const fixed = new Set(slots.filter((p) => p !== 0));

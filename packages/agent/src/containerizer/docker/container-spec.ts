@@ -44,7 +44,7 @@ export function containerSpec(input: {
 
   const network = docker.network === 'BRIDGE' ? 'bridge' : docker.network === 'NONE' ? 'none' : docker.network === 'USER' ? undefined : 'host';
   if (network === undefined) throw new ContainerSpecError('USER networks are not supported: use HOST, BRIDGE or NONE');
-  const offeredPorts = new Set((input.resources.ranges.ports ?? []).flatMap((r) => Array.from({ length: r.end - r.begin + 1 }, (_, i) => r.begin + i)));
+  const offeredPorts = new Set(res.rangeValues(input.resources.ranges.ports));
   const portBindings: Record<string, { HostPort: string }[]> = {};
   const exposed: Record<string, object> = {};
   for (const m of docker.portMappings) {

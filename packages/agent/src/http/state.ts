@@ -1,0 +1,41 @@
+import { res } from '@strata/lib';
+import type { FrameworkInfo__Output } from '@strata/proto';
+import type { AgentConfig } from '../config';
+import type { TaskRecord } from '../tasks/task-record';
+
+/** The agent's /state: who it is, what it has, and its frameworks' tasks with their sandbox directories. */
+export function agentState(view: {
+  config: AgentConfig;
+  agentId?: string;
+  connected: boolean;
+  isolation: string;
+  docker?: string;
+  recoveredTasks: number;
+  pendingStatusUpdates: number;
+  frameworks: Iterable<FrameworkInfo__Output>;
+  tasks: Iterable<TaskRecord>;
+}) {
+  const { config } = view;
+  const tasks = [...view.tasks];
+  return {
+    id: view.agentId ?? null,
+    hostname: config.hostname,
+    port: config.port,
+    master: config.master,
+    connected: view.connected,
+    resources: res.toStateJson(config.resources),
+    reserved_resources: Object.fromEntries([...config.reservations].map(([role, r]) => [role, res.toStateJson(r)])),
+    attributes: config.attributes,
+    isolation: view.isolation,
+    docker: view.docker ?? null,
+    recovered_tasks: view.recoveredTasks,
+    pending_status_updates: view.pendingStatusUpdates,
+    frameworks: [...view.frameworks].map((fw) => ({
+      id: fw.id?.value,
+      name: fw.name,
+      executors: tasks
+        .filter((t) => t.frameworkId === fw.id?.value)
+        .map((t) => ({ id: t.info.taskId?.value, directory: t.sandbox, tasks: [{ id: t.info.taskId?.value, name: t.info.name, state: t.state, pid: t.container?.pid }] })),
+    })),
+  };
+}
