@@ -1,6 +1,4 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createHttpApp, createMetricsRegistry, finishHttpApp, type Logger, type Resources } from '@strata/lib';
+import { createHttpApp, createMetricsRegistry, finishHttpApp, listenHttp, type Logger, type Resources } from '@strata/lib';
 import { Agent } from './agent';
 import type { AgentConfig } from './config';
 import { ProcessContainerizer } from './containerizer/process-containerizer';
@@ -32,12 +30,8 @@ export async function startAgent(opts: { config: Partial<AgentConfig> & { master
   app.get(['/state', '/slave\\(1\\)/state', '/agent/state'], (_req, res) => res.json(agent!.state()));
   addFileRoutes(app, sandboxesDir(config.workDir));
   finishHttpApp(app, opts.log);
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const http = await listenHttp(app, config.port, host);
+  const port = http.port;
 
   // Names this agent's cgroups and containers: one machine may run several agents.
   const agentKey = createHash('sha1').update(config.workDir).digest('hex').slice(0, 12);
@@ -69,8 +63,7 @@ export async function startAgent(opts: { config: Partial<AgentConfig> & { master
     port,
     stop: async () => {
       await agent!.stop();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await http.close();
     },
   };
 }

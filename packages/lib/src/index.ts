@@ -3,7 +3,8 @@
 // imports the I/O-free parts by subpath (@strata/lib/resources, /errors, /collections,
 // /validation, /backoff, /time): this barrel loads express and grpc-js.
 export { StrataError, isStrataError, conflict } from './errors';
-export type { ErrorDetail, StrataErrorOptions } from './errors';
+export type { ErrorDetail, StrataErrorOptions, ErrorCode } from './errors';
+export { ERROR_CATALOGUE } from './errors';
 export { createLogger, silentLogger } from './log';
 export type { Logger } from './log';
 export { createMetricsRegistry, Registry, Counter, Gauge, Histogram } from './metrics';
@@ -14,7 +15,10 @@ export type { BackoffPolicy } from './backoff';
 export { atomicWriteFile } from './fs';
 export { FileStateStore } from './state';
 export type { StateStore, Versioned } from './state';
-export { createHttpApp, finishHttpApp, untilLoaded } from './http/app';
+export { createHttpApp, finishHttpApp, untilLoaded, listenHttp } from './http/app';
+export type { HttpAppOptions, ListeningServer } from './http/app';
+export { httpErrorOf, reasonPhrase, strataErrorShape } from './http/errors';
+export type { ErrorShape, HttpError } from './http/errors';
 export { jsonBody, jsonDepth, MAX_JSON_DEPTH } from './http/json-body';
 export { roleProblem, MAX_ROLE_LENGTH, sandboxPathProblem } from './validation';
 export { serveMuxed } from './net/mux-server';

@@ -2,13 +2,13 @@ import { Router, type Request, type Response } from 'express';
 import type { Chronos } from '../chronos';
 import type { Run } from '../model/run';
 import { parseJob, findCycle, JobValidationError, type Job } from '../model/job';
-import { percentile } from '@strata/lib';
+import { StrataError, percentile } from '@strata/lib';
 
 /** Longest `arguments` of a manual trigger. */
 const MAX_ARGUMENTS = 4096;
 
 /** Chronos's 400: `{"message": …, "status": "Bad Request"}`, also for unknown jobs. */
-export class BadRequest extends Error {}
+const badRequest = (message: string) => new StrataError('BAD_REQUEST', message, { status: 400 });
 
 const order: (keyof Job)[] = ['name', 'command', 'shell', 'executor', 'executorFlags', 'taskInfoData', 'retries', 'owner', 'ownerName', 'description', 'successCount', 'errorCount', 'lastSuccess', 'lastError', 'cpus', 'disk', 'mem', 'disabled', 'softError', 'dataProcessingJobType', 'errorsSinceLastSuccess', 'fetch', 'uris', 'environmentVariables', 'arguments', 'highPriority', 'runAsUser', 'concurrent', 'maxCompletionTime', 'container', 'constraints', 'epsilon', 'parents', 'schedule', 'scheduleTimeZone', 'cronSchedule'];
 
@@ -26,7 +26,7 @@ export function schedulerRoutes(c: Chronos): Router {
   const r = Router();
   const job = (name: string) => {
     const j = c.jobs.get(name);
-    if (!j) throw new BadRequest(`Job '${name}' not found`);
+    if (!j) throw badRequest(`Job '${name}' not found`);
     return j;
   };
   const validate = (raw: unknown, kind: 'iso8601' | 'dependency'): Job => {
@@ -34,15 +34,15 @@ export function schedulerRoutes(c: Chronos): Router {
     try {
       j = parseJob(raw, kind, undefined, c.now());
     } catch (err) {
-      if (err instanceof JobValidationError) throw new BadRequest(err.message);
+      if (err instanceof JobValidationError) throw badRequest(err.message);
       throw err;
     }
     const existing = c.jobs.get(j.name);
     if (j.parents) {
       const missing = j.parents.filter((p) => !c.jobs.has(p));
-      if (missing.length) throw new BadRequest(`Job '${j.name}' does not have all parents defined: ${missing.join(', ')}`);
+      if (missing.length) throw badRequest(`Job '${j.name}' does not have all parents defined: ${missing.join(', ')}`);
       const cycle = findCycle((n) => (n === j.name ? j.parents : c.jobs.get(n)?.parents), j.name);
-      if (cycle) throw new BadRequest(`Adding job '${j.name}' would create a dependency cycle: ${cycle.join(' -> ')}`);
+      if (cycle) throw badRequest(`Adding job '${j.name}' would create a dependency cycle: ${cycle.join(' -> ')}`);
     }
     void existing;
     return j;
@@ -63,7 +63,7 @@ export function schedulerRoutes(c: Chronos): Router {
     const any = String(req.query.any ?? '').toLowerCase();
     const limit = Number(req.query.limit ?? 10);
     const offset = Number(req.query.offset ?? 0);
-    if (!Number.isInteger(limit) || limit < 0 || !Number.isInteger(offset) || offset < 0) throw new BadRequest("'limit' and 'offset' must be non-negative integers");
+    if (!Number.isInteger(limit) || limit < 0 || !Number.isInteger(offset) || offset < 0) throw badRequest("'limit' and 'offset' must be non-negative integers");
     const out: Record<string, unknown>[] = [];
     let skipped = 0;
     for (const j of c.jobs.values()) {
@@ -95,8 +95,8 @@ export function schedulerRoutes(c: Chronos): Router {
   r.put('/job/:name', async (req, res) => {
     job(req.params.name!);
     const args = req.query.arguments ?? '';
-    if (typeof args !== 'string') throw new BadRequest("'arguments' must be given once, as one string");
-    if (args.length > MAX_ARGUMENTS) throw new BadRequest(`'arguments' is longer than ${MAX_ARGUMENTS} characters`);
+    if (typeof args !== 'string') throw badRequest("'arguments' must be given once, as one string");
+    if (args.length > MAX_ARGUMENTS) throw badRequest(`'arguments' is longer than ${MAX_ARGUMENTS} characters`);
     await c.trigger(req.params.name!, args);
     res.status(204).end();
   });

@@ -1,6 +1,7 @@
 import { sandboxPathProblem } from '@strata/lib/validation';
 import { Duration } from 'luxon';
 import { CronSchedule, IsoSchedule, ScheduleError, MAX_PERIOD_YEARS, type Schedule } from '../schedule/schedule';
+import { StrataError } from '@strata/lib/errors';
 
 /**
  * A Chronos job as the API shows it: Chronos 3.x's fields and defaults
@@ -46,7 +47,12 @@ export interface Job {
   cronSchedule?: string;
 }
 
-export class JobValidationError extends Error {}
+/** A job definition the API refuses (Chronos's 400, its message naming the problem). */
+export class JobValidationError extends StrataError {
+  constructor(message: string) {
+    super('INVALID_JOB', message, { status: 400 });
+  }
+}
 
 export const JOB_NAME = /^[\w.-]+$/;
 /** Longest job name: names are state keys, task ids and graph labels. */

@@ -1,5 +1,6 @@
 import { DateTime, Duration, IANAZone } from 'luxon';
 import { CronExpressionParser } from 'cron-parser';
+import { StrataError } from '@strata/lib/errors';
 
 /**
  * When a job is due. Times are epoch milliseconds. Every occurrence is computed from the anchor
@@ -23,7 +24,12 @@ export interface Schedule {
   atOrBefore(t: number): number | undefined;
 }
 
-export class ScheduleError extends Error {}
+/** A schedule that does not parse or is out of range. */
+export class ScheduleError extends StrataError {
+  constructor(message: string) {
+    super('INVALID_SCHEDULE', message, { status: 400 });
+  }
+}
 
 const EPOCH_FLOOR = Date.parse('1970-01-01T00:00:01.000Z');
 /** Bounds that keep every occurrence computable: four-digit years, real UTC offsets, periods a timer can honour. */

@@ -1,3 +1,5 @@
+import { ERROR_CATALOGUE, type ErrorCode } from './catalogue';
+
 /**
  * The one error type Strata code throws on purpose. `code` is stable (tests and clients match on it),
  * `status` is the HTTP status an API should answer with, `details` carries per-field problems in
@@ -16,16 +18,16 @@ export interface StrataErrorOptions {
 }
 
 export class StrataError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly details: ErrorDetail[];
   readonly context: Record<string, unknown>;
 
-  constructor(code: string, message: string, opts: StrataErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, opts: StrataErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'StrataError';
     this.code = code;
-    this.status = opts.status ?? 500;
+    this.status = opts.status ?? ERROR_CATALOGUE[code].status;
     this.details = opts.details ?? [];
     this.context = opts.context ?? {};
   }

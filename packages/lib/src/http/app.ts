@@ -1,19 +1,35 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { isStrataError } from '../errors/strata-error';
+import { httpErrorOf, internalError, noRoute, strataErrorShape, type ErrorShape } from './errors';
 import { jsonBody } from './json-body';
 
+export interface HttpAppOptions {
+  metrics: Registry;
+  health?: () => { healthy: boolean; [k: string]: unknown };
+  /** Until this is true every route but /health and /metrics answers 503 with `unloadedBody`. */
+  loaded?: () => boolean;
+  unloadedBody?: Record<string, unknown>;
+  /** Run before everything else (headers every answer carries, CORS). */
+  before?: RequestHandler[];
+  /** Marathon accepts any JSON value as a body (`strict: false`); the default is objects and arrays. */
+  strictJson?: boolean;
+}
+
 /**
- * An express app with what every Strata service serves: JSON bodies, GET /metrics (Prometheus
- * text) and GET /health. Routes are added by the caller; call `finishHttpApp` last to install
- * the 404 and error handlers.
+ * The express app every Strata service starts from: its own headers first, the 503 gate while
+ * state loads, bounded JSON bodies, GET /metrics (Prometheus text) and GET /health. Routes are
+ * added by the caller; `finishHttpApp` installs the 404 and the one error handler last.
  */
-export function createHttpApp(opts: { metrics: Registry; health?: () => { healthy: boolean; [k: string]: unknown } }): Express {
+export function createHttpApp(opts: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('json spaces', 0);
-  app.use(jsonBody());
+  for (const h of opts.before ?? []) app.use(h);
+  if (opts.loaded) app.use(untilLoaded(opts.loaded, opts.unloadedBody ?? { message: 'starting: state not loaded yet' }));
+  app.use(jsonBody({ strict: opts.strictJson ?? true }));
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', opts.metrics.contentType);
     res.send(await opts.metrics.metrics());
@@ -25,24 +41,17 @@ export function createHttpApp(opts: { metrics: Registry; health?: () => { health
   return app;
 }
 
-/** 404 for unknown routes and one error handler: StrataErrors keep their status, anything else is a logged 500. */
-export function finishHttpApp(app: Express, log: Logger): void {
+/** 404 for unknown routes and one error handler, answering in `shape` (the API's upstream error body). */
+export function finishHttpApp(app: Express, log: Logger, shape: ErrorShape = strataErrorShape): void {
   app.use((req: Request, res: Response) => {
-    res.status(404).json({ message: `no route for ${req.method} ${req.path}` });
+    const e = noRoute(req.method, req.path);
+    res.status(e.status).json(shape(e));
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (isStrataError(err)) {
-      res.status(err.status).json({ message: err.message, code: err.code, details: err.details.length ? err.details : undefined });
-      return;
-    }
-    const e = err as { status?: number; type?: string; message?: string };
-    if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      // body-parser's errors (invalid JSON, too large) carry their own 4xx status.
-      res.status(e.status).json({ message: e.message ?? 'bad request' });
-      return;
-    }
-    log.error({ err, path: req.path }, 'request failed');
-    res.status(500).json({ message: 'internal error' });
+    const e = httpErrorOf(err);
+    if (!e) log.error({ err, path: req.path }, 'request failed');
+    const answer = e ?? internalError();
+    res.status(answer.status).json(shape(answer));
   });
 }
 
@@ -55,5 +64,29 @@ export function untilLoaded(loaded: () => boolean, body: Record<string, unknown>
   return (req, res, next) => {
     if (loaded() || req.path === '/health' || req.path === '/metrics') return next();
     res.status(503).json(body);
+  };
+}
+
+export interface ListeningServer {
+  server: http.Server;
+  port: number;
+  /** Closes every connection (event streams too) and waits for the server to stop. */
+  close(): Promise<void>;
+}
+
+/** Serves `app` on `port` (0 picks a free one) at `host`; the port it got. */
+export async function listenHttp(app: Express, port: number, host = '0.0.0.0'): Promise<ListeningServer> {
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
   };
 }
