@@ -1,5 +1,5 @@
 import type { Clock, Logger, StateStore } from '@strata/lib';
-import { SchedulerDriver } from '@strata/sdk';
+import { frameworkDriver, type SchedulerDriver } from '@strata/sdk';
 import type { ChronosConfig } from './config';
 import type { ChronosContext } from './chronos-state';
 import type { Job } from './model/job';
@@ -87,7 +87,7 @@ export class Chronos {
     this.loaded = true;
     this.deps.log.info({ jobs: this.jobs.size, runs: this.runBook.size }, 'state loaded');
 
-    const driver = new SchedulerDriver({
+    this.driver = frameworkDriver({
       master: this.config.master,
       framework: {
         name: 'chronos',
@@ -97,16 +97,17 @@ export class Chronos {
         checkpoint: true,
         roles: ['*'],
         capabilities: [{ type: 'PARTITION_AWARE' }],
-        ...(this.frameworkId ? { id: { value: this.frameworkId } } : {}),
       },
+      frameworkId: this.frameworkId,
+      saveFrameworkId: (id) => this.store.putFrameworkId(id),
+      handlers: {
+        subscribed: (id) => this.onSubscribed(id),
+        offers: (offers) => this.offers.handle(offers),
+        update: (s) => this.updates.handle(s),
+      },
+      log: this.deps.log,
     });
-    this.driver = driver;
-    const log = this.deps.log;
-    driver.on('subscribed', (id) => this.onSubscribed(id).catch((err: unknown) => log.error({ err, frameworkId: id }, 'cannot record the framework id')));
-    driver.on('offers', (offers) => this.offers.handle(offers).catch((err: unknown) => log.error({ err }, 'cannot use offers')));
-    driver.on('update', (s) => this.updates.handle(s).catch((err: unknown) => log.error({ err, taskId: s.taskId?.value }, 'cannot apply a status update')));
-    driver.on('error', (m) => log.warn({ message: m }, 'error from master'));
-    await driver.subscribe(30_000);
+    await this.driver.subscribe(30_000);
   }
 
   /** The scheduler's clock, for the API (a job parsed with an empty start means now). */
@@ -120,7 +121,6 @@ export class Chronos {
   }
 
   private async onSubscribed(id: string): Promise<void> {
-    if (this.frameworkId !== id) await this.store.putFrameworkId(id);
     this.frameworkId = id;
     this.loop.resetOfferInterest();
     // Runs we launched before a restart: ask the master what became of them.

@@ -1,5 +1,5 @@
 import { StrataError, type HealthState } from '@strata/lib';
-import { SchedulerDriver } from '@strata/sdk';
+import { frameworkDriver, type SchedulerDriver } from '@strata/sdk';
 import type { MarathonConfig } from './config';
 import type { Deployment } from './deployment/deployment';
 import type { AppChange } from './deployment/planner';
@@ -91,7 +91,8 @@ export class Marathon implements MarathonState {
     this.loaded = true;
     this.deps.log.info({ apps: this.apps.size, instances: this.instances.size, deployments: this.deployments.size, frameworkId: this.frameworkId }, 'state loaded');
 
-    const driver = new SchedulerDriver({
+    const { events, log } = this.deps;
+    this.driver = frameworkDriver({
       master: this.config.master,
       framework: {
         name: 'marathon',
@@ -102,19 +103,18 @@ export class Marathon implements MarathonState {
         roles: ['*'],
         webuiUrl: `http://${this.config.hostname}:${this.config.httpPort}`,
         capabilities: [{ type: 'PARTITION_AWARE' }, { type: 'TASK_KILLING_STATE' }],
-        ...(this.frameworkId ? { id: { value: this.frameworkId } } : {}),
       },
+      frameworkId: this.frameworkId,
+      saveFrameworkId: (id) => this.deps.repo.saveFrameworkId(id),
+      handlers: {
+        subscribed: (id, again) => this.onSubscribed(id, again),
+        offers: (offers) => this.offers.handle(offers),
+        update: (s) => this.updates.handle(s),
+        disconnected: (why) => events.publish('scheduler_disconnected_event', { message: why }),
+      },
+      log,
     });
-    this.driver = driver;
-    driver.on('subscribed', (id) => this.onSubscribed(id).catch((err: unknown) => this.deps.log.error({ err, frameworkId: id }, 'cannot record the framework id')));
-    driver.on('offers', (offers) => this.offers.handle(offers));
-    driver.on('update', (s) => this.updates.handle(s));
-    driver.on('error', (m) => this.deps.log.warn({ message: m }, 'error from master'));
-    driver.on('disconnected', (why) => {
-      this.deps.events.publish('scheduler_disconnected_event', { message: why });
-      this.deps.log.warn({ why }, 'disconnected from master');
-    });
-    await driver.subscribe(30_000);
+    await this.driver.subscribe(30_000);
   }
 
   stop(): void {
@@ -124,10 +124,8 @@ export class Marathon implements MarathonState {
     this.driver?.close();
   }
 
-  private async onSubscribed(id: string): Promise<void> {
-    const again = this.frameworkId === id;
+  private onSubscribed(id: string, again: boolean): void {
     this.frameworkId = id;
-    if (!again) await this.deps.repo.saveFrameworkId(id);
     this.deps.events.publish(again ? 'scheduler_reregistered_event' : 'scheduler_registered_event', { frameworkId: id, master: this.config.master });
     this.converger.resetOfferInterest();
     this.reconcile();

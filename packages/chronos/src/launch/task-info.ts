@@ -1,6 +1,6 @@
-import * as res from '@strata/lib/resources';
 import type { Resources } from '@strata/lib/resources';
-import type { TaskInfo } from '@strata/proto';
+import { buildTaskInfo } from '@strata/sdk/offers';
+import type { ContainerInfo, TaskInfo } from '@strata/proto';
 import type { Job } from '../model/job';
 import type { Run } from '../model/run';
 
@@ -27,26 +27,30 @@ export function chronosEnv(job: Job, run: Run, hostname: string): Record<string,
   });
 }
 
-/** The TaskInfo for one run placed on an agent (`hostname`), in `role`, with `resources`. */
+/** The TaskInfo for one run placed on an agent (`hostname`), in `role`, with `resources` (the SDK's builder). */
 export function chronosTaskInfo(job: Job, run: Run, hostname: string, role: string, resources: Resources): TaskInfo {
-  const env = chronosEnv(job, run, hostname);
   // Arguments from the API are words, never shell syntax: each is quoted before it joins a shell command line.
   const extra = run.arguments ? run.arguments.split(/\s+/).filter(Boolean) : [];
-  const command = job.shell ? [job.command, ...extra.map(shellQuote)].join(' ') : job.command;
   const c = job.container as { image?: string; network?: string; forcePullImage?: boolean; volumes?: { containerPath: string; hostPath?: string; mode?: string }[] } | null;
-  return {
-    name: `ChronosTask:${job.name}`,
-    taskId: { value: run.id },
-    agentId: { value: run.agentId! },
-    resources: res.toProto(resources, role, { allocatedTo: role }),
-    command: {
-      ...(job.shell ? { value: command, shell: true } : { value: job.command, shell: false, arguments: [job.command, ...job.arguments, ...extra] }),
-      environment: { variables: Object.entries(env).map(([name, value]) => ({ name, value })) },
+  const container: ContainerInfo | undefined = c?.image
+    ? {
+        type: 'DOCKER',
+        docker: { image: c.image, network: (c.network as 'HOST' | 'BRIDGE') ?? 'HOST', forcePullImage: !!c.forcePullImage },
+        volumes: (c.volumes ?? []).filter((v) => v.hostPath).map((v) => ({ containerPath: v.containerPath, hostPath: v.hostPath!, mode: v.mode === 'RO' ? 'RO' : 'RW' })),
+      }
+    : undefined;
+  return buildTaskInfo(
+    {
+      id: run.id,
+      name: `ChronosTask:${job.name}`,
+      ...(job.shell ? { command: [job.command, ...extra.map(shellQuote)].join(' ') } : { argv: [job.command, ...job.arguments, ...extra] }),
+      container,
+      cpus: job.cpus,
+      mem: job.mem,
+      env: chronosEnv(job, run, hostname),
       uris: [...job.fetch.map((f) => ({ value: f.uri, executable: f.executable, extract: f.extract, cache: f.cache })), ...job.uris.map((u) => ({ value: u }))],
+      maxCompletionMs: job.maxCompletionTime > 0 ? job.maxCompletionTime * 1000 : undefined,
     },
-    ...(c?.image
-      ? { container: { type: 'DOCKER', docker: { image: c.image, network: (c.network as 'HOST' | 'BRIDGE') ?? 'HOST', forcePullImage: !!c.forcePullImage }, volumes: (c.volumes ?? []).filter((v) => v.hostPath).map((v) => ({ containerPath: v.containerPath, hostPath: v.hostPath!, mode: v.mode === 'RO' ? 'RO' : 'RW' })) } }
-      : {}),
-    ...(job.maxCompletionTime > 0 ? { maxCompletionTime: { nanoseconds: String(Math.round(job.maxCompletionTime * 1e9)) } } : {}),
-  };
+    { agentId: run.agentId!, role, resources },
+  );
 }

@@ -1,4 +1,5 @@
 import type { Timer } from '@strata/lib';
+import { OfferInterest } from '@strata/sdk/offers';
 import { epsilonMs, scheduleOf, type Job } from '../model/job';
 import { runId, type JobState, type Run } from '../model/run';
 import { IsoSchedule, planDue } from '../schedule/schedule';
@@ -11,8 +12,7 @@ import type { ChronosContext } from '../chronos-state';
  */
 export class SchedulerLoop {
   private timer?: Timer;
-  private suppressed = false;
-  private lastLaunchable = 0;
+  private readonly interest = new OfferInterest();
 
   constructor(private readonly ctx: ChronosContext) {}
 
@@ -95,28 +95,17 @@ export class SchedulerLoop {
 
   /** After (re)subscribing the master knows nothing of our interest: start from "revived". */
   resetOfferInterest(): void {
-    this.suppressed = false;
-    this.lastLaunchable = 0;
+    this.interest.reset();
   }
 
-  /**
-   * Revive when more runs can launch than before (earlier declines may have filtered the offers
-   * they need), suppress when none can. Reviving only on new demand keeps a run no agent can take
-   * (a constraint nobody meets) from turning into a revive/decline loop with the master.
-   * `placedLeft`: what an offers event could not place (only more than this is new demand).
-   */
+  /** Revive/suppress on demand (the SDK's OfferInterest). `placedLeft`: what an offers event could not place. */
   updateOfferInterest(placedLeft?: number): void {
-    if (placedLeft !== undefined) this.lastLaunchable = placedLeft;
-    const n = this.ctx.runs.launchableCount(this.ctx.clock.now(), this.ctx.jobs);
-    if (n > this.lastLaunchable || (n > 0 && this.suppressed)) {
-      this.suppressed = false;
-      this.ctx.driver()?.revive();
-    } else if (n === 0 && !this.suppressed) {
-      this.suppressed = true;
-      this.ctx.driver()?.suppress();
-    }
-    this.lastLaunchable = n;
+    if (placedLeft !== undefined) this.interest.leftAfterOffers(placedLeft);
+    const call = this.interest.next(this.ctx.runs.launchableCount(this.ctx.clock.now(), this.ctx.jobs));
+    if (call === 'revive') this.ctx.driver()?.revive();
+    else if (call === 'suppress') this.ctx.driver()?.suppress();
   }
+
 
   stop(): void {
     this.timer?.cancel();

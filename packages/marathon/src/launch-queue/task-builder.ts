@@ -1,6 +1,6 @@
-import * as res from '@strata/lib/resources';
 import type { Resources } from '@strata/lib/resources';
-import type { ContainerInfo, TaskInfo } from '@strata/proto';
+import { buildTaskInfo } from '@strata/sdk/offers';
+import type { ContainerInfo, HealthCheck, TaskInfo } from '@strata/proto';
 import type { Instance } from '../instances/instance';
 import type { AppDefinition } from '../model/app-definition';
 import { isMarathonLevel } from '../model/health-checks';
@@ -44,36 +44,38 @@ function dockerContainer(app: AppDefinition, inst: Instance): ContainerInfo | un
   };
 }
 
-/** The one Mesos-level check (COMMAND, MESOS_HTTP, MESOS_TCP) goes into the TaskInfo for the agent to run. */
-function mesosHealthCheck(app: AppDefinition, inst: Instance): Pick<TaskInfo, 'healthCheck'> {
+/** The one Mesos-level check (COMMAND, MESOS_HTTP, MESOS_TCP), for the agent to run next to the task. */
+function mesosHealthCheck(app: AppDefinition, inst: Instance): HealthCheck | undefined {
   const h = app.healthChecks.find((x) => !isMarathonLevel(x));
-  if (!h) return {};
+  if (!h) return undefined;
   const port = h.port ?? inst.ports[h.portIndex ?? 0] ?? 0;
   const common = { delaySeconds: h.delaySeconds, intervalSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds, consecutiveFailures: h.maxConsecutiveFailures, gracePeriodSeconds: h.gracePeriodSeconds };
-  if (h.protocol === 'COMMAND') return { healthCheck: { type: 'COMMAND', command: { value: h.command?.value ?? 'false', shell: true }, ...common } };
-  if (h.protocol === 'MESOS_TCP') return { healthCheck: { type: 'TCP', tcp: { port }, ...common } };
-  return { healthCheck: { type: 'HTTP', http: { scheme: h.protocol === 'MESOS_HTTPS' ? 'https' : 'http', port, path: h.path ?? '/' }, ...common } };
+  if (h.protocol === 'COMMAND') return { type: 'COMMAND', command: { value: h.command?.value ?? 'false', shell: true }, ...common };
+  if (h.protocol === 'MESOS_TCP') return { type: 'TCP', tcp: { port }, ...common };
+  return { type: 'HTTP', http: { scheme: h.protocol === 'MESOS_HTTPS' ? 'https' : 'http', port, path: h.path ?? '/' }, ...common };
 }
 
-/** The TaskInfo for one placed instance: command or container, Marathon's environment, labels, health check, kill grace. */
+/** The TaskInfo for one placed instance (the SDK's builder): command or container, Marathon's environment, labels, health check, kill grace. */
 export function marathonTaskInfo(app: AppDefinition, inst: Instance, role: string, resources: Resources): TaskInfo {
   const env = marathonEnv(app, inst);
   const container = dockerContainer(app, inst);
   if (container) env.MARATHON_APP_DOCKER_IMAGE = container.docker!.image!;
-  return {
-    name: app.id.slice(1).split('/').reverse().join('.'),
-    taskId: { value: inst.taskId! },
-    agentId: { value: inst.agentId! },
-    resources: res.toProto(resources, role, { allocatedTo: role }),
-    command: {
-      // args: an argv without a shell (value is its program, Mesos's convention); a Docker image takes them as its entrypoint's arguments.
-      ...(app.cmd ? { value: app.cmd, shell: true } : container ? { shell: false, arguments: app.args ?? [] } : { shell: false, value: app.args?.[0], arguments: app.args ?? [] }),
-      environment: { variables: Object.entries(env).map(([name, value]) => ({ name, value })) },
+  // cmd runs in a shell; args without one: a Docker image's entrypoint takes them, otherwise args[0] is the program.
+  const command = app.cmd ? { command: app.cmd } : container ? { args: app.args ?? [] } : { argv: app.args ?? [] };
+  return buildTaskInfo(
+    {
+      id: inst.taskId!,
+      name: app.id.slice(1).split('/').reverse().join('.'),
+      ...command,
+      container,
+      cpus: app.cpus,
+      mem: app.mem,
+      env,
       uris: app.fetch.map((f) => ({ value: f.uri, extract: f.extract, executable: f.executable, cache: f.cache })),
+      labels: app.labels,
+      healthCheck: mesosHealthCheck(app, inst),
+      killGraceMs: app.taskKillGracePeriodSeconds !== undefined ? app.taskKillGracePeriodSeconds * 1000 : undefined,
     },
-    ...(container ? { container } : {}),
-    labels: { labels: Object.entries(app.labels).map(([key, value]) => ({ key, value })) },
-    ...mesosHealthCheck(app, inst),
-    ...(app.taskKillGracePeriodSeconds !== undefined ? { killPolicy: { gracePeriod: { nanoseconds: String(app.taskKillGracePeriodSeconds * 1e9) } } } : {}),
-  };
+    { agentId: inst.agentId!, role, resources },
+  );
 }

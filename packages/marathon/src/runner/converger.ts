@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OfferInterest } from '@strata/sdk/offers';
 import type { DeploymentManager } from './deployment-manager';
 import { replaceStep } from '../deployment/rolling-replace';
 import { healthyCount, readyCount } from '../instances/counts';
@@ -20,8 +21,7 @@ export class Converger {
   /** Instances created in the current pass, and whether another pass is already asked for. */
   private addedThisPass = 0;
   private morePending = false;
-  private lastLaunchable = 0;
-  private suppressed = false;
+  private readonly interest = new OfferInterest();
   stopped = false;
 
   constructor(
@@ -41,13 +41,12 @@ export class Converger {
 
   /** After (re)subscribing the master knows nothing of our interest: start from "revived". */
   resetOfferInterest(): void {
-    this.suppressed = false;
-    this.lastLaunchable = 0;
+    this.interest.reset();
   }
 
   /** What the offer handler left waiting, so the next interest update compares against it. */
   setLaunchable(n: number): void {
-    this.lastLaunchable = n;
+    this.interest.leftAfterOffers(n);
   }
 
   private convergeDeletion(appId: string): void {
@@ -117,24 +116,17 @@ export class Converger {
     }
   }
 
-  /**
-   * Revive when more instances can launch than before (new demand, a backoff ran out: earlier
-   * declines may have filtered the offers we now need), suppress when none can.
-   */
+  /** Revive/suppress on demand (the SDK's OfferInterest); instances in backoff still wait, so they keep us unsuppressed. */
   updateOfferInterest(): void {
     const { state, deps } = this.ctx;
     const now = deps.clock.now();
     const all = [...state.instances.values()];
     const launchable = all.filter((i) => needsLaunch(i) && state.apps.has(i.appId) && !isDelayed(state.delays.get(i.appId), now)).length;
-    if (launchable > this.lastLaunchable || (launchable > 0 && this.suppressed)) {
-      this.suppressed = false;
-      this.ctx.driver()?.revive();
-    } else if (launchable === 0 && !this.suppressed && !all.some(needsLaunch)) {
-      this.suppressed = true;
-      this.ctx.driver()?.suppress();
-    }
-    this.lastLaunchable = launchable;
+    const call = this.interest.next(launchable, launchable > 0 || all.some(needsLaunch));
+    if (call === 'revive') this.ctx.driver()?.revive();
+    else if (call === 'suppress') this.ctx.driver()?.suppress();
   }
+
 }
 
 /** Whether instances of `version` must be replaced to reach `app` (a scale-only change does not). */

@@ -3,3 +3,6 @@
 export { offerAttributes } from './attributes';
 export { isLike, isUnlike } from './constraints';
 export { offerResources } from './resources';
+export { buildTaskInfo, specResources, taskInfo } from './task-info';
+export type { Placement, TaskSpec } from './task-info';
+export { OfferInterest } from './offer-interest';

@@ -1,0 +1,59 @@
+import type { Logger } from '@strata/lib';
+import type { FrameworkInfo, Offer__Output, TaskStatus__Output } from '@strata/proto';
+import { SchedulerDriver } from './scheduler-driver';
+
+export interface FrameworkHandlers {
+  /** `again`: the master took our stored id (a failover or a master restart), so our tasks are still ours. */
+  subscribed(frameworkId: string, again: boolean): void | Promise<void>;
+  offers(offers: Offer__Output[]): void | Promise<void>;
+  update(status: TaskStatus__Output): void | Promise<void>;
+  disconnected?(why: string): void;
+}
+
+export interface FrameworkRunnerOptions {
+  master: string;
+  /** The FrameworkInfo without its id: the runner adds the stored one. */
+  framework: Omit<FrameworkInfo, 'id'>;
+  /** The id stored from an earlier run, if any. */
+  frameworkId?: string;
+  /** Stores a new framework id before the framework acts on it (a restart must resubscribe with it, or its tasks are orphans). */
+  saveFrameworkId(id: string): Promise<void>;
+  handlers: FrameworkHandlers;
+  log: Logger;
+}
+
+/**
+ * The wiring every framework needs around the driver: subscribe with the stored framework id,
+ * store a new one before using it, and hand offers and updates to the framework with every
+ * failure logged (a handler that throws or rejects never ends the process). Returns the driver
+ * unsubscribed: the framework keeps it before calling `subscribe()`, so its handlers can use it.
+ */
+export function frameworkDriver(opts: FrameworkRunnerOptions): SchedulerDriver {
+  const { log, handlers } = opts;
+  let current = opts.frameworkId;
+  const driver = new SchedulerDriver({ master: opts.master, framework: { ...opts.framework, ...(current ? { id: { value: current } } : {}) } });
+  const guard = (what: string, context: Record<string, unknown>, fn: () => void | Promise<void>) => {
+    try {
+      const r = fn();
+      if (r) r.catch((err: unknown) => log.error({ err, ...context }, what));
+    } catch (err) {
+      log.error({ err, ...context }, what);
+    }
+  };
+  driver.on('subscribed', (id) =>
+    guard('cannot take up the subscription', { frameworkId: id }, async () => {
+      const again = current === id;
+      if (!again) await opts.saveFrameworkId(id);
+      current = id;
+      await handlers.subscribed(id, again);
+    }),
+  );
+  driver.on('offers', (offers) => guard('cannot use offers', {}, () => handlers.offers(offers)));
+  driver.on('update', (s) => guard('cannot apply a status update', { taskId: s.taskId?.value }, () => handlers.update(s)));
+  driver.on('error', (message) => log.warn({ message }, 'error from master'));
+  driver.on('disconnected', (why) => {
+    log.warn({ why }, 'disconnected from master');
+    handlers.disconnected?.(why);
+  });
+  return driver;
+}
