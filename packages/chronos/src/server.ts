@@ -3,15 +3,14 @@ import { FileStateStore, createHttpApp, createMetricsRegistry, finishHttpApp, li
 import { Chronos, type ChronosConfig } from './chronos';
 import { chronosErrorShape } from './api/errors';
 import { schedulerRoutes } from './api/routes';
+import type { FrameworkServiceOptions, RunningService } from '@strata/sdk';
 
-export interface RunningChronos {
+export interface RunningChronos extends RunningService {
   chronos: Chronos;
-  port: number;
-  stop(): Promise<void>;
 }
 
 /** Composition root: state store, the framework, Chronos's REST API under /v1/scheduler and /scheduler. */
-export async function startChronos(opts: { config: ChronosConfig; stateDir: string; log: Logger; store?: StateStore; host?: string }): Promise<RunningChronos> {
+export async function startChronos(opts: FrameworkServiceOptions<ChronosConfig>): Promise<RunningChronos> {
   const store = opts.store ?? new FileStateStore(opts.stateDir);
   const chronos = new Chronos(opts.config, { store, clock: systemClock, log: opts.log });
   const registry = createMetricsRegistry('chronos');

@@ -6,15 +6,14 @@ import { EventBus } from './events/event-bus';
 import { addAppRoutes } from './api/apps';
 import { addSystemRoutes } from './api/system';
 import { addGroupRoutes } from './api/groups';
+import type { FrameworkServiceOptions, RunningService } from '@strata/sdk';
 
-export interface RunningMarathon {
+export interface RunningMarathon extends RunningService {
   marathon: Marathon;
-  port: number;
-  stop(): Promise<void>;
 }
 
 /** Composition root: state, the framework, the /v2 API. */
-export async function startMarathon(opts: { config: MarathonConfig; stateDir: string; log: Logger; store?: StateStore; host?: string }): Promise<RunningMarathon> {
+export async function startMarathon(opts: FrameworkServiceOptions<MarathonConfig>): Promise<RunningMarathon> {
   const store = opts.store ?? new FileStateStore(opts.stateDir);
   const repo = new Repository(store);
   const events = new EventBus();

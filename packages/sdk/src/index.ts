@@ -6,3 +6,6 @@ export { offerAttributes, isLike, isUnlike, buildTaskInfo, specResources, OfferI
 export type { Placement } from './offers';
 export { frameworkDriver } from './framework-runner';
 export type { FrameworkHandlers, FrameworkRunnerOptions } from './framework-runner';
+export { frameworkCommand } from './service/command';
+export { frameworkServiceBase, serveFramework } from './service/command';
+export type { FrameworkServiceFlags, FrameworkServiceOptions, RunningService } from './service/command';

@@ -1,0 +1,65 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { createLogger, parsePort, stopOnSignals, type Logger, type StateStore } from '@strata/lib';
+
+/** The flags every framework service takes (Marathon's and Chronos's names). */
+export interface FrameworkServiceFlags {
+  master: string;
+  httpPort: number;
+  httpAddress: string;
+  hostname: string;
+  state: string;
+  failoverTimeout: string;
+}
+
+/**
+ * A framework service's command line: --master, --http-port, --http-address, --hostname,
+ * --state and --failover-timeout, with the service's own defaults; the caller adds its flags.
+ */
+export function frameworkCommand(name: string, description: string, defaults: { httpPort: number; stateDir: string; hostnameHelp: string; stateHelp: string }): Command {
+  return new Command(name)
+    .description(description)
+    .requiredOption('--master <host:port>', 'the Strata master')
+    .option('--http-port <port>', 'REST API port (0 picks a free one)', parsePort, defaults.httpPort)
+    .option('--http-address <ip>', 'address to bind', '0.0.0.0')
+    .option('--hostname <name>', defaults.hostnameHelp, os.hostname())
+    .option('--state <dir>', defaults.stateHelp, path.join(os.tmpdir(), 'strata', defaults.stateDir))
+    .option('--failover-timeout <seconds>', 'how long the master keeps our tasks while we are away', '604800');
+}
+
+/** How a framework service is started (by its main, by tests, by `strata up`): its config, where its state lives, its logger. */
+export interface FrameworkServiceOptions<C> {
+  config: C;
+  stateDir: string;
+  log: Logger;
+  /** A store to use instead of the file store under stateDir (tests: one that fails or holds writes). */
+  store?: StateStore;
+  host?: string;
+}
+
+/** The common flags as the start options and config fields every framework service shares. */
+export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: string; stateDir: string; config: { master: string; hostname: string; httpPort: number; failoverTimeoutSeconds: number } } {
+  return {
+    host: flags.httpAddress,
+    stateDir: path.resolve(flags.state),
+    config: { master: flags.master, hostname: flags.hostname, httpPort: flags.httpPort, failoverTimeoutSeconds: Number(flags.failoverTimeout) },
+  };
+}
+
+/** A started service: the port it listens on (0 at start picks one), and how to stop it. */
+export interface RunningService {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A framework service's main after its flags are parsed: a logger named for it, the common
+ * options from the flags, `start` (which adds the service's own config), and a clean stop on
+ * SIGTERM/SIGINT.
+ */
+export async function serveFramework(name: string, flags: FrameworkServiceFlags, start: (base: ReturnType<typeof frameworkServiceBase> & { log: Logger }) => Promise<RunningService>): Promise<void> {
+  const log = createLogger(name);
+  const running = await start({ log, ...frameworkServiceBase(flags) });
+  stopOnSignals(log, running.stop);
+}
