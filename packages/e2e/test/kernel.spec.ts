@@ -82,10 +82,10 @@ describe('kernel: master and agents as real processes', () => {
     const t0 = Date.now();
     f.driver.kill('long', o.agentId!.value);
     f.driver.kill('stubborn', o.agentId!.value);
-    await f.waitForState('long', 'TASK_KILLED');
-    expect(Date.now() - t0).toBeLessThan(2_000); // sleep obeys SIGTERM: well inside the grace period
-    await f.waitForState('stubborn', 'TASK_KILLED');
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(450); // ignored SIGTERM: killed when the grace ran out
+    // sleep obeys SIGTERM (it ends by that signal); the stubborn one ignores it and is SIGKILLed when its grace runs out, not before.
+    expect((await f.waitForState('long', 'TASK_KILLED')).message).toBe('Command terminated with signal SIGTERM');
+    expect((await f.waitForState('stubborn', 'TASK_KILLED')).message).toBe('Command terminated with signal SIGKILL');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(450);
     expect(pidsOfTask('long')).toEqual([]);
     expect(pidsOfTask('stubborn')).toEqual([]);
   });
@@ -98,8 +98,8 @@ describe('kernel: master and agents as real processes', () => {
     f.driver.decline([first.id!.value], { refuseSeconds: 2 });
     const again = await f.nextOffer((o) => o.agentId!.value === agent, 10_000);
     const at = f.offers.find((x) => x.offer.id!.value === again.id!.value)!.at;
+    // Not before the filter expires; that it comes back at all is the wait above.
     expect(at - declinedAt).toBeGreaterThanOrEqual(2_000);
-    expect(at - declinedAt).toBeLessThan(4_500); // and it does come back after the filter expires
   });
 
   it('keeps offering to a newcomer while another framework holds resources, and accounts what each uses', async () => {
@@ -174,6 +174,12 @@ describe('kernel: master and agents as real processes', () => {
     });
 
     it("returns the master's resource accounting to zero once frameworks are gone", async () => {
+      // Its own framework holding resources, so the test means something when it runs alone.
+      const holder = await subscribe({ name: 'holder' });
+      const o = await holder.nextOffer();
+      holder.driver.launch([o.id!.value], [taskInfo(o, { id: 'held', command: 'sleep 300', cpus: 0.5, mem: 32 })]);
+      await holder.waitForState('held', 'TASK_RUNNING');
+      expect((await cluster.state()).slaves.some((s) => Number(s.used_resources.cpus) > 0)).toBe(true);
       for (const f of frameworks.splice(0)) f.close();
       await waitFor(async () => {
         const st = await cluster.state();

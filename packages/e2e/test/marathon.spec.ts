@@ -51,13 +51,15 @@ describe('marathon against a real master and agents', () => {
   });
 
   it('re-PUT of an unchanged definition restarts nothing', async () => {
-    const before = (await tasks('/basic/web')).map((t) => t.id).sort();
-    const def = await m.app('/basic/web');
-    const r = await m.call('PUT', '/v2/apps/basic/web', { cmd: def.cmd, cpus: def.cpus, mem: def.mem, instances: def.instances });
+    await m.call('POST', '/v2/apps', { id: '/reput', cmd: 'sleep 1000', cpus: 0.01, mem: 8, instances: 2 });
+    await settled('/reput', 2);
+    const before = (await tasks('/reput')).map((t) => t.id).sort();
+    const def = await m.app('/reput');
+    const r = await m.call('PUT', '/v2/apps/reput', { cmd: def.cmd, cpus: def.cpus, mem: def.mem, instances: def.instances });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ deploymentId: expect.any(String), version: expect.any(String) });
-    await settled('/basic/web', 2);
-    expect((await tasks('/basic/web')).map((t) => t.id).sort()).toEqual(before);
+    await settled('/reput', 2);
+    expect((await tasks('/reput')).map((t) => t.id).sort()).toEqual(before);
   });
 
   it('scales 1 -> 10 -> 1, killing the newest first', async () => {
@@ -198,7 +200,8 @@ describe('marathon against a real master and agents', () => {
     const bad = await m.call('POST', '/v2/apps', { id: '/v', cmd: 'x', cpus: -1, upgradeStrategy: { minimumHealthCapacity: 2 } });
     expect(bad.status).toBe(422);
     expect(bad.body.message).toBe('Object is not valid');
-    expect(bad.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['/cpus']);
+    // Every problem at once, as Marathon answers: the schema's and the ranges'.
+    expect(bad.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['/cpus', '/upgradeStrategy/minimumHealthCapacity']);
     const strategy = await m.call('POST', '/v2/apps', { id: '/v', cmd: 'x', upgradeStrategy: { minimumHealthCapacity: 2 } });
     expect(strategy.body.details).toEqual([{ path: '/upgradeStrategy/minimumHealthCapacity', errors: ['is greater than 1'] }]);
     const ports = await m.call('POST', '/v2/apps', { id: '/v', cmd: 'x', portDefinitions: [{ port: 9000 }, { port: 9000 }] });

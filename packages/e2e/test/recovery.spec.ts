@@ -72,12 +72,10 @@ describe('kernel reliability with real processes killed for real', () => {
       f.driver.on('subscribed', () => resubscribed++);
 
       await cluster.master.stop('SIGKILL');
-      const restartedAt = Date.now();
       await cluster.restartMaster();
+      // How fast they come back is a benchmark figure (npm run bench: recovery); here, that they do.
       await cluster.waitForActiveAgents(2);
-      const agentsBackMs = Date.now() - restartedAt;
       await waitFor(() => resubscribed > 0, { what: 'the framework to resubscribe' });
-      expect(agentsBackMs).toBeLessThan(5_000);
 
       const st = await cluster.state();
       const listed = st.frameworks.flatMap((fw) => fw.tasks.map((t) => `${t.id}:${t.state}`)).sort();

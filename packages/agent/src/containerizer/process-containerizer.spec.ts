@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { tmpDir } from '@strata/lib/testing';
+import { tmpDir, waitFor } from '@strata/lib/testing';
 import type { CommandInfo__Output, TaskInfo__Output } from '@strata/proto';
 import { res } from '@strata/lib';
 import { ProcessContainerizer } from './process-containerizer';
@@ -61,8 +61,7 @@ describe('ProcessContainerizer (real processes)', () => {
 
   it('kill takes the whole process group: SIGTERM first, SIGKILL after the grace period', async () => {
     const ct = await c.launch(spec({ taskId: 't4', command: shell('trap "" TERM; sleep 300 & sleep 300 & wait'), env: env('m4'), sandbox: path.join(dir.path, 't4'), statusFile: path.join(dir.path, 't4.status') }));
-    const deadline = Date.now() + 5_000;
-    while (pidsWithMark('m4').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => pidsWithMark('m4').length >= 3, { what: 'the task and its two children' });
     expect(pidsWithMark('m4').length).toBeGreaterThanOrEqual(3);
     const t0 = Date.now();
     ct.kill(300);
@@ -89,8 +88,7 @@ describe('ProcessContainerizer (real processes)', () => {
   it('kills stragglers a task leaves in its group when its main process exits', async () => {
     const ct = await c.launch(spec({ taskId: 't5', command: shell('sleep 300 & echo started'), env: env('m5'), sandbox: path.join(dir.path, 't5'), statusFile: path.join(dir.path, 't5.status') }));
     expect((await ct.exited).code).toBe(0);
-    const deadline = Date.now() + 2_000;
-    while (pidsWithMark('m5').length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => pidsWithMark('m5').length === 0, { what: 'no process of the task left' });
     expect(pidsWithMark('m5')).toEqual([]);
   });
 });

@@ -31,6 +31,8 @@ const healthCheckInput = z.object({
   ipProtocol: z.enum(['IPv4', 'IPv6']).optional(),
 });
 
+const unitInterval = z.number().min(0, 'is less than 0').max(1, 'is greater than 1');
+
 export const appInput = z.object({
   id: z.string().optional(),
   cmd: z.string().min(1, 'must not be empty').nullable().optional(),
@@ -64,7 +66,8 @@ export const appInput = z.object({
     preserveLastResponse: z.boolean().optional(),
   })).max(1, 'only one readiness check per app is supported').optional(),
   dependencies: list(z.string()).optional(),
-  upgradeStrategy: z.object({ minimumHealthCapacity: z.number().optional(), maximumOverCapacity: z.number().optional() }).optional(),
+  // Ranges in the schema, not after it: a body with several problems hears of all of them at once (as from Marathon).
+  upgradeStrategy: z.object({ minimumHealthCapacity: unitInterval.optional(), maximumOverCapacity: unitInterval.optional() }).optional(),
   backoffSeconds: secondsReal().min(0).optional(),
   backoffFactor: z.number().min(1, 'expected 1.0 or more').max(1000, 'expected at most 1000').optional(),
   maxLaunchDelaySeconds: secondsReal().min(0).optional(),
@@ -164,10 +167,6 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
   if (dup !== undefined) addDetail(details, '/portDefinitions', `Port numbers must be unique: ${dup} is used more than once`);
 
   const us = { minimumHealthCapacity: 1, maximumOverCapacity: 1, ...(base?.upgradeStrategy ?? {}), ...(input.upgradeStrategy ?? {}) };
-  if (us.minimumHealthCapacity < 0) addDetail(details, '/upgradeStrategy/minimumHealthCapacity', 'is less than 0');
-  if (us.minimumHealthCapacity > 1) addDetail(details, '/upgradeStrategy/minimumHealthCapacity', 'is greater than 1');
-  if (us.maximumOverCapacity < 0) addDetail(details, '/upgradeStrategy/maximumOverCapacity', 'is less than 0');
-  if (us.maximumOverCapacity > 1) addDetail(details, '/upgradeStrategy/maximumOverCapacity', 'is greater than 1');
 
   const constraints = pick('constraints', []);
   constraints.forEach((c, i) => {
