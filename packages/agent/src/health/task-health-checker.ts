@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { httpProbe, initialHealth, nextHealth, tcpProbe, type HealthState } from '@strata/lib';
+import { httpProbe, initialHealth, nextHealth, systemClock, tcpProbe, type Clock, type HealthState, type Timer } from '@strata/lib';
 import type { HealthCheck__Output } from '@strata/proto';
 
 export interface HealthCheckTarget {
@@ -38,13 +38,14 @@ function commandProbe(value: string, target: HealthCheckTarget, timeoutMs: numbe
  */
 export class TaskHealthChecker {
   private state: HealthState = initialHealth();
-  private timer?: NodeJS.Timeout;
+  private timer?: Timer;
   private stopped = false;
 
   constructor(
     private readonly check: HealthCheck__Output,
     private readonly target: HealthCheckTarget,
     private readonly onResult: (healthy: boolean, changed: boolean, kill: boolean) => void,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   start(): void {
@@ -53,13 +54,12 @@ export class TaskHealthChecker {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => this.run().catch(() => this.schedule(ms)), ms);
-    this.timer.unref();
+    this.timer = this.clock.after(ms, () => this.run().catch(() => this.schedule(ms)), { unref: true });
   }
 
   private async probe(): Promise<{ ok: boolean; cause?: string }> {
@@ -80,7 +80,7 @@ export class TaskHealthChecker {
   private async run(): Promise<void> {
     const result = await this.probe().catch((err: unknown) => ({ ok: false, cause: (err as Error).message }));
     if (this.stopped) return;
-    const r = nextHealth(this.state, result, Date.now(), this.target.startedAt, {
+    const r = nextHealth(this.state, result, this.clock.now(), this.target.startedAt, {
       gracePeriodMs: this.check.gracePeriodSeconds * 1000,
       maxConsecutiveFailures: this.check.consecutiveFailures,
     });

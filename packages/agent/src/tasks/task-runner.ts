@@ -176,7 +176,7 @@ export class TaskRunner {
         this.deps.log.warn({ frameworkId, taskId }, 'killing task after consecutive health check failures');
         this.kill(frameworkId, taskId, undefined);
       }
-    });
+    }, this.deps.clock);
     t.health.start();
   }
 
