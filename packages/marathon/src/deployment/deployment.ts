@@ -15,11 +15,3 @@ export interface Deployment {
   /** Per app: the (1-based) step that moves it; apps wait until their step is current. */
   appStep: Record<string, number>;
 }
-
-/** The action for one app, from its definition before and after (Marathon's DeploymentPlan rules). */
-export function actionFor(before: AppDefinition | undefined, after: AppDefinition | undefined, restart: boolean): ActionName[] {
-  if (!after) return ['StopApplication'];
-  if (!before) return ['StartApplication', 'ScaleApplication'];
-  if (restart) return ['RestartApplication'];
-  return ['ScaleApplication'];
-}
