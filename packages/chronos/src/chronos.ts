@@ -14,9 +14,6 @@ import { ChronosStore } from './state/chronos-store';
 
 export type { ChronosConfig } from './config';
 export type { Run, JobState, RunState } from './model/run';
-export { runId } from './model/run';
-export { shellQuote } from './launch/task-info';
-export { constraintsMet } from './launch/constraints';
 
 /**
  * The cron framework: wires jobs, runs, the store and the runners (runner/: the scheduler loop,

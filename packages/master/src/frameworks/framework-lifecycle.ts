@@ -37,7 +37,6 @@ export class FrameworkLifecycle {
     const id = requestedId || `${this.ctx.id}-${String(this.nextFramework++).padStart(4, '0')}`;
     const stored: FrameworkInfo__Output = { ...info, id: { value: id }, roles };
     await store.putFramework(id, { info: stored, registeredAt: fw?.registeredAt ?? now });
-    frameworks.remember(id);
     // Look again after the write: an agent that reregistered meanwhile may have brought this
     // framework back with its tasks (adopt). A new entry would drop them, and the framework
     // would be told they are gone while they run on.
