@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
+import { freePort } from '@strata/lib';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { waitFor, tmpDir } from '@strata/lib/testing';
@@ -341,17 +341,6 @@ function startService(name: string, bin: string, args: string[], nodeArgs = ''):
     : ServiceProcess.start(name, bin, args, { STRATA_LOG_LEVEL: 'warn' });
 }
 
-/** A port free right now (the master runs at log level warn, so it cannot tell us which it took). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Standard phases: a moderate load (the overhead the paper plots), churn at saturation, and filling the cluster with long tasks. */
 export function standardPhases(opts: { measureMs: number; fillTasks: number }): LoadPhase[] {

@@ -1,0 +1,128 @@
+import type { Etcd3 } from 'etcd3';
+import { silentLogger } from '../log';
+import { ManualClock } from '../time';
+import { tmpDir } from '../testing/tmp-dir';
+import { waitFor } from '../testing/wait-for';
+import { connectEtcd } from './etcd-client';
+import { EtcdCluster } from './etcd-cluster';
+import { LeaderWatch } from './leader-watch';
+import { Leadership, type LeadershipOptions } from './leadership';
+
+let dir: ReturnType<typeof tmpDir>;
+let etcd: EtcdCluster;
+let client: Etcd3;
+let n = 0;
+const running: Leadership[] = [];
+beforeAll(async () => {
+  dir = tmpDir('strata-leadership-');
+  etcd = await EtcdCluster.start({ members: 1, dir: dir.path });
+  client = connectEtcd(etcd.endpoints);
+});
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((l) => l.stop()));
+});
+afterAll(async () => {
+  client?.close();
+  await etcd?.stop();
+  dir?.remove();
+});
+
+function candidate(election: string, id: string, opts: Partial<LeadershipOptions> = {}): Leadership {
+  const l = new Leadership({ client, election, self: { id, address: `${id}:5050` }, ttlSeconds: 1, log: silentLogger(), ...opts });
+  running.push(l);
+  l.start();
+  return l;
+}
+
+const leaders = (ls: Leadership[]) => ls.filter((l) => l.isLeader()).length;
+
+describe('Leadership on etcd', () => {
+  it('elects exactly one of three candidates, and another within a round trip when it resigns', async () => {
+    const election = `e/${++n}/`;
+    const ls = ['a', 'b', 'c'].map((id) => candidate(election, id));
+    await waitFor(() => leaders(ls) === 1, { what: 'a leader' });
+    const first = ls.find((l) => l.isLeader())!;
+    const deposed = new Promise<string>((r) => first.once('deposed', r));
+    const t0 = Date.now();
+    await first.resign();
+    expect(await deposed).toBe('resigned');
+    await waitFor(() => ls.some((l) => l !== first && l.isLeader()), { what: 'a new leader', intervalMs: 5 });
+    // A revoked lease frees the key at once: no waiting out a TTL.
+    expect(Date.now() - t0).toBeLessThan(900);
+    expect(leaders(ls)).toBe(1);
+  });
+
+  it('never has two leaders at once while candidates come and go', async () => {
+    const election = `e/${++n}/`;
+    const ls = ['a', 'b', 'c'].map((id) => candidate(election, id));
+    let overlap = 0;
+    const sample = setInterval(() => leaders(ls) > 1 && overlap++, 2);
+    for (let i = 0; i < 4; i++) {
+      await waitFor(() => leaders(ls) === 1, { what: `leader ${i}` });
+      await ls.find((l) => l.isLeader())!.resign();
+    }
+    clearInterval(sample);
+    expect(overlap).toBe(0);
+  });
+
+  it('stops leading on its own as soon as its lease may have expired (a paused process), and lets the other take over', async () => {
+    const election = `e/${++n}/`;
+    const clock = new ManualClock(1_000_000);
+    const paused = candidate(election, 'paused', { clock });
+    await waitFor(() => paused.isLeader(), { what: 'paused to lead' });
+    const other = candidate(election, 'other');
+    const deposed = new Promise<string>((r) => paused.once('deposed', r));
+    clock.advance(1_000); // the renewals that succeeded were all sent at t0: the lease may be over
+    expect(paused.isLeader()).toBe(false);
+    expect(() => paused.fence()).toThrow(/not the leader/);
+    expect(await deposed).toMatch(/not renewed within its 1 s TTL/);
+    await waitFor(() => other.isLeader(), { what: 'the other to lead' });
+  });
+
+  it('loses leadership when etcd loses its quorum, says why, and is elected again when it returns', async () => {
+    const d = tmpDir('strata-quorum-');
+    const three = await EtcdCluster.start({ members: 3, dir: d.path });
+    const c = connectEtcd(three.endpoints);
+    try {
+      const l = new Leadership({ client: c, election: 'q/', self: { id: 'solo', address: 's:1' }, ttlSeconds: 1, log: silentLogger() });
+      running.push(l);
+      l.start();
+      await waitFor(() => l.isLeader(), { what: 'elected' });
+      // One member of three lost: the lease keeps being renewed.
+      await three.kill(2);
+      const lostOne = Date.now();
+      await waitFor(() => Date.now() - lostOne > 2_500, { intervalMs: 100 });
+      expect(l.isLeader()).toBe(true);
+      const deposed = new Promise<string>((r) => l.once('deposed', r));
+      await three.kill(1);
+      expect(await deposed).toMatch(/not renewed|lease lost/);
+      expect(l.isLeader()).toBe(false);
+      await three.restart(1, false);
+      await three.restart(2, false);
+      await waitFor(() => l.isLeader(), { timeoutMs: 20_000, what: 're-elected after the quorum returned' });
+    } finally {
+      c.close();
+      await three.stop();
+      d.remove();
+    }
+  }, 45_000);
+
+  it('is followed from outside by a LeaderWatch, including the gap while nobody leads', async () => {
+    const election = `e/${++n}/`;
+    const watch = new LeaderWatch(client, election, silentLogger());
+    const seen: (string | undefined)[] = [];
+    watch.on('change', (l) => seen.push(l?.id));
+    await watch.start();
+    expect(watch.leader).toBeUndefined();
+    const a = candidate(election, 'a');
+    await waitFor(() => watch.leader?.id === 'a', { what: 'a seen' });
+    expect(watch.leader).toEqual({ id: 'a', address: 'a:5050' });
+    const b = candidate(election, 'b');
+    await a.stop();
+    await waitFor(() => watch.leader?.id === 'b', { what: 'b seen' });
+    await b.stop();
+    await waitFor(() => seen.length >= 3 && watch.leader === undefined, { what: 'nobody' });
+    expect(seen).toEqual(['a', 'b', undefined]);
+    await watch.stop();
+  });
+});

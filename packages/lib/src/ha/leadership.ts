@@ -1,0 +1,219 @@
+import { EventEmitter } from 'node:events';
+import type { Etcd3, Lease } from 'etcd3';
+import { StrataError } from '../errors/strata-error';
+import type { Logger } from '../log';
+import { systemClock, type Clock, type Timer } from '../time';
+import { backoffDelay } from '../backoff';
+
+/** What a candidate proclaims under its election key: enough for others to find and name it. */
+export interface LeaderInfo {
+  id: string;
+  /** host:port where it serves (for the master: gRPC and HTTP). */
+  address: string;
+  hostname?: string;
+  /** Free-form extras (a Marathon's HTTP address, its version…). */
+  [extra: string]: unknown;
+}
+
+export interface LeadershipOptions {
+  client: Etcd3;
+  /** The election's key prefix (clusterKeys(c).election(service)). */
+  election: string;
+  self: LeaderInfo;
+  /** Lease TTL in whole seconds (etcd's unit; at least 1). */
+  ttlSeconds: number;
+  log: Logger;
+  clock?: Clock;
+}
+
+export interface LeadershipEvents {
+  elected: [];
+  /** No longer leader: the lease was lost, not renewed in time, or given up (resign, stop). */
+  deposed: [reason: string];
+}
+
+/** The compare that fences a write: true only while this candidate's election key, created at `createRevision`, exists. */
+export interface Fence {
+  key: string;
+  createRevision: string;
+}
+
+type State = 'idle' | 'campaigning' | 'leader' | 'stopped';
+
+const RETRY = { initialMs: 200, factor: 2, maxMs: 2_000 };
+
+/**
+ * Leader election on etcd (the recipe of etcd's Go `concurrency.Election`): each candidate puts
+ * a key under the election prefix bound to its lease; the key with the lowest create revision
+ * leads; the others wait for the key just before theirs to go. Being leader is bounded twice:
+ * by etcd (the key vanishes when the lease expires, so `fence()` makes every registry write
+ * fail once another may lead), and locally (`isLeader()` turns false as soon as the lease may
+ * have expired, measured from when the last renewal that succeeded was sent, so a process that
+ * was paused past its TTL stops acting before it hears anything). After losing, it campaigns
+ * again with a fresh lease until stopped.
+ */
+export class Leadership extends EventEmitter<LeadershipEvents> {
+  private state: State = 'idle';
+  private lease?: Lease;
+  private key?: string;
+  private createRevision?: string;
+  private validUntil = 0;
+  private watchdog?: Timer;
+  private attempt = 0;
+  /** Resolved when the current term (or campaign) ends. */
+  private endTerm?: (reason: string) => void;
+  private readonly clock: Clock;
+  private readonly ttlMs: number;
+  /** Renewal send times not yet answered, oldest first (the keepalive stream answers in order). */
+  private readonly sent: number[] = [];
+  private revoking: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: LeadershipOptions) {
+    super();
+    if (!Number.isInteger(opts.ttlSeconds) || opts.ttlSeconds < 1) throw new StrataError('INVALID_PARAM', `lease TTL must be a whole number of seconds >= 1, not ${opts.ttlSeconds}`);
+    this.clock = opts.clock ?? systemClock;
+    this.ttlMs = opts.ttlSeconds * 1000;
+  }
+
+  /** True while elected and the lease cannot yet have expired. */
+  isLeader(): boolean {
+    return this.state === 'leader' && this.clock.now() < this.validUntil;
+  }
+
+  /** For a store write: the compare that holds only while this term lasts; throws NOT_LEADER when not leading. */
+  fence(): Fence {
+    if (!this.isLeader() || !this.key || !this.createRevision) {
+      throw new StrataError('NOT_LEADER', `${this.opts.self.id} is not the leader of ${this.opts.election}`, { context: { election: this.opts.election } });
+    }
+    return { key: this.key, createRevision: this.createRevision };
+  }
+
+  start(): void {
+    if (this.state !== 'idle') return;
+    void this.loop();
+  }
+
+  /** Gives up leadership (or the campaign) at once: the lease is revoked, so another takes over within a round trip. */
+  async resign(reason = 'resigned'): Promise<void> {
+    this.end(reason);
+    await this.revoking;
+  }
+
+  /** Ends the campaign for good, revoking the lease so a standby takes over at once. */
+  async stop(): Promise<void> {
+    this.end('stopped');
+    this.state = 'stopped';
+    await this.revoking;
+  }
+
+  /** Read through a method: `end()` changes the state behind the compiler's back. */
+  private isStopped(): boolean {
+    return this.state === 'stopped';
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.isStopped()) {
+      try {
+        await this.term();
+        this.attempt = 0;
+      } catch (err) {
+        if (this.isStopped()) break;
+        this.opts.log.warn({ err: (err as Error).message, election: this.opts.election }, 'election attempt failed; retrying');
+        this.end(`election failed: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, backoffDelay(RETRY, this.attempt++)));
+      }
+    }
+  }
+
+  /** One campaign with one lease: wait to lead, lead until the lease is lost, return. */
+  private async term(): Promise<void> {
+    const { client, election, self } = this.opts;
+    this.state = 'campaigning';
+    const ended = new Promise<string>((resolve) => (this.endTerm = resolve));
+    const grantSent = this.clock.now();
+    const lease = client.lease(this.opts.ttlSeconds);
+    this.lease = lease;
+    this.sent.length = 0;
+    lease.on('keepaliveFired', () => this.sent.push(this.clock.now()));
+    lease.on('keepaliveSucceeded', (res) => this.renewed(this.sent.shift() ?? this.clock.now(), Number(res.TTL)));
+    lease.on('lost', (err) => this.end(`lease lost: ${err.message}`));
+    const id = await lease.grant();
+    this.validUntil = grantSent + this.ttlMs;
+    const key = election + id;
+    const put = await client.if(key, 'Create', '==', 0).then(client.put(key).value(JSON.stringify(self)).lease(id)).commit();
+    this.key = key;
+    this.createRevision = put.header.revision;
+    await this.waitForPredecessors(put.header.revision, ended);
+    if (this.state !== 'campaigning' || this.lease !== lease) return void (await ended.catch(() => undefined));
+    if (this.clock.now() >= this.validUntil) {
+      this.end('lease expired while waiting to lead');
+      return;
+    }
+    this.state = 'leader';
+    this.armWatchdog();
+    this.opts.log.info({ election, leader: self.id, ttlSeconds: this.opts.ttlSeconds }, 'elected leader');
+    this.emit('elected');
+    await ended;
+  }
+
+  /** Waits until no key under the election was created before ours (etcd's waitDeletes), or the term ends. */
+  private async waitForPredecessors(revision: string, ended: Promise<string>): Promise<void> {
+    const { client, election } = this.opts;
+    while (this.state === 'campaigning') {
+      const before = await client.getAll().prefix(election).maxCreateRevision(String(BigInt(revision) - 1n)).sort('Create', 'Descend').limit(1).keys();
+      if (!before.length) return;
+      const watcher = await client.watch().key(before[0]!).create();
+      try {
+        const deleted = new Promise<void>((resolve, reject) => {
+          watcher.on('delete', () => resolve());
+          watcher.on('error', reject);
+        });
+        // The key may have gone between the range and the watch: look once more.
+        const gone = client.get(before[0]!).exists().then((exists) => (exists ? new Promise<void>(() => undefined) : undefined));
+        await Promise.race([deleted, gone, ended]);
+      } finally {
+        await watcher.cancel().catch(() => undefined);
+      }
+    }
+  }
+
+  private renewed(sentAt: number, ttlSeconds: number): void {
+    if (ttlSeconds <= 0) return; // the lease is gone: 'lost' follows
+    // Etcd counts the TTL from when it got the renewal, which is after we sent it: sentAt + TTL
+    // is never later than etcd's expiry. A small margin covers clock-rate drift between machines.
+    this.validUntil = Math.max(this.validUntil, sentAt + ttlSeconds * 1000 - Math.min(250, ttlSeconds * 100));
+    if (this.state === 'leader') this.armWatchdog();
+  }
+
+  private armWatchdog(): void {
+    this.watchdog?.cancel();
+    this.watchdog = this.clock.after(Math.max(0, this.validUntil - this.clock.now()), () => this.checkExpiry());
+  }
+
+  /** The lease was not renewed in time (etcd unreachable, quorum lost, or this process paused): stop leading now. */
+  private checkExpiry(): void {
+    if (this.state === 'leader' && this.clock.now() >= this.validUntil) this.end(`lease not renewed within its ${this.opts.ttlSeconds} s TTL (etcd unreachable, quorum lost, or this process was paused)`);
+  }
+
+  private end(reason: string): void {
+    const wasLeader = this.state === 'leader';
+    this.watchdog?.cancel();
+    this.watchdog = undefined;
+    const lease = this.lease;
+    this.lease = undefined;
+    this.key = undefined;
+    this.createRevision = undefined;
+    this.validUntil = 0;
+    // Our key must go so another can lead at once: revoke (best effort; it stops the renewals either way).
+    lease?.removeAllListeners();
+    if (lease) this.revoking = lease.revoke().catch(() => lease.release());
+    if (this.state !== 'stopped') this.state = 'idle';
+    const endTerm = this.endTerm;
+    this.endTerm = undefined;
+    endTerm?.(reason);
+    if (wasLeader) {
+      this.opts.log.warn({ election: this.opts.election, leader: this.opts.self.id, reason }, 'no longer leader');
+      this.emit('deposed', reason);
+    }
+  }
+}
