@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { systemClock, type Clock, type Logger } from '@strata/lib';
+import { MasterLocator } from '@strata/lib/ha';
 import { isTerminalState, statusUpdateAcksOf, type FrameworkInfo__Output, type MasterMessage__Output } from '@strata/proto';
 import { AgentCheckpoint } from './checkpoint/task-checkpoint';
 import { frameworksDir, sandboxPath } from './checkpoint/paths';
@@ -44,7 +45,7 @@ export class Agent {
     });
     this.runner = new TaskRunner({ config, containerizer: deps.containerizer, checkpoint: this.checkpoint, updates: this.updates, clock: this.clock, log: deps.log, metrics: deps.metrics, agentId: () => this.agentId ?? '' });
     this.link = new MasterLink(
-      config.master,
+      MasterLocator.parse(config.master, deps.log),
       {
         registration: () => registrationOf(config, { agentId: this.agentId, docker: deps.docker, tasks: this.tasks.values(), frameworks: this.frameworks.values() }),
         onRegistered: (r, again) => {
@@ -73,7 +74,7 @@ export class Agent {
   }
 
   async stop(): Promise<void> {
-    this.link.stop();
+    await this.link.stop();
     this.updates.stop();
   }
 

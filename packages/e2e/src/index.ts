@@ -10,3 +10,5 @@ export { strata } from './cli-runner';
 export { ChronosProcess } from './chronos-process';
 export { FrameworkProcess } from './framework-process';
 export { refused, deepJson } from './hostile';
+export { HaCluster } from './ha-cluster';
+export type { HaClusterOptions } from './ha-cluster';

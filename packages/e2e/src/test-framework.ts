@@ -9,6 +9,8 @@ export class TestFramework {
   readonly updates: { at: number; status: TaskStatus__Output }[] = [];
   readonly errors: string[] = [];
   readonly rescinded: string[] = [];
+  /** Why the stream dropped, each time it did (the driver resubscribes on its own). */
+  readonly disconnects: string[] = [];
   /** When set, every offer is handed here instead of being kept. */
   onOffers?: (offers: Offer__Output[]) => void;
 
@@ -22,6 +24,7 @@ export class TestFramework {
     this.driver.on('update', (status) => this.updates.push({ at: Date.now(), status }));
     this.driver.on('error', (m) => this.errors.push(m));
     this.driver.on('rescind', (id) => this.rescinded.push(id));
+    this.driver.on('disconnected', (why) => this.disconnects.push(why));
   }
 
   static async subscribe(master: string, framework: Partial<FrameworkInfo> = {}): Promise<TestFramework> {

@@ -24,11 +24,11 @@ describe('EmulatedAgentPool', () => {
     dir.remove();
   });
 
-  const agentsConnected = () => master.master.snapshot().agents.filter((a) => a.outbox).length;
+  const agentsConnected = () => master.master!.snapshot().agents.filter((a) => a.outbox).length;
   /** The gauges' live tasks per state, walked the slow way: what the master's tally must always equal. */
   const recount = () => {
     const tasks: Record<string, number> = {};
-    for (const fw of master.master.snapshot().frameworks) for (const t of fw.tasks.values()) tasks[t.state] = (tasks[t.state] ?? 0) + 1;
+    for (const fw of master.master!.snapshot().frameworks) for (const t of fw.tasks.values()) tasks[t.state] = (tasks[t.state] ?? 0) + 1;
     return tasks;
   };
   const scrapedTasks = async () => {
@@ -66,7 +66,7 @@ describe('EmulatedAgentPool', () => {
     driver.on('update', (s) => {
       const id = s.taskId!.value;
       states.set(id, [...(states.get(id) ?? []), s.state as string]);
-      if (updates++ % 100 === 0) tallies.push([master.master.gauges().tasks, recount()]);
+      if (updates++ % 100 === 0) tallies.push([master.master!.gauges().tasks, recount()]);
     });
     await driver.subscribe();
     await waitFor(() => [...states.values()].filter((s) => s.includes('TASK_FINISHED')).length === wanted, { timeoutMs: 30_000, what: `${wanted} tasks finished` });
@@ -74,7 +74,7 @@ describe('EmulatedAgentPool', () => {
     expect(tallies.length).toBeGreaterThanOrEqual(20);
     for (const [kept, walked] of tallies) expect(kept).toEqual(walked);
     expect(tallies.some(([kept]) => (kept.TASK_RUNNING ?? 0) > 0)).toBe(true);
-    expect(master.master.gauges()).toMatchObject({ agentsConnected: 300, agentsDisconnected: 0, frameworks: 1, tasks: {} });
+    expect(master.master!.gauges()).toMatchObject({ agentsConnected: 300, agentsDisconnected: 0, frameworks: 1, tasks: {} });
     const s = driver.stats();
     if (batching) {
       // Updates of tasks launched together arrive, and are acknowledged, a few per message.
@@ -142,8 +142,8 @@ describe('EmulatedAgentPool', () => {
     await waitFor(() => states.length === before + 1, { what: 'a second task RUNNING' });
     expect(recount()).toEqual({ TASK_RUNNING: 1 });
     driver.teardown();
-    await waitFor(() => master.master.gauges().frameworks === 0, { what: 'framework removed' });
-    expect(master.master.gauges().tasks).toEqual({});
+    await waitFor(() => master.master!.gauges().frameworks === 0, { what: 'framework removed' });
+    expect(master.master!.gauges().tasks).toEqual({});
     expect(recount()).toEqual({});
   });
 
@@ -156,11 +156,11 @@ describe('EmulatedAgentPool', () => {
     // Fifteen pings each (five times the three missed that make an agent unreachable): all still connected.
     await waitFor(() => pool!.stats().messagesIn >= 5 * 15, { what: '75 pings received' });
     expect(agentsConnected()).toBe(5);
-    expect(master.master.gauges()).toMatchObject({ agentsConnected: 5, agentsDisconnected: 0 });
-    expect(master.master.snapshot().agents.every((a) => a.unreachableAt === undefined)).toBe(true);
+    expect(master.master!.gauges()).toMatchObject({ agentsConnected: 5, agentsDisconnected: 0 });
+    expect(master.master!.snapshot().agents.every((a) => a.unreachableAt === undefined)).toBe(true);
     expect(pool.stats().messagesOut).toBeGreaterThanOrEqual(pool.stats().messagesIn);
     pool.stop();
-    await waitFor(() => master.master.gauges().agentsConnected === 0, { what: 'agents disconnected' });
-    expect(master.master.gauges().agentsDisconnected).toBe(5);
+    await waitFor(() => master.master!.gauges().agentsConnected === 0, { what: 'agents disconnected' });
+    expect(master.master!.gauges().agentsDisconnected).toBe(5);
   });
 });

@@ -13,7 +13,7 @@ export type { Clock, Timer } from './time';
 export { backoffDelay } from './backoff';
 export type { BackoffPolicy } from './backoff';
 export { atomicWriteFile } from './fs';
-export { FileStateStore } from './state';
+export { FileStateStore, timedStore } from './state';
 export type { StateStore, Versioned } from './state';
 export { createHttpApp, finishHttpApp, untilLoaded, listenHttp } from './http/app';
 export type { HttpAppOptions, ListeningServer } from './http/app';

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as os from 'node:os';
+import type { EtcdTarget } from '@strata/lib/ha';
 
 export interface MasterConfig {
   /** Address to bind (gRPC and HTTP share one port, like Mesos's 5050). */
@@ -45,6 +46,13 @@ export interface MasterConfig {
   maxOffersPerFramework: number;
   /** Mesos's --min_allocatable_resources: a free slice is offered only if it holds one of these (`|`-separated). */
   minAllocatableResources: string;
+  /**
+   * High availability: the registry lives in etcd and this master leads only while it holds the
+   * election's lease (`--etcd`, `--cluster-name`). Unset: one master, file-backed registry.
+   */
+  etcd?: EtcdTarget;
+  /** The leadership lease (Mesos's ZooKeeper session timeout): a dead leader is replaced about this long after it stops renewing. */
+  leaseTtlSeconds: number;
   /** Completed tasks kept per framework for /master/state (Mesos: --max_completed_tasks_per_framework 1000). */
   maxCompletedTasksPerFramework: number;
 }
@@ -64,6 +72,7 @@ export function defaultMasterConfig(overrides: Partial<MasterConfig> = {}): Mast
     agentReregisterTimeoutMs: 600_000,
     recoveredFrameworkGraceMs: 120_000,
     maxCompletedTasksPerFramework: 1_000,
+    leaseTtlSeconds: 2,
     allocator: 'hierarchical',
     maxOffersPerFramework: 100,
     minAllocatableResources: 'cpus:0.01|mem:32',

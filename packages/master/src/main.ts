@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger, stopOnSignals, parsePort, runMain } from '@strata/lib';
+import { etcdTarget } from '@strata/lib/ha';
 import { startMaster } from './server';
 import { defaultMasterConfig } from './config';
 import { parseMinAllocatable } from './allocator/allocator';
@@ -34,8 +35,15 @@ async function main(): Promise<void> {
     .option('--max-agent-ping-timeouts <n>', 'missed pings before an agent is unreachable', seconds, d.maxMissedPings)
     .option('--agent-reregister-timeout <seconds>', 'after a restart, time agents have to come back', seconds, d.agentReregisterTimeoutMs / 1000)
     .option('--recovered-framework-grace <seconds>', 'after a restart, least time frameworks have to resubscribe', seconds, d.recoveredFrameworkGraceMs / 1000)
+    .option('--etcd <endpoints>', 'high availability: etcd members (http://h1:2379,h2:2379,…); the masters of one --cluster-name elect a leader and keep the registry there')
+    .option('--cluster-name <name>', 'the cluster these masters lead (its key prefix in etcd)', 'strata')
+    .option('--lease-ttl <seconds>', 'leadership lease: a dead leader is replaced about this long after it stops', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${v}' is not a whole number of seconds >= 1`);
+      return n;
+    }, d.leaseTtlSeconds)
     .parse()
-    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string; maxOffersPerFramework: number; minAllocatableResources: string }>();
+    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string; maxOffersPerFramework: number; minAllocatableResources: string; etcd?: string; clusterName: string; leaseTtl: number }>();
   if (opts.allocator !== 'drf' && opts.allocator !== 'hierarchical') throw new Error(`--allocator must be 'drf' or 'hierarchical', not '${opts.allocator}'`);
 
   const log = createLogger('master');
@@ -55,6 +63,8 @@ async function main(): Promise<void> {
       allocator: opts.allocator,
       maxOffersPerFramework: opts.maxOffersPerFramework,
       minAllocatableResources: opts.minAllocatableResources,
+      ...(opts.etcd ? { etcd: etcdTarget(opts.etcd, opts.clusterName) } : {}),
+      leaseTtlSeconds: opts.leaseTtl,
     },
   });
   stopOnSignals(log, running.stop);

@@ -28,6 +28,28 @@ export function createMasterMetrics(registry: Registry): MasterMetrics {
   };
 }
 
+export interface LeadershipMetrics {
+  elected: Gauge;
+  leaderChanges: Counter;
+  registryWriteSeconds: Histogram<'op'>;
+}
+
+/** Election and registry figures: whether this master leads, how often the leader changed, registry write latency. */
+export function createLeadershipMetrics(registry: Registry): LeadershipMetrics {
+  const registers = [registry];
+  return {
+    elected: new Gauge({ name: 'strata_master_elected', help: '1 while this master leads, else 0', registers }),
+    leaderChanges: new Counter({ name: 'strata_master_leader_changes_total', help: 'Leader changes this master has seen', registers }),
+    registryWriteSeconds: new Histogram({
+      name: 'strata_master_registry_write_seconds',
+      help: 'Latency of one registry write (agent admission, framework, reservations)',
+      labelNames: ['op'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+  };
+}
+
 /**
  * One read serves every gauge of a scrape: prom-client collects the gauges one after another in
  * the same turn of the event loop, and the value is forgotten before the next turn (a later scrape

@@ -1,94 +1,166 @@
 import * as grpc from '@grpc/grpc-js';
 import express from 'express';
-import { StrataError, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, res as rs, type Clock, type Logger, type StateStore } from '@strata/lib';
+import { randomUUID } from 'node:crypto';
+import { StrataError, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type Logger, type StateStore } from '@strata/lib';
+import { EtcdStateStore, candidates, clusterKeys, connectEtcd, type Etcd3, type LeaderInfo } from '@strata/lib/ha';
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
 import { defaultMasterConfig, type MasterConfig } from './config';
-import { createMasterMetrics, registerRoleGauges, registerStateGauges } from './metrics';
+import { createLeadershipMetrics, createMasterMetrics, registerRoleGauges, registerStateGauges } from './metrics';
 import { agentServiceHandlers } from './grpc/agent-service';
 import { schedulerHandlers } from './grpc/scheduler-service';
 import { masterState, rolesJson } from './http/state';
 import { parseReservationRequest } from './http/reservations';
 import { checkedRole, parseQuotaRequest, parseWeightsRequest } from './http/roles';
+import { leaderRedirect } from './http/leader-redirect';
+import { MasterElection } from './ha/master-election';
+import { MasterSeat } from './ha/master-seat';
+import { MasterTerm } from './ha/master-term';
 
 export interface RunningMaster {
-  master: Master;
+  /** The master of the current term (always, without etcd); undefined on a standby. */
+  readonly master: Master | undefined;
+  /** This process's id: the same across its terms. */
+  id: string;
   port: number;
   /** host:port that agents and frameworks dial. */
   address: string;
+  /** True while this master leads (always, without etcd). */
+  leading(): boolean;
   stop(): Promise<void>;
 }
 
-/** Composition root: state store, master, gRPC services and HTTP routes on one port. */
+const NO_GAUGES = { agentsConnected: 0, agentsDisconnected: 0, frameworks: 0, tasks: {}, offers: 0 };
+
+/**
+ * Composition root: the state store, the gRPC services and HTTP routes on one port, and the
+ * master itself: made once when it runs alone, or once per term of leadership with --etcd, when
+ * a standby redirects HTTP to the leader and answers gRPC with UNAVAILABLE naming it.
+ */
 export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore }): Promise<RunningMaster> {
   const config = defaultMasterConfig(opts.config);
-  const store = opts.store ?? new FileStateStore(config.workDir);
+  const id = randomUUID();
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log.child({ masterId: id });
   const registry = createMetricsRegistry('master');
   const metrics = createMasterMetrics(registry);
-  const master = new Master(config, { store, clock: opts.clock ?? systemClock, log: opts.log, metrics });
-  await master.recover();
+  const ha = createLeadershipMetrics(registry);
+  const etcd: Etcd3 | undefined = config.etcd ? connectEtcd(config.etcd.endpoints) : undefined;
+  const election = config.etcd ? clusterKeys(config.etcd.cluster).election('master') : undefined;
 
-  registerStateGauges(registry, () => master.gauges());
+  let leadership: MasterElection | undefined;
+  const baseStore = opts.store ?? (etcd ? new EtcdStateStore(etcd, { prefix: clusterKeys(config.etcd!.cluster).store('master'), fence: () => leadership!.leadership.fence() }) : new FileStateStore(config.workDir));
+  const store = timedStore(baseStore, (s, op) => ha.registryWriteSeconds.observe({ op }, s));
 
-  registerRoleGauges(registry, () => master.roleShares());
+  let port = config.port;
+  const advertised = () => `${config.host === '0.0.0.0' ? config.hostname : config.host}:${port}`;
+  const seat = new MasterSeat({ id, address: '', hostname: config.hostname });
+  const current = () => (seat.term && !seat.term.ended ? seat.term.master : undefined);
+  const leaderMaster = () => {
+    const m = current();
+    if (!m) throw seat.notLeader();
+    return m;
+  };
+
+  registerStateGauges(registry, () => current()?.gauges() ?? NO_GAUGES);
+  registerRoleGauges(registry, () => current()?.roleShares() ?? []);
 
   const proto = loadStrata();
   const grpcServer = new grpc.Server({ 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_permit_without_calls': 1 });
-  grpcServer.addService(proto.strata.internal.v1.AgentService.service, agentServiceHandlers(master, opts.log));
-  grpcServer.addService(proto.strata.v1.Scheduler.service, schedulerHandlers(master, opts.log));
+  grpcServer.addService(proto.strata.internal.v1.AgentService.service, agentServiceHandlers(seat, log));
+  grpcServer.addService(proto.strata.v1.Scheduler.service, schedulerHandlers(seat, log));
 
-  let port = config.port;
-  const app = createHttpApp({ metrics: registry });
-  const state = (_req: unknown, res: { json(v: unknown): void }) => res.json(masterState(master, { hostname: config.hostname, port }));
+  const app = createHttpApp({ metrics: registry, before: [leaderRedirect(seat)], health: () => ({ healthy: true, leading: !!current(), leader: seat.leader?.address ?? null }) });
+  const masters = async (): Promise<LeaderInfo[]> => (etcd && election ? candidates(etcd, election).catch(() => []) : [seat.self]);
+  const state = async (_req: unknown, res: { json(v: unknown): void }) => res.json(masterState(leaderMaster(), { hostname: config.hostname, port, leader: seat.self, masters: await masters() }));
   app.get('/master/state', state);
   app.get('/state', state);
   app.get('/master/state.json', state);
   app.get('/master/health', (_req, res) => res.status(200).end());
   // Mesos's weights endpoint: GET lists, PUT takes [{"role": "web", "weight": 3}].
-  app.get('/weights', (_req, res) => res.json(master.weights()));
+  app.get('/weights', (_req, res) => res.json(leaderMaster().weights()));
   app.put('/weights', (req, res) => {
-    master.setWeights(parseWeightsRequest(req.body));
+    leaderMaster().setWeights(parseWeightsRequest(req.body));
     res.status(200).end();
   });
   // Mesos's quota endpoint: POST {"role": "web", "guarantee": [Resource…]}, GET, DELETE /quota/{role}.
-  app.get('/quota', (_req, res) => res.json({ infos: master.quotaInfos().map((q) => ({ role: q.role, guarantee: rs.toProto(q.guarantee, q.role) })) }));
+  app.get('/quota', (_req, res) => res.json({ infos: leaderMaster().quotaInfos().map((q) => ({ role: q.role, guarantee: rs.toProto(q.guarantee, q.role) })) }));
   app.post('/quota', (req, res) => {
     const { role, guarantee } = parseQuotaRequest(req.body);
-    master.setQuota(role, guarantee);
+    leaderMaster().setQuota(role, guarantee);
     res.status(200).end();
   });
   app.delete('/quota/:role', (req, res) => {
     const role = checkedRole(req.params.role, 'Invalid QuotaRequest');
+    const master = leaderMaster();
     if (!master.quotaInfos().some((q) => q.role === role)) throw new StrataError('INVALID_REQUEST', `Failed to remove quota: role '${role}' has no quota set`, { status: 400 });
     master.setQuota(role, rs.EMPTY);
     res.status(200).end();
   });
-  app.get('/roles', (_req, res) => res.json({ roles: rolesJson(master) }));
+  app.get('/roles', (_req, res) => res.json({ roles: rolesJson(leaderMaster()) }));
   // Mesos's operator reservation endpoints: 202 when done, 409 when the agent lacks the resources.
   for (const type of ['RESERVE', 'UNRESERVE'] as const) {
     const route = type === 'RESERVE' ? 'reserve' : 'unreserve';
     app.post([`/master/${route}`, `/${route}`], express.urlencoded({ extended: false }), (req, res) => {
       const { agentId, role, resources } = parseReservationRequest(req.body);
-      if (master.operatorReservation(type, agentId, role, resources)) return void res.status(202).end();
+      if (leaderMaster().operatorReservation(type, agentId, role, resources)) return void res.status(202).end();
       res.status(409).json({ message: `Agent ${agentId} does not have ${rs.formatResources(resources)} ${type === 'RESERVE' ? 'unreserved and unused' : `dynamically reserved for '${role}' and unused`}` });
     });
   }
   app.get('/version', (_req, res) => res.json({ version: '0.1.0', build: 'strata' }));
-  finishHttpApp(app, opts.log);
+  finishHttpApp(app, log);
 
-  const mux = await serveMuxed({ host: config.host, port: config.port, httpHandler: app, grpcServer });
+  const recovered = async (): Promise<Master> => {
+    const master = new Master(config, { store, clock, log, metrics, id });
+    await master.recover();
+    return master;
+  };
+  const newTerm = async (acting: () => boolean): Promise<MasterTerm> => {
+    const master = await recovered();
+    master.start(port);
+    return new MasterTerm(master, acting);
+  };
+
+  let mux;
+  let solo: Master | undefined;
+  try {
+    if (!etcd) solo = await recovered(); // alone: one term for the life of the process, its state loaded before it listens
+    mux = await serveMuxed({ host: config.host, port: config.port, httpHandler: app, grpcServer });
+  } catch (err) {
+    etcd?.close();
+    throw err;
+  }
   port = mux.port;
-  master.start(port);
-  opts.log.info({ port, host: config.host, masterId: master.id, workDir: config.workDir }, 'master listening');
+  seat.self.address = advertised();
+  if (solo) {
+    solo.start(port); // the advertised port is known only now
+    seat.term = new MasterTerm(solo, () => true);
+  }
+  if (etcd && election) {
+    leadership = new MasterElection({ client: etcd, election, seat, ttlSeconds: config.leaseTtlSeconds, log, metrics: ha, newTerm });
+    await leadership.start();
+  } else {
+    ha.elected.set(1);
+    seat.leader = seat.self;
+  }
+  log.info({ port, host: config.host, masterId: id, workDir: config.workDir, etcd: config.etcd?.endpoints, cluster: config.etcd?.cluster }, 'master listening');
+  const muxServer = mux;
   return {
-    master,
+    get master() {
+      return current();
+    },
+    id,
     port,
     address: `${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+    leading: () => !!current(),
     stop: async () => {
-      master.stop();
-      await mux.close();
+      await leadership?.stop();
+      seat.term?.end();
+      seat.term = undefined;
+      await muxServer.close();
       grpcServer.forceShutdown();
       await store.close();
+      etcd?.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import { coalescingSender } from '@strata/lib';
+import { coalescingSender, silentLogger, type Logger } from '@strata/lib';
+import { MasterLocator, notLeaderHint } from '@strata/lib/ha';
 import {
   CALL_BATCH,
   loadStrata,
@@ -15,7 +16,7 @@ import {
 } from '@strata/proto';
 
 export interface SchedulerDriverOptions {
-  /** host:port of the master. */
+  /** The master: host:port, a list of them (host:port,host:port), or etcd://h1:2379,…/NAME to follow the elected leader. */
   master: string;
   framework: FrameworkInfo;
   /** Acknowledge reliable updates right after the 'update' listeners ran (default true). */
@@ -32,6 +33,8 @@ export interface SchedulerDriverOptions {
    * call. Both are Strata extensions of Mesos's API; off, the stream is one message per event/call.
    */
   batching?: boolean;
+  /** Where leader changes are logged (default: nowhere). */
+  log?: Logger;
 }
 
 export interface SchedulerEvents {
@@ -51,7 +54,11 @@ export interface SchedulerEvents {
  */
 export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
   frameworkId?: string;
-  private readonly client: SchedulerClient;
+  private client?: SchedulerClient;
+  private clientAddress?: string;
+  private readonly locator: MasterLocator;
+  /** Reliable updates handed to the listeners (true once acknowledged), newest last, bounded. */
+  private readonly delivered = new Map<string, boolean>();
   private stream?: grpc.ClientDuplexStream<Call, Event__Output>;
   private readonly autoAck: boolean;
   private closedByUs = false;
@@ -65,21 +72,63 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
 
   constructor(private readonly opts: SchedulerDriverOptions) {
     super();
-    const proto = loadStrata();
-    this.client = new proto.strata.v1.Scheduler(opts.master, grpc.credentials.createInsecure(), { 'grpc.keepalive_time_ms': 10_000 });
+    this.locator = MasterLocator.parse(opts.master, opts.log ?? silentLogger());
+    // A new leader elsewhere: leave the old one now (a paused leader keeps its streams open).
+    this.locator.on('change', (address) => {
+      if (this.stream && address !== this.clientAddress) this.stream.cancel();
+      else if (address && this.retryTimer) {
+        // Waiting out a backoff after the old leader failed: the new one is known now, go.
+        clearTimeout(this.retryTimer);
+        this.retryTimer = undefined;
+        this.attempt = 0;
+        this.resubscribeNow();
+      }
+    });
     this.autoAck = opts.autoAcknowledge ?? true;
     this.batching = opts.batching ?? true;
     this.frameworkId = opts.framework.id?.value;
   }
 
-  /** Opens the stream and resolves with the framework id once SUBSCRIBED arrives (rejects on ERROR). */
-  subscribe(timeoutMs = 15_000): Promise<string> {
-    const stream = this.client.Subscribe();
+  private clientFor(address: string): SchedulerClient {
+    if (this.client && this.clientAddress === address) return this.client;
+    this.client?.close();
+    const proto = loadStrata();
+    this.client = new proto.strata.v1.Scheduler(address, grpc.credentials.createInsecure(), { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000 });
+    this.clientAddress = address;
+    return this.client;
+  }
+
+  /**
+   * Finds the leading master, opens the stream and resolves with the framework id once
+   * SUBSCRIBED arrives; a standby that names the leader sends it there, within `timeoutMs`
+   * (rejects on ERROR, or when no master answers in time).
+   */
+  async subscribe(timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const address = await this.locator.leader(Math.max(1, deadline - Date.now()));
+      try {
+        return await this.subscribeAt(address, Math.max(1, deadline - Date.now()));
+      } catch (err) {
+        const standby = notLeaderHint(err as grpc.ServiceError);
+        if (!standby || this.closedByUs || Date.now() >= deadline) throw err;
+        this.locator.notLeader(address, standby.leader);
+        if (!standby.leader) await new Promise((r) => setTimeout(r, 200)); // an election is under way
+      }
+    }
+  }
+
+  private subscribeAt(address: string, timeoutMs: number): Promise<string> {
+    const stream = this.clientFor(address).Subscribe();
     this.stream = stream;
     let refused = false;
+    let subscribed = false;
     return new Promise<string>((resolve, reject) => {
       let settled = false;
-      const timer = setTimeout(() => settle(new Error(`no SUBSCRIBED from ${this.opts.master} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => {
+        settle(new Error(`no SUBSCRIBED from ${address} within ${timeoutMs} ms`));
+        if (this.stream === stream) stream.cancel();
+      }, timeoutMs);
       const settle = (err?: Error, id?: string) => {
         if (settled) return;
         settled = true;
@@ -91,11 +140,12 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
         if (e.type === 'SUBSCRIBED') {
           this.frameworkId = e.subscribed?.frameworkId?.value;
           this.everSubscribed = true;
+          subscribed = true;
           this.attempt = 0;
           settle(undefined, this.frameworkId);
         } else if (e.type === 'ERROR') {
           refused = true; // the master ends the stream after an ERROR it means
-          if (!settled) settle(new Error(e.error?.message ?? 'subscription refused'));
+          if (!settled) settle(Object.assign(new Error(e.error?.message ?? 'subscription refused'), { refused: true }));
         }
         this.dispatch(e);
       };
@@ -105,20 +155,25 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
         this.counts.eventsIn += events.length;
         for (const inner of events) onEvent(inner);
       });
-      const closed = (why: string) => {
-        const wasSubscribed = settled;
-        settle(new Error(why));
+      const closed = (why: string, err?: Error) => {
+        settle(err ?? new Error(why));
         if (this.stream !== stream) return; // closed by us, or replaced by a newer subscription
         this.stream = undefined;
-        if (this.closedByUs) return;
-        if ((this.opts.reconnect ?? true) && this.everSubscribed && !refused) {
-          if (wasSubscribed) this.emit('disconnected', why);
+        // An attempt that never subscribed is settled above: whoever called subscribe() decides what follows.
+        if (this.closedByUs || !subscribed) return;
+        if ((this.opts.reconnect ?? true) && !refused) {
+          this.emit('disconnected', why);
           this.scheduleResubscribe();
         } else {
           this.emit('closed', why);
         }
       };
-      stream.on('error', (err) => closed(err.message));
+      stream.on('error', (err: grpc.ServiceError) => {
+        const standby = notLeaderHint(err);
+        if (standby) this.locator.notLeader(address, standby.leader);
+        else if (err.code === grpc.status.UNAVAILABLE) this.locator.unreachable(address);
+        closed(err.message, err);
+      });
       stream.on('end', () => closed('master closed the stream'));
       const framework = { ...this.opts.framework, ...(this.frameworkId ? { id: { value: this.frameworkId } } : {}) };
       if (this.batching && !framework.capabilities?.some((c) => c.type === 'BATCHES')) framework.capabilities = [...(framework.capabilities ?? []), { type: 'BATCHES' }];
@@ -134,10 +189,17 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
     const delay = Math.min(2_000, 100 * 2 ** this.attempt++);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (this.closedByUs) return;
-      // A failed attempt schedules the next one (or reports `closed` if refused) from its close handler.
-      this.subscribe().catch(() => undefined);
+      this.resubscribeNow();
     }, delay);
+  }
+
+  private resubscribeNow(): void {
+    if (this.closedByUs) return;
+    this.subscribe().catch((err: Error & { refused?: boolean }) => {
+      if (this.closedByUs) return;
+      if (err.refused) this.emit('closed', err.message);
+      else this.scheduleResubscribe();
+    });
   }
 
   private dispatch(e: Event__Output): void {
@@ -154,6 +216,18 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
       case 'UPDATE': {
         const status = e.update?.status;
         if (!status) return;
+        if (status.uuid.length) {
+          // An agent resends an update until its ack arrives; across a master failover the ack
+          // may have died with the old leader. A copy of one already handed over is not handed
+          // over again: it is acknowledged again if it was acknowledged, else left to the first.
+          const key = updateKey(status);
+          const seen = this.delivered.get(key);
+          if (seen !== undefined) {
+            if (seen) this.acknowledge(status);
+            return;
+          }
+          remember(this.delivered, key, false);
+        }
         this.emit('update', status);
         if (this.autoAck && status.uuid.length) this.acknowledge(status);
         return;
@@ -226,6 +300,7 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
   }
 
   acknowledge(status: TaskStatus__Output): void {
+    if (status.uuid.length) remember(this.delivered, updateKey(status), true);
     this.call({ type: 'ACKNOWLEDGE', acknowledge: { agentId: status.agentId ?? undefined, taskId: status.taskId ?? undefined, uuid: status.uuid } });
   }
 
@@ -247,6 +322,17 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
     this.stream = undefined;
     stream?.end();
     stream?.cancel();
-    this.client.close();
+    this.client?.close();
+    this.locator.stop().catch(() => undefined);
   }
+}
+
+const DELIVERED_KEPT = 50_000;
+const updateKey = (s: TaskStatus__Output) => `${s.taskId?.value ?? ''}\0${Buffer.from(s.uuid).toString('hex')}`;
+
+/** Sets `key` as the newest entry, dropping the oldest past the bound. */
+function remember(map: Map<string, boolean>, key: string, value: boolean): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > DELIVERED_KEPT) map.delete(map.keys().next().value!);
 }

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { backoffDelay, coalescingSender, type Logger } from '@strata/lib';
+import { notLeaderHint, type MasterLocator } from '@strata/lib/ha';
 import {
   STATUS_UPDATE_BATCH,
   loadStrata,
@@ -25,11 +26,14 @@ export interface MasterLinkHandlers {
 const RECONNECT = { initialMs: 100, factor: 2, maxMs: 5_000 };
 
 /**
- * The agent's end of the agent channel: (re)register, open the stream, say hello, and reconnect
- * with backoff whenever it drops, so a restarted master sees its agents come back on their own.
+ * The agent's end of the agent channel: find the leading master, (re)register, open the stream,
+ * say hello, and reconnect with backoff whenever it drops, so a restarted master, or a new
+ * leader, sees its agents come back on their own. When the locator reports another leader the
+ * open stream is dropped at once: a paused old leader keeps its connections open.
  */
 export class MasterLink {
-  private readonly client: AgentServiceClient;
+  private client?: AgentServiceClient;
+  private clientAddress?: string;
   private stream?: grpc.ClientDuplexStream<AgentMessage, MasterMessage__Output>;
   private stopped = false;
   private attempt = 0;
@@ -41,16 +45,37 @@ export class MasterLink {
   }, STATUS_UPDATE_BATCH);
 
   constructor(
-    masterAddress: string,
+    private readonly locator: MasterLocator,
     private readonly handlers: MasterLinkHandlers,
     private readonly log: Logger,
   ) {
+    locator.on('change', (address) => {
+      if (this.stream && address !== this.clientAddress) {
+        this.log.warn({ from: this.clientAddress, to: address ?? null }, 'leading master changed; reconnecting');
+        this.stream.cancel();
+      } else if (address && this.retryTimer) {
+        // Waiting out a backoff after the old leader failed: the new one is known now, go.
+        clearTimeout(this.retryTimer);
+        this.retryTimer = undefined;
+        this.attempt = 0;
+        this.reconnect();
+      }
+    });
+  }
+
+  /** The gRPC client for the leading master, made again when the leader moves. */
+  private clientFor(address: string): AgentServiceClient {
+    if (this.client && this.clientAddress === address) return this.client;
+    this.client?.close();
     const proto = loadStrata();
-    this.client = new proto.strata.internal.v1.AgentService(masterAddress, grpc.credentials.createInsecure(), {
+    this.client = new proto.strata.internal.v1.AgentService(address, grpc.credentials.createInsecure(), {
       'grpc.keepalive_time_ms': 10_000,
+      'grpc.keepalive_timeout_ms': 5_000,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 2_000,
     });
+    this.clientAddress = address;
+    return this.client;
   }
 
   start(): void {
@@ -71,42 +96,59 @@ export class MasterLink {
     return true;
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.stream?.cancel();
-    this.client.close();
+    this.client?.close();
+    await this.locator.stop();
   }
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
+    let address: string | undefined;
     try {
+      address = await this.locator.leader();
+      const client = this.clientFor(address);
       const { register, reregister } = this.handlers.registration();
       let resp: RegisterAgentResponse__Output;
       let reregistered = false;
       if (reregister) {
         try {
-          resp = await this.unary('Reregister', reregister);
+          resp = await this.unary(client, 'Reregister', reregister);
           reregistered = true;
         } catch (err) {
           if ((err as grpc.ServiceError).code !== grpc.status.NOT_FOUND) throw err;
           this.log.warn('master does not know this agent; registering as a new agent');
           this.handlers.onUnknownToMaster();
-          resp = await this.unary('Register', this.handlers.registration().register);
+          resp = await this.unary(client, 'Register', this.handlers.registration().register);
         }
       } else {
-        resp = await this.unary('Register', register);
+        resp = await this.unary(client, 'Register', register);
       }
       this.handlers.onRegistered(resp, reregistered);
-      this.openStream(resp.agentId!.value);
+      this.openStream(client, resp.agentId!.value);
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'cannot reach master');
+      this.failed(address, err as grpc.ServiceError);
       this.scheduleReconnect();
     }
   }
 
-  private openStream(agentId: string): void {
-    const stream = this.client.Connect();
+  /** A standby names the leader: go there next (at once); an unreachable master: the next in the list. */
+  private failed(address: string | undefined, err: grpc.ServiceError): void {
+    const standby = notLeaderHint(err);
+    this.log.warn({ err: err.message, master: address, leader: standby?.leader }, 'cannot reach the leading master');
+    if (!address) return;
+    if (standby) {
+      this.locator.notLeader(address, standby.leader);
+      if (standby.leader) this.attempt = 0; // named: go there now
+    } else if (err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED) {
+      this.locator.unreachable(address);
+    }
+  }
+
+  private openStream(client: AgentServiceClient, agentId: string): void {
+    const stream = client.Connect();
     this.stream = stream;
     let closed = false;
     const onClose = (why: string) => {
@@ -117,7 +159,7 @@ export class MasterLink {
         this.connected = false;
         this.handlers.onDisconnected();
       }
-      this.log.warn({ why }, 'master stream closed');
+      this.log.warn({ why, master: this.clientAddress }, 'master stream closed');
       this.scheduleReconnect();
     };
     stream.on('data', (msg: MasterMessage__Output) => this.handlers.onMessage(msg));
@@ -140,11 +182,11 @@ export class MasterLink {
     }, delay);
   }
 
-  private unary<Req, Res>(method: 'Register' | 'Reregister', req: Req): Promise<Res> {
+  private unary<Req, Res>(client: AgentServiceClient, method: 'Register' | 'Reregister', req: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
       const deadline = new Date(Date.now() + 10_000);
-      (this.client[method] as unknown as (r: Req, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: Res) => void) => void).call(
-        this.client,
+      (client[method] as unknown as (r: Req, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: Res) => void) => void).call(
+        client,
         req,
         { deadline },
         (err, r) => (err ? reject(err) : resolve(r!)),

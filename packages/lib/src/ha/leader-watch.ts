@@ -71,3 +71,17 @@ export class LeaderWatch extends EventEmitter<LeaderWatchEvents> {
     await this.watcher?.cancel().catch(() => undefined);
   }
 }
+
+/** Every candidate of an election, leader first (the order they would lead in). */
+export async function candidates(client: Etcd3, election: string): Promise<LeaderInfo[]> {
+  const res = await client.getAll().prefix(election).sort('Create', 'Ascend').strings();
+  const out: LeaderInfo[] = [];
+  for (const v of Object.values(res)) {
+    try {
+      out.push(JSON.parse(v) as LeaderInfo);
+    } catch {
+      // not one of ours
+    }
+  }
+  return out;
+}

@@ -1,2 +1,3 @@
 export { FileStateStore } from './file-store';
+export { timedStore } from './timed-store';
 export type { StateStore, Versioned } from './state-store';

@@ -1,27 +1,46 @@
 import * as grpc from '@grpc/grpc-js';
 import { STATUS_UPDATE_ACK_BATCH, type AgentMessage__Output, type AgentServiceHandlers, type MasterMessage } from '@strata/proto';
 import type { Logger } from '@strata/lib';
-import type { Master } from '../master';
+import type { MasterSeat } from '../ha/master-seat';
+import type { MasterTerm } from '../ha/master-term';
 import { coalescingOutbox, streamOutbox } from './outbox';
 import { toGrpcError } from './status';
 
-/** The agent channel: decode, call the master, encode. Nothing else lives here. */
-export function agentServiceHandlers(master: Master, log: Logger): AgentServiceHandlers {
+/**
+ * The agent channel: decode, call the master of the current term, encode. Nothing else lives
+ * here. A standby answers UNAVAILABLE naming the leader; a stream belongs to the term it was
+ * accepted in, and its messages are dropped once that term is over (its master closes it).
+ */
+export function agentServiceHandlers(seat: MasterSeat, log: Logger): AgentServiceHandlers {
+  const unary = <Req, Res>(fn: (m: MasterTerm, req: Req) => Promise<Res>) => (call: { request: Req }, callback: (err: Error | null, r?: Res) => void) => {
+    let term;
+    try {
+      term = seat.acting();
+    } catch (err) {
+      return callback(toGrpcError(err));
+    }
+    fn(term, call.request).then((r) => callback(null, r), (err) => callback(toGrpcError(err)));
+  };
   return {
-    Register(call, callback) {
-      master.registerAgent(call.request).then((r) => callback(null, r), (err) => callback(toGrpcError(err)));
-    },
-    Reregister(call, callback) {
-      master.reregisterAgent(call.request).then((r) => callback(null, r), (err) => callback(toGrpcError(err)));
-    },
+    Register: unary((term, req) => term.master.registerAgent(req)),
+    Reregister: unary((term, req) => term.master.reregisterAgent(req)),
     Connect(call) {
+      let term: MasterTerm;
+      try {
+        term = seat.acting();
+      } catch (err) {
+        call.emit('error', toGrpcError(err));
+        return;
+      }
+      const master = term.master;
       // A framework acknowledges a burst of updates at once: their acks reach the agent as one message.
-      const outbox = coalescingOutbox(streamOutbox<MasterMessage>(call), STATUS_UPDATE_ACK_BATCH);
+      const outbox = term.gate(coalescingOutbox(streamOutbox<MasterMessage>(call), STATUS_UPDATE_ACK_BATCH));
       let agentId: string | undefined;
       const done = () => {
         if (agentId) master.agentDisconnected(agentId, outbox);
       };
       call.on('data', (msg: AgentMessage__Output) => {
+        if (term.ended) return;
         if (!agentId) {
           if (msg.msg !== 'hello' || !msg.hello?.agentId?.value) {
             call.emit('error', Object.assign(toGrpcError(new Error('the first message on the agent stream must be hello with agent_id')), { code: grpc.status.INVALID_ARGUMENT }));

@@ -1,16 +1,26 @@
 import { EVENT_BATCH, type Call__Output, type Event, type SchedulerHandlers } from '@strata/proto';
 import type { Outbox } from '../registry';
 import type { Logger } from '@strata/lib';
-import type { Master } from '../master';
+import type { MasterSeat } from '../ha/master-seat';
+import type { MasterTerm } from '../ha/master-term';
+import { toGrpcError } from './status';
 import { coalescingOutbox, streamOutbox } from './outbox';
 
 /**
  * The scheduler channel. The first call must be SUBSCRIBE; a refused subscription is answered
  * with an ERROR event and the stream is closed (Mesos answers a 4xx and closes the connection).
  */
-export function schedulerHandlers(master: Master, log: Logger): SchedulerHandlers {
+export function schedulerHandlers(seat: MasterSeat, log: Logger): SchedulerHandlers {
   return {
     Subscribe(call) {
+      let term: MasterTerm;
+      try {
+        term = seat.acting();
+      } catch (err) {
+        call.emit('error', toGrpcError(err));
+        return;
+      }
+      const master = term.master;
       let outbox: Outbox<Event> = streamOutbox<Event>(call);
       let frameworkId: string | undefined;
       let subscribing: Promise<void> | undefined;
@@ -19,9 +29,11 @@ export function schedulerHandlers(master: Master, log: Logger): SchedulerHandler
         if (frameworkId) master.frameworkDisconnected(frameworkId, outbox);
       };
       call.on('data', (c: Call__Output) => {
+        if (term.ended) return;
         if (frameworkId) return master.frameworkCall(frameworkId, c);
         if (subscribing) return void queued.push(c); // calls sent right behind SUBSCRIBE wait for it
         if (c.subscribe?.frameworkInfo?.capabilities.some((cap) => cap.type === 'BATCHES')) outbox = coalescingOutbox(outbox, EVENT_BATCH);
+        outbox = term.gate(outbox);
         subscribing = master.subscribe(c, outbox).then(
           (id) => {
             frameworkId = id;

@@ -3,12 +3,13 @@ import type { Master } from '../master';
 import { STRATA_VERSION } from '../master';
 import type { TaskEntry } from '../registry';
 import type { FrameworkInfo__Output } from '@strata/proto';
+import type { LeaderInfo } from '@strata/lib/ha';
 
 /**
  * GET /master/state in Mesos's classic JSON shape (v0 `/state`): operators' scripts and tools
  * read `slaves`, `frameworks[].tasks`, `used_resources` and so on, so the names are Mesos's.
  */
-export function masterState(master: Master, self: { hostname: string; port: number }) {
+export function masterState(master: Master, self: { hostname: string; port: number; leader: LeaderInfo; masters: LeaderInfo[] }) {
   const s = master.snapshot();
   const pid = `master@${self.hostname}:${self.port}`;
   const taskJson = (t: TaskEntry) => ({
@@ -59,6 +60,9 @@ export function masterState(master: Master, self: { hostname: string; port: numb
     hostname: self.hostname,
     start_time: master.startedAt / 1000,
     elected_time: master.startedAt / 1000,
+    leader_info: { id: master.id, hostname: self.hostname, port: self.port, address: self.leader.address },
+    // A Strata extension: every master of the cluster, leader first (Mesos shows only the leader).
+    masters: self.masters.map((m, i) => ({ id: m.id, address: m.address, hostname: m.hostname, leading: i === 0 })),
     activated_slaves: connected.length,
     deactivated_slaves: s.agents.length - connected.length,
     slaves: s.agents.map((a) => {
