@@ -38,7 +38,7 @@ export class Chronos {
 
   constructor(
     readonly config: ChronosConfig,
-    private readonly deps: { store: StateStore; clock: Clock; log: Logger },
+    private readonly deps: { store: StateStore; clock: Clock; log: Logger; acting?: () => boolean },
   ) {
     this.store = new ChronosStore(deps.store);
     const due = new DueIndex((name) => (this.jobs.get(name)?.disabled || this.jobs.get(name)?.parents ? undefined : this.states.get(name)?.nextDue));
@@ -103,6 +103,7 @@ export class Chronos {
         update: (s) => this.updates.handle(s),
       },
       log: this.deps.log,
+      ...(this.deps.acting ? { acting: this.deps.acting } : {}),
     });
     await this.driver.subscribe(30_000);
   }

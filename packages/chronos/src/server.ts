@@ -1,24 +1,32 @@
 import type { RequestHandler } from 'express';
-import { FileStateStore, createHttpApp, createMetricsRegistry, finishHttpApp, listenHttp, systemClock, Gauge, type Logger, type StateStore } from '@strata/lib';
+import { FileStateStore, createHttpApp, createMetricsRegistry, finishHttpApp, systemClock, Gauge } from '@strata/lib';
+import { serveElected, type FrameworkServiceOptions, type RunningService } from '@strata/sdk';
 import { Chronos, type ChronosConfig } from './chronos';
 import { chronosErrorShape } from './api/errors';
 import { schedulerRoutes } from './api/routes';
-import type { FrameworkServiceOptions, RunningService } from '@strata/sdk';
 
 export interface RunningChronos extends RunningService {
-  chronos: Chronos;
+  /** The Chronos of the current term; undefined on a standby. */
+  readonly chronos: Chronos | undefined;
+  leading(): boolean;
 }
 
-/** Composition root: state store, the framework, Chronos's REST API under /v1/scheduler and /scheduler. */
+const LEADER_PATHS = new Set(['/v1/scheduler/leader', '/scheduler/leader']);
+
+/**
+ * Composition root: the framework and Chronos's REST API under /v1/scheduler and /scheduler,
+ * made once per term of leadership (once, alone; with --etcd, on each election). Standbys
+ * proxy the API to the leader and answer GET /v1/scheduler/leader themselves.
+ */
 export async function startChronos(opts: FrameworkServiceOptions<ChronosConfig>): Promise<RunningChronos> {
-  const store = opts.store ?? new FileStateStore(opts.stateDir);
-  const chronos = new Chronos(opts.config, { store, clock: systemClock, log: opts.log });
+  let current: Chronos | undefined;
   const registry = createMetricsRegistry('chronos');
-  new Gauge({ name: 'strata_chronos_jobs', help: 'Jobs defined', registers: [registry], collect() { this.set(chronos.jobs.size); } });
+  new Gauge({ name: 'strata_chronos_jobs', help: 'Jobs defined', registers: [registry], collect() { this.set(current?.jobs.size ?? 0); } });
   new Gauge({ name: 'strata_chronos_runs', help: 'Runs by state', labelNames: ['state'], registers: [registry], collect() {
     this.reset();
-    for (const r of chronos.runs.values()) this.inc({ state: r.state });
+    for (const r of current?.runs.values() ?? []) this.inc({ state: r.state });
   } });
+  const elected = new Gauge({ name: 'strata_chronos_elected', help: '1 while this instance leads, else 0', registers: [registry] });
 
   // No CORS unless an operator names the origins: with `*`, any web page a user opened could read and change jobs.
   const origins = opts.config.corsOrigins ?? [];
@@ -27,31 +35,61 @@ export async function startChronos(opts: FrameworkServiceOptions<ChronosConfig>)
     if (origin && (origins.includes('*') || origins.includes(origin))) res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin' });
     next();
   };
-  const app = createHttpApp({
+  let leaderOf = () => '';
+  const service = await serveElected({
+    service: 'chronos',
+    host: opts.host ?? '0.0.0.0',
+    port: opts.config.httpPort,
+    hostname: opts.config.hostname,
+    log: opts.log,
     metrics: registry,
-    health: () => ({ healthy: chronos.loaded, loaded: chronos.loaded, subscribed: !!chronos.frameworkId }),
-    before: origins.length ? [cors] : [],
-    loaded: () => chronos.loaded,
-    unloadedBody: { message: 'Chronos is starting: its state is not loaded yet', status: 'Service Unavailable' },
-  });
-  const routes = schedulerRoutes(chronos);
-  app.use('/v1/scheduler', routes);
-  app.use('/scheduler', routes);
-  app.get('/ping', (_req, res) => res.type('text/plain').send('pong'));
-  finishHttpApp(app, opts.log, chronosErrorShape);
-
-  const http = await listenHttp(app, opts.config.httpPort, opts.host);
-  const port = http.port;
-  chronos.config.httpPort = port;
-  await chronos.start();
-  opts.log.info({ port, master: opts.config.master, frameworkId: chronos.frameworkId }, 'chronos listening');
-  return {
-    chronos,
-    port,
-    stop: async () => {
-      chronos.stop();
-      await http.close();
-      await store.close();
+    etcd: opts.etcd,
+    ttlSeconds: opts.leaseTtlSeconds,
+    fileStore: () => opts.store ?? new FileStateStore(opts.stateDir),
+    viaHeader: 'X-Chronos-Via',
+    noLeaderBody: (message) => ({ message, status: 'Service Unavailable' }),
+    standby: (req, leader) => {
+      if ((req.url ?? '').split('?')[0] === '/ping') return { status: 200, body: 'pong' };
+      if (req.method !== 'GET' || !LEADER_PATHS.has((req.url ?? '').split('?')[0]!)) return undefined;
+      return leader ? { status: 200, body: { leader: leader.address } } : { status: 503, body: { message: 'There is no leader', status: 'Service Unavailable' } };
     },
+    startTerm: async ({ store, acting, port }) => {
+      const chronos = new Chronos({ ...opts.config, httpPort: port }, { store, clock: systemClock, log: opts.log, acting });
+      const app = createHttpApp({
+        metrics: registry,
+        health: () => ({ healthy: chronos.loaded, loaded: chronos.loaded, subscribed: !!chronos.frameworkId, leading: true }),
+        before: origins.length ? [cors] : [],
+        loaded: () => chronos.loaded,
+        unloadedBody: { message: 'Chronos is starting: its state is not loaded yet', status: 'Service Unavailable' },
+      });
+      const routes = schedulerRoutes(chronos, () => leaderOf());
+      app.use('/v1/scheduler', routes);
+      app.use('/scheduler', routes);
+      app.get('/ping', (_req, res) => res.type('text/plain').send('pong'));
+      finishHttpApp(app, opts.log, chronosErrorShape);
+      current = chronos;
+      elected.set(1);
+      return {
+        handler: app,
+        ready: chronos.start(),
+        stop: async () => {
+          if (current === chronos) {
+            current = undefined;
+            elected.set(0);
+          }
+          chronos.stop();
+          await store.close();
+        },
+      };
+    },
+  });
+  leaderOf = () => service.leader()?.address ?? '';
+  return {
+    get chronos() {
+      return current;
+    },
+    port: service.port,
+    leading: () => service.leading(),
+    stop: () => service.stop(),
   };
 }

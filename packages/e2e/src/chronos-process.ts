@@ -1,17 +1,17 @@
 import * as path from 'node:path';
 import { BINS } from './processes';
-import type { LocalCluster } from './cluster';
+import type { ClusterLike } from './framework-process';
 import { FrameworkProcess } from './framework-process';
 
 export const CHRONOS_BIN = path.resolve(BINS.master, '..', '..', '..', 'chronos', 'bin', 'strata-chronos.js');
 
 /** A chronos process and its /v1/scheduler API. */
 export class ChronosProcess extends FrameworkProcess {
-  constructor(cluster: LocalCluster, extraArgs: string[] = []) {
+  constructor(cluster: ClusterLike, extraArgs: string[] = []) {
     super(cluster, { name: 'chronos', bin: CHRONOS_BIN, apiPrefix: '/v1/scheduler' }, extraArgs);
   }
 
-  static async start(cluster: LocalCluster, extraArgs: string[] = []): Promise<ChronosProcess> {
+  static async start(cluster: ClusterLike, extraArgs: string[] = []): Promise<ChronosProcess> {
     const c = new ChronosProcess(cluster, extraArgs);
     await c.launch();
     return c;

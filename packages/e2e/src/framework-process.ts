@@ -1,9 +1,15 @@
 import * as path from 'node:path';
 import { ServiceProcess } from './processes';
-import type { LocalCluster } from './cluster';
+
+
+/** What a framework process needs of its cluster: `--master`, and a directory for its state. */
+export interface ClusterLike {
+  masterAddress: string;
+  dir: { path: string };
+}
 
 /**
- * A framework service (marathon, chronos) as its own process against a LocalCluster, restartable
+ * A framework service (marathon, chronos) as its own process against a cluster (LocalCluster, HaCluster), restartable
  * on the same port and state, with a small JSON client for its API.
  */
 export class FrameworkProcess {
@@ -12,15 +18,15 @@ export class FrameworkProcess {
   private port = 0;
 
   constructor(
-    private readonly cluster: LocalCluster,
-    private readonly spec: { name: string; bin: string; apiPrefix: string },
+    private readonly cluster: ClusterLike,
+    private readonly spec: { name: string; bin: string; apiPrefix: string; stateName?: string },
     private readonly extraArgs: string[] = [],
   ) {}
 
   /** Starts (or starts again, on the same port and state) the process. */
   async launch(): Promise<void> {
     const { name, bin } = this.spec;
-    this.proc = ServiceProcess.start(name, bin, ['--master', this.cluster.masterAddress, '--http-port', String(this.port), '--http-address', '127.0.0.1', '--hostname', '127.0.0.1', '--state', path.join(this.cluster.dir.path, name), ...this.extraArgs]);
+    this.proc = ServiceProcess.start(name, bin, ['--master', this.cluster.masterAddress, '--http-port', String(this.port), '--http-address', '127.0.0.1', '--hostname', '127.0.0.1', '--state', path.join(this.cluster.dir.path, this.spec.stateName ?? name), ...this.extraArgs]);
     const line = await this.proc.waitForLog(`${name} listening`);
     this.port = line.port as number;
     this.base = `http://127.0.0.1:${this.port}${this.spec.apiPrefix}`;

@@ -58,7 +58,17 @@ export class HaCluster {
     return this.etcd.masterUrl(this.name);
   }
 
-  masterAddress(i: number): string {
+  /** What a framework process is given as --master (the etcd URL: it follows the leader). */
+  get masterAddress(): string {
+    return this.masterUrl;
+  }
+
+  /** `--etcd` and `--cluster-name` for a framework service that runs with high availability. */
+  get haArgs(): string[] {
+    return ['--etcd', this.etcd.endpoints.join(','), '--cluster-name', this.name, '--lease-ttl', String(this.opts.leaseTtl ?? 1)];
+  }
+
+  masterAt(i: number): string {
     return `127.0.0.1:${this.masterPorts[i]}`;
   }
 
@@ -89,7 +99,7 @@ export class HaCluster {
   async health(i: number): Promise<MasterHealth | undefined> {
     if (this.masters[i]?.exit) return undefined;
     try {
-      const r = await fetch(`http://${this.masterAddress(i)}/health`, { signal: AbortSignal.timeout(1_000) });
+      const r = await fetch(`http://${this.masterAt(i)}/health`, { signal: AbortSignal.timeout(1_000) });
       return (await r.json()) as MasterHealth;
     } catch {
       return undefined;
@@ -109,7 +119,7 @@ export class HaCluster {
   /** /master/state through master i (a standby redirects to the leader; fetch follows). */
   async state(i?: number): Promise<StateJson & { leader_info: { id: string; address: string }; masters: { id: string; address: string; leading: boolean }[] }> {
     const at = i ?? (await this.leader());
-    const r = await fetch(`http://${this.masterAddress(at)}/master/state`);
+    const r = await fetch(`http://${this.masterAt(at)}/master/state`);
     if (!r.ok) throw new Error(`GET /master/state: ${r.status} ${await r.text()}`);
     return (await r.json()) as never;
   }

@@ -1,17 +1,17 @@
 import * as path from 'node:path';
 import { BINS } from './processes';
-import type { LocalCluster } from './cluster';
+import type { ClusterLike } from './framework-process';
 import { FrameworkProcess } from './framework-process';
 
 export const MARATHON_BIN = path.resolve(BINS.master, '..', '..', '..', 'marathon', 'bin', 'strata-marathon.js');
 
 /** A marathon process and its /v2 API. */
 export class MarathonProcess extends FrameworkProcess {
-  constructor(cluster: LocalCluster, extraArgs: string[] = []) {
+  constructor(cluster: ClusterLike, extraArgs: string[] = []) {
     super(cluster, { name: 'marathon', bin: MARATHON_BIN, apiPrefix: '' }, extraArgs);
   }
 
-  static async start(cluster: LocalCluster, extraArgs: string[] = []): Promise<MarathonProcess> {
+  static async start(cluster: ClusterLike, extraArgs: string[] = []): Promise<MarathonProcess> {
     const m = new MarathonProcess(cluster, extraArgs);
     await m.launch();
     return m;

@@ -57,7 +57,7 @@ describe('three masters on etcd', () => {
     const next = await c.leader({ among: others, intervalMs: 10 });
     const state = await c.state(next);
     const servingMs = Date.now() - killedAt;
-    expect(state.leader_info.address).toBe(c.masterAddress(next));
+    expect(state.leader_info.address).toBe(c.masterAt(next));
 
     await waitFor(async () => (await c.state(next)).slaves.filter((s) => s.active).length === 3, { what: 'all 3 agents reregistered', timeoutMs: 20_000 });
     await waitFor(() => short.every((id) => f.states(id).includes('TASK_FINISHED')), { what: 'the in-flight updates', timeoutMs: 20_000 });
@@ -71,11 +71,11 @@ describe('three masters on etcd', () => {
     expect(f.driver.frameworkId).toBe(frameworkId);
     // The standbys now name the new leader.
     const standby = others.find((i) => i !== next)!;
-    expect((await c.health(standby))?.leader).toBe(c.masterAddress(next));
-    const redirect = await fetch(`http://${c.masterAddress(standby)}/master/state`, { redirect: 'manual' });
+    expect((await c.health(standby))?.leader).toBe(c.masterAt(next));
+    const redirect = await fetch(`http://${c.masterAt(standby)}/master/state`, { redirect: 'manual' });
     expect(redirect.status).toBe(307);
-    expect(redirect.headers.get('location')).toBe(`http://${c.masterAddress(next)}/master/state`);
-    expect(after.masters.map((m) => m.address).sort()).toEqual(others.map((i) => c.masterAddress(i)).sort());
+    expect(redirect.headers.get('location')).toBe(`http://${c.masterAt(next)}/master/state`);
+    expect(after.masters.map((m) => m.address).sort()).toEqual(others.map((i) => c.masterAt(i)).sort());
     process.stdout.write(`master failover: new leader serving ${servingMs} ms after SIGKILL\n`);
   });
 
@@ -84,7 +84,7 @@ describe('three masters on etcd', () => {
     const old = await c.leader();
     // An agent and a framework that talk to this master alone (a list of one, no etcd): after the
     // pause they are still connected to it, so whatever it would do reaches them.
-    const direct = c.masterAddress(old);
+    const direct = c.masterAt(old);
     const agent = ServiceProcess.start('agent-direct', BINS.agent, ['--master', direct, '--ip', '127.0.0.1', '--port', '0', '--hostname', '127.0.0.1', '--work-dir', `${c.dir.path}/agent-direct`, '--resources', 'cpus:2;mem:1024;ports:[31000-31010]']);
     c.agents.push(agent);
     await agent.waitForLog('agent registered');
@@ -126,9 +126,9 @@ describe('three masters on etcd', () => {
     const afterPause = await etcd.get(key).exec();
     expect(afterPause.kvs[0]?.mod_revision).toBe(before.kvs[0]!.mod_revision);
     expect(c.masters[old]!.logs.slice(since).filter((l) => l.msg === 'elected leader')).toEqual([]);
-    const metrics = await (await fetch(`http://${c.masterAddress(old)}/metrics`)).text();
+    const metrics = await (await fetch(`http://${c.masterAt(old)}/metrics`)).text();
     expect(metrics).toMatch(/^strata_master_elected{service="master"} 0$/m);
-    expect(await (await fetch(`http://${c.masterAddress(next)}/metrics`)).text()).toMatch(/^strata_master_elected{service="master"} 1$/m);
+    expect(await (await fetch(`http://${c.masterAt(next)}/metrics`)).text()).toMatch(/^strata_master_elected{service="master"} 1$/m);
     etcd.close();
   });
 });

@@ -57,6 +57,8 @@ export interface MarathonDeps {
   events: EventBus;
   clock: Clock;
   log: Logger;
+  /** With several instances: false once this one's leadership may have ended (no call leaves then). */
+  acting?: () => boolean;
 }
 
 /** What Marathon's runners share: config, state, I/O, and the few calls that cross between them. */

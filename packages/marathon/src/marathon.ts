@@ -113,6 +113,7 @@ export class Marathon implements MarathonState {
         disconnected: (why) => events.publish('scheduler_disconnected_event', { message: why }),
       },
       log,
+      ...(this.deps.acting ? { acting: this.deps.acting } : {}),
     });
     await this.driver.subscribe(30_000);
   }

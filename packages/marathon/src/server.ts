@@ -1,67 +1,99 @@
-import { FileStateStore, createHttpApp, createMetricsRegistry, finishHttpApp, listenHttp, systemClock, Gauge, type Logger, type StateStore } from '@strata/lib';
+import { FileStateStore, createHttpApp, createMetricsRegistry, finishHttpApp, systemClock, Gauge } from '@strata/lib';
+import { serveElected, type FrameworkServiceOptions, type RunningService } from '@strata/sdk';
 import { Marathon, type MarathonConfig } from './marathon';
 import { marathonErrorShape } from './api/errors';
 import { Repository } from './state/repository';
 import { EventBus } from './events/event-bus';
 import { addAppRoutes } from './api/apps';
-import { addSystemRoutes } from './api/system';
+import { addSystemRoutes, type LeaderControl } from './api/system';
 import { addGroupRoutes } from './api/groups';
-import type { FrameworkServiceOptions, RunningService } from '@strata/sdk';
 
 export interface RunningMarathon extends RunningService {
-  marathon: Marathon;
+  /** The Marathon of the current term; undefined on a standby. */
+  readonly marathon: Marathon | undefined;
+  leading(): boolean;
 }
 
-/** Composition root: state, the framework, the /v2 API. */
+/**
+ * Composition root: the framework and its /v2 API, made once per term of leadership (once,
+ * alone; with --etcd, on each election, from the state in etcd). Standbys proxy the API to the
+ * leader and answer GET /v2/leader themselves.
+ */
 export async function startMarathon(opts: FrameworkServiceOptions<MarathonConfig>): Promise<RunningMarathon> {
-  const store = opts.store ?? new FileStateStore(opts.stateDir);
-  const repo = new Repository(store);
-  const events = new EventBus();
-  const marathon = new Marathon(opts.config, { repo, events, clock: systemClock, log: opts.log });
-
+  let current: Marathon | undefined;
   const registry = createMetricsRegistry('marathon');
-  new Gauge({ name: 'strata_marathon_apps', help: 'Apps defined', registers: [registry], collect() { this.set(marathon.apps.size); } });
+  new Gauge({ name: 'strata_marathon_apps', help: 'Apps defined', registers: [registry], collect() { this.set(current?.apps.size ?? 0); } });
   new Gauge({ name: 'strata_marathon_instances', help: 'Instances by goal', labelNames: ['goal'], registers: [registry], collect() {
     this.reset();
-    for (const i of marathon.instances.values()) this.inc({ goal: i.goal });
+    for (const i of current?.instances.values() ?? []) this.inc({ goal: i.goal });
   } });
-  new Gauge({ name: 'strata_marathon_deployments', help: 'Running deployments', registers: [registry], collect() { this.set(marathon.deployments.size); } });
+  new Gauge({ name: 'strata_marathon_deployments', help: 'Running deployments', registers: [registry], collect() { this.set(current?.deployments.size ?? 0); } });
+  const elected = new Gauge({ name: 'strata_marathon_elected', help: '1 while this instance leads, else 0', registers: [registry] });
 
-  const app = createHttpApp({
+  let leadership: LeaderControl = { leader: () => '', abdicate: async () => false };
+  const service = await serveElected({
+    service: 'marathon',
+    host: opts.host ?? '0.0.0.0',
+    port: opts.config.httpPort,
+    hostname: opts.config.hostname,
+    log: opts.log,
     metrics: registry,
-    health: () => ({ healthy: marathon.loaded, loaded: marathon.loaded, subscribed: !!marathon.frameworkId }),
-    before: [
-      (_req, res, next) => {
-        res.set('X-Marathon-Leader', `http://${opts.config.hostname}:${opts.config.httpPort}`);
-        next();
-      },
-    ],
-    loaded: () => marathon.loaded,
-    unloadedBody: { message: 'Marathon is starting: its state is not loaded yet' },
-    strictJson: false,
-  });
-  addAppRoutes(app, marathon, repo);
-  addGroupRoutes(app, marathon, repo, opts.log);
-  addSystemRoutes(app, marathon, events, { keepAliveMs: 15_000, maxOutstanding: 1024, maxStreams: opts.config.maxEventStreams ?? 256 });
-  finishHttpApp(app, opts.log, marathonErrorShape);
-
-  const http = await listenHttp(app, opts.config.httpPort, opts.host);
-  const port = http.port;
-  marathon.config.httpPort = port;
-  await marathon.start();
-  // Backoff delays expire on their own: look again every second (cheap: converge only walks our state).
-  const tick = setInterval(() => marathon.converge(), 1_000);
-  const reconcile = setInterval(() => marathon.reconcile(), opts.config.reconcileIntervalMs ?? 600_000);
-  opts.log.info({ port, master: opts.config.master, frameworkId: marathon.frameworkId }, 'marathon listening');
-  return {
-    marathon,
-    port,
-    stop: async () => {
-      clearInterval(tick);
-      clearInterval(reconcile);
-      marathon.stop();
-      await http.close();
-      await store.close();
+    etcd: opts.etcd,
+    ttlSeconds: opts.leaseTtlSeconds,
+    fileStore: () => opts.store ?? new FileStateStore(opts.stateDir),
+    viaHeader: 'X-Marathon-Via',
+    leaderHeader: 'X-Marathon-Leader',
+    noLeaderBody: (message) => ({ message }),
+    standby: (req, leader) => {
+      if ((req.url ?? '').split('?')[0] === '/ping') return { status: 200, body: 'pong' };
+      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/v2/leader') return undefined;
+      return leader ? { status: 200, body: { leader: leader.address } } : { status: 404, body: { message: 'There is no leader' } };
     },
+    startTerm: async ({ store, acting, port }) => {
+      const repo = new Repository(store);
+      const events = new EventBus();
+      const marathon = new Marathon({ ...opts.config, httpPort: port }, { repo, events, clock: systemClock, log: opts.log, acting });
+      const app = createHttpApp({
+        metrics: registry,
+        health: () => ({ healthy: marathon.loaded, loaded: marathon.loaded, subscribed: !!marathon.frameworkId, leading: true }),
+        loaded: () => marathon.loaded,
+        unloadedBody: { message: 'Marathon is starting: its state is not loaded yet' },
+        strictJson: false,
+      });
+      addAppRoutes(app, marathon, repo);
+      addGroupRoutes(app, marathon, repo, opts.log);
+      addSystemRoutes(app, marathon, events, { keepAliveMs: 15_000, maxOutstanding: 1024, maxStreams: opts.config.maxEventStreams ?? 256, leadership });
+      finishHttpApp(app, opts.log, marathonErrorShape);
+      current = marathon;
+      elected.set(1);
+      const timers: NodeJS.Timeout[] = [];
+      const ready = marathon.start().then(() => {
+        // Backoff delays expire on their own: look again every second (cheap: converge only walks our state).
+        timers.push(setInterval(() => marathon.converge(), 1_000));
+        timers.push(setInterval(() => marathon.reconcile(), opts.config.reconcileIntervalMs ?? 600_000));
+      });
+      return {
+        handler: app,
+        ready,
+        stop: async () => {
+          for (const t of timers) clearInterval(t);
+          if (current === marathon) {
+            current = undefined;
+            elected.set(0);
+          }
+          marathon.stop();
+          await store.close();
+        },
+      };
+    },
+  });
+  leadership = { leader: () => service.leader()?.address ?? '', abdicate: () => service.abdicate() };
+  return {
+    get marathon() {
+      return current;
+    },
+    port: service.port,
+    leading: () => service.leading(),
+    stop: () => service.stop(),
   };
 }

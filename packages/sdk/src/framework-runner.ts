@@ -20,6 +20,8 @@ export interface FrameworkRunnerOptions {
   saveFrameworkId(id: string): Promise<void>;
   handlers: FrameworkHandlers;
   log: Logger;
+  /** While false (a leader whose lease may have expired), no call leaves and no event is handed over. */
+  acting?: () => boolean;
 }
 
 /**
@@ -31,8 +33,9 @@ export interface FrameworkRunnerOptions {
 export function frameworkDriver(opts: FrameworkRunnerOptions): SchedulerDriver {
   const { log, handlers } = opts;
   let current = opts.frameworkId;
-  const driver = new SchedulerDriver({ master: opts.master, framework: { ...opts.framework, ...(current ? { id: { value: current } } : {}) } });
+  const driver = new SchedulerDriver({ master: opts.master, framework: { ...opts.framework, ...(current ? { id: { value: current } } : {}) }, log, ...(opts.acting ? { acting: opts.acting } : {}) });
   const guard = (what: string, context: Record<string, unknown>, fn: () => void | Promise<void>) => {
+    if (opts.acting && !opts.acting()) return;
     try {
       const r = fn();
       if (r) r.catch((err: unknown) => log.error({ err, ...context }, what));

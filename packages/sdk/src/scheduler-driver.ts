@@ -35,6 +35,11 @@ export interface SchedulerDriverOptions {
   batching?: boolean;
   /** Where leader changes are logged (default: nowhere). */
   log?: Logger;
+  /**
+   * For a framework that runs as several instances: while this returns false (its leadership
+   * lease may have expired) no call leaves, so a paused leader that wakes up launches and kills nothing.
+   */
+  acting?: () => boolean;
 }
 
 export interface SchedulerEvents {
@@ -243,7 +248,7 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
 
   /** Sends a call (its framework_id is set to this framework's); returns false (and sends nothing) when the stream is not open. */
   call(call: Call): boolean {
-    if (!this.stream) return false;
+    if (!this.stream || (this.opts.acting && !this.opts.acting())) return false;
     call.frameworkId = { value: this.frameworkId ?? '' }; // set, not spread: a spread copy encodes several times slower
     if (this.batching) this.outgoing(call);
     else this.write(call);

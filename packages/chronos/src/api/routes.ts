@@ -21,8 +21,8 @@ export function jobJson(job: Job): Record<string, unknown> {
   return out;
 }
 
-/** The /v1/scheduler routes (mounted again at /scheduler for 2.x clients). */
-export function schedulerRoutes(c: Chronos): Router {
+/** The /v1/scheduler routes (mounted again at /scheduler for 2.x clients); `leader()` is the leading instance's host:port. */
+export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.config.hostname}:${c.config.httpPort}`): Router {
   const r = Router();
   const job = (name: string) => {
     const j = c.jobs.get(name);
@@ -134,7 +134,7 @@ export function schedulerRoutes(c: Chronos): Router {
     for (const j of c.jobs.values()) for (const p of j.parents ?? []) lines.push(`link,${p},${j.name}`);
     res.type('text/plain').send(lines.join('\n') + '\n');
   });
-  r.get('/leader', (_req, res) => res.json({ leader: `${c.config.hostname}:${c.config.httpPort}` }));
+  r.get('/leader', (_req, res) => res.json({ leader: leader() }));
   return r;
 }
 

@@ -90,7 +90,7 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
 
   start(): void {
     if (this.state !== 'idle') return;
-    void this.loop();
+    this.loop().catch((err: unknown) => this.opts.log.error({ err, election: this.opts.election }, 'election loop failed'));
   }
 
   /** Gives up leadership (or the campaign) at once: the lease is revoked, so another takes over within a round trip. */

@@ -12,7 +12,13 @@ import { NO_OFFER_MATCH_REASONS } from '../launch-queue/offer-matcher';
 import { needsLaunch } from '../instances/instance';
 
 /** /v2/tasks, /v2/deployments, /v2/queue, /v2/events, /v2/info, /v2/leader, /ping. */
-export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opts: { keepAliveMs: number; maxOutstanding: number; maxStreams: number }): void {
+/** Who leads, and how to step down: the election's view (one instance alone always leads and cannot abdicate). */
+export interface LeaderControl {
+  leader(): string;
+  abdicate(): Promise<boolean>;
+}
+
+export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opts: { keepAliveMs: number; maxOutstanding: number; maxStreams: number; leadership: LeaderControl }): void {
   let streams = 0;
   app.get('/v2/tasks', (req, res) => {
     const raw = req.query.status ?? req.query['status[]'];
@@ -125,17 +131,18 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
       version: '1.10.0-strata',
       buildref: 'strata',
       elected: true,
-      leader: `${m.config.hostname}:${m.config.httpPort}`,
+      leader: opts.leadership.leader(),
       frameworkId: m.frameworkId ?? null,
       marathon_config: { master: m.config.master, failover_timeout: m.config.failoverTimeoutSeconds, local_port_min: m.config.localPortMin, local_port_max: m.config.localPortMax, decline_offer_duration: m.config.declineOfferSeconds * 1000, hostname: m.config.hostname, http_port: m.config.httpPort },
       http_config: { http_port: m.config.httpPort },
     });
   });
 
-  app.get('/v2/leader', (_req, res) => res.json({ leader: `${m.config.hostname}:${m.config.httpPort}` }));
-  // Abdicating hands leadership to a standby; with no standby there is nobody to hand it to, and
-  // stepping down would leave no leader at all: refuse, and never end the process.
-  app.delete('/v2/leader', (_req, res) => {
+  app.get('/v2/leader', (_req, res) => res.json({ leader: opts.leadership.leader() }));
+  // Abdicating hands leadership to a standby (this instance stays, as a standby). Without high
+  // availability there is nobody to hand it to, and stepping down would leave no leader: refuse.
+  app.delete('/v2/leader', async (_req, res) => {
+    if (await opts.leadership.abdicate()) return void res.json({ message: 'Leadership abdicated' });
     res.status(503).json({ message: 'Leadership cannot be abdicated: no standby Marathon instance can take over (this instance runs without high availability)' });
   });
 

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { createLogger, parsePort, stopOnSignals, type Logger, type StateStore } from '@strata/lib';
+import { etcdTarget, type EtcdTarget } from '@strata/lib/ha';
 
 /** The flags every framework service takes (Marathon's and Chronos's names). */
 export interface FrameworkServiceFlags {
@@ -11,6 +12,10 @@ export interface FrameworkServiceFlags {
   hostname: string;
   state: string;
   failoverTimeout: string;
+  etcd?: string;
+  clusterName: string;
+  ha?: boolean;
+  leaseTtl: string;
 }
 
 /**
@@ -25,7 +30,11 @@ export function frameworkCommand(name: string, description: string, defaults: { 
     .option('--http-address <ip>', 'address to bind', '0.0.0.0')
     .option('--hostname <name>', defaults.hostnameHelp, os.hostname())
     .option('--state <dir>', defaults.stateHelp, path.join(os.tmpdir(), 'strata', defaults.stateDir))
-    .option('--failover-timeout <seconds>', 'how long the master keeps our tasks while we are away', '604800');
+    .option('--failover-timeout <seconds>', 'how long the master keeps our tasks while we are away', '604800')
+    .option('--etcd <endpoints>', 'high availability: keep state in etcd (http://h1:2379,h2:2379,…) and run as one of several instances, one elected leader, the others proxying to it')
+    .option('--cluster-name <name>', 'the Strata cluster (its key prefix in etcd)', 'strata')
+    .option('--ha', 'run with high availability (needs --etcd; implied by it)')
+    .option('--lease-ttl <seconds>', 'leadership lease: a dead leader is replaced about this long after it stops', '2');
 }
 
 /** How a framework service is started (by its main, by tests, by `strata up`): its config, where its state lives, its logger. */
@@ -36,13 +45,21 @@ export interface FrameworkServiceOptions<C> {
   /** A store to use instead of the file store under stateDir (tests: one that fails or holds writes). */
   store?: StateStore;
   host?: string;
+  /** High availability: state in etcd, one leader among the instances of the cluster. */
+  etcd?: EtcdTarget;
+  leaseTtlSeconds?: number;
 }
 
 /** The common flags as the start options and config fields every framework service shares. */
-export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: string; stateDir: string; config: { master: string; hostname: string; httpPort: number; failoverTimeoutSeconds: number } } {
+export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: string; stateDir: string; etcd?: EtcdTarget; leaseTtlSeconds: number; config: { master: string; hostname: string; httpPort: number; failoverTimeoutSeconds: number } } {
+  if (flags.ha && !flags.etcd) throw new Error('--ha needs --etcd: the instances elect their leader and share their state there');
+  const ttl = Number(flags.leaseTtl);
+  if (!Number.isInteger(ttl) || ttl < 1) throw new Error(`--lease-ttl: '${flags.leaseTtl}' is not a whole number of seconds >= 1`);
   return {
     host: flags.httpAddress,
     stateDir: path.resolve(flags.state),
+    ...(flags.etcd ? { etcd: etcdTarget(flags.etcd, flags.clusterName) } : {}),
+    leaseTtlSeconds: ttl,
     config: { master: flags.master, hostname: flags.hostname, httpPort: flags.httpPort, failoverTimeoutSeconds: Number(flags.failoverTimeout) },
   };
 }
