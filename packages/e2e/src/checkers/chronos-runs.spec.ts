@@ -55,6 +55,14 @@ describe('the Chronos run checker', () => {
     expect(v.valid).toBe(true);
   });
 
+  it('does not count as extra a run that a target not checked yet may claim, even inside the last checked window', () => {
+    // Checked: 10000 and 12000 (window to 13500); the run at 14000 belongs to the unchecked 14000.
+    const v = checkChronosRuns([job], [run(10_000), run(12_000), run(14_000)], { readAt: 15_599, slackMs: SLACK });
+    expect(v).toMatchObject({ valid: true, extra: 0 });
+    // A second run for 12000 is still a duplicate.
+    expect(checkChronosRuns([job], [run(10_000), run(12_000), run(12_900), run(14_000)], { readAt: 15_599, slackMs: SLACK }).extra).toBe(1);
+  });
+
   it('reads the lines runs append', () => {
     expect(parseRunLines('a 1000 1100\nb 2000\n\njunk\na 3000 3100\n')).toEqual([{ job: 'a', start: 1000, end: 1100 }, { job: 'b', start: 2000 }, { job: 'a', start: 3000, end: 3100 }]);
   });

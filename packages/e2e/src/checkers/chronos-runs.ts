@@ -77,8 +77,10 @@ export function checkChronosRuns(jobs: ScheduledJob[], runs: ObservedRun[], opts
         i++;
       } else unmet.push(t);
     }
+    // A leftover run is extra only if no target that is not checked yet could claim it: runs
+    // from the first due time up to the next due time after the last checked target.
     const last = targets[targets.length - 1];
-    const span = (r: ObservedRun) => !!targets.length && r.start >= targets[0]!.due && r.start <= last!.windowEnd;
+    const span = (r: ObservedRun) => !!targets.length && r.start >= targets[0]!.due && r.start < last!.due + job.intervalMs;
     const extras = complete.filter((r) => !used.has(r) && span(r));
     verdicts[job.name] = { targets: targets.length, matched: used.size, missed: unmet, extra: extras, incomplete };
     missed += unmet.length;
