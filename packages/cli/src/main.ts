@@ -18,7 +18,7 @@ const program = new Command('strata').description('Operate a Strata cluster').ve
 
 /** A subcommand that talks to the master (`--master`, default $STRATA_MASTER or 127.0.0.1:5050). */
 const masterCommand = (name: string, description: string) =>
-  program.command(name).description(description).option('--master <host:port>', 'master address', defaultMaster());
+  program.command(name).description(description).option('--master <host:port>', 'master address: host:port, several (host:port,host:port), or etcd://h1:2379,…/NAME', defaultMaster());
 
 program
   .command('up')
@@ -33,6 +33,8 @@ program
   .option('--no-marathon', 'do not start the init framework')
   .option('--chronos-port <port>', 'port of the cron framework (Chronos API)', num('port'), 4400)
   .option('--no-chronos', 'do not start the cron framework')
+  .option('--ha', 'highly available: a three-member etcd on loopback, three masters (--master-port, +100, +200), two of each framework (their port, +1)')
+  .option('--etcd-port <port>', 'first etcd client port with --ha (then +100, +200; peers one above each)', num('port'), 2379)
   .action(async (o) => upCommand(o));
 
 masterCommand('run', 'run one command as a task and exit with its exit code (like mesos-execute)')

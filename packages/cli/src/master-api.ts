@@ -1,6 +1,11 @@
+import { silentLogger } from '@strata/lib';
+import { MasterLocator, parseMasterTarget } from '@strata/lib/ha';
+
 /** The master's HTTP API as the CLI uses it. */
 export interface StateJson {
   id: string;
+  leader_info?: { id: string; address: string };
+  masters?: { id: string; address: string; leading: boolean }[];
   slaves: { id: string; pid?: string; hostname: string; port: number; active: boolean; resources: Record<string, number | string>; used_resources: Record<string, number | string> }[];
   frameworks: StateFramework[];
   completed_frameworks: StateFramework[];
@@ -20,19 +25,38 @@ interface StateFramework {
   completed_tasks: StateTask[];
 }
 
+/**
+ * Where to send a request for `--master`: the leader found through etcd (etcd://…/NAME), or the
+ * masters of a list in turn (a standby answers 307 to the leader, which fetch follows).
+ */
+async function candidatesOf(master: string): Promise<string[]> {
+  const target = parseMasterTarget(master);
+  if (target.kind === 'list') return target.addresses;
+  const locator = new MasterLocator(target, silentLogger());
+  try {
+    return [await locator.leader(5_000)];
+  } finally {
+    await locator.stop();
+  }
+}
+
 /** A request to the master; an unreachable master is said so in words. */
 export async function masterFetch(master: string, path: string, init?: RequestInit): Promise<Response> {
-  try {
-    return await fetch(`http://${master}${path}`, init);
-  } catch (err) {
-    throw new Error(`cannot reach the master at ${master}: ${(err as Error).cause ?? (err as Error).message}`);
+  const problems: string[] = [];
+  for (const address of await candidatesOf(master)) {
+    try {
+      return await fetch(`http://${address}${path}`, init);
+    } catch (err) {
+      problems.push(`${address}: ${(err as Error).cause ?? (err as Error).message}`);
+    }
   }
+  throw new Error(`cannot reach the master at ${problems.join('; ')}`);
 }
 
 /** GET a JSON document from the master; anything but 2xx is an error naming the URL. */
 export async function masterJson<T>(master: string, path: string): Promise<T> {
   const resp = await masterFetch(master, path);
-  if (!resp.ok) throw new Error(`http://${master}${path} answered ${resp.status}`);
+  if (!resp.ok) throw new Error(`${resp.url || `http://${master}${path}`} answered ${resp.status}`);
   return (await resp.json()) as T;
 }
 

@@ -78,4 +78,53 @@ describe('strata up', () => {
     // The agents killed their tasks on the way down (SIGUSR1): no task process is left.
     for (const id of ids) expect(pidsOfTask(id)).toEqual([]);
   });
+
+  it('--ha: etcd, three masters, two of each framework; a SIGKILLed leader is replaced and restarted; the API answers through any instance; Ctrl-C stops everything', async () => {
+    const ha = tmpDir('strata-up-ha-');
+    try {
+      const [masterPort, agentPort, marathonPort, chronosPort, etcdPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+      let haOut = '';
+      let haErr = '';
+      const p = spawn(process.execPath, [BINS.cli, 'up', '--ha', '--work-dir', ha.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--chronos-port', String(chronosPort), '--etcd-port', String(etcdPort), '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      p.stdout!.on('data', (d) => (haOut += d));
+      p.stderr!.on('data', (d) => (haErr += d));
+      try {
+        await waitFor(() => haOut.includes('Strata is up'), { what: `strata up --ha (${haErr})`, timeoutMs: 90_000 });
+        const pids = Object.fromEntries([...haOut.matchAll(/(\S+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+        expect(Object.keys(pids).sort()).toEqual(['agent-0', 'chronos-0', 'chronos-1', 'etcd0', 'etcd1', 'etcd2', 'marathon-0', 'marathon-1', 'master-0', 'master-1', 'master-2']);
+        const masterUrl = /--master\s+(etcd:\/\/\S+)/.exec(haOut)![1]!;
+        const masters = [0, 1, 2].map((i) => `127.0.0.1:${masterPort + 100 * i}`);
+        const leading = async () => {
+          const hs = await Promise.all(masters.map((m) => fetch(`http://${m}/health`).then((r) => r.json() as Promise<{ leading: boolean }>).catch(() => undefined)));
+          const l = masters.filter((_, i) => hs[i]?.leading);
+          return l.length === 1 ? l[0] : undefined;
+        };
+        const first = await waitFor(leading, { what: 'a leading master' });
+        const idx = masters.indexOf(first);
+        process.kill(pids[`master-${idx}`]!, 'SIGKILL');
+        await waitFor(async () => (await leading()) && (await leading()) !== first, { what: 'another master leading', timeoutMs: 15_000 });
+        await waitFor(() => haErr.includes(`master-${idx} restarted`), { what: 'the killed master restarted by the supervisor', timeoutMs: 30_000 });
+        // Through the standby Marathon: proxied to the leader.
+        const standby = `http://127.0.0.1:${marathonPort + 1}`;
+        const leaderOf = (await (await fetch(`${standby}/v2/leader`)).json()) as { leader: string };
+        expect(leaderOf.leader).toMatch(/^127\.0\.0\.1:\d+$/);
+        const other = leaderOf.leader.endsWith(`:${marathonPort}`) ? standby : `http://127.0.0.1:${marathonPort}`;
+        expect((await fetch(`${other}/v2/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: '/ha-up', cmd: 'sleep 1000', cpus: 0.1, mem: 16 }) })).status).toBe(201);
+        expect((await fetch(`http://${leaderOf.leader}/v2/apps/ha-up`)).status).toBe(200);
+        const cli = spawn(process.execPath, [BINS.cli, 'agents', '--master', masterUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let agents = '';
+        cli.stdout!.on('data', (d) => (agents += d));
+        await new Promise((r) => cli.once('exit', r));
+        expect(agents).toMatch(/masters: .*\(leader\)/);
+        p.kill('SIGINT');
+        await new Promise((r) => p.once('exit', r));
+        expect(p.exitCode).toBe(0);
+        for (const [name, pid] of Object.entries(pids)) if (name !== `master-${idx}`) expect({ name, alive: alive(pid) }).toEqual({ name, alive: false });
+      } finally {
+        if (p.exitCode === null) p.kill('SIGKILL');
+      }
+    } finally {
+      ha.remove();
+    }
+  });
 });

@@ -14,4 +14,7 @@ export async function agentsCommand(opts: { master: string; json?: boolean }): P
     String(a.resources.ports ?? ''),
   ]);
   console.log(table(['ID', 'ADDRESS', 'STATE', 'CPUS', 'MEM', 'DISK', 'PORTS'], rows));
+  // With several masters: which one leads, and the standbys.
+  const masters = state.masters ?? [];
+  if (masters.length > 1) console.log(`\nmasters: ${masters.map((m) => `${m.address}${m.leading ? ' (leader)' : ''}`).join(', ')}`);
 }

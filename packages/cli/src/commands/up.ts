@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { EtcdCluster } from '@strata/lib/ha';
 import { fetchState } from '../master-api';
 import { Supervisor } from '../supervisor/supervisor';
 
@@ -14,7 +15,14 @@ export interface UpOptions {
   marathon: boolean;
   chronosPort: number;
   chronos: boolean;
+  /** High availability: a three-member etcd, three masters, two Marathons and two Chronos. */
+  ha?: boolean;
+  etcdPort: number;
 }
+
+/** In --ha, where the n-th instance of a service listens: masters 100 ports apart (agents take the ports above the first), frameworks side by side. */
+const masterPortOf = (base: number, i: number) => base + 100 * i;
+const CLUSTER = 'strata';
 
 const bin = (pkg: string, file: string) => require.resolve(`@strata/${pkg}/bin/${file}`);
 
@@ -28,7 +36,9 @@ export async function upCommand(opts: UpOptions): Promise<void> {
   const workDir = path.resolve(opts.workDir);
   const logDir = path.join(workDir, 'logs');
   mkdirSync(logDir, { recursive: true });
-  const master = `${opts.ip}:${opts.masterPort}`;
+  const masters = opts.ha ? [0, 1, 2].map((i) => `${opts.ip}:${masterPortOf(opts.masterPort, i)}`) : [`${opts.ip}:${opts.masterPort}`];
+  const master = masters[0]!;
+  let etcd: EtcdCluster | undefined;
   const supervisor = new Supervisor((line) => process.stderr.write(`${line}\n`));
   const start = (name: string, file: string, args: string[], stopSignal: NodeJS.Signals) => supervisor.start({ name, bin: file, args, stopSignal, logFile: path.join(logDir, `${name}.log`) });
 
@@ -38,7 +48,8 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     stopping = true;
     process.stderr.write('stopping the cluster...\n');
     // Frameworks first (they must not relaunch what is being stopped), then agents (SIGUSR1 kills their tasks), then the master.
-    await supervisor.stop([(n) => n === 'marathon' || n === 'chronos', (n) => n.startsWith('agent'), (n) => n === 'master']);
+    await supervisor.stop([(n) => n.startsWith('marathon') || n.startsWith('chronos'), (n) => n.startsWith('agent'), (n) => n.startsWith('master')]);
+    await etcd?.stop();
     process.exit(code);
   };
   const stopOn = () =>
@@ -57,34 +68,53 @@ export async function upCommand(opts: UpOptions): Promise<void> {
   }
 
   async function bringUp(): Promise<void> {
-    start('master', bin('master', 'strata-master.js'), ['--ip', opts.ip, '--port', String(opts.masterPort), '--hostname', opts.ip, '--work-dir', path.join(workDir, 'master')], 'SIGTERM');
-    await waitUntil(async () => (await fetch(`http://${master}/health`)).ok, 15_000, `the master on ${master}`);
+    let masterFlag = master;
+    let haFlags: string[] = [];
+    if (opts.ha) {
+      const clientPorts = [0, 1, 2].map((i) => opts.etcdPort + 100 * i);
+      etcd = await EtcdCluster.start({ members: 3, dir: path.join(workDir, 'etcd'), host: opts.ip, clientPorts, peerPorts: clientPorts.map((p) => p + 1) });
+      masterFlag = etcd.masterUrl(CLUSTER);
+      haFlags = ['--etcd', etcd.endpoints.join(','), '--cluster-name', CLUSTER];
+    }
+    masters.forEach((address, i) => {
+      const name = opts.ha ? `master-${i}` : 'master';
+      start(name, bin('master', 'strata-master.js'), ['--ip', opts.ip, '--port', address.split(':')[1]!, '--hostname', opts.ip, '--work-dir', path.join(workDir, name), ...haFlags], 'SIGTERM');
+    });
+    for (const address of masters) await waitUntil(async () => (await fetch(`http://${address}/health`)).ok, 15_000, `the master on ${address}`);
     for (let i = 0; i < opts.agents; i++) {
-      const args = ['--master', master, '--ip', opts.ip, '--port', String(opts.agentPort + i), '--hostname', opts.ip, '--advertise-ip', opts.ip, '--work-dir', path.join(workDir, `agent-${i}`)];
+      const args = ['--master', masterFlag, '--ip', opts.ip, '--port', String(opts.agentPort + i), '--hostname', opts.ip, '--advertise-ip', opts.ip, '--work-dir', path.join(workDir, `agent-${i}`)];
       if (opts.resources) args.push('--resources', opts.resources);
       start(`agent-${i}`, bin('agent', 'strata-agent.js'), args, 'SIGUSR1');
     }
-    await waitUntil(async () => (await fetchState(master)).slaves.filter((a) => a.active).length >= opts.agents, 15_000, `${opts.agents} agent(s) to register`);
-    const marathon = `${opts.ip}:${opts.marathonPort}`;
-    if (opts.marathon) {
-      start('marathon', bin('marathon', 'strata-marathon.js'), ['--master', master, '--http-address', opts.ip, '--http-port', String(opts.marathonPort), '--hostname', opts.ip, '--state', path.join(workDir, 'marathon')], 'SIGTERM');
-      await waitUntil(async () => (await fetch(`http://${marathon}/ping`)).ok, 15_000, `marathon on ${marathon}`);
+    await waitUntil(async () => (await fetchState(masterFlag)).slaves.filter((a) => a.active).length >= opts.agents, 20_000, `${opts.agents} agent(s) to register`);
+    const instances = opts.ha ? 2 : 1;
+    const frameworks: { name: string; address: string; what: string; leaderPath: string }[] = [];
+    for (const [kind, on, port, what, leaderPath] of [
+      ['marathon', opts.marathon, opts.marathonPort, 'apps: curl http://%/v2/apps', '/v2/leader'],
+      ['chronos', opts.chronos, opts.chronosPort, 'jobs: curl http://%/v1/scheduler/jobs', '/v1/scheduler/leader'],
+    ] as const) {
+      if (!on) continue;
+      for (let i = 0; i < instances; i++) {
+        const name = opts.ha ? `${kind}-${i}` : kind;
+        const address = `${opts.ip}:${port + i}`;
+        start(name, bin(kind, `strata-${kind}.js`), ['--master', masterFlag, '--http-address', opts.ip, '--http-port', String(port + i), '--hostname', opts.ip, '--state', path.join(workDir, name), ...haFlags], 'SIGTERM');
+        frameworks.push({ name, address, what: what.replace('%', address), leaderPath });
+      }
     }
-    const chronos = `${opts.ip}:${opts.chronosPort}`;
-    if (opts.chronos) {
-      start('chronos', bin('chronos', 'strata-chronos.js'), ['--master', master, '--http-address', opts.ip, '--http-port', String(opts.chronosPort), '--hostname', opts.ip, '--state', path.join(workDir, 'chronos')], 'SIGTERM');
-      await waitUntil(async () => (await fetch(`http://${chronos}/ping`)).ok, 15_000, `chronos on ${chronos}`);
-    }
+    // Up when each answers and names its leader (alone, itself).
+    for (const f of frameworks) await waitUntil(async () => (await fetch(`http://${f.address}/ping`)).ok && (await fetch(`http://${f.address}${f.leaderPath}`)).ok, 20_000, `${f.name} on ${f.address}`);
 
+    const names = [...masters.map((_, i) => (opts.ha ? `master-${i}` : 'master')), ...Array.from({ length: opts.agents }, (_, i) => `agent-${i}`), ...frameworks.map((f) => f.name)];
     const lines = [
-      'Strata is up.',
-      `  master   grpc+http  ${master}       state: http://${master}/master/state`,
-      ...Array.from({ length: opts.agents }, (_, i) => `  agent-${i}  http       ${opts.ip}:${opts.agentPort + i}`),
-      ...(opts.marathon ? [`  marathon http       ${marathon}       apps: curl http://${marathon}/v2/apps`] : []),
-      ...(opts.chronos ? [`  chronos  http       ${chronos}       jobs: curl http://${chronos}/v1/scheduler/jobs`] : []),
+      opts.ha ? 'Strata is up, highly available (etcd, three masters, a standby for each framework).' : 'Strata is up.',
+      ...(etcd ? [`  etcd      ${etcd.endpoints.join(' ')}   data: ${path.join(workDir, 'etcd')}`, `  --master  ${masterFlag}`] : []),
+      ...masters.map((address, i) => `  ${(opts.ha ? `master-${i}` : 'master').padEnd(10)} grpc+http  ${address}       state: http://${address}/master/state`),
+      ...Array.from({ length: opts.agents }, (_, i) => `  ${`agent-${i}`.padEnd(10)} http       ${opts.ip}:${opts.agentPort + i}`),
+      ...frameworks.map((f) => `  ${f.name.padEnd(10)} http       ${f.address}       ${f.what}`),
       `  work dir ${workDir} (logs in ${logDir})`,
-      `  pids     ${['master', ...Array.from({ length: opts.agents }, (_, i) => `agent-${i}`), ...(opts.marathon ? ['marathon'] : []), ...(opts.chronos ? ['chronos'] : [])].map((n) => `${n}=${supervisor.pid(n)}`).join(' ')}`,
+      `  pids     ${names.map((n) => `${n}=${supervisor.pid(n)}`).join(' ')}${etcd ? ' ' + etcd.members.map((m) => `${m.name}=${m.pid}`).join(' ') : ''}`,
       '',
+      ...(opts.ha ? [`For the CLI:  export STRATA_MASTER=${masterFlag}`] : []),
       'Try:  strata run --cpus 0.1 --mem 32 -- echo hello    |    strata agents    |    strata tasks --all',
       'A service that dies is restarted; Ctrl-C stops the cluster.',
     ];

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
 import * as path from 'node:path';
 import { freePort } from '../net/free-port';
 
@@ -18,8 +18,9 @@ export interface EtcdClusterOptions {
   /** Data dirs and logs go under this. */
   dir: string;
   host?: string;
-  /** Fixed client ports (e.g. `strata up --ha`); random free ports otherwise. */
+  /** Fixed client and peer ports (`strata up --ha`: a data dir kept across runs remembers its peers); random free ports otherwise. */
   clientPorts?: number[];
+  peerPorts?: number[];
   /**
    * etcd's heartbeat and election timeouts (ms). The defaults (50/500) let a 1 s lease be
    * granted as 1 s (etcd's floor is 1.5 x the election timeout) on one machine's loopback.
@@ -42,19 +43,20 @@ export function etcdBinary(binary = process.env.STRATA_ETCD ?? 'etcd'): string {
  */
 export class EtcdCluster {
   readonly members: (EtcdMember & { child?: ChildProcess })[] = [];
-  private constructor(private readonly opts: Required<Omit<EtcdClusterOptions, 'clientPorts'>>) {}
+  private constructor(private readonly opts: Required<Omit<EtcdClusterOptions, 'clientPorts' | 'peerPorts'>>) {}
 
   static async start(options: EtcdClusterOptions): Promise<EtcdCluster> {
     const opts = { members: 3, host: '127.0.0.1', heartbeatMs: 50, electionMs: 500, binary: etcdBinary(options.binary), ...options };
-    const c = new EtcdCluster(opts as Required<Omit<EtcdClusterOptions, 'clientPorts'>>);
+    const c = new EtcdCluster(opts as Required<Omit<EtcdClusterOptions, 'clientPorts' | 'peerPorts'>>);
     for (let i = 0; i < opts.members; i++) {
       const name = `etcd${i}`;
       const clientPort = options.clientPorts?.[i] ?? (await freePort(opts.host));
-      const peerPort = await freePort(opts.host);
+      const peerPort = options.peerPorts?.[i] ?? (await freePort(opts.host));
       c.members.push({ name, clientUrl: `http://${opts.host}:${clientPort}`, peerUrl: `http://${opts.host}:${peerPort}`, dataDir: path.join(opts.dir, name), running: false });
     }
     try {
-      for (const m of c.members) c.spawn(m, 'new');
+      // A member with data from an earlier run rejoins on it (its peers are in the data).
+      for (const m of c.members) c.spawn(m, existsSync(path.join(m.dataDir, 'member')) ? 'existing' : 'new');
       await c.waitHealthy(c.members, 20_000);
     } catch (err) {
       await c.stop();
