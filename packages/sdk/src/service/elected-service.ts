@@ -116,7 +116,11 @@ export async function serveElected(opts: ElectedServiceOptions): Promise<Running
     if (path === '/health') return send(res, 200, { healthy: true, leading: false, leader: leaderUrl ?? null });
     if (!leader || leader.id === id) return send(res, 503, opts.noLeaderBody('no leader is elected right now; retry shortly'));
     if (req.headers[opts.viaHeader.toLowerCase()]) return send(res, 503, opts.noLeaderBody(`not the leader, and this request was already proxied (via ${req.headers[opts.viaHeader.toLowerCase()]}); leader changing`));
-    proxy(req, res, (err?: unknown) => send(res, 503, opts.noLeaderBody(String((err as Error)?.message ?? err))));
+    // Proxy errors are answered by the `error` hook above; the promise itself never carries one we have not answered.
+    proxy(req, res, (err?: unknown) => send(res, 503, opts.noLeaderBody(String((err as Error)?.message ?? err)))).catch((err: unknown) => {
+      log.warn({ err, path }, 'proxying to the leader failed');
+      if (!res.headersSent) send(res, 503, opts.noLeaderBody(`cannot reach the leader: ${(err as Error).message}`));
+    });
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
