@@ -7,6 +7,7 @@ import { marathonScale } from './marathon-scale';
 import { chronosBench } from './chronos-bench';
 import { allocatorBench } from './allocator-bench';
 import { scaleBench } from './scale-bench';
+import { haBench } from './ha-bench';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -24,6 +25,9 @@ async function main(): Promise<void> {
     // The Mesos paper's experiment through the real master: 5,000 / 20,000 / 50,000 emulated agents.
     const agents = (process.env.BENCH_SCALE_AGENTS ?? '5000,20000,50000').split(',').map(Number);
     results.scale = await scaleBench(agents, { measureMs: Number(process.env.BENCH_SCALE_MEASURE_MS ?? 15_000), fillTasks: Number(process.env.BENCH_SCALE_FILL_TASKS ?? 40_000), phases: process.env.BENCH_SCALE_PHASES?.split(',') });
+  }
+  if (!only || only === 'ha') {
+    results.ha = await haBench({ kills: Number(process.env.BENCH_HA_KILLS ?? 20), leaseTtl: Number(process.env.BENCH_HA_LEASE_TTL ?? 1), instances: Number(process.env.BENCH_HA_INSTANCES ?? 1000), launches: Number(process.env.BENCH_HA_LAUNCHES ?? 100) });
   }
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }

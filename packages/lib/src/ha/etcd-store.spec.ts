@@ -48,6 +48,30 @@ describe('EtcdStateStore', () => {
     expect((await store.list('agents/')).map((e) => e.key)).toEqual(keys);
   });
 
+  it('sends the writes of one turn together, in order: 300 puts in 3 transactions, a key written twice ends with its last value', async () => {
+    const store = fresh();
+    const txn = client.kv.txn.bind(client.kv);
+    let calls = 0;
+    const spy = jest.spyOn(client.kv, 'txn').mockImplementation((req, opts) => {
+      calls++;
+      return txn(req, opts);
+    });
+    try {
+      const writes = Array.from({ length: 300 }, (_, i) => store.put(`many/k${i}`, i));
+      const again = store.put('many/k7', 'last');
+      const gone = store.delete('many/k8');
+      expect(await Promise.all(writes)).toEqual(Array(300).fill(1));
+      expect(await again).toBe(2);
+      expect(await gone).toBe(true);
+      expect(calls).toBeLessThanOrEqual(4);
+      expect((await store.get('many/k7'))?.value).toBe('last');
+      expect(await store.get('many/k8')).toBeUndefined();
+      expect(await store.list('many/')).toHaveLength(299);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('refuses an empty key', async () => {
     await expect(fresh().put('', 1)).rejects.toMatchObject({ code: 'INVALID_KEY' });
   });

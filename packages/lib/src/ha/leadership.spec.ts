@@ -5,7 +5,7 @@ import { tmpDir } from '../testing/tmp-dir';
 import { waitFor } from '../testing/wait-for';
 import { connectEtcd } from './etcd-client';
 import { EtcdCluster } from './etcd-cluster';
-import { LeaderWatch } from './leader-watch';
+import { LeaderWatch, candidates } from './leader-watch';
 import { Leadership, type LeadershipOptions } from './leadership';
 
 let dir: ReturnType<typeof tmpDir>;
@@ -71,6 +71,8 @@ describe('Leadership on etcd', () => {
     const paused = candidate(election, 'paused', { clock });
     await waitFor(() => paused.isLeader(), { what: 'paused to lead' });
     const other = candidate(election, 'other');
+    // The other must be in line first: a deposed candidate campaigns again at once, at the back.
+    await waitFor(async () => (await candidates(client, election)).length === 2, { what: 'the other campaigning' });
     const deposed = new Promise<string>((r) => paused.once('deposed', r));
     clock.advance(1_000); // the renewals that succeeded were all sent at t0: the lease may be over
     expect(paused.isLeader()).toBe(false);
@@ -118,6 +120,8 @@ describe('Leadership on etcd', () => {
     await waitFor(() => watch.leader?.id === 'a', { what: 'a seen' });
     expect(watch.leader).toEqual({ id: 'a', address: 'a:5050' });
     const b = candidate(election, 'b');
+    // b's key must be there before a goes, or there is a gap with no leader between them.
+    await waitFor(async () => (await candidates(client, election)).length === 2, { what: 'b campaigning' });
     await a.stop();
     await waitFor(() => watch.leader?.id === 'b', { what: 'b seen' });
     await b.stop();
