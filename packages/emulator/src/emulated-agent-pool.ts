@@ -1,10 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { MinHeap, coalescingSender, res, type Logger, type Resources } from '@strata/lib';
+import { MinHeap, coalescingSender, res, silentLogger, type Logger, type Resources } from '@strata/lib';
+import { MasterLocator, notLeaderHint } from '@strata/lib/ha';
 import { STATUS_UPDATE_BATCH, loadStrata, type AgentMessage, type AgentServiceClient, type MasterMessage__Output, type RegisterAgentResponse__Output } from '@strata/proto';
 import { EmulatedAgent, type AgentHost } from './emulated-agent';
 
 export interface EmulatedAgentPoolOptions {
-  /** host:port of the master. */
+  /** The master: host:port, a list, or etcd://…/NAME (the agents follow the leader and reregister with a new one). */
   master: string;
   agents: number;
   /** What each agent advertises (Mesos text form or a value). */
@@ -26,6 +27,7 @@ export interface EmulatedAgentPoolOptions {
 export interface EmulatedAgentPoolStats {
   agents: number;
   connected: number;
+  reregistrations: number;
   tasksLaunched: number;
   tasksActive: number;
   messagesIn: number;
@@ -38,7 +40,12 @@ export interface EmulatedAgentPoolStats {
  * One timer serves every task completion (a heap of due times) and one the update retries.
  */
 export class EmulatedAgentPool implements AgentHost {
-  private readonly clients: AgentServiceClient[] = [];
+  private clients: AgentServiceClient[] = [];
+  private clientsAddress?: string;
+  private readonly locator: MasterLocator;
+  /** Agents whose stream dropped, waiting to reregister (a few at a time, as they would from many hosts). */
+  private readonly lost: EmulatedAgent[] = [];
+  private rejoining = 0;
   private readonly agents: EmulatedAgent[] = [];
   private readonly streams = new Map<EmulatedAgent, { stream: grpc.ClientDuplexStream<AgentMessage, MasterMessage__Output>; send: (m: AgentMessage) => void }>();
   private readonly due = new MinHeap<{ at: number; agent: EmulatedAgent; key: string }>((a, b) => a.at < b.at);
@@ -47,22 +54,35 @@ export class EmulatedAgentPool implements AgentHost {
   private dueAt = Infinity;
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
-  private counters = { launched: 0, in: 0, out: 0 };
+  private counters = { launched: 0, in: 0, out: 0, reregistrations: 0 };
 
   constructor(private readonly opts: EmulatedAgentPoolOptions) {
     this.resources = typeof opts.resources === 'string' ? res.parseResources(opts.resources) : opts.resources;
-    const proto = loadStrata();
-    const n = Math.max(1, opts.connections ?? Math.ceil(opts.agents / 1000));
-    for (let i = 0; i < n; i++) {
-      // A local subchannel pool gives each client its own connection: streams spread over n sockets.
-      this.clients.push(new proto.strata.internal.v1.AgentService(opts.master, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1, 'grpc.keepalive_time_ms': 30_000 }));
-    }
+    this.locator = MasterLocator.parse(opts.master, opts.log ?? silentLogger());
     const duration = opts.taskDurationMs ?? 1_000;
     for (let i = 0; i < opts.agents; i++) this.agents.push(new EmulatedAgent(i, this, duration));
   }
 
+  /** The clients to the leading master, made again when it moves. */
+  private clientsFor(address: string): AgentServiceClient[] {
+    if (this.clientsAddress === address) return this.clients;
+    for (const c of this.clients) c.close();
+    const proto = loadStrata();
+    const n = Math.max(1, this.opts.connections ?? Math.ceil(this.opts.agents / 1000));
+    // A local subchannel pool gives each client its own connection: streams spread over n sockets.
+    this.clients = Array.from({ length: n }, () => new proto.strata.internal.v1.AgentService(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1, 'grpc.keepalive_time_ms': 30_000 }));
+    this.clientsAddress = address;
+    return this.clients;
+  }
+
   /** Registers and connects every agent; resolves when all streams are open. */
   async start(): Promise<void> {
+    this.clientsFor(await this.locator.leader(30_000));
+    // A new leader elsewhere: the streams to the old one are dropped and every agent reregisters.
+    this.locator.on('change', (address) => {
+      if (!address || address === this.clientsAddress) return;
+      for (const s of this.streams.values()) s.stream.cancel();
+    });
     const concurrency = this.opts.registerConcurrency ?? 256;
     let next = 0;
     const worker = async () => {
@@ -82,7 +102,7 @@ export class EmulatedAgentPool implements AgentHost {
   stats(): EmulatedAgentPoolStats {
     let active = 0;
     for (const a of this.agents) active += a.taskCount;
-    return { agents: this.agents.length, connected: this.streams.size, tasksLaunched: this.counters.launched, tasksActive: active, messagesIn: this.counters.in, messagesOut: this.counters.out };
+    return { agents: this.agents.length, connected: this.streams.size, reregistrations: this.counters.reregistrations, tasksLaunched: this.counters.launched, tasksActive: active, messagesIn: this.counters.in, messagesOut: this.counters.out };
   }
 
   agentIds(): string[] {
@@ -96,6 +116,7 @@ export class EmulatedAgentPool implements AgentHost {
     for (const s of this.streams.values()) s.stream.cancel();
     this.streams.clear();
     for (const c of this.clients) c.close();
+    this.locator.stop().catch(() => undefined);
   }
 
   // --- AgentHost -----------------------------------------------------------------------------
@@ -124,6 +145,53 @@ export class EmulatedAgentPool implements AgentHost {
     return this.clients[agent.index % this.clients.length]!;
   }
 
+  /** A stream dropped: the agent reregisters with whoever leads, with its tasks, as strata-agent does. */
+  private rejoin(agent: EmulatedAgent): void {
+    this.lost.push(agent);
+    const concurrency = this.opts.registerConcurrency ?? 256;
+    while (this.rejoining < concurrency && this.lost.length) {
+      this.rejoining++;
+      this.rejoinWorker().finally(() => this.rejoining--).catch(() => undefined);
+    }
+  }
+
+  private async rejoinWorker(): Promise<void> {
+    for (let a = this.lost.shift(); a && !this.stopped; a = this.lost.shift()) {
+      for (let attempt = 0; !this.stopped; attempt++) {
+        let address: string | undefined;
+        try {
+          address = await this.locator.leader(30_000);
+          const client = this.clientsFor(address);
+          const req = {
+            agentInfo: { ...this.agentInfo(a), id: { value: a.id } },
+            ...a.reregistration(),
+            version: 'emulator',
+          };
+          await new Promise<RegisterAgentResponse__Output>((resolve, reject) =>
+            client[a.index % client.length]!.Reregister(req, { deadline: new Date(Date.now() + 60_000) }, (err, r) => (err ? reject(err) : resolve(r!))),
+          );
+          this.counters.reregistrations++;
+          this.connect(a);
+          a.resendAll(); // what the old master had not acknowledged goes to the new one
+          break;
+        } catch (err) {
+          const standby = notLeaderHint(err as grpc.ServiceError);
+          if (address) {
+            if (standby) this.locator.notLeader(address, standby.leader);
+            else this.locator.unreachable(address);
+          }
+          await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+        }
+      }
+    }
+  }
+
+  private agentInfo(agent: EmulatedAgent) {
+    const prefix = this.opts.hostPrefix ?? 'emu';
+    const attributes = Object.entries(this.opts.attributes ?? {}).map(([name, value]) => ({ name, type: 'TEXT' as const, text: { value } }));
+    return { hostname: `${prefix}-${agent.index}`, port: 5051, resources: res.toProto(this.resources), attributes, capabilities: ['process'] };
+  }
+
   private armDue(at: number): void {
     if (this.dueTimer) clearTimeout(this.dueTimer);
     this.dueAt = at;
@@ -143,12 +211,7 @@ export class EmulatedAgentPool implements AgentHost {
   }
 
   private async register(agent: EmulatedAgent): Promise<void> {
-    const prefix = this.opts.hostPrefix ?? 'emu';
-    const attributes = Object.entries(this.opts.attributes ?? {}).map(([name, value]) => ({ name, type: 'TEXT' as const, text: { value } }));
-    const req = {
-      agentInfo: { hostname: `${prefix}-${agent.index}`, port: 5051, resources: res.toProto(this.resources), attributes, capabilities: ['process'] },
-      version: 'emulator',
-    };
+    const req = { agentInfo: this.agentInfo(agent), version: 'emulator' };
     for (let attempt = 0; ; attempt++) {
       try {
         const resp = await new Promise<RegisterAgentResponse__Output>((resolve, reject) =>
@@ -180,7 +243,9 @@ export class EmulatedAgentPool implements AgentHost {
     const closed = (why: string) => {
       if (this.streams.get(agent)?.stream !== stream) return;
       this.streams.delete(agent);
-      if (!this.stopped) this.opts.log?.warn({ agentId: agent.id, why }, 'emulated agent stream closed');
+      if (this.stopped) return;
+      this.opts.log?.debug({ agentId: agent.id, why }, 'emulated agent stream closed; reregistering');
+      this.rejoin(agent);
     };
     stream.on('error', (err) => closed(err.message));
     stream.on('end', () => closed('ended by master'));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { statusUpdateAcksOf, type AgentMessage, type MasterMessage__Output, type TaskInfo__Output, type TaskState, type TaskStatus } from '@strata/proto';
+import { statusUpdateAcksOf, type AgentMessage, type FrameworkInfo__Output, type MasterMessage__Output, type TaskInfo, type TaskInfo__Output, type TaskState, type TaskStatus } from '@strata/proto';
 
 /** What an emulated agent needs from its pool: a way to send, a clock, and a place to park completions. */
 export interface AgentHost {
@@ -20,6 +20,9 @@ interface PendingUpdate {
 interface EmulatedTask {
   frameworkId: string;
   taskId: string;
+  /** What reregistration reports (name and resources: what the master accounts), not the whole TaskInfo. */
+  info: TaskInfo;
+  state: TaskState;
   /** Updates not yet acknowledged, oldest first: only the head is in flight, as on a real agent. */
   pending: PendingUpdate[];
   terminal: boolean;
@@ -38,6 +41,7 @@ export const DURATION_LABEL = 'strata.emulator/duration_ms';
 export class EmulatedAgent {
   id = '';
   private readonly tasks = new Map<string, EmulatedTask>();
+  private readonly frameworks = new Map<string, FrameworkInfo__Output>();
 
   constructor(
     readonly index: number,
@@ -56,6 +60,7 @@ export class EmulatedAgent {
         return;
       case 'launchTasks': {
         const fwId = m.launchTasks?.frameworkInfo?.id?.value ?? '';
+        if (m.launchTasks?.frameworkInfo && !this.frameworks.has(fwId)) this.frameworks.set(fwId, m.launchTasks.frameworkInfo);
         const infos = m.launchTasks?.tasks ?? [];
         this.host.launched(infos.length);
         for (const info of infos) this.launch(fwId, info);
@@ -74,12 +79,20 @@ export class EmulatedAgent {
       case 'shutdownFramework': {
         const fwId = m.shutdownFramework?.frameworkId?.value ?? '';
         for (const [key, t] of this.tasks) if (t.frameworkId === fwId) this.tasks.delete(key);
+        this.frameworks.delete(fwId);
         return;
       }
       case 'frameworkReconnected':
         this.resendAll();
         return;
     }
+  }
+
+  /** What a reregistration carries besides the agent info: its live tasks and their frameworks (as the real agent's). */
+  reregistration(): { tasks: { taskInfo: TaskInfo; frameworkId: { value: string }; state: TaskState }[]; frameworks: FrameworkInfo__Output[] } {
+    const tasks = [];
+    for (const t of this.tasks.values()) if (!t.terminal || t.pending.length) tasks.push({ taskInfo: t.info, frameworkId: { value: t.frameworkId }, state: t.state });
+    return { tasks, frameworks: [...this.frameworks.values()] };
   }
 
   /** The task's time is up. */
@@ -105,7 +118,7 @@ export class EmulatedAgent {
     const taskId = info.taskId?.value ?? '';
     const key = taskKey(frameworkId, taskId);
     if (this.tasks.has(key)) return;
-    const t: EmulatedTask = { frameworkId, taskId, pending: [], terminal: false };
+    const t: EmulatedTask = { frameworkId, taskId, info: { name: info.name, taskId: { value: taskId }, agentId: { value: this.id }, resources: info.resources }, state: 'TASK_STAGING', pending: [], terminal: false };
     this.tasks.set(key, t);
     this.report(t, 'TASK_RUNNING', 'running');
     const label = info.labels?.labels.find((l) => l.key === DURATION_LABEL)?.value;
@@ -114,6 +127,7 @@ export class EmulatedAgent {
   }
 
   private report(t: EmulatedTask, state: TaskState, message: string): void {
+    t.state = state;
     if (state !== 'TASK_RUNNING') t.terminal = true;
     const status = {
       taskId: { value: t.taskId },

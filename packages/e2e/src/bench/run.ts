@@ -8,6 +8,7 @@ import { chronosBench } from './chronos-bench';
 import { allocatorBench } from './allocator-bench';
 import { scaleBench } from './scale-bench';
 import { haBench } from './ha-bench';
+import { haRecovery } from './ha-recovery';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -28,6 +29,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'ha') {
     results.ha = await haBench({ kills: Number(process.env.BENCH_HA_KILLS ?? 20), leaseTtl: Number(process.env.BENCH_HA_LEASE_TTL ?? 1), instances: Number(process.env.BENCH_HA_INSTANCES ?? 1000), launches: Number(process.env.BENCH_HA_LAUNCHES ?? 100) });
+  }
+  if (!only || only === 'ha-recovery') {
+    results.ha_recovery = await haRecovery({ agents: Number(process.env.BENCH_HA_AGENTS ?? 40_000), tasksPerAgent: Number(process.env.BENCH_HA_TASKS_PER_AGENT ?? 10) });
   }
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }

@@ -8,7 +8,7 @@ import { SchedulerDriver, offerFilters, offerResources, taskInfo } from '@strata
 import { BINS, ServiceProcess } from '../processes';
 import { round, summary } from './stats';
 
-const EMULATOR = path.resolve(BINS.master, '..', '..', '..', 'emulator', 'bin', 'strata-emulator.js');
+export const EMULATOR = path.resolve(BINS.master, '..', '..', '..', 'emulator', 'bin', 'strata-emulator.js');
 const DURATION_LABEL = 'strata.emulator/duration_ms';
 const AGENT_RESOURCES = 'cpus:8;mem:16384;disk:102400;ports:[31000-32000]';
 
@@ -47,7 +47,7 @@ const cpuS = (pid: number) => {
  * The master's metrics: the sum of every sample of `strata_master_<name>` whose labels include
  * `label` (all samples when none is given).
  */
-async function masterMetrics(address: string): Promise<(name: string, label?: string) => number> {
+export async function masterMetrics(address: string): Promise<(name: string, label?: string) => number> {
   const text = await (await fetch(`http://${address}/metrics`)).text();
   return (name, label) => {
     let sum = 0;
@@ -58,8 +58,8 @@ async function masterMetrics(address: string): Promise<(name: string, label?: st
   };
 }
 
-const connectedAgents = async (address: string) => (await masterMetrics(address))('agents', 'state="connected"');
-const activeTasks = async (address: string) => (await masterMetrics(address))('tasks');
+export const connectedAgents = async (address: string) => (await masterMetrics(address))('agents', 'state="connected"');
+export const activeTasks = async (address: string) => (await masterMetrics(address))('tasks');
 
 /**
  * The paper's own measure, taken while the load runs: a fresh framework registers, waits for an
@@ -333,7 +333,7 @@ export async function scaleRun(agents: number, phases: LoadPhase[], agentsPerEmu
  * A service at log level warn. `nodeArgs` (BENCH_MASTER_NODE_ARGS, BENCH_EMULATOR_NODE_ARGS): node
  * flags for it, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a V8 profile when it stops.
  */
-function startService(name: string, bin: string, args: string[], nodeArgs = ''): ServiceProcess {
+export function startService(name: string, bin: string, args: string[], nodeArgs = ''): ServiceProcess {
   const flags = nodeArgs.split(' ').filter(Boolean);
   // ServiceProcess runs `node <first> <rest...>`: node flags go before the script.
   return flags.length
