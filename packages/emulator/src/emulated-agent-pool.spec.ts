@@ -163,4 +163,26 @@ describe('EmulatedAgentPool', () => {
     await waitFor(() => master.master!.gauges().agentsConnected === 0, { what: 'agents disconnected' });
     expect(master.master!.gauges().agentsDisconnected).toBe(5);
   });
+
+  it('reregisters every agent with its running tasks when the master comes back (a restart on the same address)', async () => {
+    pool = new EmulatedAgentPool({ master: master.address, agents: 50, resources: 'cpus:2;mem:2048', connections: 2 });
+    await pool.start();
+    await waitFor(() => agentsConnected() === 50, { what: '50 agents connected' });
+    driver = new SchedulerDriver({ master: master.address, framework: { name: 'emu-rereg', user: 'root', roles: ['*'], failoverTimeout: 600 } });
+    let launched = 0;
+    driver.on('offers', (offers) => {
+      for (const o of offers) {
+        if (launched >= 100) continue;
+        const tasks = [0, 1].map(() => ({ ...taskInfo(o, { id: `long-${launched++}`, command: 'true', cpus: 1, mem: 16 }), labels: { labels: [{ key: DURATION_LABEL, value: '600000' }] } }));
+        driver!.launch([o.id!.value], tasks, { refuseSeconds: 600 });
+      }
+    });
+    await driver.subscribe();
+    await waitFor(() => recount().TASK_RUNNING === 100, { what: '100 tasks running' });
+    const port = master.port;
+    await master.stop();
+    master = await startMaster({ log: silentLogger(), config: { host: '127.0.0.1', port, workDir: dir.path } });
+    await waitFor(() => agentsConnected() === 50 && recount().TASK_RUNNING === 100, { what: 'every agent and task back', timeoutMs: 30_000 });
+    expect(pool.stats().reregistrations).toBe(50);
+  });
 });

@@ -65,10 +65,13 @@ export async function serveMuxed(opts: {
     port: addr.port,
     host: opts.host,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // server.close() waits for every connection to end: end them first (agents and frameworks
+      // hold theirs open for good), then wait.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       httpServer.closeAllConnections();
       injector.destroy();
       for (const s of sockets) s.destroy();
+      await closed;
     },
   };
 }
