@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { FileStateStore, createHttpApp, createMetricsRegistry, finishHttpApp, systemClock, Gauge } from '@strata/lib';
-import { serveElected, type FrameworkServiceOptions, type RunningService } from '@strata/sdk';
+import { electedServiceBase, serveElected, type FrameworkServiceOptions, type RunningService } from '@strata/sdk';
 import { Chronos, type ChronosConfig } from './chronos';
 import { chronosErrorShape } from './api/errors';
 import { schedulerRoutes } from './api/routes';
@@ -37,15 +37,7 @@ export async function startChronos(opts: FrameworkServiceOptions<ChronosConfig>)
   };
   let leaderOf = () => '';
   const service = await serveElected({
-    service: 'chronos',
-    host: opts.host ?? '0.0.0.0',
-    port: opts.config.httpPort,
-    hostname: opts.config.hostname,
-    log: opts.log,
-    metrics: registry,
-    etcd: opts.etcd,
-    ttlSeconds: opts.leaseTtlSeconds,
-    fileStore: () => opts.store ?? new FileStateStore(opts.stateDir),
+    ...electedServiceBase('chronos', opts, registry, (dir) => new FileStateStore(dir)),
     viaHeader: 'X-Chronos-Via',
     noLeaderBody: (message) => ({ message, status: 'Service Unavailable' }),
     standby: (req, leader) => {

@@ -9,7 +9,11 @@ export interface HaClusterOptions {
   masters?: number;
   agents?: number;
   resources?: string;
-  /** Leadership lease, seconds (the tuned etcd grants 1). */
+  /**
+   * Leadership lease, seconds (default 2, the services' default). It must outlast an etcd leader
+   * election (losing the etcd member that leads costs ~0.5-1 s of failed renewals) and a busy
+   * machine's event-loop stalls; 1 fails over faster but is deposed by those.
+   */
   leaseTtl?: number;
   masterArgs?: string[];
   agentArgs?: string[];
@@ -65,7 +69,7 @@ export class HaCluster {
 
   /** `--etcd` and `--cluster-name` for a framework service that runs with high availability. */
   get haArgs(): string[] {
-    return ['--etcd', this.etcd.endpoints.join(','), '--cluster-name', this.name, '--lease-ttl', String(this.opts.leaseTtl ?? 1)];
+    return ['--etcd', this.etcd.endpoints.join(','), '--cluster-name', this.name, '--lease-ttl', String(this.opts.leaseTtl ?? 2)];
   }
 
   masterAt(i: number): string {
@@ -76,7 +80,7 @@ export class HaCluster {
     const m = ServiceProcess.start(`master-${i}`, BINS.master, [
       '--ip', '127.0.0.1', '--port', String(this.masterPorts[i]), '--hostname', '127.0.0.1',
       '--work-dir', path.join(this.dir.path, `master-${i}`),
-      '--etcd', this.etcd.endpoints.join(','), '--cluster-name', this.name, '--lease-ttl', String(this.opts.leaseTtl ?? 1),
+      '--etcd', this.etcd.endpoints.join(','), '--cluster-name', this.name, '--lease-ttl', String(this.opts.leaseTtl ?? 2),
       ...(this.opts.masterArgs ?? []),
     ]);
     this.masters[i] = m;

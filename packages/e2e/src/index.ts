@@ -2,7 +2,7 @@ export { LocalCluster } from './cluster';
 export type { ClusterOptions, StateJson } from './cluster';
 export { ServiceProcess, BINS } from './processes';
 export { TestFramework } from './test-framework';
-export { pidsOfTask, taskLeader } from './task-processes';
+export { isAlive, pidsOfTask, taskLeader } from './task-processes';
 export { ensureTestImage, TEST_IMAGE } from './docker-images';
 export { MarathonProcess } from './marathon-process';
 export { eventStream } from './event-stream';

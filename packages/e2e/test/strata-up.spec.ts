@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import { tmpDir, waitFor } from '@strata/lib/testing';
-import { BINS, pidsOfTask } from '../src';
+import { BINS, isAlive, pidsOfTask } from '../src';
 
 jest.setTimeout(120_000);
 
@@ -16,14 +16,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * `strata up` supervises like an init system: SIGKILL of the master or of Marathon restarts that
@@ -73,7 +65,7 @@ describe('strata up', () => {
     up.kill('SIGINT');
     await new Promise((r) => up.once('exit', r));
     expect(up.exitCode).toBe(0);
-    for (const p of children()) expect(alive(p)).toBe(false);
+    for (const p of children()) expect(isAlive(p)).toBe(false);
     await expect(fetch(`${master}/health`)).rejects.toThrow();
     // The agents killed their tasks on the way down (SIGUSR1): no task process is left.
     for (const id of ids) expect(pidsOfTask(id)).toEqual([]);
@@ -89,7 +81,9 @@ describe('strata up', () => {
       p.stdout!.on('data', (d) => (haOut += d));
       p.stderr!.on('data', (d) => (haErr += d));
       try {
-        await waitFor(() => haOut.includes('Strata is up'), { what: `strata up --ha (${haErr})`, timeoutMs: 90_000 });
+        await waitFor(() => haOut.includes('Strata is up'), { what: 'strata up --ha', timeoutMs: 90_000 }).catch((e: Error) => {
+          throw new Error(`${e.message}; its stderr: ${haErr.slice(-3000)}`);
+        });
         const pids = Object.fromEntries([...haOut.matchAll(/(\S+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
         expect(Object.keys(pids).sort()).toEqual(['agent-0', 'chronos-0', 'chronos-1', 'etcd0', 'etcd1', 'etcd2', 'marathon-0', 'marathon-1', 'master-0', 'master-1', 'master-2']);
         const masterUrl = /--master\s+(etcd:\/\/\S+)/.exec(haOut)![1]!;
@@ -119,7 +113,7 @@ describe('strata up', () => {
         p.kill('SIGINT');
         await new Promise((r) => p.once('exit', r));
         expect(p.exitCode).toBe(0);
-        for (const [name, pid] of Object.entries(pids)) if (name !== `master-${idx}`) expect({ name, alive: alive(pid) }).toEqual({ name, alive: false });
+        for (const [name, pid] of Object.entries(pids)) if (name !== `master-${idx}`) expect({ name, alive: isAlive(pid) }).toEqual({ name, alive: false });
       } finally {
         if (p.exitCode === null) p.kill('SIGKILL');
       }

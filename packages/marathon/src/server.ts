@@ -1,5 +1,5 @@
 import { FileStateStore, createHttpApp, createMetricsRegistry, finishHttpApp, systemClock, Gauge } from '@strata/lib';
-import { serveElected, type FrameworkServiceOptions, type RunningService } from '@strata/sdk';
+import { electedServiceBase, serveElected, type FrameworkServiceOptions, type RunningService } from '@strata/sdk';
 import { Marathon, type MarathonConfig } from './marathon';
 import { marathonErrorShape } from './api/errors';
 import { Repository } from './state/repository';
@@ -32,15 +32,7 @@ export async function startMarathon(opts: FrameworkServiceOptions<MarathonConfig
 
   let leadership: LeaderControl = { leader: () => '', abdicate: async () => false };
   const service = await serveElected({
-    service: 'marathon',
-    host: opts.host ?? '0.0.0.0',
-    port: opts.config.httpPort,
-    hostname: opts.config.hostname,
-    log: opts.log,
-    metrics: registry,
-    etcd: opts.etcd,
-    ttlSeconds: opts.leaseTtlSeconds,
-    fileStore: () => opts.store ?? new FileStateStore(opts.stateDir),
+    ...electedServiceBase('marathon', opts, registry, (dir) => new FileStateStore(dir)),
     viaHeader: 'X-Marathon-Via',
     leaderHeader: 'X-Marathon-Leader',
     noLeaderBody: (message) => ({ message }),

@@ -9,5 +9,5 @@ export type { FrameworkHandlers, FrameworkRunnerOptions } from './framework-runn
 export { frameworkCommand } from './service/command';
 export { frameworkServiceBase, serveFramework } from './service/command';
 export type { FrameworkServiceFlags, FrameworkServiceOptions, RunningService } from './service/command';
-export { serveElected } from './service/elected-service';
+export { electedServiceBase, serveElected } from './service/elected-service';
 export type { ElectedServiceOptions, RunningElectedService, ServiceTerm, TermContext } from './service/elected-service';

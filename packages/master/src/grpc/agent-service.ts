@@ -4,7 +4,7 @@ import type { Logger } from '@strata/lib';
 import type { MasterSeat } from '../ha/master-seat';
 import type { MasterTerm } from '../ha/master-term';
 import { coalescingOutbox, streamOutbox } from './outbox';
-import { toGrpcError } from './status';
+import { streamTerm, toGrpcError } from './status';
 
 /**
  * The agent channel: decode, call the master of the current term, encode. Nothing else lives
@@ -25,13 +25,8 @@ export function agentServiceHandlers(seat: MasterSeat, log: Logger): AgentServic
     Register: unary((term, req) => term.master.registerAgent(req)),
     Reregister: unary((term, req) => term.master.reregisterAgent(req)),
     Connect(call) {
-      let term: MasterTerm;
-      try {
-        term = seat.acting();
-      } catch (err) {
-        call.emit('error', toGrpcError(err));
-        return;
-      }
+      const term = streamTerm(seat, call);
+      if (!term) return;
       const master = term.master;
       // A framework acknowledges a burst of updates at once: their acks reach the agent as one message.
       const outbox = term.gate(coalescingOutbox(streamOutbox<MasterMessage>(call), STATUS_UPDATE_ACK_BATCH));

@@ -2,8 +2,7 @@ import { EVENT_BATCH, type Call__Output, type Event, type SchedulerHandlers } fr
 import type { Outbox } from '../registry';
 import type { Logger } from '@strata/lib';
 import type { MasterSeat } from '../ha/master-seat';
-import type { MasterTerm } from '../ha/master-term';
-import { toGrpcError } from './status';
+import { streamTerm, toGrpcError } from './status';
 import { coalescingOutbox, streamOutbox } from './outbox';
 
 /**
@@ -13,13 +12,8 @@ import { coalescingOutbox, streamOutbox } from './outbox';
 export function schedulerHandlers(seat: MasterSeat, log: Logger): SchedulerHandlers {
   return {
     Subscribe(call) {
-      let term: MasterTerm;
-      try {
-        term = seat.acting();
-      } catch (err) {
-        call.emit('error', toGrpcError(err));
-        return;
-      }
+      const term = streamTerm(seat, call);
+      if (!term) return;
       const master = term.master;
       let outbox: Outbox<Event> = streamOutbox<Event>(call);
       let frameworkId: string | undefined;

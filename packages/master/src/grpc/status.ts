@@ -1,6 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { isStrataError } from '@strata/lib';
 import { LEADER_METADATA, NOT_LEADER_METADATA } from '@strata/lib/ha';
+import type { MasterSeat } from '../ha/master-seat';
+import type { MasterTerm } from '../ha/master-term';
 
 /** Maps a thrown error to a gRPC status: StrataErrors by their HTTP-like status, anything else INTERNAL. */
 export function toGrpcError(err: unknown): Partial<grpc.StatusObject> & Error {
@@ -22,4 +24,14 @@ export function toGrpcError(err: unknown): Partial<grpc.StatusObject> & Error {
     code = (err as { code: number }).code;
   }
   return Object.assign(new Error(message), { code, details: message, ...(metadata ? { metadata } : {}) });
+}
+
+/** The term a new stream belongs to; a standby (or a term already over) ends the stream with UNAVAILABLE naming the leader. */
+export function streamTerm(seat: MasterSeat, call: { emit(event: 'error', err: Error): boolean }): MasterTerm | undefined {
+  try {
+    return seat.acting();
+  } catch (err) {
+    call.emit('error', toGrpcError(err));
+    return undefined;
+  }
 }

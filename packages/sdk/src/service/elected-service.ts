@@ -48,6 +48,26 @@ export interface ElectedServiceOptions {
   leaderHeader?: string;
 }
 
+/** The options every framework service passes the same way, from how it was started. */
+export function electedServiceBase(
+  service: string,
+  opts: { config: { httpPort: number; hostname: string }; host?: string; log: Logger; etcd?: EtcdTarget; leaseTtlSeconds?: number; store?: StateStore; stateDir: string },
+  metrics: Registry,
+  fileStore: (dir: string) => StateStore,
+): Pick<ElectedServiceOptions, 'service' | 'host' | 'port' | 'hostname' | 'log' | 'metrics' | 'etcd' | 'ttlSeconds' | 'fileStore'> {
+  return {
+    service,
+    host: opts.host ?? '0.0.0.0',
+    port: opts.config.httpPort,
+    hostname: opts.config.hostname,
+    log: opts.log,
+    metrics,
+    etcd: opts.etcd,
+    ttlSeconds: opts.leaseTtlSeconds,
+    fileStore: () => opts.store ?? fileStore(opts.stateDir),
+  };
+}
+
 export interface RunningElectedService {
   port: number;
   id: string;
