@@ -46,6 +46,7 @@ export class OfferHandler {
       state.agents.set(agent.agentId, agent);
       let available = offerResources(offer);
       const tasks: TaskInfo[] = [];
+      const saves: Promise<void>[] = [];
       const role = offer.allocationInfo?.role || '*';
       for (const inst of queue) {
         if (taken.has(inst)) continue;
@@ -78,13 +79,25 @@ export class OfferHandler {
         inst.health = undefined;
         inst.readiness = undefined;
         inst.appVersion = app.version;
-        this.ctx.persist('saveInstance', deps.repo.saveInstance(inst));
+        saves.push(deps.repo.saveInstance(inst));
         tasks.push(marathonTaskInfo(app, inst, role, m.resources));
       }
       const waiting = queue.length - taken.size;
-      const driver = this.ctx.driver()!;
-      if (tasks.length) driver.launch([offer.id!.value], tasks, { refuseSeconds: waiting ? 0 : 5 });
-      else driver.decline([offer.id!.value], { refuseSeconds: waiting ? 5 : config.declineOfferSeconds });
+      const offerId = offer.id!.value;
+      if (!tasks.length) {
+        this.ctx.driver()!.decline([offerId], { refuseSeconds: waiting ? 5 : config.declineOfferSeconds });
+        continue;
+      }
+      // The instances are stored before their tasks leave: a leader that dies in between leaves a
+      // successor that knows every task it finds running (it would kill one it does not know).
+      // The saves of one offer pass go to the store together.
+      Promise.all(saves).then(
+        () => this.ctx.driver()?.launch([offerId], tasks, { refuseSeconds: waiting ? 0 : 5 }),
+        (err: unknown) => {
+          deps.log.error({ err, offerId }, 'cannot store the instances to launch; not launching (reconciliation replaces them)');
+          this.ctx.driver()?.decline([offerId], { refuseSeconds: 0 });
+        },
+      );
     }
     this.converger.setLaunchable(queue.length - taken.size);
     this.converger.updateOfferInterest();
