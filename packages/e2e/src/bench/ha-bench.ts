@@ -120,29 +120,21 @@ export async function haBench(opts: { kills: number; leaseTtl: number; instances
   const file = { launch: [] as number[], scale: [] as number[] };
   const etcd = { launch: [] as number[], scale: [] as number[] };
   const resources = 'cpus:32;mem:65536;disk:1024;ports:[31000-32000]';
-  for (let round_ = 0; round_ < 2; round_++) {
-    {
-      const cluster = await LocalCluster.start({ agents: 2, resources });
-      const m = await MarathonProcess.start(cluster);
-      try {
-        file.launch.push(...(await launches(cluster.masterAddress, opts.launches)));
-        file.scale.push(await scaleUp(m, opts.instances, `/bench/file-${round_}`));
-      } finally {
-        await m.stop();
-        await cluster.stop();
-      }
+  /** One steady-state run: launches, then Marathon's scale-up, on a cluster with the file store or with etcd. */
+  const run = async (into: typeof file, kind: 'file' | 'etcd', n: number) => {
+    const cluster = kind === 'file' ? await LocalCluster.start({ agents: 2, resources }) : await HaCluster.start({ masters: 1, agents: 2, resources });
+    const m = await MarathonProcess.start(cluster, cluster instanceof HaCluster ? cluster.haArgs : []);
+    try {
+      into.launch.push(...(await launches(cluster.masterAddress, opts.launches)));
+      into.scale.push(await scaleUp(m, opts.instances, `/bench/${kind}-${n}`));
+    } finally {
+      await m.stop();
+      await cluster.stop();
     }
-    {
-      const cluster = await HaCluster.start({ masters: 1, agents: 2, resources });
-      const m = await MarathonProcess.start(cluster, cluster.haArgs);
-      try {
-        etcd.launch.push(...(await launches(cluster.masterUrl, opts.launches)));
-        etcd.scale.push(await scaleUp(m, opts.instances, `/bench/etcd-${round_}`));
-      } finally {
-        await m.stop();
-        await cluster.stop();
-      }
-    }
+  };
+  for (let n = 0; n < 2; n++) {
+    await run(file, 'file', n);
+    await run(etcd, 'etcd', n);
   }
   const lf = summary(file.launch);
   const le = summary(etcd.launch);
