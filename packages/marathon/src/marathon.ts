@@ -169,7 +169,7 @@ export class Marathon implements MarathonState {
     }
     if (kill) {
       events.publish('unhealthy_instance_kill_event', { appId: app.id, taskId: inst.taskId, instanceId: inst.instanceId, version: inst.appVersion, reason: `${app.healthChecks[index]!.protocol} health check failed ${state.consecutiveFailures} times: ${state.lastFailureCause ?? ''}`, host: inst.host, slaveId: inst.agentId });
-      this.lifecycle.kill(inst); // goal stays running: it is replaced
+      this.lifecycle.kill(inst, 'unhealthy'); // goal stays running: it is replaced
     }
     if (changed) this.ctx.persist('saveInstance', this.deps.repo.saveInstance(inst)); // deployments resume from stored health after a restart
     if (changed || kill) this.converge();
@@ -206,7 +206,7 @@ export class Marathon implements MarathonState {
       killed.push(inst);
     }
     if (!scale) {
-      for (const inst of killed) this.lifecycle.kill(inst);
+      for (const inst of killed) this.lifecycle.kill(inst, 'asked through the API');
       return { killed };
     }
     const byApp = new Map<string, Instance[]>();
@@ -215,7 +215,7 @@ export class Marathon implements MarathonState {
       const before = this.apps.get(appId)!;
       return { before, after: { ...before, instances: Math.max(0, before.instances - list.length), version: this.version() } };
     });
-    for (const i of killed) this.lifecycle.decommission(i); // the named ones, not whatever the kill order would pick
+    for (const i of killed) this.lifecycle.decommission(i, 'killed and scaled through the API'); // the named ones, not whatever the kill order would pick
     const deployment = await this.deploy(changes, force);
     return { killed, deployment };
   }

@@ -52,7 +52,7 @@ export class Converger {
   private convergeDeletion(appId: string): void {
     const { state, deps } = this.ctx;
     const all = state.instances.ofApp(appId);
-    for (const i of all) if (i.goal !== 'decommissioned') this.parts.instances.decommission(i);
+    for (const i of all) if (i.goal !== 'decommissioned') this.parts.instances.decommission(i, 'app deleted');
     if (all.length === 0) {
       state.deleting.delete(appId);
       state.apps.delete(appId);
@@ -67,13 +67,18 @@ export class Converger {
     if (state.deleting.has(app.id) || this.parts.deployments.heldBack(app.id)) return;
     const all = state.instances.ofApp(app.id);
     const wanted = all.filter((i) => i.goal === 'running');
-    const old = wanted.filter((i) => i.appVersion !== app.version && versionNeedsRestart(app, i.appVersion));
+    const outdated = wanted.filter((i) => i.appVersion !== app.version && versionNeedsRestart(app, i.appVersion));
+    // An old instance without a live task holds no capacity and must not come back: relaunched,
+    // it would run the new version outside the replace step's count (one more new instance than
+    // planned, killed again as surplus). The step starts new instances in its place.
+    for (const i of outdated) if (!isLive(i)) this.parts.instances.decommission(i, 'old version, no live task');
+    const old = outdated.filter(isLive);
     // Instances of a version that differs only in scale carry over to the new version.
-    for (const i of wanted) if (i.appVersion !== app.version && !old.includes(i)) i.appVersion = app.version;
-    const fresh = wanted.filter((i) => !old.includes(i));
+    for (const i of wanted) if (i.appVersion !== app.version && !outdated.includes(i)) i.appVersion = app.version;
+    const fresh = wanted.filter((i) => !outdated.includes(i));
     if (old.length === 0) {
       if (fresh.length < app.instances) this.addInstances(app, app.instances - fresh.length);
-      else if (fresh.length > app.instances) for (const i of killOrder(fresh, app.killSelection).slice(0, fresh.length - app.instances)) this.parts.instances.decommission(i);
+      else if (fresh.length > app.instances) for (const i of killOrder(fresh, app.killSelection).slice(0, fresh.length - app.instances)) this.parts.instances.decommission(i, `scale down: ${fresh.length} of ${app.instances}`);
       return;
     }
     const step = replaceStep({
@@ -89,7 +94,7 @@ export class Converger {
     // Unhealthy old instances go first, then Marathon's usual order.
     const healthy = (i: Instance) => isHealthy(i, app.healthChecks.length);
     const victims = [...old.filter((i) => !healthy(i)), ...killOrder(old.filter(healthy), app.killSelection)];
-    for (const i of victims.slice(0, step.killOld)) this.parts.instances.decommission(i);
+    for (const i of victims.slice(0, step.killOld)) this.parts.instances.decommission(i, 'replaced by the new version');
     this.addInstances(app, step.startNew);
   }
 

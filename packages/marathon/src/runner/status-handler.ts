@@ -23,7 +23,10 @@ export class StatusHandler {
     const nowIso = new Date(now).toISOString();
     if (!inst) {
       // A task we do not know (forgotten, expunged, from an older incarnation): it must not run.
-      if (!isTerminalState(s.state) && s.state !== 'TASK_UNREACHABLE') this.ctx.driver()?.kill(taskId, s.agentId?.value);
+      if (!isTerminalState(s.state) && s.state !== 'TASK_UNREACHABLE') {
+        log.info({ taskId, agentId: s.agentId?.value, state: s.state }, 'killing a task no instance knows');
+        this.ctx.driver()?.kill(taskId, s.agentId?.value);
+      }
       else if (isTerminalState(s.state)) {
         const of = instanceOfTask(taskId);
         if (of) events.publish('unknown_instance_terminated_event', { instanceId: of.instanceId, runSpecId: of.appId, condition: condition(s.state) });
@@ -48,10 +51,10 @@ export class StatusHandler {
         this.instances.forget(inst);
         break;
       case 'replace':
-        this.instances.decommission(inst);
+        this.instances.decommission(inst, 'unreachable: replaced');
         break;
       case 'kill-and-save':
-        this.instances.kill(inst);
+        this.instances.kill(inst, 'decommissioned, came up running');
         this.ctx.persist('saveInstance', repo.saveInstance(inst));
         break;
       default:
