@@ -6,8 +6,16 @@ import { tmpDir, waitFor } from '@strata/lib/testing';
 import type { Offer__Output } from '@strata/proto';
 import { SchedulerDriver, taskInfo } from '@strata/sdk';
 import { BINS, type ServiceProcess } from '../processes';
-import { EMULATOR, activeTasks, connectedAgents, startService } from './scale-bench';
+import { EMULATOR, activeTasks, connectedAgents, masterMetrics, startService } from './scale-bench';
 import { round } from './stats';
+
+/** Progress on stderr, at most once a second: the JSON result alone goes to stdout. */
+let lastProgress = 0;
+function progress(line: string): void {
+  if (Date.now() - lastProgress < 1000) return;
+  lastProgress = Date.now();
+  process.stderr.write(`${line}\n`);
+}
 
 const DURATION_LABEL = 'strata.emulator/duration_ms';
 
@@ -38,7 +46,7 @@ export async function haRecovery(opts: { agents: number; tasksPerAgent: number; 
     const perEmulator = opts.agentsPerEmulator ?? 20_000;
     const started = performance.now();
     for (let i = 0, left = opts.agents; left > 0; i++, left -= perEmulator) {
-      emulators.push(startService(`emulator-${i}`, EMULATOR, ['--master', masterUrl, '--agents', String(Math.min(perEmulator, left)), '--host-prefix', `emu${i}`, '--resources', 'cpus:8;mem:16384;disk:100000;ports:[31000-32000]', '--task-ms', '36000000'], '--expose-gc --max-old-space-size=8192'));
+      emulators.push(startService(`emulator-${i}`, EMULATOR, ['--master', masterUrl, '--agents', String(Math.min(perEmulator, left)), '--host-prefix', `emu${i}`, '--resources', 'cpus:8;mem:16384;disk:100000;ports:[31000-32000]', '--task-ms', '36000000', '--stats-interval', '1000'], '--expose-gc --max-old-space-size=8192'));
     }
     await waitFor(async () => (await connectedAgents(address(first))) === opts.agents, { timeoutMs: 900_000, intervalMs: 500, what: `${opts.agents} agents registered` });
     const registerS = (performance.now() - started) / 1000;
@@ -60,9 +68,13 @@ export async function haRecovery(opts: { agents: number; tasksPerAgent: number; 
     });
     const f0 = performance.now();
     await d.subscribe(60_000);
-    await waitFor(async () => (await activeTasks(address(first))) === total, { timeoutMs: 900_000, intervalMs: 500, what: `${total} tasks running` });
+    // Running on the agents, not only sent: a launch still in the old leader's outbox when it dies
+    // is lost with it (Mesos's rule too; the framework learns it by reconciling).
+    await waitFor(async () => (await masterMetrics(address(first)))('tasks', 'state="TASK_RUNNING"') === total, { timeoutMs: 900_000, intervalMs: 500, what: `${total} tasks running` });
     const fillS = (performance.now() - f0) / 1000;
 
+    const emulated = () => emulators.map((e) => e.logs.filter((l) => l.event === 'stats').at(-1));
+    process.stderr.write(`ha-recovery: before the kill the emulators say ${JSON.stringify(emulated())}\n`);
     const t0 = performance.now();
     await masters[first]!.stop('SIGKILL');
     await waitFor(() => leading(second), { intervalMs: 20, timeoutMs: 30_000, what: 'the standby leading' });
@@ -71,8 +83,19 @@ export async function haRecovery(opts: { agents: number; tasksPerAgent: number; 
     await waitFor(async () => {
       const agents = await connectedAgents(address(second));
       if (agents === opts.agents && !agentsBackMs) agentsBackMs = performance.now() - t0;
-      return agents === opts.agents && (await activeTasks(address(second))) === total;
-    }, { intervalMs: 100, timeoutMs: 300_000, what: 'every agent and task back on the new leader' });
+      const tasks = await activeTasks(address(second));
+      progress(`ha-recovery: ${agents}/${opts.agents} agents, ${tasks}/${total} tasks on the new leader`);
+      return agents === opts.agents && tasks === total;
+    }, { intervalMs: 100, timeoutMs: 300_000, what: 'every agent and task back on the new leader' }).catch((err: unknown) => {
+      // What the new leader said, counted by message: the first clue when the run does not recover.
+      const said = new Map<string, number>();
+      for (const l of masters[second]!.logs) said.set(`${String(l.level)} ${String(l.msg)}`, (said.get(`${String(l.level)} ${String(l.msg)}`) ?? 0) + 1);
+      const reported = new Map<number, number>();
+      for (const l of masters[second]!.logs) if (l.msg === 'agent reregistered') reported.set(Number(l.tasks), (reported.get(Number(l.tasks)) ?? 0) + 1);
+      process.stderr.write(`ha-recovery: the new leader logged ${JSON.stringify(Object.fromEntries(said))}; agents by tasks reported ${JSON.stringify(Object.fromEntries(reported))}\n`);
+      process.stderr.write(`ha-recovery: the emulators say ${JSON.stringify(emulated())}\n`);
+      throw err;
+    });
     const allBackMs = performance.now() - t0;
     return {
       agents: opts.agents,

@@ -337,8 +337,8 @@ export function startService(name: string, bin: string, args: string[], nodeArgs
   const flags = nodeArgs.split(' ').filter(Boolean);
   // ServiceProcess runs `node <first> <rest...>`: node flags go before the script.
   return flags.length
-    ? ServiceProcess.start(name, flags[0]!, [...flags.slice(1), bin, ...args], { STRATA_LOG_LEVEL: 'warn' })
-    : ServiceProcess.start(name, bin, args, { STRATA_LOG_LEVEL: 'warn' });
+    ? ServiceProcess.start(name, flags[0]!, [...flags.slice(1), bin, ...args], { STRATA_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' })
+    : ServiceProcess.start(name, bin, args, { STRATA_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' });
 }
 
 
