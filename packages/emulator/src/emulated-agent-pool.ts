@@ -46,6 +46,8 @@ export class EmulatedAgentPool implements AgentHost {
   /** Agents whose stream dropped, waiting to reregister (a few at a time, as they would from many hosts). */
   private readonly lost: EmulatedAgent[] = [];
   private rejoining = 0;
+  /** Rejoin workers sleeping out a backoff: woken when a new leader is announced. */
+  private readonly sleepers: (() => void)[] = [];
   private readonly agents: EmulatedAgent[] = [];
   private readonly streams = new Map<EmulatedAgent, { stream: grpc.ClientDuplexStream<AgentMessage, MasterMessage__Output>; send: (m: AgentMessage) => void }>();
   private readonly due = new MinHeap<{ at: number; agent: EmulatedAgent; key: string }>((a, b) => a.at < b.at);
@@ -82,6 +84,8 @@ export class EmulatedAgentPool implements AgentHost {
     this.locator.on('change', (address) => {
       if (!address || address === this.clientsAddress) return;
       for (const s of this.streams.values()) s.stream.cancel();
+      // Agents waiting out a backoff after the old leader failed: the new one is known now, go (as strata-agent does).
+      for (const wake of this.sleepers.splice(0)) wake();
     });
     const concurrency = this.opts.registerConcurrency ?? 256;
     let next = 0;
@@ -180,7 +184,18 @@ export class EmulatedAgentPool implements AgentHost {
             if (standby) this.locator.notLeader(address, standby.leader);
             else this.locator.unreachable(address);
           }
-          await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+          await new Promise<void>((r) => {
+            const wake = () => {
+              clearTimeout(t);
+              r();
+            };
+            const t = setTimeout(() => {
+              const i = this.sleepers.indexOf(wake);
+              if (i >= 0) this.sleepers.splice(i, 1);
+              r();
+            }, Math.min(2_000, 100 * 2 ** attempt));
+            this.sleepers.push(wake);
+          });
         }
       }
     }

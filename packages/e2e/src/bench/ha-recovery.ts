@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { freePort } from '@strata/lib';
 import { EtcdCluster } from '@strata/lib/ha';
 import { tmpDir, waitFor } from '@strata/lib/testing';
-import type { Offer__Output } from '@strata/proto';
+import { isTerminalState, type Offer__Output, type TaskStatus__Output } from '@strata/proto';
 import { SchedulerDriver, taskInfo } from '@strata/sdk';
 import { BINS, type ServiceProcess } from '../processes';
 import { EMULATOR, activeTasks, connectedAgents, masterMetrics, startService } from './scale-bench';
@@ -51,20 +51,27 @@ export async function haRecovery(opts: { agents: number; tasksPerAgent: number; 
     await waitFor(async () => (await connectedAgents(address(first))) === opts.agents, { timeoutMs: 900_000, intervalMs: 500, what: `${opts.agents} agents registered` });
     const registerS = (performance.now() - started) / 1000;
 
-    // One framework fills every agent with its share of long tasks, one ACCEPT per offer.
+    // One framework fills every agent with its share of long tasks, one ACCEPT per offer. A launch
+    // on an offer rescinded meanwhile comes back terminal: its room is offered again and refilled.
     const total = opts.agents * opts.tasksPerAgent;
-    let launched = 0;
+    let next = 0;
+    let placed = 0;
     driver = new SchedulerDriver({ master: masterUrl, framework: { name: 'fill', user: 'root', roles: ['*'], failoverTimeout: 3600 } });
     const d = driver;
     d.on('offers', (offers: Offer__Output[]) => {
       for (const o of offers) {
-        if (launched >= total) {
+        const n = Math.min(opts.tasksPerAgent, total - placed);
+        if (n <= 0) {
           d.decline([o.id!.value], { refuseSeconds: 3600 });
           continue;
         }
-        const tasks = Array.from({ length: Math.min(opts.tasksPerAgent, total - launched) }, () => ({ ...taskInfo(o, { id: `t${launched++}`, command: 'true', cpus: 0.1, mem: 16 }), labels: { labels: [{ key: DURATION_LABEL, value: '36000000' }] } }));
+        placed += n;
+        const tasks = Array.from({ length: n }, () => ({ ...taskInfo(o, { id: `t${next++}`, command: 'true', cpus: 0.1, mem: 16 }), labels: { labels: [{ key: DURATION_LABEL, value: '36000000' }] } }));
         d.launch([o.id!.value], tasks, { refuseSeconds: 3600 });
       }
+    });
+    d.on('update', (st: TaskStatus__Output) => {
+      if (isTerminalState(st.state)) placed--;
     });
     const f0 = performance.now();
     await d.subscribe(60_000);
