@@ -56,13 +56,15 @@ export async function haRecovery(opts: { agents: number; tasksPerAgent: number; 
     const total = opts.agents * opts.tasksPerAgent;
     let next = 0;
     let placed = 0;
+    const running = new Set<string>();
     driver = new SchedulerDriver({ master: masterUrl, framework: { name: 'fill', user: 'root', roles: ['*'], failoverTimeout: 3600 } });
     const d = driver;
     d.on('offers', (offers: Offer__Output[]) => {
       for (const o of offers) {
         const n = Math.min(opts.tasksPerAgent, total - placed);
         if (n <= 0) {
-          d.decline([o.id!.value], { refuseSeconds: 3600 });
+          // Full for good only once every task runs: a launch still in flight may come back lost.
+          d.decline([o.id!.value], { refuseSeconds: running.size >= total ? 3600 : 2 });
           continue;
         }
         placed += n;
@@ -72,6 +74,7 @@ export async function haRecovery(opts: { agents: number; tasksPerAgent: number; 
     });
     d.on('update', (st: TaskStatus__Output) => {
       if (isTerminalState(st.state)) placed--;
+      else if (st.state === 'TASK_RUNNING') running.add(st.taskId?.value ?? '');
     });
     const f0 = performance.now();
     await d.subscribe(60_000);

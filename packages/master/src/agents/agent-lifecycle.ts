@@ -60,6 +60,7 @@ export class AgentLifecycle {
     if (!existing) throw new StrataError('UNKNOWN_AGENT', `agent '${id}' is not known to this master; register anew`, { status: 404, context: { agentId: id } });
     const resources = validAgentResources(info);
     if (allocator.hasAgent(id)) allocation.removeAgent(id);
+    const before = JSON.stringify(existing.info);
     existing.info = { ...info, id: { value: id } };
     Object.assign(existing, resources);
     existing.hostname = info.hostname || existing.hostname;
@@ -102,7 +103,10 @@ export class AgentLifecycle {
       }
     }
     existing.givenUp.clear();
-    await store.putAgent(id, { info: existing.info, registeredAt: existing.registeredAt });
+    // As Mesos's registrar: an admitted agent coming back as it was needs no registry write (after
+    // a failover every agent reregisters at once, and one write each was what held them back);
+    // one coming back from unreachable, or with a changed info, is written.
+    if (wasUnreachable || JSON.stringify(existing.info) !== before) await store.putAgent(id, { info: existing.info, registeredAt: existing.registeredAt });
     log.info({ agentId: id, tasks: req.tasks.length, wasUnreachable, killing: existing.pendingKills.length }, 'agent reregistered');
     return this.response(id);
   }
