@@ -99,9 +99,12 @@ export async function haRecovery(opts: { agents: number; tasksPerAgent: number; 
     }, { intervalMs: 100, timeoutMs: 300_000, what: 'every agent and task back on the new leader' }).catch((err: unknown) => {
       // What the new leader said, counted by message: the first clue when the run does not recover.
       const said = new Map<string, number>();
-      for (const l of masters[second]!.logs) said.set(`${String(l.level)} ${String(l.msg)}`, (said.get(`${String(l.level)} ${String(l.msg)}`) ?? 0) + 1);
       const reported = new Map<number, number>();
-      for (const l of masters[second]!.logs) if (l.msg === 'agent reregistered') reported.set(Number(l.tasks), (reported.get(Number(l.tasks)) ?? 0) + 1);
+      const count = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
+      for (const l of masters[second]!.logs) {
+        count(said, `${String(l.level)} ${String(l.msg)}`);
+        if (l.msg === 'agent reregistered') count(reported, Number(l.tasks));
+      }
       process.stderr.write(`ha-recovery: the new leader logged ${JSON.stringify(Object.fromEntries(said))}; agents by tasks reported ${JSON.stringify(Object.fromEntries(reported))}\n`);
       process.stderr.write(`ha-recovery: the emulators say ${JSON.stringify(emulated())}\n`);
       throw err;
