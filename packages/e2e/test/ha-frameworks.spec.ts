@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { waitFor } from '@strata/lib/testing';
 import { ChronosProcess, HaCluster, MarathonProcess } from '../src';
-import { checkChronosRuns, parseRunLines, type ScheduledJob } from '../src/checkers/chronos-runs';
+import { checkChronosRuns, parseRunLines, type ScheduledJob } from '@strata/chaos';
 
 jest.setTimeout(180_000);
 

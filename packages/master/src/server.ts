@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { StrataError, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type Logger, type StateStore } from '@strata/lib';
-import { EtcdStateStore, candidates, clusterKeys, connectEtcd, type Etcd3, type LeaderInfo } from '@strata/lib/ha';
+import { EtcdStateStore, candidates, clusterKeys, connectEtcd, workerLease, type Etcd3, type LeaderInfo } from '@strata/lib/ha';
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
 import { defaultMasterConfig, type MasterConfig } from './config';
@@ -137,7 +137,7 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
     seat.term = new MasterTerm(solo, () => true);
   }
   if (etcd && election) {
-    leadership = new MasterElection({ client: etcd, election, seat, ttlSeconds: config.leaseTtlSeconds, log, metrics: ha, newTerm });
+    leadership = new MasterElection({ client: etcd, election, seat, ttlSeconds: config.leaseTtlSeconds, leases: workerLease(config.etcd!.endpoints), log, metrics: ha, newTerm });
     await leadership.start();
   } else {
     ha.elected.set(1);

@@ -72,15 +72,38 @@ export async function haRecovery(opts: { agents: number; tasksPerAgent: number; 
         d.launch([o.id!.value], tasks, { refuseSeconds: 3600 });
       }
     });
+    const lastState = new Map<string, string>();
     d.on('update', (st: TaskStatus__Output) => {
+      const id = st.taskId?.value ?? '';
+      lastState.set(id, `${st.state}${st.reason ? ` ${st.reason}` : ''}`);
       if (isTerminalState(st.state)) placed--;
-      else if (st.state === 'TASK_RUNNING') running.add(st.taskId?.value ?? '');
+      else if (st.state === 'TASK_RUNNING') running.add(id);
     });
     const f0 = performance.now();
     await d.subscribe(60_000);
     // Running on the agents, not only sent: a launch still in the old leader's outbox when it dies
     // is lost with it (Mesos's rule too; the framework learns it by reconciling).
-    await waitFor(async () => (await masterMetrics(address(first)))('tasks', 'state="TASK_RUNNING"') === total, { timeoutMs: 900_000, intervalMs: 500, what: `${total} tasks running` });
+    await waitFor(async () => {
+      const runningOnMaster = (await masterMetrics(address(first)))('tasks', 'state="TASK_RUNNING"');
+      progress(`ha-recovery: fill ${runningOnMaster}/${total} running on the master, ${placed} placed, ${running.size} seen running`);
+      return runningOnMaster === total;
+    }, { timeoutMs: Number(process.env.BENCH_HA_FILL_TIMEOUT_MS ?? 900_000), intervalMs: 500, what: `${total} tasks running` }).catch(async (err: unknown) => {
+      // Where the launches that never ran are: the master's task gauges, the framework's last word on each, the emulators' counters.
+      const text = await (await fetch(`http://${address(first)}/metrics`)).text();
+      const byState = new Map<string, number>();
+      for (let i = 0; i < next; i++) {
+        const s = lastState.get(`t${i}`) ?? 'no update';
+        if (!running.has(`t${i}`) || s !== 'TASK_RUNNING') byState.set(s, (byState.get(s) ?? 0) + 1);
+      }
+      const never = Array.from({ length: next }, (_, i) => `t${i}`).filter((id) => !lastState.has(id)).slice(0, 5);
+      process.stderr.write(`ha-recovery: fill stalled. master task gauges: ${text.split('\n').filter((l) => l.startsWith('strata_master_tasks{')).join(' ')}\n`);
+      process.stderr.write(`ha-recovery: framework's last state of the tasks not running: ${JSON.stringify(Object.fromEntries(byState))}; e.g. never heard of ${never.join(',')}\n`);
+      process.stderr.write(`ha-recovery: the emulators say ${JSON.stringify(emulators.map((e) => e.logs.filter((l) => l.event === 'stats').at(-1)))}\n`);
+      const said = new Map<string, number>();
+      for (const l of masters[first]!.logs) if (l.level !== 'info' && l.level !== 30) said.set(String(l.msg), (said.get(String(l.msg)) ?? 0) + 1);
+      process.stderr.write(`ha-recovery: the leader warned ${JSON.stringify(Object.fromEntries(said))}\n`);
+      throw err;
+    });
     const fillS = (performance.now() - f0) / 1000;
 
     const emulated = () => emulators.map((e) => e.logs.filter((l) => l.event === 'stats').at(-1));

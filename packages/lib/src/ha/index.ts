@@ -6,6 +6,8 @@ export type { EtcdTarget, MasterTarget } from './etcd-address';
 export { connectEtcd, ETCD_REQUEST_TIMEOUT_MS } from './etcd-client';
 export { Leadership } from './leadership';
 export type { LeaderInfo, LeadershipOptions, Fence } from './leadership';
+export { threadLease, workerLease } from './kept-lease';
+export type { KeptLease, LeaseFactory } from './kept-lease';
 export { LeaderWatch, currentLeader, candidates } from './leader-watch';
 export { EtcdStateStore } from './etcd-store';
 export { MasterLocator } from './master-locator';

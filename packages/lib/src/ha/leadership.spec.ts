@@ -6,6 +6,7 @@ import { waitFor } from '../testing/wait-for';
 import { connectEtcd } from './etcd-client';
 import { EtcdCluster } from './etcd-cluster';
 import { LeaderWatch, candidates } from './leader-watch';
+import { workerLease } from './kept-lease';
 import { Leadership, type LeadershipOptions } from './leadership';
 
 let dir: ReturnType<typeof tmpDir>;
@@ -37,9 +38,10 @@ function candidate(election: string, id: string, opts: Partial<LeadershipOptions
 const leaders = (ls: Leadership[]) => ls.filter((l) => l.isLeader()).length;
 
 describe('Leadership on etcd', () => {
-  it('elects exactly one of three candidates, and another within a round trip when it resigns', async () => {
+  it.each(['thread', 'worker'])('elects exactly one of three candidates, and another within a round trip when it resigns (lease kept by a %s)', async (kind) => {
     const election = `e/${++n}/`;
-    const ls = ['a', 'b', 'c'].map((id) => candidate(election, id));
+    const leases = kind === 'worker' ? workerLease(etcd.endpoints) : undefined;
+    const ls = ['a', 'b', 'c'].map((id) => candidate(election, id, { leases }));
     await waitFor(() => leaders(ls) === 1, { what: 'a leader' });
     const first = ls.find((l) => l.isLeader())!;
     const deposed = new Promise<string>((r) => first.once('deposed', r));
@@ -81,12 +83,38 @@ describe('Leadership on etcd', () => {
     await waitFor(() => other.isLeader(), { what: 'the other to lead' });
   });
 
-  it('loses leadership when etcd loses its quorum, says why, and is elected again when it returns', async () => {
+  it('keeps leading through a busy event loop longer than its TTL when a worker keeps the lease (the thread-kept one is lost)', async () => {
+    const election = `e/${++n}/`;
+    const busy = (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until); // the master's long synchronous pass, in miniature
+    };
+    const kept = candidate(election, 'kept', { leases: workerLease(etcd.endpoints) });
+    await waitFor(() => kept.isLeader(), { what: 'kept to lead' });
+    const deposedKept: string[] = [];
+    kept.on('deposed', (r) => deposedKept.push(r));
+    busy(2_500);
+    expect(kept.isLeader()).toBe(true);
+    expect(() => kept.fence()).not.toThrow();
+    await new Promise((r) => setTimeout(r, 200)); // let the watchdog and the queued renewals run
+    expect(deposedKept).toEqual([]);
+    expect(kept.isLeader()).toBe(true);
+    await kept.stop();
+
+    const plain = candidate(`e/${++n}/`, 'plain');
+    await waitFor(() => plain.isLeader(), { what: 'plain to lead' });
+    const deposedPlain = new Promise<string>((r) => plain.once('deposed', r));
+    busy(2_500);
+    expect(plain.isLeader()).toBe(false);
+    expect(await deposedPlain).toMatch(/not renewed within its 1 s TTL/);
+  });
+
+  it.each(['thread', 'worker'])('loses leadership when etcd loses its quorum, says why, and is elected again when it returns (lease kept by a %s)', async (kind) => {
     const d = tmpDir('strata-quorum-');
     const three = await EtcdCluster.start({ members: 3, dir: d.path });
     const c = connectEtcd(three.endpoints);
     try {
-      const l = new Leadership({ client: c, election: 'q/', self: { id: 'solo', address: 's:1' }, ttlSeconds: 1, log: silentLogger() });
+      const l = new Leadership({ client: c, election: 'q/', self: { id: 'solo', address: 's:1' }, ttlSeconds: 1, log: silentLogger(), leases: kind === 'worker' ? workerLease(three.endpoints) : undefined });
       running.push(l);
       l.start();
       await waitFor(() => l.isLeader(), { what: 'elected' });

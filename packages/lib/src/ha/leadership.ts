@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { Etcd3, Lease } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { StrataError } from '../errors/strata-error';
 import type { Logger } from '../log';
 import { systemClock, type Clock, type Timer } from '../time';
 import { backoffDelay } from '../backoff';
+import { threadLease, type KeptLease, type LeaseFactory } from './kept-lease';
 
 /** What a candidate proclaims under its election key: enough for others to find and name it. */
 export interface LeaderInfo {
@@ -24,6 +25,8 @@ export interface LeadershipOptions {
   ttlSeconds: number;
   log: Logger;
   clock?: Clock;
+  /** Where leases are kept alive (default: this thread's client; workerLease keeps them through a busy event loop). */
+  leases?: LeaseFactory;
 }
 
 export interface LeadershipEvents {
@@ -54,7 +57,7 @@ const RETRY = { initialMs: 200, factor: 2, maxMs: 2_000 };
  */
 export class Leadership extends EventEmitter<LeadershipEvents> {
   private state: State = 'idle';
-  private lease?: Lease;
+  private lease?: KeptLease;
   private key?: string;
   private createRevision?: string;
   private validUntil = 0;
@@ -64,8 +67,6 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
   private endTerm?: (reason: string) => void;
   private readonly clock: Clock;
   private readonly ttlMs: number;
-  /** Renewal send times not yet answered, oldest first (the keepalive stream answers in order). */
-  private readonly sent: number[] = [];
   private revoking: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: LeadershipOptions) {
@@ -77,7 +78,15 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
 
   /** True while elected and the lease cannot yet have expired. */
   isLeader(): boolean {
-    return this.state === 'leader' && this.clock.now() < this.validUntil;
+    if (this.state !== 'leader') return false;
+    this.catchUp();
+    return this.clock.now() < this.validUntil;
+  }
+
+  /** A renewal a worker has had answered counts at once, even while its message waits behind our busy loop. */
+  private catchUp(): void {
+    const r = this.lease?.lastRenewal?.();
+    if (r) this.extend(this.clock.now() - Math.max(0, Date.now() - r.sentAt), r.ttlSeconds);
   }
 
   /** For a store write: the compare that holds only while this term lasts; throws NOT_LEADER when not leading. */
@@ -131,12 +140,11 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
     this.state = 'campaigning';
     const ended = new Promise<string>((resolve) => (this.endTerm = resolve));
     const grantSent = this.clock.now();
-    const lease = client.lease(this.opts.ttlSeconds);
+    const lease = (this.opts.leases ?? threadLease(client))(this.opts.ttlSeconds);
     this.lease = lease;
-    this.sent.length = 0;
-    lease.on('keepaliveFired', () => this.sent.push(this.clock.now()));
-    lease.on('keepaliveSucceeded', (res) => this.renewed(this.sent.shift() ?? this.clock.now(), Number(res.TTL)));
-    lease.on('lost', (err) => this.end(`lease lost: ${err.message}`));
+    // Renewal times come as wall-clock ms (a worker's clock): measured against ours by their age.
+    lease.on('renewed', (sentAt, ttl) => this.renewed(this.clock.now() - Math.max(0, Date.now() - sentAt), ttl));
+    lease.on('lost', (message) => this.end(`lease lost: ${message}`));
     const id = await lease.grant();
     this.validUntil = grantSent + this.ttlMs;
     const key = election + id;
@@ -178,11 +186,15 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
   }
 
   private renewed(sentAt: number, ttlSeconds: number): void {
+    this.extend(sentAt, ttlSeconds);
+    if (this.state === 'leader') this.armWatchdog();
+  }
+
+  private extend(sentAt: number, ttlSeconds: number): void {
     if (ttlSeconds <= 0) return; // the lease is gone: 'lost' follows
     // Etcd counts the TTL from when it got the renewal, which is after we sent it: sentAt + TTL
     // is never later than etcd's expiry. A small margin covers clock-rate drift between machines.
     this.validUntil = Math.max(this.validUntil, sentAt + ttlSeconds * 1000 - Math.min(250, ttlSeconds * 100));
-    if (this.state === 'leader') this.armWatchdog();
   }
 
   private armWatchdog(): void {
@@ -192,7 +204,10 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
 
   /** The lease was not renewed in time (etcd unreachable, quorum lost, or this process paused): stop leading now. */
   private checkExpiry(): void {
-    if (this.state === 'leader' && this.clock.now() >= this.validUntil) this.end(`lease not renewed within its ${this.opts.ttlSeconds} s TTL (etcd unreachable, quorum lost, or this process was paused)`);
+    if (this.state !== 'leader') return;
+    this.catchUp();
+    if (this.clock.now() < this.validUntil) return this.armWatchdog(); // renewed while we were busy
+    this.end(`lease not renewed within its ${this.opts.ttlSeconds} s TTL (etcd unreachable, quorum lost, or this process was paused)`);
   }
 
   private end(reason: string): void {
@@ -205,8 +220,7 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
     this.createRevision = undefined;
     this.validUntil = 0;
     // Our key must go so another can lead at once: revoke (best effort; it stops the renewals either way).
-    lease?.removeAllListeners();
-    if (lease) this.revoking = lease.revoke().catch(() => lease.release());
+    if (lease) this.revoking = lease.revoke().catch(() => undefined);
     if (this.state !== 'stopped') this.state = 'idle';
     const endTerm = this.endTerm;
     this.endTerm = undefined;

@@ -1,5 +1,5 @@
 import { type Logger } from '@strata/lib';
-import { Leadership, LeaderWatch, type Etcd3, type LeaderInfo } from '@strata/lib/ha';
+import { Leadership, LeaderWatch, type Etcd3, type LeaderInfo, type LeaseFactory } from '@strata/lib/ha';
 import type { LeadershipMetrics } from '../metrics';
 import type { MasterSeat } from './master-seat';
 import type { MasterTerm } from './master-term';
@@ -9,6 +9,8 @@ export interface MasterElectionOptions {
   election: string;
   seat: MasterSeat;
   ttlSeconds: number;
+  /** Where the lease is kept alive (the master's: a worker thread, so a long pass over many agents does not cost it its lease). */
+  leases?: LeaseFactory;
   log: Logger;
   metrics: LeadershipMetrics;
   /** Makes the term's master: recover the registry, start its timers. */
@@ -27,8 +29,8 @@ export class MasterElection {
   private starting?: Promise<void>;
 
   constructor(private readonly opts: MasterElectionOptions) {
-    const { client, election, seat, ttlSeconds, log } = opts;
-    this.leadership = new Leadership({ client, election, self: seat.self, ttlSeconds, log });
+    const { client, election, seat, ttlSeconds, log, leases } = opts;
+    this.leadership = new Leadership({ client, election, self: seat.self, ttlSeconds, log, leases });
     this.watch = new LeaderWatch(client, election, log);
     this.leadership.on('elected', () => (this.starting = this.begin()));
     this.leadership.on('deposed', (reason) => this.endTerm(reason));

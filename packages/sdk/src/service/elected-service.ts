@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Registry } from 'prom-client';
 import type { Logger, StateStore } from '@strata/lib';
-import { EtcdStateStore, Leadership, LeaderWatch, clusterKeys, connectEtcd, type EtcdTarget, type LeaderInfo } from '@strata/lib/ha';
+import { EtcdStateStore, Leadership, LeaderWatch, clusterKeys, connectEtcd, workerLease, type EtcdTarget, type LeaderInfo } from '@strata/lib/ha';
 
 /**
  * What one term of a framework service is: the HTTP handler that serves while it leads (from
@@ -171,7 +171,7 @@ export async function serveElected(opts: ElectedServiceOptions): Promise<Running
     }
   } else {
     const election = keys.election(opts.service);
-    const lead = new Leadership({ client: etcd, election, self, ttlSeconds: opts.ttlSeconds ?? 2, log });
+    const lead = new Leadership({ client: etcd, election, self, ttlSeconds: opts.ttlSeconds ?? 2, log, leases: workerLease(opts.etcd!.endpoints) });
     leadership = lead;
     const store = new EtcdStateStore(etcd, { prefix: keys.store(opts.service), fence: () => lead.fence() });
     const watch = new LeaderWatch(etcd, election, log);

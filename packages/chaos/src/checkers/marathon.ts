@@ -1,0 +1,195 @@
+import { faultDuring, observations, operations, type HistoryEntry, type Observation, type Operation } from '../history/history';
+import { verdict, type CheckerVerdict, type Violation } from './verdict';
+
+/** What the workload changes in an app: its instance count and a version marker (a new one is a rolling upgrade). */
+export interface AppSpec {
+  instances: number;
+  version: string;
+}
+
+/** One app as read from Marathon's /v2/apps. */
+export interface AppReading {
+  id: string;
+  instances: number;
+  version: string;
+  tasksRunning: number;
+  tasksStaged: number;
+  tasksHealthy: number;
+  deploying: boolean;
+  minimumHealthCapacity: number;
+  maximumOverCapacity: number;
+}
+
+/** Operations of the Marathon client: app-create {appId, spec}, app-scale {appId, instances}, app-upgrade {appId, version}, app-delete {appId}. */
+export interface AppOpValue {
+  appId: string;
+  spec?: AppSpec;
+  instances?: number;
+  version?: string;
+}
+
+/** An app's state as a checker reasons about it: absent, or a spec. */
+type State = 'absent' | string;
+const key = (s: AppSpec): string => `${s.instances}@${s.version}`;
+const parse = (k: string): AppSpec => {
+  const at = k.indexOf('@');
+  return { instances: Number(k.slice(0, at)), version: k.slice(at + 1) };
+};
+
+function apply(op: Operation<AppOpValue>, s: State): State {
+  switch (op.f) {
+    case 'app-create':
+      return s === 'absent' ? key(op.value.spec!) : s; // a create of an existing app is refused (409)
+    case 'app-delete':
+      return 'absent';
+    case 'app-scale':
+      return s === 'absent' ? s : key({ ...parse(s), instances: op.value.instances! });
+    case 'app-upgrade':
+      return s === 'absent' ? s : key({ ...parse(s), version: op.value.version! });
+    default:
+      return s;
+  }
+}
+
+/** At most this many unknown (`info`) operations per app are tracked as may-or-may-not-have-happened; beyond, the app is not judged. */
+const MAX_PENDING = 10;
+
+/**
+ * The states an app may be in given its operations in invocation order: an `ok` one happened (on
+ * whichever state the app was in), a `fail` one did not, an `info` one may take effect at any time
+ * after it was invoked, or never. Sequential clients per app are assumed (the workload is).
+ * Returns, for each acknowledged operation, the states allowed right after it, and the final set.
+ */
+export function possibleStates(ops: Operation<AppOpValue>[]): { final: Set<State>; judged: boolean; lastAck?: Operation<AppOpValue> } {
+  // (state, mask of pending info ops not yet applied)
+  let frontier = new Map<string, { s: State; pending: number[] }>([['absent|', { s: 'absent', pending: [] }]]);
+  let lastAck: Operation<AppOpValue> | undefined;
+  const expand = (f: typeof frontier) => {
+    const out = new Map(f);
+    const queue = [...f.values()];
+    while (queue.length) {
+      const cur = queue.pop()!;
+      for (let i = 0; i < cur.pending.length; i++) {
+        const op = ops[cur.pending[i]!]!;
+        const s = apply(op, cur.s);
+        const pending = cur.pending.filter((_, j) => j !== i);
+        const k = `${s}|${pending.join(',')}`;
+        if (!out.has(k)) {
+          const n = { s, pending };
+          out.set(k, n);
+          queue.push(n);
+        }
+      }
+    }
+    return out;
+  };
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.outcome === 'fail') continue;
+    if (op.outcome === 'ok') {
+      lastAck = op;
+      const next = new Map<string, { s: State; pending: number[] }>();
+      for (const cur of expand(frontier).values()) {
+        const s = apply(op, cur.s);
+        next.set(`${s}|${cur.pending.join(',')}`, { s, pending: cur.pending });
+      }
+      frontier = next;
+    } else {
+      // info (or never completed): from now on it may apply
+      const next = new Map<string, { s: State; pending: number[] }>();
+      for (const cur of frontier.values()) {
+        if (cur.pending.length >= MAX_PENDING) return { final: new Set(), judged: false, lastAck };
+        const pending = [...cur.pending, i];
+        next.set(`${cur.s}|${pending.join(',')}`, { s: cur.s, pending });
+      }
+      frontier = next;
+    }
+  }
+  return { final: new Set([...expand(frontier).values()].map((n) => n.s)), judged: true, lastAck };
+}
+
+const describe = (s: State) => (s === 'absent' ? 'absent' : `${parse(s).instances} instances of version ${parse(s).version}`);
+
+/**
+ * Marathon under faults: after healing, every app that was acknowledged exists with its last
+ * acknowledged definition (or one an unknown later operation could have made) and runs its
+ * instance count; during deployments the app never runs more than floor(N x (1 + maximumOverCapacity))
+ * tasks, and during an upgrade with no fault about it never fewer than ceil(N x minimumHealthCapacity)
+ * healthy ones; an acknowledged delete never comes back.
+ */
+export function checkMarathon(entries: readonly HistoryEntry[], opts: { faultGraceMs?: number } = {}): CheckerVerdict {
+  const violations: Violation[] = [];
+  const ops = operations(entries).filter((o) => o.client === 'marathon' && o.f.startsWith('app-')) as Operation<AppOpValue>[];
+  const reads = observations<AppReading[]>(entries, 'marathon-apps');
+  const final = observations<AppReading[]>(entries, 'marathon-final').at(-1);
+  const byApp = new Map<string, Operation<AppOpValue>[]>();
+  for (const op of ops) byApp.set(op.value.appId, [...(byApp.get(op.value.appId) ?? []), op]);
+  let judged = 0;
+  let boundsChecked = 0;
+
+  if (!final) violations.push({ kind: 'no-final-read', message: 'the run has no final read of Marathon\'s apps: nothing after healing can be judged' });
+
+  for (const [appId, appOps] of byApp) {
+    const { final: allowed, judged: ok, lastAck } = possibleStates(appOps);
+    if (!ok || !final) continue;
+    judged++;
+    const seen = final.value.find((a) => a.id === appId);
+    const state: State = seen ? key({ instances: seen.instances, version: seen.version }) : 'absent';
+    if (!allowed.has(state)) {
+      violations.push({
+        kind: state === 'absent' ? 'acknowledged-app-lost' : lastAck?.f === 'app-delete' ? 'deleted-app-back' : 'acknowledged-change-lost',
+        subject: appId,
+        op: lastAck?.index,
+        observation: final.index,
+        message: `${appId} is ${describe(state)} after healing; its acknowledged operations allow only ${[...allowed].map(describe).join(' or ')} (last acknowledged: #${lastAck?.index} ${lastAck?.f} ${JSON.stringify(lastAck?.value)})`,
+      });
+    }
+    if (seen && (seen.deploying || seen.tasksRunning !== seen.instances)) {
+      violations.push({ kind: 'not-converged', subject: appId, observation: final.index, message: `${appId} runs ${seen.tasksRunning} of ${seen.instances} instances after healing${seen.deploying ? ' and is still deploying' : ''}` });
+    }
+  }
+
+  // An acknowledged delete never comes back: no read after it shows the app until a create of it is invoked.
+  for (const del of ops.filter((o) => o.f === 'app-delete' && o.outcome === 'ok')) {
+    const recreated = ops.find((o) => o.f === 'app-create' && o.value.appId === del.value.appId && o.invokedAt > del.completedAt!);
+    for (const r of [...reads, ...(final ? [final] : [])]) {
+      if (r.at <= del.completedAt! || (recreated && r.at >= recreated.invokedAt)) continue;
+      if (r.value.some((a) => a.id === del.value.appId)) {
+        violations.push({ kind: 'deleted-app-back', subject: del.value.appId, op: del.index, observation: r.index, message: `${del.value.appId} was deleted (acknowledged, #${del.index}) and is listed again at +${r.at - del.completedAt!} ms` });
+        break;
+      }
+    }
+  }
+
+  // Deployment bounds, at every read.
+  const upgrades = ops.filter((o) => o.f === 'app-upgrade' && o.outcome === 'ok');
+  for (const r of reads) {
+    for (const a of r.value) {
+      if (!a.deploying) continue;
+      boundsChecked++;
+      const most = Math.floor(a.instances * (1 + a.maximumOverCapacity) + 1e-9);
+      if (a.tasksRunning + a.tasksStaged > most) {
+        violations.push({ kind: 'over-capacity', subject: a.id, observation: r.index, message: `${a.id} ran ${a.tasksRunning + a.tasksStaged} tasks while deploying; maximumOverCapacity ${a.maximumOverCapacity} of ${a.instances} allows ${most}` });
+      }
+      if (!upgradeQuietAt(a, r, upgrades, reads, entries, opts.faultGraceMs ?? 5_000)) continue;
+      const least = Math.ceil(a.instances * a.minimumHealthCapacity - 1e-9);
+      if (a.tasksHealthy < least) {
+        violations.push({ kind: 'under-capacity', subject: a.id, observation: r.index, message: `${a.id} had ${a.tasksHealthy} healthy tasks during an upgrade with no fault about; minimumHealthCapacity ${a.minimumHealthCapacity} of ${a.instances} needs ${least}` });
+      }
+    }
+  }
+  return verdict('marathon', { apps: byApp.size, apps_judged: judged, operations: ops.length, acknowledged: ops.filter((o) => o.outcome === 'ok').length, deploying_reads: boundsChecked }, violations);
+}
+
+/**
+ * The lower bound holds only for an upgrade of an app that was whole before it (every instance
+ * healthy, no deployment) and with no fault from before the upgrade up to the read: a fault may
+ * take tasks away, which Marathon then replaces, not prevents.
+ */
+function upgradeQuietAt(a: AppReading, r: Observation<AppReading[]>, upgrades: Operation<AppOpValue>[], reads: Observation<AppReading[]>[], entries: readonly HistoryEntry[], graceMs: number): boolean {
+  const up = upgrades.filter((u) => u.value.appId === a.id && u.invokedAt <= r.at).at(-1);
+  if (!up || up.value.version !== a.version) return false;
+  const before = reads.filter((x) => x.at < up.invokedAt).at(-1)?.value.find((x) => x.id === a.id);
+  if (!before || before.deploying || before.tasksHealthy < before.instances || before.instances !== a.instances) return false;
+  return !faultDuring(entries, up.invokedAt - graceMs, r.at, graceMs);
+}
