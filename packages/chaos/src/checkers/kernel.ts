@@ -85,6 +85,7 @@ export function checkKernel(entries: readonly HistoryEntry[]): CheckerVerdict {
   // Agent reads: capacity, and one agent per task id at a time.
   const rounds = new Map<number, Map<string, string>>();
   let agentReads = 0;
+  const gapReported = new Set<string>();
   for (const a of agents) {
     agentReads++;
     const live = a.value.tasks.filter((t) => !TERMINAL.has(t.state));
@@ -101,9 +102,9 @@ export function checkKernel(entries: readonly HistoryEntry[]): CheckerVerdict {
         violations.push({ kind: 'task-twice', subject: t.taskId, observation: a.index, op: launched.get(t.taskId)?.index, message: `${t.taskId} ran on agents ${other} and ${a.value.agentId} at once (read round ${a.value.round})` });
       }
       where.set(t.taskId, a.value.agentId);
-      if (launched.has(t.taskId) && !byTask.get(t.taskId)?.some((u) => u.state === 'TASK_RUNNING')) {
+      if (launched.has(t.taskId) && !gapReported.has(t.taskId) && !byTask.get(t.taskId)?.some((u) => u.state === 'TASK_RUNNING')) {
+        gapReported.add(t.taskId);
         violations.push({ kind: 'update-gap', subject: t.taskId, observation: a.index, op: launched.get(t.taskId)!.index, message: `agent ${a.value.agentId} ran ${t.taskId} but its framework never got TASK_RUNNING` });
-        byTask.set(t.taskId, [...(byTask.get(t.taskId) ?? []), { state: 'TASK_RUNNING', index: a.index }]); // once per task
       }
     }
   }
@@ -115,7 +116,7 @@ export function checkKernel(entries: readonly HistoryEntry[]): CheckerVerdict {
       const seq = byTask.get(taskId) ?? [];
       const lastSeen = seq.at(-1)?.state;
       const master = final.value.tasks[taskId];
-      if (lastSeen && TERMINAL.has(lastSeen)) continue;
+      if (seq.some((u) => TERMINAL.has(u.state))) continue; // ended (anything after is reported above)
       if (lastSeen === 'TASK_RUNNING' && master === 'TASK_RUNNING') continue;
       if (!lastSeen && op.outcome === 'info' && (master === undefined || TERMINAL.has(master))) continue; // a launch that may never have left
       violations.push({
