@@ -35,7 +35,16 @@ export function agentState(view: {
       name: fw.name,
       executors: tasks
         .filter((t) => t.frameworkId === fw.id?.value)
-        .map((t) => ({ id: t.info.taskId?.value, directory: t.sandbox, tasks: [{ id: t.info.taskId?.value, name: t.info.name, state: t.state, pid: t.container?.pid }] })),
+        .map((t) => ({ id: t.info.taskId?.value, directory: t.sandbox, tasks: [{ id: t.info.taskId?.value, name: t.info.name, state: t.state, pid: t.container?.pid, resources: taskResources(t) }] })),
     })),
   };
+}
+
+/** A task's resources as Mesos's state shows them ({cpus, mem, disk, ports}); a malformed set shows empty rather than failing the whole page. */
+function taskResources(t: TaskRecord) {
+  try {
+    return res.toStateJson(res.fromProto(t.info.resources));
+  } catch {
+    return {};
+  }
 }

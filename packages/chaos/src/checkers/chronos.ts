@@ -13,8 +13,9 @@ export interface JobCounts {
  * Chronos under faults, after Jepsen's checker: every expected run of an acknowledged job is met
  * by a distinct completed run that started inside [due, due + epsilon + slack]; no run twice; and
  * the success count Chronos reports equals the completed runs the agents wrote. Input: job-create
- * operations (value: a ScheduledJob), the runs read from the agents ('chronos-runs', the last
- * read), Chronos's counts ('chronos-final'); the runs read at `readAt` bound which targets count.
+ * operations (value: a ScheduledJob), the runs read from the agents ('chronos-runs': those started
+ * by its time, which bounds the targets; 'chronos-runs-all': every run, read with the counts),
+ * and Chronos's counts ('chronos-final').
  */
 export function checkChronos(entries: readonly HistoryEntry[], opts: { slackMs: number }): CheckerVerdict {
   const violations: Violation[] = [];
@@ -24,7 +25,15 @@ export function checkChronos(entries: readonly HistoryEntry[], opts: { slackMs: 
   if (!runsRead) return verdict('chronos', { jobs: creates.length }, [{ kind: 'no-final-read', message: 'the run has no read of the runs the agents wrote' }]);
   const runs = runsRead.value;
   // An acknowledged create must be run; one of unknown outcome is judged only if it ran at all (then it exists).
-  const jobs = creates.filter((c) => c.outcome === 'ok' || (c.outcome !== 'fail' && runs.some((r) => r.job === c.value.name)));
+  // A create retried after an unknown outcome is one job: judged once, by its acknowledged create if it has one.
+  const byName = new Map<string, Operation<ScheduledJob>>();
+  for (const c of creates) {
+    const judged = c.outcome === 'ok' || (c.outcome !== 'fail' && runs.some((r) => r.job === c.value.name));
+    if (judged && (!byName.has(c.value.name) || (c.outcome === 'ok' && byName.get(c.value.name)!.outcome !== 'ok'))) byName.set(c.value.name, c);
+  }
+  const jobs = [...byName.values()];
+  // Counts are judged against every completed run, also those after the read that bounds the targets.
+  const allRuns = observations<ObservedRun[]>(entries, 'chronos-runs-all').at(-1)?.value ?? runs;
   const v = checkChronosRuns(jobs.map((c) => c.value), runs, { readAt: runsRead.at, slackMs: opts.slackMs });
   const opOf = new Map(jobs.map((c) => [c.value.name, c]));
   let targets = 0;
@@ -37,7 +46,7 @@ export function checkChronos(entries: readonly HistoryEntry[], opts: { slackMs: 
   else {
     for (const c of jobs) {
       const reported = counts.value.find((j) => j.name === c.value.name);
-      const complete = runs.filter((r) => r.job === c.value.name && r.end !== undefined).length;
+      const complete = allRuns.filter((r) => r.job === c.value.name && r.end !== undefined).length;
       if (!reported) violations.push({ kind: 'acknowledged-job-lost', subject: c.value.name, op: c.index, observation: counts.index, message: `${c.value.name} was created (acknowledged, #${c.index}) and Chronos no longer has it` });
       else if (reported.successCount !== complete) violations.push({ kind: 'success-count', subject: c.value.name, op: c.index, observation: counts.index, message: `${c.value.name}: Chronos reports ${reported.successCount} successes, the agents saw ${complete} completed runs` });
     }
