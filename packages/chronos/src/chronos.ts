@@ -82,6 +82,7 @@ export class Chronos {
     for (const job of this.jobs.values()) if (!this.states.has(job.name)) this.states.set(job.name, this.loop.initialState(job, now));
     for (const [name, st] of this.states) this.ctx.due.push(name, st.nextDue);
     this.loaded = true;
+    this.loop.loaded(this.jobs.keys());
     this.deps.log.info({ jobs: this.jobs.size, runs: this.runBook.size }, 'state loaded');
 
     this.driver = frameworkDriver({

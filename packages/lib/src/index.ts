@@ -31,6 +31,8 @@ export { initialHealth, nextHealth } from './health/health-state';
 export type { HealthState, HealthPolicy } from './health/health-state';
 export { httpProbe, tcpProbe } from './health/probes';
 export { stopOnSignals } from './process/run-service';
+export { testHook } from './process/test-hooks';
+export type { TestHook } from './process/test-hooks';
 export { MinHeap } from './collections/min-heap';
 export { TurnBatch, coalescingSender } from './collections/turn-batch';
 export type { BatchKind, CoalescingSender } from './collections/turn-batch';

@@ -24,13 +24,14 @@ describe('the Marathon checker', () => {
     op('app-create', { appId: '/a', spec: spec(3) }, 'ok');
     h.observe('marathon-apps', 'm1', [app('/a', { tasksRunning: 1, tasksHealthy: 1, deploying: true })]);
     op('app-scale', { appId: '/a', instances: 4 }, 'ok');
+    h.observe('marathon-apps', 'm1', [app('/a', { instances: 4, tasksRunning: 4, tasksHealthy: 4 })]);
     op('app-upgrade', { appId: '/a', version: 'v2' }, 'ok');
     h.observe('marathon-apps', 'm1', [app('/a', { instances: 4, version: 'v2', tasksRunning: 6, deploying: true, tasksHealthy: 4 })]);
     h.observe('marathon-final', 'm1', [app('/a', { instances: 4, version: 'v2', tasksRunning: 4, tasksHealthy: 4 })]);
     const v = checkMarathon(h.entries);
     expect(v.violations).toEqual([]);
     expect(v.valid).toBe(true);
-    expect(v.checked).toMatchObject({ apps: 1, apps_judged: 1, acknowledged: 3, deploying_reads: 2 });
+    expect(v.checked).toMatchObject({ apps: 1, apps_judged: 1, acknowledged: 3, deploying_reads: 1 });
   });
 
   it('reports an acknowledged scale that was forgotten, naming the operation', () => {
@@ -103,14 +104,20 @@ describe('the Marathon checker', () => {
     expect(checkMarathon(h.entries).violations).toEqual([expect.objectContaining({ kind: 'not-converged', message: '/a runs 2 of 3 instances after healing and is still deploying' })]);
   });
 
-  it('reports a deployment over floor(N x (1 + maximumOverCapacity)) at any time, faults or not', () => {
+  it('reports an upgrade over floor(N x (1 + maximumOverCapacity)) at any time, faults or not, and does not bound a scale', () => {
     const { h, op } = recorder();
     op('app-create', { appId: '/a', spec: spec(4) }, 'ok');
+    h.observe('marathon-apps', 'm1', [app('/a', { instances: 4, tasksRunning: 4, tasksHealthy: 4 })]);
     const f = h.fault('kill', ['marathon-1']);
-    const over = h.observe('marathon-apps', 'm1', [app('/a', { instances: 4, tasksRunning: 5, tasksStaged: 2, deploying: true })]); // 7 > floor(4 x 1.5) = 6
+    const up = op('app-upgrade', { appId: '/a', version: 'v2' }, 'ok');
+    const over = h.observe('marathon-apps', 'm1', [app('/a', { instances: 4, version: 'v2', tasksRunning: 5, tasksStaged: 2, deploying: true })]); // 7 > floor(4 x 1.5) = 6
     h.healed(f);
-    h.observe('marathon-final', 'm1', [app('/a', { instances: 4, tasksRunning: 4 })]);
-    expect(checkMarathon(h.entries).violations).toEqual([expect.objectContaining({ kind: 'over-capacity', observation: over.index })]);
+    op('app-scale', { appId: '/a', instances: 1 }, 'ok');
+    h.observe('marathon-apps', 'm1', [app('/a', { instances: 1, version: 'v2', tasksRunning: 4, deploying: true })]); // a scale-down still killing
+    h.observe('marathon-final', 'm1', [app('/a', { instances: 1, version: 'v2', tasksRunning: 1 })]);
+    const v = checkMarathon(h.entries);
+    expect(v.violations).toEqual([expect.objectContaining({ kind: 'over-capacity', op: up.index, observation: over.index })]);
+    expect(v.checked.deploying_reads).toBe(1);
   });
 
   it('reports an upgrade under ceil(N x minimumHealthCapacity) healthy only when no fault was about', () => {

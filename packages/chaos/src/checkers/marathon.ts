@@ -161,20 +161,22 @@ export function checkMarathon(entries: readonly HistoryEntry[], opts: { faultGra
     }
   }
 
-  // Deployment bounds, at every read.
-  const upgrades = ops.filter((o) => o.f === 'app-upgrade' && o.outcome === 'ok');
+  // Upgrade bounds, at every read during a rolling upgrade (a scale is not bounded: it adds or removes to its count).
   for (const r of reads) {
     for (const a of r.value) {
       if (!a.deploying) continue;
+      const up = upgradeUnderway(a, r, byApp.get(a.id) ?? [], reads);
+      if (!up) continue;
       boundsChecked++;
       const most = Math.floor(a.instances * (1 + a.maximumOverCapacity) + 1e-9);
       if (a.tasksRunning + a.tasksStaged > most) {
-        violations.push({ kind: 'over-capacity', subject: a.id, observation: r.index, message: `${a.id} ran ${a.tasksRunning + a.tasksStaged} tasks while deploying; maximumOverCapacity ${a.maximumOverCapacity} of ${a.instances} allows ${most}` });
+        violations.push({ kind: 'over-capacity', subject: a.id, op: up.index, observation: r.index, message: `${a.id} ran ${a.tasksRunning + a.tasksStaged} tasks while upgrading to ${a.version}; maximumOverCapacity ${a.maximumOverCapacity} of ${a.instances} allows ${most}` });
       }
-      if (!upgradeQuietAt(a, r, upgrades, reads, entries, opts.faultGraceMs ?? 5_000)) continue;
+      // A fault may take tasks away, which Marathon then replaces, not prevents: the lower bound holds with none about.
+      if (faultDuring(entries, up.invokedAt - (opts.faultGraceMs ?? 5_000), r.at, opts.faultGraceMs ?? 5_000)) continue;
       const least = Math.ceil(a.instances * a.minimumHealthCapacity - 1e-9);
       if (a.tasksHealthy < least) {
-        violations.push({ kind: 'under-capacity', subject: a.id, observation: r.index, message: `${a.id} had ${a.tasksHealthy} healthy tasks during an upgrade with no fault about; minimumHealthCapacity ${a.minimumHealthCapacity} of ${a.instances} needs ${least}` });
+        violations.push({ kind: 'under-capacity', subject: a.id, op: up.index, observation: r.index, message: `${a.id} had ${a.tasksHealthy} healthy tasks while upgrading to ${a.version} with no fault about; minimumHealthCapacity ${a.minimumHealthCapacity} of ${a.instances} needs ${least}` });
       }
     }
   }
@@ -182,14 +184,14 @@ export function checkMarathon(entries: readonly HistoryEntry[], opts: { faultGra
 }
 
 /**
- * The lower bound holds only for an upgrade of an app that was whole before it (every instance
- * healthy, no deployment) and with no fault from before the upgrade up to the read: a fault may
- * take tasks away, which Marathon then replaces, not prevents.
+ * The upgrade a read of a deploying app is in the middle of: the app's last operation before the
+ * read is an upgrade to the version the read shows, and the app was whole before it (its count
+ * running, no deployment), so the strategy's bounds apply from there.
  */
-function upgradeQuietAt(a: AppReading, r: Observation<AppReading[]>, upgrades: Operation<AppOpValue>[], reads: Observation<AppReading[]>[], entries: readonly HistoryEntry[], graceMs: number): boolean {
-  const up = upgrades.filter((u) => u.value.appId === a.id && u.invokedAt <= r.at).at(-1);
-  if (!up || up.value.version !== a.version) return false;
-  const before = reads.filter((x) => x.at < up.invokedAt).at(-1)?.value.find((x) => x.id === a.id);
-  if (!before || before.deploying || before.tasksHealthy < before.instances || before.instances !== a.instances) return false;
-  return !faultDuring(entries, up.invokedAt - graceMs, r.at, graceMs);
+function upgradeUnderway(a: AppReading, r: Observation<AppReading[]>, appOps: Operation<AppOpValue>[], reads: Observation<AppReading[]>[]): Operation<AppOpValue> | undefined {
+  const last = appOps.filter((o) => o.invokedAt <= r.at && o.outcome !== 'fail').at(-1);
+  if (!last || last.f !== 'app-upgrade' || last.value.version !== a.version) return undefined;
+  const before = reads.filter((x) => x.at < last.invokedAt).at(-1)?.value.find((x) => x.id === a.id);
+  if (!before || before.deploying || before.tasksHealthy < before.instances || before.instances !== a.instances) return undefined;
+  return last;
 }

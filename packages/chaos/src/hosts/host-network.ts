@@ -180,7 +180,7 @@ export class HostNetwork {
 }
 
 /** SIGKILLs every process whose network namespace is `netns` (a namespace is not freed while one holds it). */
-function killNamespaceProcesses(netns: string): void {
+export function killNamespaceProcesses(netns: string): void {
   const r = spawnSync('ip', ['netns', 'pids', netns], { encoding: 'utf8' });
   const pids = (r.stdout ?? '').split(/\s+/).filter(Boolean);
   for (const pid of pids) {

@@ -24,7 +24,7 @@ const isoSeconds = (ms: number) => `PT${Math.round(ms / 1000)}S`;
 /**
  * Chronos's workload, as Jepsen's: jobs repeating every few seconds whose command appends
  * "name start end" (ms) to a file of the agent it runs on; the checker matches those lines to the
- * due times. Jobs are created once, at the start; at the end they are disabled and their runs read.
+ * due times. Jobs are created once, at the start; at the end their runs and counts are read.
  */
 export class ChronosWorkload {
   readonly jobs: ScheduledJob[] = [];
@@ -35,10 +35,10 @@ export class ChronosWorkload {
     return this.opts.random.pick(this.opts.bases());
   }
 
-  private body(job: ScheduledJob, disabled = false) {
+  private body(job: ScheduledJob) {
     const file = path.join(this.opts.runsDir, '$HOST.log');
     const command = `s=$(date +%s%3N); sleep 0.3; echo "${job.name} $s $(date +%s%3N)" >> "${file}"`;
-    return { name: job.name, command, schedule: `R/${iso(job.start)}/${isoSeconds(job.intervalMs)}`, epsilon: isoSeconds(job.epsilonMs), cpus: 0.05, mem: 16, retries: 0, disabled };
+    return { name: job.name, command, schedule: `R/${iso(job.start)}/${isoSeconds(job.intervalMs)}`, epsilon: isoSeconds(job.epsilonMs), cpus: 0.05, mem: 16, retries: 0 };
   }
 
   /** Creates the jobs, their first run `leadMs` from now (on a whole second: ISO 8601 times here are to the second). */
@@ -59,32 +59,29 @@ export class ChronosWorkload {
   }
 
   /**
-   * The end of the run: the runs on the agents up to `readAt` (lines written later are left
-   * out, so the read and the targets agree), and the counts Chronos reports after its last
-   * run has been acknowledged. The jobs are disabled first, so the counts stop moving.
+   * The end of the run: the runs on the agents up to now (this read bounds the targets), then,
+   * polling, the counts Chronos reports beside the runs read at the same moment, until they agree
+   * (a run whose end Chronos has not heard yet is a moment away) or `settleMs` passes. The jobs
+   * are left as they are: an update would reset Chronos's counters, as in Chronos.
    */
   async finalRead(settleMs: number): Promise<void> {
     const readAt = Date.now();
-    for (const job of this.jobs) {
-      await call(this.base(), 'POST', '/v1/scheduler/iso8601', this.body(job, true)).catch(() => undefined);
-    }
-    const runs = this.runs().filter((r) => r.start <= readAt);
-    this.opts.history.observe<ObservedRun[]>('chronos-runs', 'agents', runs, readAt);
-    // Runs started before the disable must finish and be counted before the counts are read.
+    this.opts.history.observe<ObservedRun[]>('chronos-runs', 'agents', this.runs().filter((r) => r.start <= readAt), readAt);
     const deadline = Date.now() + settleMs;
     let counts: JobCounts[] = [];
+    let all: ObservedRun[] = [];
     while (Date.now() < deadline) {
       const r = await call(this.base(), 'GET', '/v1/scheduler/jobs', undefined, 5_000).catch(() => undefined);
+      all = this.runs();
       if (r?.status === 200 && Array.isArray(r.body)) {
         counts = r.body.map((j: any) => ({ name: String(j.name), successCount: Number(j.successCount ?? 0), errorCount: Number(j.errorCount ?? 0) }));
-        const complete = (name: string) => this.runs().filter((x) => x.job === name && x.end !== undefined).length;
+        const complete = (name: string) => all.filter((x) => x.job === name && x.end !== undefined).length;
         if (this.jobs.every((j) => counts.find((c) => c.name === j.name)?.successCount === complete(j.name))) break;
       }
-      await this.opts.sleep(1_000);
+      await this.opts.sleep(500);
     }
-    // The runs again, all of them: the counts are judged against every completed run.
     this.opts.history.observe<JobCounts[]>('chronos-final', 'chronos', counts);
-    this.opts.history.observe<ObservedRun[]>('chronos-runs-all', 'agents', this.runs());
+    this.opts.history.observe<ObservedRun[]>('chronos-runs-all', 'agents', all);
   }
 
   runs(): ObservedRun[] {

@@ -1,4 +1,4 @@
-import type { Timer } from '@strata/lib';
+import { testHook, type Timer } from '@strata/lib';
 import { OfferInterest } from '@strata/sdk/offers';
 import { epsilonMs, scheduleOf, type Job } from '../model/job';
 import { runId, type JobState, type Run } from '../model/run';
@@ -13,8 +13,15 @@ import type { ChronosContext } from '../chronos-state';
 export class SchedulerLoop {
   private timer?: Timer;
   private readonly interest = new OfferInterest();
+  /** The `chronos.drop-run-after-failover` test hook: jobs this term loaded whose first due run it has yet to drop. */
+  private toDrop?: Set<string>;
 
   constructor(private readonly ctx: ChronosContext) {}
+
+  /** The term's state is loaded: the jobs it took over (the test hook's victims, when planted). */
+  loaded(jobs: Iterable<string>): void {
+    if (testHook('chronos.drop-run-after-failover')) this.toDrop = new Set(jobs);
+  }
 
   /** Where a job starts when it is created or its schedule changes. */
   initialState(job: Job, now: number): JobState {
@@ -40,6 +47,10 @@ export class SchedulerLoop {
         state.skippedCount += plan.skipped.count;
         state.lastSkipped = plan.skipped.last;
         log.warn({ jobName: job.name, skipped: plan.skipped.count }, 'occurrences skipped: not started within epsilon');
+      }
+      if (plan.run.length && this.toDrop?.delete(job.name)) {
+        log.warn({ jobName: job.name, due: plan.run[0], hook: 'chronos.drop-run-after-failover' }, 'TEST HOOK: due run dropped after failover');
+        plan.run.shift();
       }
       state.nextDue = plan.nextDue;
       // The runs are written before the job's next due time moves: a crash in between repeats nothing (run ids are unique).

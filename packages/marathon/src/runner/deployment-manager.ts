@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StrataError } from '@strata/lib';
+import { StrataError, testHook } from '@strata/lib';
 import { needsRestart, type AppDefinition } from '../model/app-definition';
 import { servicePortsOf } from '../model/networking';
 import { assignServicePorts } from '../model/service-ports';
@@ -68,7 +68,7 @@ export class DeploymentManager {
     await this.writeAll([
       ...locks.map((id) => ({ write: () => repo.deleteDeployment(id), undo: () => repo.saveDeployment(state.deployments.get(id)!) })),
       ...groups.map((g) => ({ write: () => repo.saveGroup(g), undo: () => (state.groups.has(g.id) ? repo.saveGroup(state.groups.get(g.id)!) : repo.deleteGroup(g.id)) })),
-      ...finals.filter((f) => f.app).map(({ c, app }) => ({ write: () => repo.saveApp(app!), undo: () => (c.before ? repo.saveApp(c.before) : repo.deleteApp(app!.id)) })),
+      ...finals.filter((f) => f.app).map(({ c, app }) => ({ write: () => (forgetsScale(c.before, app!) ? this.forgetScale(app!) : repo.saveApp(app!)), undo: () => (c.before ? repo.saveApp(c.before) : repo.deleteApp(app!.id)) })),
       { write: () => repo.saveDeployment(deployment), undo: () => repo.deleteDeployment(deployment.id) },
     ]);
 
@@ -92,6 +92,11 @@ export class DeploymentManager {
     events.publish('deployment_info', { plan: planJson(deployment), currentStep: deployment.steps[deployment.currentStep - 1] });
     this.ctx.converge();
     return deployment;
+  }
+
+  /** The planted bug of the `marathon.forget-scale` test hook: the scale is acknowledged and never stored. */
+  private async forgetScale(app: AppDefinition): Promise<void> {
+    this.ctx.log.warn({ appId: app.id, instances: app.instances, hook: 'marathon.forget-scale' }, 'TEST HOOK: scale acknowledged but not stored');
   }
 
   /** `DELETE /v2/deployments/{id}`: with force just stop; otherwise revert the apps it changed. */
@@ -200,4 +205,10 @@ export class DeploymentManager {
     for (const h of after?.healthChecks ?? []) if (!old.has(key(h))) events.publish('add_health_check_event', { appId: after!.id, version: after!.version, healthCheck: h });
     for (const h of before?.healthChecks ?? []) if (!now.has(key(h))) events.publish('remove_health_check_event', { appId: before!.id, healthCheck: h });
   }
+}
+
+const FORGET_SCALE = testHook('marathon.forget-scale');
+/** A pure scale (same config, new count), when the `marathon.forget-scale` test hook plants its bug. */
+function forgetsScale(before: AppDefinition | undefined, after: AppDefinition): boolean {
+  return FORGET_SCALE && !!before && !needsRestart(before, after) && before.instances !== after.instances;
 }
