@@ -96,7 +96,7 @@ export class DeploymentManager {
 
   /** The planted bug of the `marathon.forget-scale` test hook: the scale is acknowledged and never stored. */
   private async forgetScale(app: AppDefinition): Promise<void> {
-    this.ctx.log.warn({ appId: app.id, instances: app.instances, hook: 'marathon.forget-scale' }, 'TEST HOOK: scale acknowledged but not stored');
+    this.ctx.deps.log.warn({ appId: app.id, instances: app.instances, hook: 'marathon.forget-scale' }, 'TEST HOOK: scale acknowledged but not stored');
   }
 
   /** `DELETE /v2/deployments/{id}`: with force just stop; otherwise revert the apps it changed. */
