@@ -48,8 +48,8 @@ export interface MarathonState {
   readonly groups: Map<string, GroupRecord>;
   /** Agents seen in offers, for placement constraints. */
   readonly agents: Map<string, AgentView>;
-  /** Apps being deleted: their instances are stopping. */
-  readonly deleting: Set<string>;
+  /** Apps being deleted, with their last definition: gone from the API and the store, their instances stopping. */
+  readonly deleting: Map<string, AppDefinition>;
 }
 
 export interface MarathonDeps {

@@ -36,7 +36,7 @@ export class Marathon implements MarathonState {
   readonly queueStats: MarathonState['queueStats'] = new Map();
   readonly groups = new Map<string, GroupRecord>();
   readonly agents: MarathonState['agents'] = new Map();
-  readonly deleting = new Set<string>();
+  readonly deleting = new Map<string, AppDefinition>();
   driver?: SchedulerDriver;
   frameworkId?: string;
   /** True once the stored state is in memory: before that the API must not answer from an empty Marathon. */
@@ -86,7 +86,7 @@ export class Marathon implements MarathonState {
     for (const inst of await repo.instances()) this.instances.track(inst);
     for (const d of await repo.deployments()) this.deployments.set(d.id, d);
     for (const g of await repo.groups()) this.groups.set(g.id, g);
-    for (const d of this.deployments.values()) for (const app of d.affectedApps) if (!this.apps.has(app) && d.original[app] !== undefined) this.deleting.add(app);
+    for (const d of this.deployments.values()) for (const app of d.affectedApps) if (!this.apps.has(app) && d.original[app]) this.deleting.set(app, d.original[app]);
     this.frameworkId = await repo.frameworkId();
     this.loaded = true;
     this.deps.log.info({ apps: this.apps.size, instances: this.instances.size, deployments: this.deployments.size, frameworkId: this.frameworkId }, 'state loaded');
@@ -211,7 +211,7 @@ export class Marathon implements MarathonState {
     }
     const byApp = new Map<string, Instance[]>();
     for (const i of killed) byApp.set(i.appId, [...(byApp.get(i.appId) ?? []), i]);
-    const changes = [...byApp].map(([appId, list]) => {
+    const changes = [...byApp].filter(([appId]) => this.apps.has(appId)).map(([appId, list]) => {
       const before = this.apps.get(appId)!;
       return { before, after: { ...before, instances: Math.max(0, before.instances - list.length), version: this.version() } };
     });

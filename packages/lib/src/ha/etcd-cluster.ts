@@ -87,6 +87,8 @@ export class EtcdCluster {
         '--listen-peer-urls', m.peerUrl, '--initial-advertise-peer-urls', m.peerUrl,
         '--initial-cluster', initialCluster, '--initial-cluster-state', state, '--initial-cluster-token', path.basename(this.opts.dir),
         '--heartbeat-interval', String(this.opts.heartbeatMs), '--election-timeout', String(this.opts.electionMs),
+        // A member cut off and back must not depose the cluster's leader with the terms it ran up alone.
+        '--pre-vote',
         '--logger', 'zap', '--log-level', 'warn',
       ],
       { stdio: ['ignore', logFd, logFd] },

@@ -32,7 +32,7 @@ export class Converger {
   pass(): void {
     const { state } = this.ctx;
     this.addedThisPass = 0;
-    for (const appId of state.deleting) this.convergeDeletion(appId);
+    for (const appId of state.deleting.keys()) this.convergeDeletion(appId);
     for (const app of state.apps.values()) this.convergeApp(app);
     // Apps of the next step may move now.
     if (this.parts.deployments.advance()) this.parts.defer(() => this.ctx.converge());
@@ -54,10 +54,9 @@ export class Converger {
     const all = state.instances.ofApp(appId);
     for (const i of all) if (i.goal !== 'decommissioned') this.parts.instances.decommission(i, 'app deleted');
     if (all.length === 0) {
+      // Its record went when the delete was accepted; only its instances were left to stop.
       state.deleting.delete(appId);
-      state.apps.delete(appId);
       state.delays.delete(appId);
-      this.ctx.persist('deleteApp', deps.repo.deleteApp(appId));
       deps.events.publish('app_terminated_event', { appId });
     }
   }

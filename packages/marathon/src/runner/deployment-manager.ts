@@ -69,6 +69,8 @@ export class DeploymentManager {
       ...locks.map((id) => ({ write: () => repo.deleteDeployment(id), undo: () => repo.saveDeployment(state.deployments.get(id)!) })),
       ...groups.map((g) => ({ write: () => repo.saveGroup(g), undo: () => (state.groups.has(g.id) ? repo.saveGroup(state.groups.get(g.id)!) : repo.deleteGroup(g.id)) })),
       ...finals.filter((f) => f.app).map(({ c, app }) => ({ write: () => (forgetsScale(c.before, app!) ? this.forgetScale(app!) : repo.saveApp(app!)), undo: () => (c.before ? repo.saveApp(c.before) : repo.deleteApp(app!.id)) })),
+      // A deleted app goes from the store (and the API) at once, as in Marathon: its instances are stopped after.
+      ...finals.filter((f) => !f.app).map(({ c }) => ({ write: () => repo.deleteApp(c.before!.id), undo: () => repo.saveApp(c.before!) })),
       { write: () => repo.saveDeployment(deployment), undo: () => repo.deleteDeployment(deployment.id) },
     ]);
 
@@ -83,7 +85,8 @@ export class DeploymentManager {
         events.publish('api_post_event', { clientIp: '', uri: `/v2/apps${app.id}`, appDefinition: app });
         this.publishHealthCheckChanges(c.before, app);
       } else {
-        state.deleting.add(c.before!.id);
+        state.apps.delete(c.before!.id);
+        state.deleting.set(c.before!.id, c.before!);
         this.publishHealthCheckChanges(c.before, undefined);
       }
     }

@@ -36,7 +36,7 @@ export class InstanceLifecycle {
   /** Kills the instance's task with the app's kill grace period; its goal is unchanged (a running one is replaced). */
   kill(inst: Instance, why: string): void {
     if (!inst.taskId) return;
-    const app = this.ctx.state.apps.get(inst.appId);
+    const app = this.ctx.state.apps.get(inst.appId) ?? this.ctx.state.deleting.get(inst.appId);
     const graceMs = app?.taskKillGracePeriodSeconds !== undefined ? app.taskKillGracePeriodSeconds * 1000 : undefined;
     this.ctx.deps.log.info({ taskId: inst.taskId, instanceId: inst.instanceId, appId: inst.appId, version: inst.appVersion, state: inst.state, why }, 'killing task');
     this.ctx.driver()?.kill(inst.taskId, inst.agentId, graceMs);
