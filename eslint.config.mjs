@@ -30,6 +30,11 @@ export const PURE = [
   'packages/lib/src/validation/**',
   'packages/lib/src/collections/min-heap.ts',
   'packages/lib/src/health/health-state.ts',
+  'packages/chaos/src/checkers/**',
+  'packages/chaos/src/history/**',
+  'packages/chaos/src/nemesis/plan.ts',
+  'packages/chaos/src/report/timeline.ts',
+  'packages/chaos/src/random.ts',
 ];
 
 const IO_MODULES = ['net', 'fs', 'fs/promises', 'child_process', 'http', 'http2', 'https', 'dgram', 'timers', 'timers/promises', 'crypto', 'os', 'cluster', 'worker_threads'];

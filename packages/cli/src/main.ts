@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Command, InvalidArgumentError } from 'commander';
 import { agentsCommand } from './commands/agents';
 import { tasksCommand } from './commands/tasks';
@@ -36,6 +37,18 @@ program
   .option('--ha', 'highly available: a three-member etcd on loopback, three masters (--master-port, +100, +200), two of each framework (their port, +1)')
   .option('--etcd-port <port>', 'first etcd client port with --ha (then +100, +200; peers one above each)', num('port'), 2379)
   .action(async (o) => upCommand(o));
+
+program
+  .command('chaos')
+  .description('a Jepsen-style run: a cluster on five hosts in network namespaces, faults on a schedule, checkers over the history (root; strata chaos --help)')
+  .allowUnknownOption()
+  .helpOption(false)
+  .argument('[args...]', 'passed to strata-chaos: --seed N, --minutes N, --short, --dir, --keep, --clean, --help')
+  .action((args: string[]) => {
+    // Its own program (packages/chaos): spawned, not imported, as `strata up` spawns the services.
+    const r = spawnSync(process.execPath, [require.resolve('@strata/chaos/bin/strata-chaos.js'), ...args], { stdio: 'inherit' });
+    process.exitCode = r.status ?? 2;
+  });
 
 masterCommand('run', 'run one command as a task and exit with its exit code (like mesos-execute)')
   .argument('<command...>', 'the command, after --')

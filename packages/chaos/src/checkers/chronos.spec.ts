@@ -61,6 +61,20 @@ describe('the Chronos checker over a history', () => {
     expect(v.violations.map((x) => x.kind)).toEqual(['run-missed']); // 'ran' missed its third target
   });
 
+  it('accounts a target Chronos recorded as skipped (nobody could lead), and reports one both skipped and run', () => {
+    const r = recorder();
+    r.create(job('a'));
+    r.read(runs('a', [10_100, 14_900]), [{ name: 'a', successCount: 2, errorCount: 0, skippedDue: [12_000] }]);
+    const v = checkChronos(r.h.entries, { slackMs: 500 });
+    expect(v.violations).toEqual([]);
+    expect(v.checked).toMatchObject({ targets: 3, matched: 2, skipped: 1 });
+
+    const both = recorder();
+    const a = both.create(job('a'));
+    both.read(runs('a', [10_100, 12_050, 14_900]), [{ name: 'a', successCount: 3, errorCount: 0, skippedDue: [12_000] }]);
+    expect(checkChronos(both.h.entries, { slackMs: 500 }).violations).toEqual([expect.objectContaining({ kind: 'ran-and-skipped', op: a.index })]);
+  });
+
   it('fails a run with no read of the agents\' runs', () => {
     const r = recorder();
     r.create(job('a'));

@@ -7,11 +7,15 @@ export interface JobCounts {
   name: string;
   successCount: number;
   errorCount: number;
+  /** Due times Chronos says it skipped (not started within epsilon): a target there is accounted for, if no run claims it. */
+  skippedDue?: number[];
 }
 
 /**
  * Chronos under faults, after Jepsen's checker: every expected run of an acknowledged job is met
- * by a distinct completed run that started inside [due, due + epsilon + slack]; no run twice; and
+ * by a distinct completed run that started inside [due, due + epsilon + slack], or Chronos
+ * recorded it as skipped (no leader could start it inside its epsilon) and it did not run: each
+ * occurrence once or skipped, never both, never twice; and
  * the success count Chronos reports equals the completed runs the agents wrote. Input: job-create
  * operations (value: a ScheduledJob), the runs read from the agents ('chronos-runs': those started
  * by its time, which bounds the targets; 'chronos-runs-all': every run, read with the counts),
@@ -37,9 +41,20 @@ export function checkChronos(entries: readonly HistoryEntry[], opts: { slackMs: 
   const v = checkChronosRuns(jobs.map((c) => c.value), runs, { readAt: runsRead.at, slackMs: opts.slackMs });
   const opOf = new Map(jobs.map((c) => [c.value.name, c]));
   let targets = 0;
+  let skipped = 0;
+  const skipsOf = (name: string) => new Set(counts?.value.find((c) => c.name === name)?.skippedDue ?? []);
   for (const [name, j] of Object.entries(v.jobs)) {
     targets += j.targets;
-    for (const t of j.missed) violations.push({ kind: 'run-missed', subject: name, op: opOf.get(name)?.index, observation: runsRead.index, message: `${name}: no run started in [${new Date(t.due).toISOString()}, +${t.windowEnd - t.due} ms] (due #${Math.round((t.due - opOf.get(name)!.value.start) / opOf.get(name)!.value.intervalMs)})` });
+    const skips = skipsOf(name);
+    const job = opOf.get(name)!.value;
+    for (const due of skips) {
+      const windowEnd = due + job.epsilonMs + opts.slackMs;
+      const ran = runs.find((r) => r.job === name && r.end !== undefined && r.start >= due && r.start <= windowEnd);
+      if (ran) violations.push({ kind: 'ran-and-skipped', subject: name, op: opOf.get(name)?.index, observation: runsRead.index, message: `${name}: the run due ${new Date(due).toISOString()} is recorded as skipped and ran at ${new Date(ran.start).toISOString()}` });
+    }
+    const missed = j.missed.filter((t) => !skips.has(t.due));
+    skipped += j.missed.length - missed.length;
+    for (const t of missed) violations.push({ kind: 'run-missed', subject: name, op: opOf.get(name)?.index, observation: runsRead.index, message: `${name}: no run started in [${new Date(t.due).toISOString()}, +${t.windowEnd - t.due} ms] (due #${Math.round((t.due - opOf.get(name)!.value.start) / opOf.get(name)!.value.intervalMs)})` });
     for (const r of j.extra) violations.push({ kind: 'run-extra', subject: name, op: opOf.get(name)?.index, observation: runsRead.index, message: `${name}: a run at ${new Date(r.start).toISOString()} that no target claims (a second run of one due time, or one nobody asked for)` });
   }
   if (!counts) violations.push({ kind: 'no-final-read', message: 'the run has no read of Chronos\'s job counts after healing' });
@@ -51,5 +66,5 @@ export function checkChronos(entries: readonly HistoryEntry[], opts: { slackMs: 
       else if (reported.successCount !== complete) violations.push({ kind: 'success-count', subject: c.value.name, op: c.index, observation: counts.index, message: `${c.value.name}: Chronos reports ${reported.successCount} successes, the agents saw ${complete} completed runs` });
     }
   }
-  return verdict('chronos', { jobs: jobs.length, targets, runs: runs.length, matched: targets - v.missed }, violations);
+  return verdict('chronos', { jobs: jobs.length, targets, runs: runs.length, matched: targets - v.missed, skipped }, violations);
 }

@@ -75,6 +75,10 @@ export class ChronosWorkload {
       all = this.runs();
       if (r?.status === 200 && Array.isArray(r.body)) {
         counts = r.body.map((j: any) => ({ name: String(j.name), successCount: Number(j.successCount ?? 0), errorCount: Number(j.errorCount ?? 0) }));
+        for (const c of counts) {
+          const st = await call(this.base(), 'GET', `/v1/scheduler/job/stat/${encodeURIComponent(c.name)}`, undefined, 5_000).catch(() => undefined);
+          c.skippedDue = ((st?.body?.skipped?.recentDueTimes ?? []) as string[]).map((d) => Date.parse(d));
+        }
         const complete = (name: string) => all.filter((x) => x.job === name && x.end !== undefined).length;
         if (this.jobs.every((j) => counts.find((c) => c.name === j.name)?.successCount === complete(j.name))) break;
       }

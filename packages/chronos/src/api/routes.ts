@@ -84,7 +84,11 @@ export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.co
     job(req.params.name!);
     const runs = c.finishedRuns(req.params.name!).filter((x) => x.startedAt && x.endedAt);
     const durations = runs.map((x) => x.endedAt! - x.startedAt!);
-    res.json({ histogram: histogram(durations), taskStatHistory: runs.map((x) => taskStat(x)) });
+    // skipped (a Strata extension): occurrences given up past their epsilon, so a client can tell a
+    // skip from a miss: each due time either ran once or is listed here.
+    const st = c.states.get(req.params.name!);
+    const skipped = { count: st?.skippedCount ?? 0, recentDueTimes: (st?.skippedDue ?? []).map((d) => new Date(d).toISOString()) };
+    res.json({ histogram: histogram(durations), taskStatHistory: runs.map((x) => taskStat(x)), skipped });
   });
   r.get('/job/:name', (req, res) => res.json(jobJson(job(req.params.name!))));
   r.put('/job/success/:name', async (req, res) => {

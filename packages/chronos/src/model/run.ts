@@ -29,6 +29,8 @@ export interface JobState {
   parentsDone: string[];
   skippedCount: number;
   lastSkipped?: number;
+  /** The latest skipped due times (at most RECENT_SKIPS): each occurrence either ran once or is here. */
+  skippedDue?: number[];
   /** The ISO schedule as last set through the API; the job's shown `schedule` advances from it. */
   anchor?: string;
 }

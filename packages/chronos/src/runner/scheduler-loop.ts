@@ -2,7 +2,7 @@ import { testHook, type Timer } from '@strata/lib';
 import { OfferInterest } from '@strata/sdk/offers';
 import { epsilonMs, scheduleOf, type Job } from '../model/job';
 import { runId, type JobState, type Run } from '../model/run';
-import { IsoSchedule, planDue } from '../schedule/schedule';
+import { IsoSchedule, planDue, recentSkips } from '../schedule/schedule';
 import type { ChronosContext } from '../chronos-state';
 
 /**
@@ -46,6 +46,7 @@ export class SchedulerLoop {
       if (plan.skipped.count) {
         state.skippedCount += plan.skipped.count;
         state.lastSkipped = plan.skipped.last;
+        state.skippedDue = recentSkips(state.skippedDue, plan.skipped.dues ?? []);
         log.warn({ jobName: job.name, skipped: plan.skipped.count }, 'occurrences skipped: not started within epsilon');
       }
       if (plan.run.length && this.toDrop?.delete(job.name)) {
@@ -97,6 +98,7 @@ export class SchedulerLoop {
       if (state) {
         state.skippedCount += 1;
         state.lastSkipped = r.due;
+        state.skippedDue = recentSkips(state.skippedDue, [r.due]);
         await store.putState(r.job, state);
       }
       await store.deleteRun(r.id);

@@ -1,4 +1,4 @@
-import { CronSchedule, IsoSchedule, ScheduleError, planDue } from './schedule';
+import { CronSchedule, IsoSchedule, RECENT_SKIPS, ScheduleError, planDue, recentSkips } from './schedule';
 
 /** Parses as of a fixed instant: only an empty start reads it. */
 const parseAt = (schedule: string, timeZone = '') => IsoSchedule.parse(schedule, timeZone, Date.parse('2026-01-01T00:00:00Z'));
@@ -137,8 +137,18 @@ describe('missed runs', () => {
     const now = start + 10 * 60_000 + 30_000;
     const p = planDue(s, start, now, 90_000);
     expect(p.run).toEqual([start + 9 * 60_000, start + 10 * 60_000]);
-    expect(p.skipped).toEqual({ count: 9, first: start, last: start + 8 * 60_000 });
+    expect(p.skipped).toEqual({ count: 9, first: start, last: start + 8 * 60_000, dues: Array.from({ length: 9 }, (_, i) => start + i * 60_000) });
     expect(p.nextDue).toBe(start + 11 * 60_000);
+  });
+
+  it('lists the latest skipped due times, at most RECENT_SKIPS of them, while counting all', () => {
+    const every = parseAt('R/2026-01-01T00:00:00Z/PT1S');
+    const p = planDue(every, start, start + 1_000 * 1_000, 500);
+    expect(p.skipped.count).toBe(1_000);
+    expect(p.skipped.dues).toHaveLength(RECENT_SKIPS);
+    expect(p.skipped.dues![RECENT_SKIPS - 1]).toBe(start + 999 * 1_000);
+    expect(recentSkips([1, 2], [3])).toEqual([1, 2, 3]);
+    expect(recentSkips(Array.from({ length: RECENT_SKIPS }, (_, i) => i), [1_000])).toEqual([...Array.from({ length: RECENT_SKIPS - 1 }, (_, i) => i + 1), 1_000]);
   });
 
   it('never plans past the last repetition', () => {

@@ -183,10 +183,18 @@ export class CronSchedule implements Schedule {
 export interface DuePlan {
   /** Occurrences (due times) to run now, oldest first. */
   run: number[];
-  /** Occurrences given up: with epsilon, those not started within due + epsilon. */
-  skipped: { count: number; first?: number; last?: number };
+  /** Occurrences given up: with epsilon, those not started within due + epsilon (`dues`: the latest of them, at most RECENT_SKIPS). */
+  skipped: { count: number; first?: number; last?: number; dues?: number[] };
   /** The next occurrence to wait for, if any. */
   nextDue?: number;
+}
+
+/** How many skipped due times a job keeps (its count has them all). */
+export const RECENT_SKIPS = 100;
+
+/** A job's recent skipped due times with `more` appended, the oldest dropped past RECENT_SKIPS. */
+export function recentSkips(kept: readonly number[] | undefined, more: readonly number[]): number[] {
+  return [...(kept ?? []), ...more].slice(-RECENT_SKIPS);
 }
 
 /**
@@ -214,6 +222,8 @@ export function planDue(schedule: Schedule, pendingDue: number | undefined, now:
       skipped.count++;
       skipped.first ??= d;
       skipped.last = d;
+      (skipped.dues ??= []).push(d);
+      if (skipped.dues.length > RECENT_SKIPS) skipped.dues.shift();
     } else {
       run.push(d);
     }

@@ -128,7 +128,7 @@ class WorkerLease extends EventEmitter<KeptLeaseEvents> implements KeptLease {
     // request's time, it is terminated and the lease expires on its own.
     const exited = new Promise<void>((r) => worker.once('exit', () => r()));
     worker.postMessage('revoke');
-    const t = setTimeout(() => void worker.terminate(), 6_000);
+    const t = setTimeout(() => worker.terminate().catch(() => undefined), 6_000);
     await exited;
     clearTimeout(t);
   }

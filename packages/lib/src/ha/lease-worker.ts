@@ -91,7 +91,7 @@ grant().then(
     renewed(sentAt, ttlSeconds); // the first renewals are a third of a TTL away
 
     post({ type: 'granted', id });
-    for (let i = 0; i < rpcs.length; i++) void keep(i);
+    for (let i = 0; i < rpcs.length; i++) keep(i).catch(() => undefined); // keep() handles its own failures
   },
   (err: Error) => post({ type: 'grant-failed', message: err.message }),
 );
@@ -110,8 +110,10 @@ port.on('message', (m) => {
       }
     }
   };
-  revoke().finally(() => {
-    for (const c of clients) c.close();
-    process.exit(0);
-  });
+  revoke()
+    .catch(() => undefined)
+    .finally(() => {
+      for (const c of clients) c.close();
+      process.exit(0);
+    });
 });
