@@ -72,7 +72,8 @@ describe('planted bugs are caught by the chaos checkers', () => {
     const v = checkMarathon(h.entries);
     if (hook) {
       expect(v.valid).toBe(false);
-      expect(v.violations).toEqual([expect.objectContaining({ kind: 'acknowledged-change-lost', subject: '/planted', op: scale.index })]);
+      // The lost count itself, named by the scale's operation (the successor also still runs the 3 it inherited).
+      expect(v.violations).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'acknowledged-change-lost', subject: '/planted', op: scale.index })]));
     } else {
       expect(v.violations).toEqual([]);
       expect(v.checked).toMatchObject({ apps_judged: 1, acknowledged: 2 });
@@ -109,15 +110,17 @@ describe('planted bugs are caught by the chaos checkers', () => {
     const next = await ch.leader();
     h.healed(fault);
     const killedAt = Date.now();
-    await waitFor(() => runs().filter((r) => r.start > killedAt + 10_000).length >= 3, { what: 'runs well after the failover', timeoutMs: 40_000 });
+    await waitFor(() => runs().filter((r) => r.start > killedAt + 14_000).length >= 3, { what: 'runs well after the failover', timeoutMs: 40_000 });
     const readAt = Date.now();
     h.observe('chronos-runs', 'agents', runs().filter((r) => r.start <= readAt), readAt);
-    const counts = await waitFor(async () => {
-      const jobs = (await next.call('GET', '/jobs')).body as { name: string; successCount: number; errorCount: number }[];
-      const all = runs();
-      const done = (name: string) => all.filter((r) => r.job === name && r.end !== undefined).length;
-      return jobs.every((j) => j.successCount === done(j.name)) ? { jobs, all } : undefined;
-    }, { what: 'the counts to catch up with the runs', timeoutMs: 20_000 });
+    // The counts and the runs read together until they agree (a run's end may be a moment from
+    // Chronos); if they never do, the last pair goes to the checker, which says how they differ.
+    let counts = { jobs: [] as { name: string; successCount: number; errorCount: number }[], all: runs() };
+    await waitFor(async () => {
+      counts = { jobs: (await next.call('GET', '/jobs')).body, all: runs() };
+      const done = (name: string) => counts.all.filter((r) => r.job === name && r.end !== undefined).length;
+      return counts.jobs.every((j) => j.successCount === done(j.name));
+    }, { what: 'the counts to catch up with the runs', timeoutMs: 20_000 }).catch(() => undefined);
     h.observe('chronos-final', 'chronos', counts.jobs);
     h.observe('chronos-runs-all', 'agents', counts.all);
 
@@ -128,7 +131,7 @@ describe('planted bugs are caught by the chaos checkers', () => {
       expect(v.valid).toBe(false);
       const missed = v.violations.filter((x) => x.kind === 'run-missed');
       // One dropped run per job, each named with the job's create.
-      expect(missed.map((x) => x.op).sort()).toEqual(creates.map((o) => o.index).sort());
+      expect({ missed: missed.map((x) => x.op).sort(), others: v.violations.filter((x) => x.kind !== 'run-missed') }).toEqual({ missed: creates.map((o) => o.index).sort(), others: [] });
     } else {
       expect(v.violations).toEqual([]);
     }

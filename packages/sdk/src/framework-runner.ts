@@ -26,14 +26,17 @@ export interface FrameworkRunnerOptions {
 
 /**
  * The wiring every framework needs around the driver: subscribe with the stored framework id,
- * store a new one before using it, and hand offers and updates to the framework with every
- * failure logged (a handler that throws or rejects never ends the process). Returns the driver
+ * store a new one before using it, hand offers and updates to the framework (an update is
+ * acknowledged when its handler is done) with every failure logged (a handler that throws or rejects never ends the process). Returns the driver
  * unsubscribed: the framework keeps it before calling `subscribe()`, so its handlers can use it.
  */
 export function frameworkDriver(opts: FrameworkRunnerOptions): SchedulerDriver {
   const { log, handlers } = opts;
   let current = opts.frameworkId;
-  const driver = new SchedulerDriver({ master: opts.master, framework: { ...opts.framework, ...(current ? { id: { value: current } } : {}) }, log, ...(opts.acting ? { acting: opts.acting } : {}) });
+  // Updates are acknowledged once the framework's handler has finished with them (stored what it
+  // learnt), as Mesos asks: acknowledged earlier, an update whose effect was still being written
+  // when the leader died would never come again, and its effect (a run's success) would be lost.
+  const driver = new SchedulerDriver({ master: opts.master, framework: { ...opts.framework, ...(current ? { id: { value: current } } : {}) }, log, autoAcknowledge: false, ...(opts.acting ? { acting: opts.acting } : {}) });
   const guard = (what: string, context: Record<string, unknown>, fn: () => void | Promise<void>) => {
     if (opts.acting && !opts.acting()) return;
     try {
@@ -52,7 +55,12 @@ export function frameworkDriver(opts: FrameworkRunnerOptions): SchedulerDriver {
     }),
   );
   driver.on('offers', (offers) => guard('cannot use offers', {}, () => handlers.offers(offers)));
-  driver.on('update', (s) => guard('cannot apply a status update', { taskId: s.taskId?.value }, () => handlers.update(s)));
+  driver.on('update', (s) =>
+    guard('cannot apply a status update (left unacknowledged: the agent sends it again)', { taskId: s.taskId?.value }, async () => {
+      await handlers.update(s);
+      if (s.uuid.length) driver.acknowledge(s);
+    }),
+  );
   driver.on('error', (message) => log.warn({ message }, 'error from master'));
   driver.on('disconnected', (why) => {
     log.warn({ why }, 'disconnected from master');

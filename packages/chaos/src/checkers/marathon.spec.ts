@@ -120,6 +120,17 @@ describe('the Marathon checker', () => {
     expect(v.checked.deploying_reads).toBe(1);
   });
 
+  it('allows one over floor(N x (1 + maximumOverCapacity)) when that equals ceil(N x minimumHealthCapacity), as Marathon does', () => {
+    const { h, op } = recorder();
+    op('app-create', { appId: '/one', spec: spec(1) }, 'ok');
+    h.observe('marathon-apps', 'm1', [app('/one', { instances: 1, tasksRunning: 1, tasksHealthy: 1 })]);
+    op('app-upgrade', { appId: '/one', version: 'v2' }, 'ok');
+    h.observe('marathon-apps', 'm1', [app('/one', { instances: 1, version: 'v2', tasksRunning: 2, tasksHealthy: 1, deploying: true })]); // floor(1.5)=1=ceil(0.5): 2 allowed
+    const three = h.observe('marathon-apps', 'm1', [app('/one', { instances: 1, version: 'v2', tasksRunning: 3, tasksHealthy: 1, deploying: true })]);
+    h.observe('marathon-final', 'm1', [app('/one', { instances: 1, version: 'v2', tasksRunning: 1, tasksHealthy: 1 })]);
+    expect(checkMarathon(h.entries).violations).toEqual([expect.objectContaining({ kind: 'over-capacity', observation: three.index })]);
+  });
+
   it('reports an upgrade under ceil(N x minimumHealthCapacity) healthy only when no fault was about', () => {
     const quiet = recorder();
     quiet.op('app-create', { appId: '/a', spec: spec(4) }, 'ok');

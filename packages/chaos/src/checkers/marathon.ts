@@ -168,19 +168,32 @@ export function checkMarathon(entries: readonly HistoryEntry[], opts: { faultGra
       const up = upgradeUnderway(a, r, byApp.get(a.id) ?? [], reads);
       if (!up) continue;
       boundsChecked++;
-      const most = Math.floor(a.instances * (1 + a.maximumOverCapacity) + 1e-9);
+      const most = upgradeCeiling(a);
       if (a.tasksRunning + a.tasksStaged > most) {
         violations.push({ kind: 'over-capacity', subject: a.id, op: up.index, observation: r.index, message: `${a.id} ran ${a.tasksRunning + a.tasksStaged} tasks while upgrading to ${a.version}; maximumOverCapacity ${a.maximumOverCapacity} of ${a.instances} allows ${most}` });
       }
       // A fault may take tasks away, which Marathon then replaces, not prevents: the lower bound holds with none about.
       if (faultDuring(entries, up.invokedAt - (opts.faultGraceMs ?? 5_000), r.at, opts.faultGraceMs ?? 5_000)) continue;
-      const least = Math.ceil(a.instances * a.minimumHealthCapacity - 1e-9);
+      const least = upgradeFloor(a);
       if (a.tasksHealthy < least) {
         violations.push({ kind: 'under-capacity', subject: a.id, op: up.index, observation: r.index, message: `${a.id} had ${a.tasksHealthy} healthy tasks while upgrading to ${a.version} with no fault about; minimumHealthCapacity ${a.minimumHealthCapacity} of ${a.instances} needs ${least}` });
       }
     }
   }
   return verdict('marathon', { apps: byApp.size, apps_judged: judged, operations: ops.length, acknowledged: ops.filter((o) => o.outcome === 'ok').length, deploying_reads: boundsChecked }, violations);
+}
+
+/** ceil(N x minimumHealthCapacity): the healthy tasks a rolling upgrade keeps. */
+export const upgradeFloor = (a: AppReading) => Math.ceil(a.instances * a.minimumHealthCapacity - 1e-9);
+
+/**
+ * floor(N x (1 + maximumOverCapacity)): the most tasks a rolling upgrade runs; one more when that
+ * equals the floor (Marathon's TaskReplaceActor allows the one extra so the restart can progress:
+ * N=1 with 0.5/0.5, or N=3 with 1/0).
+ */
+export function upgradeCeiling(a: AppReading): number {
+  const most = Math.floor(a.instances * (1 + a.maximumOverCapacity) + 1e-9);
+  return most === upgradeFloor(a) ? most + 1 : most;
 }
 
 /**

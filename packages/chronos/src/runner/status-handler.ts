@@ -41,17 +41,18 @@ export class StatusHandler {
     if (!isTerminalState(s.state) || isFinished(run)) return;
     run.endedAt = now;
     run.message = s.message;
+    // The run's end and its job's counters are issued in one turn, so the etcd store writes them in
+    // one transaction: a leader killed between two writes would leave the run finished and its
+    // success uncounted, and the redelivered update would find the run finished and count nothing.
     if (s.state === 'TASK_FINISHED') {
       run.state = 'finished';
-      await this.ctx.saveRun(run);
-      if (job) await this.succeeded(job);
+      await Promise.all([this.ctx.saveRun(run), ...(job ? [this.succeeded(job)] : [])]);
     } else if (s.state === 'TASK_KILLED' && run.killRequested) {
       run.state = 'killed'; // a kill asked for through the API: no retry, no counters (Chronos)
       await this.ctx.saveRun(run);
     } else {
       run.state = 'failed';
-      await this.ctx.saveRun(run);
-      if (job) await this.failed(job, run);
+      await Promise.all([this.ctx.saveRun(run), ...(job ? [this.failed(job, run)] : [])]);
     }
     await this.trimHistory(run.job);
     await this.ctx.tick();
