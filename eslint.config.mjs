@@ -62,7 +62,8 @@ export default tseslint.config(
             { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:lib', 'type:proto'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib', 'type:proto', 'type:sdk'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:proto', 'type:sdk'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:proto', 'type:sdk', 'type:service'] },
+            // The CLI spawns services' and tools' bins (strata up, strata chaos): it resolves them, never imports their code.
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:proto', 'type:sdk', 'type:service', 'type:tool'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
             // Frameworks talk to the kernel over its API (the SDK), never by importing it.
             { sourceTag: 'scope:framework', notDependOnLibsWithTags: ['scope:kernel'] },
