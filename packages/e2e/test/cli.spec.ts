@@ -90,4 +90,16 @@ describe('strata CLI against a real cluster', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot reach the master at 127.0.0.1:1');
   });
+
+  it('strata chaos hands its arguments to the chaos run (help, and a sweep that finds nothing of a live run)', async () => {
+    const help = await strata(['chaos', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--seed <n>[\s\S]*--minutes <n>/);
+    const clean = await strata(['chaos', '--clean']);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/^removed /);
+    const bad = await strata(['chaos', '--seed', 'x']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("'x' is not a whole number");
+  });
 });
