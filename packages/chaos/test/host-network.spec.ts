@@ -55,6 +55,13 @@ describe('hosts in network namespaces', () => {
     expect(servers.map((s) => s.signalCode)).toEqual(['SIGKILL', 'SIGKILL', 'SIGKILL']);
   });
 
+  it('a run without namespace support fails at once with a message that says what is missing, never skips', () => {
+    const bin = require.resolve('../bin/strata-chaos.js');
+    const r = spawnSync(process.execPath, [bin, '--short'], { encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('a chaos run needs network namespaces (root, iproute2 and iptables');
+  });
+
   it('sweeps what a run that died left behind, and nothing of a live run', async () => {
     // A dead run: a pid that is not running (beyond pid_max), with a namespace and a link of its own.
     const dead = `stc${4_194_304 + 7}`;

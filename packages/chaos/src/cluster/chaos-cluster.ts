@@ -38,6 +38,7 @@ export class ChaosCluster {
   }
 
   static async start(opts: ChaosClusterOptions): Promise<ChaosCluster> {
+    await HostNetwork.requireSupport(); // the most basic need first, with its own message
     const etcd = etcdBinary();
     const net = await HostNetwork.create({ hosts: opts.hosts ?? 5 });
     const c = new ChaosCluster(net, opts);
