@@ -31,9 +31,10 @@ export interface KernelFinal {
   tasks: Record<string, string>;
 }
 
-const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
-/** Where a state sits in a task's life: updates must not go back (UNREACHABLE and RUNNING may alternate: the agent came back). */
-const RANK: Record<string, number> = { TASK_STAGING: 0, TASK_STARTING: 1, TASK_RUNNING: 2, TASK_UNREACHABLE: 2, TASK_KILLING: 2 };
+/** Mesos's terminal states: TASK_UNKNOWN (the master does not know it now) and TASK_UNREACHABLE are not, the task may show up again. */
+const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR']);
+/** Where a state sits in a task's life: updates must not go back (UNREACHABLE, UNKNOWN and RUNNING may alternate: the agent came back). */
+const RANK: Record<string, number> = { TASK_STAGING: 0, TASK_STARTING: 1, TASK_RUNNING: 2, TASK_UNREACHABLE: 2, TASK_UNKNOWN: 2, TASK_KILLING: 2 };
 const rank = (s: string) => (TERMINAL.has(s) ? 3 : RANK[s] ?? 2);
 const EPS = 1e-6;
 

@@ -1,5 +1,5 @@
 import { History, type Outcome } from '../history/history';
-import { checkMarathon, possibleStates, type AppOpValue, type AppReading } from './marathon';
+import { INFO_HORIZON_MS, checkMarathon, possibleStates, type AppOpValue, type AppReading } from './marathon';
 
 /** A history driven by a hand clock: each call moves time on by 100 ms. */
 function recorder() {
@@ -71,6 +71,30 @@ describe('the Marathon checker', () => {
     op('app-scale', { appId: '/a', instances: 7 }, 'ok');
     const states = possibleStates(h.entries as never);
     expect([...states.final].sort()).toEqual(['5@v1', '7@v1']);
+  });
+
+  it('settles an unknown operation a horizon after it was sent: it cannot land after a later acknowledged one then', () => {
+    const r = recorder();
+    r.op('app-create', { appId: '/a', spec: spec(3) }, 'ok');
+    r.op('app-scale', { appId: '/a', instances: 5 }, 'info');
+    r.advance(INFO_HORIZON_MS + 1_000);
+    const later = r.op('app-scale', { appId: '/a', instances: 7 }, 'ok');
+    r.h.observe('marathon-final', 'm1', [app('/a', { instances: 5, tasksRunning: 5, tasksHealthy: 5 })]);
+    expect(checkMarathon(r.h.entries).violations).toEqual([expect.objectContaining({ kind: 'acknowledged-change-lost', op: later.index })]);
+  });
+
+  it('judges an app through many operations of unknown outcome (a long partition) without giving up', () => {
+    const r = recorder();
+    r.op('app-create', { appId: '/a', spec: spec(1) }, 'ok');
+    for (let i = 0; i < 60; i++) {
+      r.op(i % 2 ? 'app-upgrade' : 'app-scale', i % 2 ? { appId: '/a', version: `u${i}` } : { appId: '/a', instances: 1 + (i % 4) }, 'info');
+      r.advance(2_000);
+    }
+    const last = r.op('app-scale', { appId: '/a', instances: 2 }, 'ok');
+    r.h.observe('marathon-final', 'm1', [app('/a', { instances: 9, tasksRunning: 9, tasksHealthy: 9 })]);
+    const v = checkMarathon(r.h.entries);
+    expect(v.checked.apps_judged).toBe(1);
+    expect(v.violations).toEqual([expect.objectContaining({ kind: 'acknowledged-change-lost', op: last.index })]);
   });
 
   it('reports an acknowledged app that is gone, and an acknowledged delete that came back', () => {

@@ -51,61 +51,56 @@ function apply(op: Operation<AppOpValue>, s: State): State {
   }
 }
 
-/** At most this many unknown (`info`) operations per app are tracked as may-or-may-not-have-happened; beyond, the app is not judged. */
-const MAX_PENDING = 10;
+/**
+ * How long after it was sent an operation of unknown outcome may still take effect. Marathon
+ * applies a request while answering it; one whose answer was lost was applied then or never, or
+ * at the latest when a paused leader wakes (and then its fenced write fails). A minute bounds all
+ * of these generously, and keeps the checker sharp: past it, the operation is settled either way.
+ */
+export const INFO_HORIZON_MS = 60_000;
 
 /**
- * The states an app may be in given its operations in invocation order: an `ok` one happened (on
- * whichever state the app was in), a `fail` one did not, an `info` one may take effect at any time
- * after it was invoked, or never. Sequential clients per app are assumed (the workload is).
- * Returns, for each acknowledged operation, the states allowed right after it, and the final set.
+ * The states an app may be in given its operations in invocation order (one client per app, as
+ * the workload is): an `ok` one happened, on whichever state the app was in; a `fail` one did
+ * not; an `info` one (or one never answered) may take effect at any time within INFO_HORIZON_MS
+ * of being sent, or never. Its effects are closed over as set-writes that may land any number of
+ * times: a relaxation (more states allowed, never fewer), so whatever it reports is a real loss.
  */
-export function possibleStates(ops: Operation<AppOpValue>[]): { final: Set<State>; judged: boolean; lastAck?: Operation<AppOpValue> } {
-  // (state, mask of pending info ops not yet applied)
-  let frontier = new Map<string, { s: State; pending: number[] }>([['absent|', { s: 'absent', pending: [] }]]);
+export function possibleStates(ops: Operation<AppOpValue>[], horizonMs = INFO_HORIZON_MS): { final: Set<State>; lastAck?: Operation<AppOpValue> } {
+  let states = new Set<State>(['absent']);
+  let pending: Operation<AppOpValue>[] = [];
   let lastAck: Operation<AppOpValue> | undefined;
-  const expand = (f: typeof frontier) => {
-    const out = new Map(f);
-    const queue = [...f.values()];
+  const close = (from: Set<State>): Set<State> => {
+    const out = new Set(from);
+    const queue = [...from];
     while (queue.length) {
-      const cur = queue.pop()!;
-      for (let i = 0; i < cur.pending.length; i++) {
-        const op = ops[cur.pending[i]!]!;
-        const s = apply(op, cur.s);
-        const pending = cur.pending.filter((_, j) => j !== i);
-        const k = `${s}|${pending.join(',')}`;
-        if (!out.has(k)) {
-          const n = { s, pending };
-          out.set(k, n);
-          queue.push(n);
+      const s = queue.pop()!;
+      for (const op of pending) {
+        const next = apply(op, s);
+        if (!out.has(next)) {
+          out.add(next);
+          queue.push(next);
         }
       }
     }
     return out;
   };
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
+  for (const op of ops) {
     if (op.outcome === 'fail') continue;
+    // Unknown operations sent more than a horizon ago have landed or never will: settle them.
+    const expired = pending.filter((p) => p.invokedAt + horizonMs < op.invokedAt);
+    if (expired.length) {
+      states = close(states);
+      pending = pending.filter((p) => !expired.includes(p));
+    }
     if (op.outcome === 'ok') {
       lastAck = op;
-      const next = new Map<string, { s: State; pending: number[] }>();
-      for (const cur of expand(frontier).values()) {
-        const s = apply(op, cur.s);
-        next.set(`${s}|${cur.pending.join(',')}`, { s, pending: cur.pending });
-      }
-      frontier = next;
+      states = new Set([...close(states)].map((s) => apply(op, s)));
     } else {
-      // info (or never completed): from now on it may apply
-      const next = new Map<string, { s: State; pending: number[] }>();
-      for (const cur of frontier.values()) {
-        if (cur.pending.length >= MAX_PENDING) return { final: new Set(), judged: false, lastAck };
-        const pending = [...cur.pending, i];
-        next.set(`${cur.s}|${pending.join(',')}`, { s: cur.s, pending });
-      }
-      frontier = next;
+      pending.push(op);
     }
   }
-  return { final: new Set([...expand(frontier).values()].map((n) => n.s)), judged: true, lastAck };
+  return { final: close(states), lastAck };
 }
 
 const describe = (s: State) => (s === 'absent' ? 'absent' : `${parse(s).instances} instances of version ${parse(s).version}`);
@@ -130,8 +125,8 @@ export function checkMarathon(entries: readonly HistoryEntry[], opts: { faultGra
   if (!final) violations.push({ kind: 'no-final-read', message: 'the run has no final read of Marathon\'s apps: nothing after healing can be judged' });
 
   for (const [appId, appOps] of byApp) {
-    const { final: allowed, judged: ok, lastAck } = possibleStates(appOps);
-    if (!ok || !final) continue;
+    const { final: allowed, lastAck } = possibleStates(appOps);
+    if (!final) continue;
     judged++;
     const seen = final.value.find((a) => a.id === appId);
     const state: State = seen ? key({ instances: seen.instances, version: seen.version }) : 'absent';

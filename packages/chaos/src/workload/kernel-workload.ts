@@ -18,7 +18,8 @@ export interface KernelWorkloadOptions {
   sleep: (ms: number) => Promise<void>;
 }
 
-const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
+/** Mesos's terminal states (TASK_UNKNOWN and TASK_UNREACHABLE are not: the task may still show up). */
+const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR']);
 
 /**
  * Raw framework tasks through the SDK, as a Mesos framework would run them: a partition-aware
@@ -31,6 +32,8 @@ export class KernelWorkload {
   private next = 0;
   /** Task id -> last state the framework heard (a launch not yet heard of: 'LAUNCHED'). */
   private readonly live = new Map<string, string>();
+  /** Task id -> its agent, named in kills (the master answers a kill of a task it does not know yet by its agent's state). */
+  private readonly agentOf = new Map<string, string>();
 
   constructor(private readonly opts: KernelWorkloadOptions) {}
 
@@ -45,8 +48,10 @@ export class KernelWorkload {
     d.on('update', (st: TaskStatus__Output) => {
       const taskId = st.taskId?.value ?? '';
       history.observe<UpdateSeen>('task-update', 'chaos-kernel', { taskId, state: st.state, ...(st.reason ? { reason: st.reason } : {}), agentId: st.agentId?.value });
-      if (TERMINAL.has(st.state)) this.live.delete(taskId);
-      else if (this.live.has(taskId)) this.live.set(taskId, st.state);
+      if (TERMINAL.has(st.state)) {
+        this.live.delete(taskId);
+        this.agentOf.delete(taskId);
+      } else if (this.live.has(taskId)) this.live.set(taskId, st.state);
     });
     await d.subscribe(60_000);
   }
@@ -67,6 +72,7 @@ export class KernelWorkload {
       // Sent is not done: the accept may die with a master. Its updates tell.
       history.complete(op, 'info');
       this.live.set(id, 'LAUNCHED');
+      this.agentOf.set(id, o.agentId?.value ?? '');
     }
   }
 
@@ -78,7 +84,7 @@ export class KernelWorkload {
       if (running.length && random.next() < 0.3) {
         const taskId = random.pick(running);
         const op = history.invoke('kernel', 'task-kill', { taskId } satisfies TaskOpValue);
-        this.driver?.kill(taskId);
+        this.driver?.kill(taskId, this.agentOf.get(taskId));
         history.complete(op, 'info');
       }
       await this.sweep(round);

@@ -42,7 +42,7 @@ export class SchedulerLoop {
       if (!job || !state || state.nextDue === undefined) continue;
       const schedule = scheduleOf(job, now, state.anchor);
       if (!schedule) continue;
-      const plan = planDue(schedule, state.nextDue, now, epsilonMs(job));
+      const plan = planDue(schedule, state.nextDue, now, epsilonMs(job), (d) => !!this.ctx.runs.get(runId(job.name, d, 0, '')));
       if (plan.skipped.count) {
         state.skippedCount += plan.skipped.count;
         state.lastSkipped = plan.skipped.last;

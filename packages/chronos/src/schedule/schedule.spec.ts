@@ -151,6 +151,16 @@ describe('missed runs', () => {
     expect(recentSkips(Array.from({ length: RECENT_SKIPS }, (_, i) => i), [1_000])).toEqual([...Array.from({ length: RECENT_SKIPS - 1 }, (_, i) => i + 1), 1_000]);
   });
 
+  it('neither runs again nor skips an occurrence that already has its run (a predecessor launched it, then died)', () => {
+    const now = start + 10 * 60_000 + 30_000;
+    const launched = new Set([start + 2 * 60_000, start + 10 * 60_000]);
+    const p = planDue(s, start, now, 90_000, (d) => launched.has(d));
+    expect(p.run).toEqual([start + 9 * 60_000]);
+    expect(p.skipped.count).toBe(8);
+    expect(p.skipped.dues).not.toContain(start + 2 * 60_000);
+    expect(p.nextDue).toBe(start + 11 * 60_000);
+  });
+
   it('never plans past the last repetition', () => {
     const r2 = parseAt('R2/2026-01-01T00:00:00Z/PT1M');
     const p = planDue(r2, start, start + 3_600_000);

@@ -201,11 +201,11 @@ export function recentSkips(kept: readonly number[] | undefined, more: readonly 
  * What to do at `now` for a job whose next unhandled occurrence is `pendingDue` (Chronos's
  * missed-run rules, with both generations' behaviour selectable):
  * - with `epsilonMs`, an occurrence not started by due + epsilon is skipped (and recorded);
- *   later ones still within epsilon run;
+ *   later ones still within epsilon run; one `hasRun` already is neither;
  * - without it, all missed occurrences collapse into one catch-up run (the latest), then the
  *   next future slot: never two runs for one occurrence, never a burst after downtime.
  */
-export function planDue(schedule: Schedule, pendingDue: number | undefined, now: number, epsilonMs?: number): DuePlan {
+export function planDue(schedule: Schedule, pendingDue: number | undefined, now: number, epsilonMs?: number, hasRun: (due: number) => boolean = () => false): DuePlan {
   if (pendingDue === undefined) return { run: [], skipped: { count: 0 } };
   if (pendingDue > now) return { run: [], skipped: { count: 0 }, nextDue: pendingDue };
   const latest = schedule.atOrBefore(now) ?? pendingDue;
@@ -218,6 +218,12 @@ export function planDue(schedule: Schedule, pendingDue: number | undefined, now:
   let d: number | undefined = pendingDue;
   let guard = 0;
   while (d !== undefined && d <= now && guard++ < 100_000) {
+    // An occurrence that already has its run (a predecessor queued or launched it and died before
+    // moving the job on) is neither run again nor skipped: it happened, once.
+    if (hasRun(d)) {
+      d = schedule.after(d);
+      continue;
+    }
     if (d < cutoff) {
       skipped.count++;
       skipped.first ??= d;

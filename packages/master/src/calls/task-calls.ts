@@ -11,7 +11,10 @@ export class TaskCalls {
     const taskId = call.kill?.taskId?.value;
     if (!taskId) return messages.error(fw, "Expecting 'kill.task_id' to be present");
     const task = fw.tasks.get(taskId);
-    if (!task) return messages.update(fw, taskId, call.kill?.agentId?.value ?? '', 'TASK_LOST', 'REASON_RECONCILIATION', 'Attempted to kill an unknown task');
+    // As Mesos: a kill of a task this master does not know is answered as its reconciliation would be
+    // (nothing yet while its agent may still bring it back after a failover, TASK_UNKNOWN or
+    // TASK_UNREACHABLE to a partition-aware framework, TASK_LOST to an older one).
+    if (!task) return this.unknownTask(fw, taskId, call.kill?.agentId?.value ?? '', 'Attempted to kill an unknown task');
     const agent = agents.get(task.agentId);
     if (!agent?.outbox) {
       log.warn({ frameworkId: fw.id, taskId, agentId: task.agentId }, 'kill deferred: agent not connected');
@@ -34,7 +37,6 @@ export class TaskCalls {
 
   /** Mesos's reconciliation: explicit (latest state per named task) or implicit (every known task). */
   reconcile(fw: FrameworkEntry, call: Call__Output): void {
-    const { agents, messages } = this.ctx;
     const wanted = call.reconcile?.tasks ?? [];
     const send = (t: TaskEntry) => fw.outbox?.send({ type: 'UPDATE', update: { status: { ...t.latest, reason: 'REASON_RECONCILIATION', uuid: undefined, message: 'Reconciliation: Latest task state' } } });
     if (wanted.length === 0) {
@@ -48,13 +50,17 @@ export class TaskCalls {
         send(known);
         continue;
       }
-      const agentId = w.agentId?.value ?? '';
-      const agent = agentId ? agents.get(agentId) : undefined;
-      // An admitted agent that may still bring it back: no answer yet (Mesos case 2). Once it
-      // has been given up on (unreachable), the answer is TASK_UNREACHABLE.
-      if (agent?.recovered && agent.unreachableAt === undefined) continue;
-      const state: TaskStateName = !agent ? 'TASK_UNKNOWN' : agent.unreachableAt !== undefined ? 'TASK_UNREACHABLE' : 'TASK_GONE';
-      messages.update(fw, taskId, agentId, fw.partitionAware ? state : 'TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown');
+      this.unknownTask(fw, taskId, w.agentId?.value ?? '', 'Reconciliation: Task is unknown');
     }
+  }
+
+  /** Mesos's answer about a task the master does not know, on the agent the framework names (if any). */
+  private unknownTask(fw: FrameworkEntry, taskId: string, agentId: string, message: string): void {
+    const agent = agentId ? this.ctx.agents.get(agentId) : undefined;
+    // An admitted agent that may still bring it back: no answer yet (Mesos case 2). Once it
+    // has been given up on (unreachable), the answer is TASK_UNREACHABLE.
+    if (agent?.recovered && agent.unreachableAt === undefined) return;
+    const state: TaskStateName = !agent ? 'TASK_UNKNOWN' : agent.unreachableAt !== undefined ? 'TASK_UNREACHABLE' : 'TASK_GONE';
+    this.ctx.messages.update(fw, taskId, agentId, fw.partitionAware ? state : 'TASK_LOST', 'REASON_RECONCILIATION', message);
   }
 }

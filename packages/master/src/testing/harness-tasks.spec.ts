@@ -49,7 +49,7 @@ describe('tasks and their updates (in-process harness)', () => {
     expect(updatesIn(outbox).map((u) => [u.taskId, u.state])).toEqual([['c', 'TASK_FAILED']]);
   });
 
-  it('sends KILL of a known task to its agent with the task\'s kill policy, and answers KILL of an unknown one with TASK_LOST', async () => {
+  it('sends KILL of a known task to its agent with the task\'s kill policy, and answers KILL of an unknown one as its reconciliation (Mesos)', async () => {
     const h = await MasterHarness.start();
     const { outbox: agent } = await h.registerAgent({ agentInfo: agentInfo() });
     const { frameworkId, outbox } = await h.subscribe(framework());
@@ -57,7 +57,12 @@ describe('tasks and their updates (in-process harness)', () => {
     h.call(frameworkId, { type: 'KILL', kill: { taskId: { value: 't1' } } });
     h.call(frameworkId, { type: 'KILL', kill: { taskId: { value: 'ghost' } } });
     expect(agent.sent.filter((m) => m.killTask).map((m) => m.killTask!.taskId!.value)).toEqual(['t1']);
-    expect(updatesIn(outbox).map((u) => [u.taskId, u.state, u.message])).toEqual([['ghost', 'TASK_LOST', 'Attempted to kill an unknown task']]);
+    // Partition-aware: the master does not know it, which is not the end of it (TASK_UNKNOWN is not terminal).
+    expect(updatesIn(outbox).map((u) => [u.taskId, u.state, u.message])).toEqual([['ghost', 'TASK_UNKNOWN', 'Attempted to kill an unknown task']]);
+    // An older framework hears TASK_LOST.
+    const old = await h.subscribe(framework(undefined, { name: 'old', capabilities: [] }));
+    h.call(old.frameworkId, { type: 'KILL', kill: { taskId: { value: 'ghost' } } });
+    expect(updatesIn(old.outbox).map((u) => [u.taskId, u.state])).toEqual([['ghost', 'TASK_LOST']]);
   });
 
   it('acknowledges, on its behalf, a reliable update for a framework that is gone, so the agent stops retrying', async () => {
