@@ -14,7 +14,12 @@ export class TaskCalls {
     // As Mesos: a kill of a task this master does not know is answered as its reconciliation would be
     // (nothing yet while its agent may still bring it back after a failover, TASK_UNKNOWN or
     // TASK_UNREACHABLE to a partition-aware framework, TASK_LOST to an older one).
-    if (!task) return this.unknownTask(fw, taskId, call.kill?.agentId?.value ?? '', 'Attempted to kill an unknown task');
+    // A task that has just ended needs no answer: its terminal update is the framework's already,
+    // and a second terminal state (Mesos would say TASK_GONE here) would contradict it.
+    if (!task) {
+      if (fw.completed.some((t) => t.id === taskId)) return;
+      return this.unknownTask(fw, taskId, call.kill?.agentId?.value ?? '', 'Attempted to kill an unknown task');
+    }
     const agent = agents.get(task.agentId);
     if (!agent?.outbox) {
       log.warn({ frameworkId: fw.id, taskId, agentId: task.agentId }, 'kill deferred: agent not connected');

@@ -53,12 +53,16 @@ describe('tasks and their updates (in-process harness)', () => {
     const h = await MasterHarness.start();
     const { outbox: agent } = await h.registerAgent({ agentInfo: agentInfo() });
     const { frameworkId, outbox } = await h.subscribe(framework());
-    await h.launch(frameworkId, outbox, 't1');
+    const { agentId } = await h.launch(frameworkId, outbox, 't1');
     h.call(frameworkId, { type: 'KILL', kill: { taskId: { value: 't1' } } });
     h.call(frameworkId, { type: 'KILL', kill: { taskId: { value: 'ghost' } } });
     expect(agent.sent.filter((m) => m.killTask).map((m) => m.killTask!.taskId!.value)).toEqual(['t1']);
     // Partition-aware: the master does not know it, which is not the end of it (TASK_UNKNOWN is not terminal).
     expect(updatesIn(outbox).map((u) => [u.taskId, u.state, u.message])).toEqual([['ghost', 'TASK_UNKNOWN', 'Attempted to kill an unknown task']]);
+    // A kill that crosses the task's own end is not answered with a second terminal state.
+    h.update(agentId, frameworkId, 't1', 'TASK_KILLED');
+    h.call(frameworkId, { type: 'KILL', kill: { taskId: { value: 't1' }, agentId: { value: agentId } } });
+    expect(updatesIn(outbox).filter((u) => u.taskId === 't1').map((u) => u.state)).toEqual(['TASK_KILLED']);
     // An older framework hears TASK_LOST.
     const old = await h.subscribe(framework(undefined, { name: 'old', capabilities: [] }));
     h.call(old.frameworkId, { type: 'KILL', kill: { taskId: { value: 'ghost' } } });
