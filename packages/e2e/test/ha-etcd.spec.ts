@@ -33,6 +33,8 @@ describe('the cluster when etcd degrades', () => {
     m = await MarathonProcess.start(c, c.haArgs);
     ch = await ChronosProcess.start(c, c.haArgs);
     await waitFor(async () => (await m.call('GET', '/v2/info')).body?.frameworkId, { what: 'marathon subscribed' });
+    // Elected and serving (before that a lone instance answers 503: nobody leads yet).
+    await waitFor(async () => (await ch.call('GET', '/jobs')).status === 200, { what: 'chronos leading' });
     expect((await m.call('POST', '/v2/apps', { id: '/keep', cmd: 'sleep 100000', cpus: 0.1, mem: 16, instances: 2 })).status).toBe(201);
     expect((await ch.call('POST', '/iso8601', { name: 'nightly', command: 'true', schedule: 'R/2030-01-01T00:00:00Z/P1D', cpus: 0.1, mem: 16 })).status).toBe(204);
     const agentId = (await c.state()).slaves[0]!.id;
