@@ -22,6 +22,8 @@ export interface ChronosContext {
   tick(): Promise<void>;
   /** Queues a run (once per occurrence and attempt, ever) and stores it. */
   enqueue(job: string, due: number, attempt: number, args: string, notBefore?: number): Promise<void>;
+  /** A run that will not start inside its window: gone from the books, its occurrence recorded as skipped. */
+  skip(run: Run, why: string): Promise<void>;
   /** Stores a run that changed; a finished one moves to its job's history. */
   saveRun(run: Run): Promise<void>;
 }

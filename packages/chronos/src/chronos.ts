@@ -1,9 +1,9 @@
-import type { Clock, Logger, StateStore } from '@strata/lib';
+import type { Clock, Logger, StateStore, Timer } from '@strata/lib';
 import { frameworkDriver, type SchedulerDriver } from '@strata/sdk';
 import type { ChronosConfig } from './config';
 import type { ChronosContext } from './chronos-state';
 import type { Job } from './model/job';
-import type { JobState, Run } from './model/run';
+import { isActive, type JobState, type Run } from './model/run';
 import { RunBook } from './queue/run-book';
 import { JobOperations } from './runner/job-operations';
 import { OfferHandler } from './runner/offer-handler';
@@ -35,6 +35,7 @@ export class Chronos {
   private readonly offers: OfferHandler;
   private readonly updates: StatusHandler;
   private readonly operations: JobOperations;
+  private reconcileTimer?: Timer;
 
   constructor(
     readonly config: ChronosConfig,
@@ -54,6 +55,7 @@ export class Chronos {
       driver: () => this.driver,
       tick: () => this.loop.tick(),
       enqueue: (job, at, attempt, args, notBefore) => this.loop.enqueue(job, at, attempt, args, notBefore),
+      skip: (run, why) => this.loop.skip(run, why),
       saveRun: async (run) => {
         this.runBook.changed(run);
         await this.store.putRun(run);
@@ -116,6 +118,7 @@ export class Chronos {
 
   stop(): void {
     this.loop.stop();
+    this.reconcileTimer?.cancel();
     this.driver?.close();
   }
 
@@ -123,11 +126,24 @@ export class Chronos {
     this.frameworkId = id;
     this.loop.resetOfferInterest();
     // Runs we launched before a restart: ask the master what became of them.
-    const inFlight = this.runBook.unfinished().filter((r) => r.state === 'launching' || r.state === 'running');
-    for (const r of inFlight) r.reconciling = true;
-    if (inFlight.length) this.driver!.reconcile(inFlight.map((r) => ({ taskId: r.id, agentId: r.agentId })));
+    this.reconcile(this.runBook.unfinished().filter(isActive));
     this.driver!.reconcile(); // and every task the master knows of: one we do not know is killed
+    // Then again while they stay in flight (Mesos's advice: reconcile periodically): an update
+    // lost with a master that died, or a launch with a partition, would otherwise never be settled.
+    const interval = this.config.reconcileIntervalMs ?? 10_000;
+    this.reconcileTimer?.cancel();
+    this.reconcileTimer = this.deps.clock.every(interval, () => {
+      const now = this.deps.clock.now();
+      this.reconcile(this.runBook.unfinished().filter((r) => r.state === 'running' || (r.state === 'launching' && r.launchSent !== false && now - (r.launchedAt ?? 0) >= interval)));
+    });
     await this.loop.tick();
+  }
+
+  /** Explicit reconciliation of these runs' tasks; each answer is handled as one (status-handler). */
+  private reconcile(runs: Run[]): void {
+    if (!runs.length || !this.driver) return;
+    for (const r of runs) r.reconciling = true;
+    this.driver.reconcile(runs.map((r) => ({ taskId: r.id, agentId: r.agentId })));
   }
 
   // --- jobs (API) ----------------------------------------------------------------------------

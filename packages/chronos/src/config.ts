@@ -7,6 +7,12 @@ export interface ChronosConfig {
   failureRetryMs: number;
   /** Runs kept per job for /job/stat. */
   historyPerJob: number;
+  /**
+   * How often runs still launching or running are reconciled with the master (default 10 s):
+   * an answer lost with a master, or a launch lost with a partition, would leave a run
+   * "launching" for ever and its job busy.
+   */
+  reconcileIntervalMs?: number;
   /** Origins allowed to call the API from a browser (CORS); none by default. */
   corsOrigins?: string[];
 }

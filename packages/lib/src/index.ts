@@ -36,6 +36,6 @@ export type { TestHook } from './process/test-hooks';
 export { MinHeap } from './collections/min-heap';
 export { TurnBatch, coalescingSender } from './collections/turn-batch';
 export type { BatchKind, CoalescingSender } from './collections/turn-batch';
-export { parsePort, runMain } from './process/cli';
+export { parsePort, parseSeconds, runMain } from './process/cli';
 export { percentile } from './stats/percentile';
 export { STRATA_VERSION } from './version';

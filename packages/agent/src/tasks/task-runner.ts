@@ -15,6 +15,12 @@ import { containerIdOf, taskKeyOf, type TaskRecord } from './task-record';
 
 const NS_PER_MS = 1_000_000;
 
+/** TaskInfo.launch_deadline in ms since the epoch, when the framework gave one. */
+export function launchDeadlineMs(info: TaskInfo__Output): number | undefined {
+  const ns = info.launchDeadline?.nanoseconds;
+  return ns !== undefined && ns !== '' && Number(ns) > 0 ? Number(ns) / NS_PER_MS : undefined;
+}
+
 export interface TaskRunnerDeps {
   config: AgentConfig;
   containerizer: Containerizer;
@@ -53,6 +59,15 @@ export class TaskRunner {
     const record: TaskRecord = { containerId: containerIdOf(frameworkId, taskId), frameworkId, info, state: 'TASK_STAGING', sandbox, checkpoint };
     this.tasks.set(key, record);
     const fail = (message: string) => this.report(record, 'TASK_FAILED', message, 'REASON_CONTAINER_LAUNCH_FAILED');
+    const deadline = launchDeadlineMs(info);
+    if (deadline !== undefined && this.deps.clock.now() > deadline) {
+      // Held up on its way here (a partition, a slow master) past the time its framework gave it:
+      // not started at all. Mesos's word for a task that never started is TASK_DROPPED to a
+      // partition-aware framework, TASK_LOST to the others.
+      const state = fw.capabilities.some((c) => c.type === 'PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST';
+      log.warn({ deadline: new Date(deadline).toISOString() }, 'launch arrived after its deadline: not started');
+      return this.report(record, state, `Launch arrived ${this.deps.clock.now() - deadline} ms after its deadline ${new Date(deadline).toISOString()}`, 'REASON_LAUNCH_DEADLINE_PASSED');
+    }
     try {
       // Written before the process exists, so a crash in between is noticed on recovery.
       await store.writeTask(checkpoint);

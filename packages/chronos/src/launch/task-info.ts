@@ -1,7 +1,7 @@
 import type { Resources } from '@strata/lib/resources';
 import { buildTaskInfo } from '@strata/sdk/offers';
 import type { ContainerInfo, TaskInfo } from '@strata/proto';
-import type { Job } from '../model/job';
+import { epsilonMs, type Job } from '../model/job';
 import type { Run } from '../model/run';
 
 /** A word for a POSIX shell: single-quoted, with embedded single quotes closed, escaped and reopened. */
@@ -30,6 +30,7 @@ export function chronosEnv(job: Job, run: Run, hostname: string): Record<string,
 /** The TaskInfo for one run placed on an agent (`hostname`), in `role`, with `resources` (the SDK's builder). */
 export function chronosTaskInfo(job: Job, run: Run, hostname: string, role: string, resources: Resources): TaskInfo {
   // Arguments from the API are words, never shell syntax: each is quoted before it joins a shell command line.
+  const eps = epsilonMs(job);
   const extra = run.arguments ? run.arguments.split(/\s+/).filter(Boolean) : [];
   const c = job.container as { image?: string; network?: string; forcePullImage?: boolean; volumes?: { containerPath: string; hostPath?: string; mode?: string }[] } | null;
   const container: ContainerInfo | undefined = c?.image
@@ -50,6 +51,8 @@ export function chronosTaskInfo(job: Job, run: Run, hostname: string, role: stri
       env: chronosEnv(job, run, hostname),
       uris: [...job.fetch.map((f) => ({ value: f.uri, executable: f.executable, extract: f.extract, cache: f.cache })), ...job.uris.map((u) => ({ value: u }))],
       maxCompletionMs: job.maxCompletionTime > 0 ? job.maxCompletionTime * 1000 : undefined,
+      // A first attempt starts inside its epsilon or not at all, wherever the launch is held up.
+      launchDeadlineMs: eps !== undefined && run.attempt === 0 ? run.due + eps : undefined,
     },
     { agentId: run.agentId!, role, resources },
   );

@@ -17,6 +17,8 @@ export interface Run {
   killRequested?: boolean;
   /** In flight when chronos restarted: the master's reconciliation answer decides its fate. */
   reconciling?: boolean;
+  /** When its launch was accepted (ms): a launch unanswered for long is reconciled again. */
+  launchedAt?: number;
   /** false while the launch is written but not yet sent (a kill then waits for it). */
   launchSent?: boolean;
   message?: string;

@@ -36,6 +36,7 @@ export class OfferHandler {
         left--;
         run.state = 'launching';
         run.launchSent = false;
+        run.launchedAt = now;
         run.agentId = offer.agentId!.value;
         run.host = offer.hostname;
         launching.push(run);

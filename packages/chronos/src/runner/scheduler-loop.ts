@@ -87,23 +87,32 @@ export class SchedulerLoop {
    * Chronos finding). It is skipped and counted, as at queue time.
    */
   async skipExpired(now: number): Promise<void> {
-    const { runs, jobs, states, store, log } = this.ctx;
+    const { runs, jobs } = this.ctx;
     for (const r of runs.unfinished()) {
       if (r.state !== 'queued' || r.attempt !== 0) continue;
       const job = jobs.get(r.job);
       const eps = job ? epsilonMs(job) : undefined;
       if (eps === undefined || now <= r.due + eps) continue;
-      runs.remove(r);
-      const state = states.get(r.job);
-      if (state) {
-        state.skippedCount += 1;
-        state.lastSkipped = r.due;
-        state.skippedDue = recentSkips(state.skippedDue, [r.due]);
-        await store.putState(r.job, state);
-      }
-      await store.deleteRun(r.id);
-      log.warn({ jobName: r.job, due: new Date(r.due).toISOString(), taskId: r.id }, 'run skipped: not launched within epsilon');
+      await this.skip(r, 'run skipped: not launched within epsilon');
     }
+  }
+
+  /**
+   * A run that will not happen inside its window leaves the books and its occurrence is recorded
+   * as skipped (count, last, recent due times): every occurrence either ran once or is there.
+   */
+  async skip(r: Run, why: string): Promise<void> {
+    const { runs, states, store, log } = this.ctx;
+    runs.remove(r);
+    const state = states.get(r.job);
+    if (state) {
+      state.skippedCount += 1;
+      state.lastSkipped = r.due;
+      state.skippedDue = recentSkips(state.skippedDue, [r.due]);
+      await store.putState(r.job, state);
+    }
+    await store.deleteRun(r.id);
+    log.warn({ jobName: r.job, due: new Date(r.due).toISOString(), taskId: r.id }, why);
   }
 
   /** After (re)subscribing the master knows nothing of our interest: start from "revived". */

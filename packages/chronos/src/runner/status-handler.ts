@@ -20,11 +20,17 @@ export class StatusHandler {
     const now = clock.now();
     const answer = run.reconciling && s.reason === 'REASON_RECONCILIATION';
     run.reconciling = false;
-    if (answer && (s.state === 'TASK_UNKNOWN' || s.state === 'TASK_GONE' || s.state === 'TASK_LOST') && run.state === 'launching') {
-      // The launch never reached the master before we went down: launch it again, same run.
+    const gone = s.state === 'TASK_UNKNOWN' || s.state === 'TASK_GONE' || s.state === 'TASK_LOST';
+    if (answer && gone && run.state === 'launching') {
+      // The launch never reached the master (or died with it): launch it again, same run; past
+      // its epsilon the next offer skips it instead (scheduler-loop skipExpired).
       run.state = 'queued';
       await this.ctx.saveRun(run);
       return this.ctx.tick();
+    }
+    if (answer && s.state === 'TASK_UNKNOWN' && run.state === 'running') {
+      // Its agent came back without it: the run's end will never be reported. A failure (retried as one).
+      s = { ...s, state: 'TASK_LOST', message: 'the master and its agent know nothing of the task any more' };
     }
     if (s.state === 'TASK_RUNNING' || s.state === 'TASK_STARTING' || s.state === 'TASK_STAGING') {
       if (run.state === 'running') return;
@@ -39,6 +45,12 @@ export class StatusHandler {
       return;
     }
     if (!isTerminalState(s.state) || isFinished(run)) return;
+    if (s.reason === 'REASON_LAUNCH_DEADLINE_PASSED' && run.state === 'launching') {
+      // Our launch reached its agent past due + epsilon (held up by a partition): it did not run,
+      // and a retry would run it later still. The occurrence is skipped, as one never launched.
+      await this.ctx.skip(run, 'run skipped: its launch reached the agent after its epsilon');
+      return this.ctx.tick();
+    }
     run.endedAt = now;
     run.message = s.message;
     // The run's end and its job's counters are issued in one turn, so the etcd store writes them in

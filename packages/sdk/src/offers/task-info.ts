@@ -26,6 +26,8 @@ export interface TaskSpec {
   killGraceMs?: number;
   /** The task is killed and fails when it runs longer than this (ms). */
   maxCompletionMs?: number;
+  /** Not started after this time (ms since the epoch): a late launch is dropped by the agent (REASON_LAUNCH_DEADLINE_PASSED). */
+  launchDeadlineMs?: number;
   labels?: Record<string, string>;
 }
 
@@ -63,6 +65,7 @@ export function buildTaskInfo(spec: TaskSpec, at: Placement): TaskInfo {
     killPolicy: spec.killGraceMs !== undefined ? { gracePeriod: ns(spec.killGraceMs) } : undefined,
     maxCompletionTime: spec.maxCompletionMs !== undefined && spec.maxCompletionMs > 0 ? ns(spec.maxCompletionMs) : undefined,
     labels: spec.labels ? { labels: Object.entries(spec.labels).map(([key, value]) => ({ key, value })) } : undefined,
+    launchDeadline: spec.launchDeadlineMs !== undefined ? ns(spec.launchDeadlineMs) : undefined,
   };
 }
 
