@@ -35,6 +35,9 @@ export const PURE = [
   'packages/chaos/src/nemesis/plan.ts',
   'packages/chaos/src/report/timeline.ts',
   'packages/chaos/src/random.ts',
+  'packages/gateway/src/routes/**',
+  'packages/gateway/src/directory/services.ts',
+  'packages/gateway/src/directory/rotation.ts',
 ];
 
 const IO_MODULES = ['net', 'fs', 'fs/promises', 'child_process', 'http', 'http2', 'https', 'dgram', 'timers', 'timers/promises', 'crypto', 'os', 'cluster', 'worker_threads'];

@@ -7,6 +7,7 @@ export const BINS = {
   master: path.join(repo, 'packages/master/bin/strata-master.js'),
   agent: path.join(repo, 'packages/agent/bin/strata-agent.js'),
   cli: path.join(repo, 'packages/cli/bin/strata.js'),
+  gateway: path.join(repo, 'packages/gateway/bin/strata-gateway.js'),
 };
 
 /** A Strata service running as its own OS process, with its JSON log lines kept for inspection. */

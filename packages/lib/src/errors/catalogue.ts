@@ -29,6 +29,7 @@ export const ERROR_CATALOGUE = {
   NOT_FOUND: { status: 404, meaning: 'The app, task, deployment, job or file does not exist.' },
   NOT_LEADER: { status: 503, meaning: 'This instance is not (or no longer) the leader: it acts on nothing and writes nothing; ask the leader.' },
   NOT_SUBSCRIBED: { status: 400, meaning: 'A scheduler stream began with a call other than SUBSCRIBE.' },
+  NO_UPSTREAM: { status: 503, meaning: 'The gateway knows no address for what was asked (no leading master, no reachable Marathon or Chronos, a service with no running task).' },
   NO_SERVICE_PORTS: { status: 422, meaning: 'Marathon has no free service port left in its range.' },
   STATE_READ_FAILED: { status: 503, meaning: 'The state store could not be read.' },
   STATE_WRITE_FAILED: { status: 503, meaning: 'The state store could not be written; the change was not made.' },
@@ -36,6 +37,7 @@ export const ERROR_CATALOGUE = {
   UNAVAILABLE: { status: 503, meaning: 'The service is starting (its state is not loaded yet) or at a limit (event streams).' },
   UNKNOWN_AGENT: { status: 404, meaning: 'The master does not know the agent (it must register anew), or it is not connected.' },
   UNKNOWN_FRAMEWORK: { status: 404, meaning: 'The framework id was never registered, or has been removed.' },
+  UPSTREAM_FAILED: { status: 502, meaning: 'The gateway could not reach the service it forwarded to, or lost it mid-answer.' },
   VALUE_TOO_LARGE: { status: 413, meaning: 'A state record is larger than the etcd store takes (1 MiB by default); nothing was written.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 

@@ -1,0 +1,12 @@
+export interface GatewayConfig {
+  /** Where it listens (default 0.0.0.0:8000, DC/OS's Admin Router's port is 80; Strata's is 8000). */
+  host: string;
+  port: number;
+  /** The masters: host:port, a comma-separated list, or etcd://…/NAME. */
+  master: string;
+  /** Base URLs of the Marathon and Chronos instances (any of them: standbys forward to their leader). */
+  marathon: string[];
+  chronos: string[];
+  /** The web UI's built files, served at / (none: / answers with the route index). */
+  uiDir?: string;
+}

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { createLogger, parsePort, runMain, stopOnSignals } from '@strata/lib';
+import { startGateway } from './server';
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean).map((u) => (/^https?:\/\//.test(u) ? u : `http://${u}`));
+
+async function main(): Promise<void> {
+  const opts = new Command('strata-gateway')
+    .description("One address for the whole cluster (DC/OS's Admin Router): /mesos, /marathon, /chronos, /service/NAME, /agent/ID and the UI")
+    .option('--port <port>', 'port to listen on', '8000')
+    .option('--http-address <ip>', 'address to listen on', '0.0.0.0')
+    .option('--master <masters>', 'the masters: host:port, a comma-separated list, or etcd://HOST:PORT,…/NAME', '127.0.0.1:5050')
+    .option('--marathon <urls>', "Marathon instances, comma-separated (any: standbys forward to the leader); '' for none", '127.0.0.1:8080')
+    .option('--chronos <urls>', "Chronos instances, comma-separated; '' for none", '127.0.0.1:4400')
+    .option('--ui-dir <dir>', 'the web UI files to serve at /')
+    .parse()
+    .opts<{ port: string; httpAddress: string; master: string; marathon: string; chronos: string; uiDir?: string }>();
+  const log = createLogger('gateway');
+  const gw = await startGateway({ host: opts.httpAddress, port: parsePort(opts.port), master: opts.master, marathon: list(opts.marathon), chronos: list(opts.chronos), ...(opts.uiDir ? { uiDir: opts.uiDir } : {}) }, { log });
+  stopOnSignals(log, () => gw.close());
+}
+
+runMain('strata-gateway', main);

@@ -1,0 +1,43 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { Dashboard } from './views/dashboard';
+import { Nodes } from './views/nodes';
+import { NewService, Services } from './views/services';
+
+const VIEWS: Record<string, { title: string; view: () => preact.JSX.Element; nav?: boolean }> = {
+  '#/dashboard': { title: 'Dashboard', view: Dashboard, nav: true },
+  '#/services': { title: 'Services', view: Services, nav: true },
+  '#/services/new': { title: 'Run a service', view: NewService },
+  '#/nodes': { title: 'Nodes', view: Nodes, nav: true },
+};
+
+function App() {
+  const [hash, setHash] = useState(location.hash || '#/dashboard');
+  useEffect(() => {
+    const on = () => setHash(location.hash || '#/dashboard');
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  const current = VIEWS[hash] ?? VIEWS['#/dashboard']!;
+  const View = current.view;
+  return (
+    <div class="shell">
+      <nav>
+        <h1>Strata</h1>
+        {Object.entries(VIEWS)
+          .filter(([, v]) => v.nav)
+          .map(([h, v]) => (
+            <a key={h} href={h} class={hash.startsWith(h) ? 'active' : ''}>
+              {v.title}
+            </a>
+          ))}
+      </nav>
+      <main>
+        <h1 data-testid="view-title">{current.title}</h1>
+        <View />
+      </main>
+    </div>
+  );
+}
+
+render(<App />, document.getElementById('app')!);
