@@ -63,7 +63,10 @@ export default tseslint.config(
             { sourceTag: 'type:proto', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:proto'] },
             { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:lib', 'type:proto'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib', 'type:proto', 'type:sdk'] },
+            // type:ui only for the gateway, which serves the UI's built files (it resolves its dist, imports no code): the scope rules below keep it from the kernel and the frameworks.
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib', 'type:proto', 'type:sdk', 'type:ui'] },
+            { sourceTag: 'scope:kernel', notDependOnLibsWithTags: ['type:ui'] },
+            { sourceTag: 'scope:framework', notDependOnLibsWithTags: ['type:ui'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:proto', 'type:sdk'] },
             // The CLI spawns services' and tools' bins (strata up, strata chaos): it resolves them, never imports their code.
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:proto', 'type:sdk', 'type:service', 'type:tool'] },

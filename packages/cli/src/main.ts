@@ -36,6 +36,8 @@ program
   .option('--no-chronos', 'do not start the cron framework')
   .option('--ha', 'highly available: a three-member etcd on loopback, three masters (--master-port, +100, +200), two of each framework (their port, +1)')
   .option('--etcd-port <port>', 'first etcd client port with --ha (then +100, +200; peers one above each)', num('port'), 2379)
+  .option('--gateway-port <port>', 'port of the gateway (the UI and every API on one origin)', num('port'), 8000)
+  .option('--no-gateway', 'do not start the gateway')
   .action(async (o) => upCommand(o));
 
 program

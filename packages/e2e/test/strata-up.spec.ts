@@ -32,8 +32,8 @@ describe('strata up', () => {
   });
 
   it('restarts a crashed service and keeps the tasks; Ctrl-C stops everything', async () => {
-    const [masterPort, agentPort, marathonPort] = [await freePort(), await freePort(), await freePort()];
-    up = spawn(process.execPath, [BINS.cli, 'up', '--work-dir', dir.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--no-chronos', '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [masterPort, agentPort, marathonPort, gatewayPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    up = spawn(process.execPath, [BINS.cli, 'up', '--work-dir', dir.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--gateway-port', String(gatewayPort), '--no-chronos', '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]'], { stdio: ['ignore', 'pipe', 'pipe'] });
     up.stdout!.on('data', (d) => (out += d));
     up.stderr!.on('data', (d) => (err += d));
     await waitFor(() => out.includes('Strata is up.'), { what: 'strata up', timeoutMs: 60_000 });
@@ -48,6 +48,12 @@ describe('strata up', () => {
       const r = await running();
       return r.length === 2 ? r : undefined;
     }, { what: 'two tasks', timeoutMs: 30_000 });
+    // The gateway is part of the cluster: the UI and the APIs on one origin.
+    const gateway = `http://127.0.0.1:${gatewayPort}`;
+    expect(out).toContain(`gateway    http       127.0.0.1:${gatewayPort}`);
+    expect(((await (await fetch(`${gateway}/marathon/v2/apps/sv`)).json()) as { app: { instances: number } }).app.instances).toBe(2);
+    expect(((await (await fetch(`${gateway}/mesos/master/state`)).json()) as { slaves: unknown[] }).slaves).toHaveLength(1);
+    expect(await (await fetch(`${gateway}/`)).text()).toMatch(/<script[^>]+app\.js/);
 
     for (const name of ['master', 'marathon']) {
       const old = pids[name]!;
@@ -61,6 +67,7 @@ describe('strata up', () => {
     }
     expect(err).toMatch(/master exited \(SIGKILL\); restarting it in/);
 
+    expect(Object.keys(pids)).toContain('gateway');
     const children = () => Object.values(pids).filter((p) => p !== pids.master && p !== pids.marathon);
     up.kill('SIGINT');
     await new Promise((r) => up.once('exit', r));
@@ -74,10 +81,10 @@ describe('strata up', () => {
   it('--ha: etcd, three masters, two of each framework; a SIGKILLed leader is replaced and restarted; the API answers through any instance; Ctrl-C stops everything', async () => {
     const ha = tmpDir('strata-up-ha-');
     try {
-      const [masterPort, agentPort, marathonPort, chronosPort, etcdPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+      const [masterPort, agentPort, marathonPort, chronosPort, etcdPort, gatewayPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
       let haOut = '';
       let haErr = '';
-      const p = spawn(process.execPath, [BINS.cli, 'up', '--ha', '--work-dir', ha.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--chronos-port', String(chronosPort), '--etcd-port', String(etcdPort), '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn(process.execPath, [BINS.cli, 'up', '--ha', '--work-dir', ha.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--chronos-port', String(chronosPort), '--etcd-port', String(etcdPort), '--gateway-port', String(gatewayPort), '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]'], { stdio: ['ignore', 'pipe', 'pipe'] });
       p.stdout!.on('data', (d) => (haOut += d));
       p.stderr!.on('data', (d) => (haErr += d));
       try {
@@ -85,7 +92,7 @@ describe('strata up', () => {
           throw new Error(`${e.message}; its stderr: ${haErr.slice(-3000)}`);
         });
         const pids = Object.fromEntries([...haOut.matchAll(/(\S+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
-        expect(Object.keys(pids).sort()).toEqual(['agent-0', 'chronos-0', 'chronos-1', 'etcd0', 'etcd1', 'etcd2', 'marathon-0', 'marathon-1', 'master-0', 'master-1', 'master-2']);
+        expect(Object.keys(pids).sort()).toEqual(['agent-0', 'chronos-0', 'chronos-1', 'etcd0', 'etcd1', 'etcd2', 'gateway', 'marathon-0', 'marathon-1', 'master-0', 'master-1', 'master-2']);
         const masterUrl = /--master\s+(etcd:\/\/\S+)/.exec(haOut)![1]!;
         const masters = [0, 1, 2].map((i) => `127.0.0.1:${masterPort + 100 * i}`);
         const leading = async () => {
@@ -100,11 +107,19 @@ describe('strata up', () => {
         await waitFor(() => haErr.includes(`master-${idx} restarted`), { what: 'the killed master restarted by the supervisor', timeoutMs: 30_000 });
         // Through the standby Marathon: proxied to the leader.
         const standby = `http://127.0.0.1:${marathonPort + 1}`;
-        const leaderOf = (await (await fetch(`${standby}/v2/leader`)).json()) as { leader: string };
+        // A loaded machine can let a Marathon lease lapse around the master's failover: then there
+        // is briefly no leader (404), and a standby takes over; wait for one to be named.
+        const leaderOf = await waitFor(async () => {
+          const r = await fetch(`${standby}/v2/leader`);
+          return r.ok ? ((await r.json()) as { leader: string }) : undefined;
+        }, { what: 'a Marathon leader named by the standby', timeoutMs: 20_000 });
         expect(leaderOf.leader).toMatch(/^127\.0\.0\.1:\d+$/);
         const other = leaderOf.leader.endsWith(`:${marathonPort}`) ? standby : `http://127.0.0.1:${marathonPort}`;
         expect((await fetch(`${other}/v2/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: '/ha-up', cmd: 'sleep 1000', cpus: 0.1, mem: 16 }) })).status).toBe(201);
         expect((await fetch(`http://${leaderOf.leader}/v2/apps/ha-up`)).status).toBe(200);
+        // The gateway follows the leading master and reaches Marathon through whichever instance answers.
+        expect((await fetch(`http://127.0.0.1:${gatewayPort}/marathon/v2/apps/ha-up`)).status).toBe(200);
+        expect(((await (await fetch(`http://127.0.0.1:${gatewayPort}/mesos/master/state`)).json()) as { slaves: unknown[] }).slaves).toHaveLength(1);
         const cli = spawn(process.execPath, [BINS.cli, 'agents', '--master', masterUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
         let agents = '';
         cli.stdout!.on('data', (d) => (agents += d));

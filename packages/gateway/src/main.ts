@@ -1,8 +1,18 @@
+import * as path from 'node:path';
 import { Command } from 'commander';
 import { createLogger, parsePort, runMain, stopOnSignals } from '@strata/lib';
 import { startGateway } from './server';
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean).map((u) => (/^https?:\/\//.test(u) ? u : `http://${u}`));
+
+/** The UI package's build, when it is installed and built (else / lists the routes). */
+function builtUi(): string | undefined {
+  try {
+    return path.dirname(require.resolve('@strata/ui/dist/index.html'));
+  } catch {
+    return undefined;
+  }
+}
 
 async function main(): Promise<void> {
   const opts = new Command('strata-gateway')
@@ -12,11 +22,12 @@ async function main(): Promise<void> {
     .option('--master <masters>', 'the masters: host:port, a comma-separated list, or etcd://HOST:PORT,…/NAME', '127.0.0.1:5050')
     .option('--marathon <urls>', "Marathon instances, comma-separated (any: standbys forward to the leader); '' for none", '127.0.0.1:8080')
     .option('--chronos <urls>', "Chronos instances, comma-separated; '' for none", '127.0.0.1:4400')
-    .option('--ui-dir <dir>', 'the web UI files to serve at /')
+    .option('--ui-dir <dir>', 'the web UI files to serve at / (default: the built @strata/ui)')
     .parse()
     .opts<{ port: string; httpAddress: string; master: string; marathon: string; chronos: string; uiDir?: string }>();
   const log = createLogger('gateway');
-  const gw = await startGateway({ host: opts.httpAddress, port: parsePort(opts.port), master: opts.master, marathon: list(opts.marathon), chronos: list(opts.chronos), ...(opts.uiDir ? { uiDir: opts.uiDir } : {}) }, { log });
+  const uiDir = opts.uiDir ?? builtUi();
+  const gw = await startGateway({ host: opts.httpAddress, port: parsePort(opts.port), master: opts.master, marathon: list(opts.marathon), chronos: list(opts.chronos), ...(uiDir ? { uiDir } : {}) }, { log });
   stopOnSignals(log, () => gw.close());
 }
 

@@ -18,6 +18,9 @@ export interface UpOptions {
   /** High availability: a three-member etcd, three masters, two Marathons and two Chronos. */
   ha?: boolean;
   etcdPort: number;
+  /** The gateway (one origin for the UI and every API); false with --no-gateway. */
+  gateway: boolean;
+  gatewayPort: number;
 }
 
 /** In --ha, where the n-th instance of a service listens: masters 100 ports apart (agents take the ports above the first), frameworks side by side. */
@@ -47,8 +50,8 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write('stopping the cluster...\n');
-    // Frameworks first (they must not relaunch what is being stopped), then agents (SIGUSR1 kills their tasks), then the master.
-    await supervisor.stop([(n) => n.startsWith('marathon') || n.startsWith('chronos'), (n) => n.startsWith('agent'), (n) => n.startsWith('master')]);
+    // The gateway (no new requests), frameworks (they must not relaunch what is being stopped), then agents (SIGUSR1 kills their tasks), then the master.
+    await supervisor.stop([(n) => n === 'gateway', (n) => n.startsWith('marathon') || n.startsWith('chronos'), (n) => n.startsWith('agent'), (n) => n.startsWith('master')]);
     await etcd?.stop();
     process.exit(code);
   };
@@ -103,14 +106,21 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     }
     // Up when each answers and names its leader (alone, itself).
     for (const f of frameworks) await waitUntil(async () => (await fetch(`http://${f.address}/ping`)).ok && (await fetch(`http://${f.address}${f.leaderPath}`)).ok, 20_000, `${f.name} on ${f.address}`);
+    const gateway = opts.gateway ? `${opts.ip}:${opts.gatewayPort}` : undefined;
+    if (gateway) {
+      const of = (kind: string) => frameworks.filter((f) => f.name.startsWith(kind)).map((f) => f.address).join(',');
+      start('gateway', bin('gateway', 'strata-gateway.js'), ['--http-address', opts.ip, '--port', String(opts.gatewayPort), '--master', masterFlag, '--marathon', of('marathon'), '--chronos', of('chronos')], 'SIGTERM');
+      await waitUntil(async () => (await fetch(`http://${gateway}/health`)).ok, 15_000, `the gateway on ${gateway}`);
+    }
 
-    const names = [...masters.map((_, i) => (opts.ha ? `master-${i}` : 'master')), ...Array.from({ length: opts.agents }, (_, i) => `agent-${i}`), ...frameworks.map((f) => f.name)];
+    const names = [...masters.map((_, i) => (opts.ha ? `master-${i}` : 'master')), ...Array.from({ length: opts.agents }, (_, i) => `agent-${i}`), ...frameworks.map((f) => f.name), ...(gateway ? ['gateway'] : [])];
     const lines = [
       opts.ha ? 'Strata is up, highly available (etcd, three masters, a standby for each framework).' : 'Strata is up.',
       ...(etcd ? [`  etcd      ${etcd.endpoints.join(' ')}   data: ${path.join(workDir, 'etcd')}`, `  --master  ${masterFlag}`] : []),
       ...masters.map((address, i) => `  ${(opts.ha ? `master-${i}` : 'master').padEnd(10)} grpc+http  ${address}       state: http://${address}/master/state`),
       ...Array.from({ length: opts.agents }, (_, i) => `  ${`agent-${i}`.padEnd(10)} http       ${opts.ip}:${opts.agentPort + i}`),
       ...frameworks.map((f) => `  ${f.name.padEnd(10)} http       ${f.address}       ${f.what}`),
+      ...(gateway ? [`  ${'gateway'.padEnd(10)} http       ${gateway}       the UI: http://${gateway}/  (and /mesos, /marathon, /chronos, /service/NAME)`] : []),
       `  work dir ${workDir} (logs in ${logDir})`,
       `  pids     ${names.map((n) => `${n}=${supervisor.pid(n)}`).join(' ')}${etcd ? ' ' + etcd.members.map((m) => `${m.name}=${m.pid}`).join(' ') : ''}`,
       '',
