@@ -1,4 +1,4 @@
-import { clusterSummary, fieldErrors, pushSample, serviceHealth, serviceStatus, share, type MarathonApp } from './summary';
+import { clusterSummary, fieldErrors, launchReasons, pushSample, serviceHealth, serviceStatus, share, type MarathonApp } from './summary';
 
 const agent = (id: string, active: boolean, cpus: number, usedCpus: number) => ({ id, hostname: 'h', port: 5051, active, resources: { cpus, mem: 1024, disk: 100, ports: '[31000-31100]' }, used_resources: { cpus: usedCpus, mem: 128, disk: 0 } });
 
@@ -53,5 +53,15 @@ describe('share and pushSample', () => {
     expect(share(1, 0)).toBe(0);
     expect(pushSample([1, 2, 3], 4, 3)).toEqual([2, 3, 4]);
     expect(pushSample([], 1)).toEqual([1]);
+  });
+});
+
+describe('launchReasons', () => {
+  const summary = (pairs: [string, number][], processed = 3) => ({ processedOffersCount: processed, rejectSummaryLastOffers: pairs.map(([reason, declined]) => ({ reason, declined, processed })) });
+  it('lists the reasons that declined offers, most first, in words, with the backoff before them', () => {
+    expect(launchReasons(undefined)).toEqual([]);
+    expect(launchReasons({ processedOffersSummary: summary([['UnfulfilledRole', 0], ['InsufficientMemory', 1], ['InsufficientCpus', 3]]) })).toEqual(['insufficient cpus (3 of 3 offers)', 'insufficient memory (1 of 3 offers)']);
+    expect(launchReasons({ delay: { overdue: false, timeLeftSeconds: 7 }, processedOffersSummary: summary([['Novel', 2]]) })).toEqual(['backing off: 7 s left', 'Novel (2 of 3 offers)']);
+    expect(launchReasons({ delay: { overdue: true, timeLeftSeconds: 0 }, processedOffersSummary: summary([]) })).toEqual([]);
   });
 });

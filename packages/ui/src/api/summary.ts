@@ -55,6 +55,35 @@ export type ServiceStatus = 'Running' | 'Deploying' | 'Suspended' | 'Waiting' | 
 export interface QueueEntry {
   app?: { id: string };
   delay?: { overdue: boolean; timeLeftSeconds?: number };
+  processedOffersSummary?: { processedOffersCount: number; rejectSummaryLastOffers?: { reason: string; declined: number; processed: number }[] };
+}
+
+/** Marathon's reason codes in an operator's words. */
+const REASON_WORDS: Record<string, string> = {
+  UnfulfilledRole: 'no offer for its role',
+  UnfulfilledConstraint: 'constraints not met',
+  NoCorrespondingReservationFound: 'no matching reservation',
+  AgentMaintenance: 'agents in maintenance',
+  InsufficientCpus: 'insufficient cpus',
+  InsufficientMemory: 'insufficient memory',
+  InsufficientDisk: 'insufficient disk',
+  InsufficientGpus: 'insufficient gpus',
+  InsufficientPorts: 'insufficient ports',
+  DeclinedScarceResources: 'declined scarce resources',
+};
+
+/**
+ * Why a queued app is not launching (DC/OS's "waiting for resources" detail): each reason that
+ * declined offers, most declines first, as "insufficient cpus (3 of 3 offers)"; a backoff left
+ * comes first. Empty when nothing is known yet.
+ */
+export function launchReasons(entry: QueueEntry | undefined): string[] {
+  if (!entry) return [];
+  const out: string[] = [];
+  if (entry.delay && !entry.delay.overdue && (entry.delay.timeLeftSeconds ?? 0) > 0) out.push(`backing off: ${entry.delay.timeLeftSeconds} s left`);
+  const rejects = (entry.processedOffersSummary?.rejectSummaryLastOffers ?? []).filter((r) => r.declined > 0).sort((a, b) => b.declined - a.declined);
+  for (const r of rejects) out.push(`${REASON_WORDS[r.reason] ?? r.reason} (${r.declined} of ${r.processed} offers)`);
+  return out;
 }
 
 export function serviceStatus(app: MarathonApp, queue: readonly QueueEntry[] = []): ServiceStatus {

@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import { call, messageOf } from '../api/client';
 import { useLive } from '../api/live';
-import { fieldErrors, serviceHealth, serviceStatus, type MarathonApp, type QueueEntry } from '../api/summary';
+import { fieldErrors, launchReasons, serviceHealth, serviceStatus, type MarathonApp, type QueueEntry } from '../api/summary';
 import { ErrorLine } from '../components/bits';
 
 export function Services() {
   const apps = useLive<{ apps: MarathonApp[] }>('/marathon/v2/apps?embed=apps.deployments&embed=apps.counts', { events: true });
-  const queue = useLive<{ queue: QueueEntry[] }>('/marathon/v2/queue', { events: true });
+  const queue = useLive<{ queue: QueueEntry[] }>('/marathon/v2/queue', { events: true, pollMs: 2_000 });
   const [error, setError] = useState<string>();
   const act = async (method: string, path: string, body?: unknown) => {
     const a = await call(method, path, body);
@@ -37,7 +37,14 @@ export function Services() {
           {(apps.data?.apps ?? []).map((a) => (
             <tr key={a.id} data-testid={`service-${a.id}`}>
               <td>{a.id}</td>
-              <td data-testid="status">{serviceStatus(a, queue.data?.queue)}</td>
+              <td data-testid="status">
+                {serviceStatus(a, queue.data?.queue)}
+                {launchReasons(queue.data?.queue.find((q) => q.app?.id === a.id)).map((why) => (
+                  <div key={why} class="why" data-testid="why">
+                    {why}
+                  </div>
+                ))}
+              </td>
               <td>{serviceHealth(a)}</td>
               <td data-testid="instances">
                 {a.tasksRunning ?? 0}/{a.instances}

@@ -1,0 +1,106 @@
+import type { Browser, Page } from 'playwright-core';
+import { waitFor } from '@strata/lib/testing';
+import { BINS, LocalCluster, MarathonProcess, ServiceProcess } from '../src';
+import { launchChromium, screenshot } from '../src/browser';
+
+jest.setTimeout(180_000);
+
+/**
+ * The web UI in a real Chromium, through the gateway, against a real cluster: what an operator
+ * sees and does. Each view's screenshot is saved under reports/ui/.
+ */
+describe('the web UI in Chromium', () => {
+  let cluster: LocalCluster;
+  let marathon: MarathonProcess;
+  let gw: ServiceProcess;
+  let browser: Browser;
+  let page: Page;
+  let base = '';
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    // Two agents of 1 cpu each: an app asking for 2 cpus can launch nowhere.
+    cluster = await LocalCluster.start({ agents: 2, resources: 'cpus:1;mem:512;disk:512;ports:[31000-31100]' });
+    marathon = await MarathonProcess.start(cluster);
+    gw = ServiceProcess.start('gateway', BINS.gateway, ['--port', '0', '--http-address', '127.0.0.1', '--master', cluster.masterAddress, '--marathon', marathon.base, '--chronos', '']);
+    base = `http://127.0.0.1:${(await gw.waitForLog('gateway listening')).port}`;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.stop();
+    await marathon?.stop();
+    await cluster?.stop();
+  });
+  afterEach(() => expect(pageErrors).toEqual([]));
+
+  const row = (id: string) => page.getByTestId(`service-${id}`);
+  const appInstances = async (id: string) => ((await (await fetch(`${marathon.base}/v2/apps${id}`)).json()) as { app?: { instances: number } }).app?.instances;
+
+  it('the dashboard shows the agents and what is allocated', async () => {
+    await page.goto(`${base}/#/dashboard`);
+    await page.getByTestId('agents-active').filter({ hasText: '2' }).waitFor();
+    // 2 cpus in all, nothing used yet: the bar says so.
+    await page.getByTestId('allocation').getByText('cpus 0 / 2 (0%)').first().waitFor();
+    await screenshot(page, 'dashboard');
+  });
+
+  it('an invalid definition shows Marathon\'s 422 detail beside its field', async () => {
+    await page.goto(`${base}/#/services/new`);
+    await page.fill('input[name=id]', '/bad');
+    await page.fill('input[name=cmd]', 'sleep 100');
+    await page.fill('input[name=cpus]', '-1');
+    await page.click('button[type=submit]');
+    const err = page.getByTestId('error-cpus');
+    await err.waitFor();
+    // Exactly what Marathon says about the field.
+    const direct = (await (await fetch(`${marathon.base}/v2/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: '/bad', cmd: 'sleep 100', instances: 1, cpus: -1, mem: 32, disk: 0 }) })).json()) as { details: { path: string; errors: string[] }[] };
+    const said = direct.details.find((d) => d.path === '/cpus')!.errors.join('; ');
+    expect(said).toMatch(/\S/);
+    expect(await err.textContent()).toBe(said);
+    expect(await page.getAttribute('input[name=cpus]', 'aria-invalid')).toBe('true');
+    await screenshot(page, 'service-form-422');
+    expect(await appInstances('/bad')).toBeUndefined();
+  });
+
+  it('an app created from the form reaches running; scale and destroy from the list', async () => {
+    await page.goto(`${base}/#/services/new`);
+    await page.fill('input[name=id]', '/web');
+    await page.fill('input[name=cmd]', 'sleep 100000');
+    await page.fill('input[name=cpus]', '0.1');
+    await page.fill('input[name=mem]', '16');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/#\/services$/);
+    await row('/web').getByTestId('instances').filter({ hasText: '1/1' }).waitFor({ timeout: 30_000 });
+    await row('/web').getByTestId('status').filter({ hasText: 'Running' }).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'services');
+
+    page.once('dialog', (d) => void d.accept('3'));
+    await row('/web').getByRole('button', { name: 'Scale' }).click();
+    await row('/web').getByTestId('instances').filter({ hasText: '3/3' }).waitFor({ timeout: 30_000 });
+    expect(await appInstances('/web')).toBe(3);
+
+    page.once('dialog', (d) => void d.accept());
+    await row('/web').getByRole('button', { name: 'Destroy' }).click();
+    await row('/web').waitFor({ state: 'detached', timeout: 30_000 });
+    await waitFor(async () => (await appInstances('/web')) === undefined, { what: 'the app gone from Marathon' });
+  });
+
+  it('an app that cannot launch says why', async () => {
+    expect((await fetch(`${marathon.base}/v2/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: '/huge', cmd: 'sleep 100', cpus: 2, mem: 16 }) })).status).toBe(201);
+    await page.goto(`${base}/#/services`);
+    await row('/huge').getByTestId('why').filter({ hasText: /insufficient cpus \(\d+ of \d+ offers\)/ }).waitFor({ timeout: 30_000 });
+    expect(await row('/huge').getByTestId('status').textContent()).toMatch(/^Waiting/);
+    await screenshot(page, 'services-waiting');
+  });
+
+  it('the nodes page shows each agent with its utilisation', async () => {
+    const state = (await (await fetch(`http://${cluster.masterAddress}/master/state`)).json()) as { slaves: { id: string }[] };
+    await page.goto(`${base}/#/nodes`);
+    for (const a of state.slaves) await page.getByTestId(`node-${a.id}`).getByText(/cpus [\d.]+ \/ 1 \(/).waitFor();
+    expect(await page.locator('[data-testid^=node-]').count()).toBe(2);
+    await screenshot(page, 'nodes');
+  });
+});
