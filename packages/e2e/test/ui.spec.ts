@@ -77,12 +77,12 @@ describe('the web UI in Chromium', () => {
     await row('/web').getByTestId('status').filter({ hasText: 'Running' }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'services');
 
-    page.once('dialog', (d) => void d.accept('3'));
+    page.once('dialog', (d) => d.accept('3').catch(() => undefined));
     await row('/web').getByRole('button', { name: 'Scale' }).click();
     await row('/web').getByTestId('instances').filter({ hasText: '3/3' }).waitFor({ timeout: 30_000 });
     expect(await appInstances('/web')).toBe(3);
 
-    page.once('dialog', (d) => void d.accept());
+    page.once('dialog', (d) => d.accept().catch(() => undefined));
     await row('/web').getByRole('button', { name: 'Destroy' }).click();
     await row('/web').waitFor({ state: 'detached', timeout: 30_000 });
     await waitFor(async () => (await appInstances('/web')) === undefined, { what: 'the app gone from Marathon' });
