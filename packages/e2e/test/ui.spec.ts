@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { waitFor } from '@strata/lib/testing';
-import { BINS, LocalCluster, MarathonProcess, ServiceProcess } from '../src';
+import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess } from '../src';
 import { launchChromium, screenshot } from '../src/browser';
 
 jest.setTimeout(180_000);
@@ -12,6 +12,7 @@ jest.setTimeout(180_000);
 describe('the web UI in Chromium', () => {
   let cluster: LocalCluster;
   let marathon: MarathonProcess;
+  let chronos: ChronosProcess;
   let gw: ServiceProcess;
   let browser: Browser;
   let page: Page;
@@ -22,7 +23,8 @@ describe('the web UI in Chromium', () => {
     // Two agents of 1 cpu each: an app asking for 2 cpus can launch nowhere.
     cluster = await LocalCluster.start({ agents: 2, resources: 'cpus:1;mem:512;disk:512;ports:[31000-31100]' });
     marathon = await MarathonProcess.start(cluster);
-    gw = ServiceProcess.start('gateway', BINS.gateway, ['--port', '0', '--http-address', '127.0.0.1', '--master', cluster.masterAddress, '--marathon', marathon.base, '--chronos', '']);
+    chronos = await ChronosProcess.start(cluster);
+    gw = ServiceProcess.start('gateway', BINS.gateway, ['--port', '0', '--http-address', '127.0.0.1', '--master', cluster.masterAddress, '--marathon', marathon.base, '--chronos', chronos.base.replace(/\/v1\/scheduler$/, '')]);
     base = `http://127.0.0.1:${(await gw.waitForLog('gateway listening')).port}`;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -31,6 +33,7 @@ describe('the web UI in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await gw?.stop();
+    await chronos?.stop();
     await marathon?.stop();
     await cluster?.stop();
   });
@@ -73,7 +76,9 @@ describe('the web UI in Chromium', () => {
     await page.fill('input[name=mem]', '16');
     await page.click('button[type=submit]');
     await page.waitForURL(/#\/services$/);
-    await row('/web').getByTestId('instances').filter({ hasText: '1/1' }).waitFor({ timeout: 30_000 });
+    await row('/web').getByTestId('instances').filter({ hasText: '1/1' }).waitFor({ timeout: 30_000 }).catch(async (e: Error) => {
+      throw new Error(`${e.message}; Marathon says ${await (await fetch(`${marathon.base}/v2/apps/web?embed=apps.counts`)).text()} ${await (await fetch(`${marathon.base}/v2/queue`)).text()}; the row shows ${await row('/web').textContent()}`);
+    });
     await row('/web').getByTestId('status').filter({ hasText: 'Running' }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'services');
 
@@ -102,5 +107,41 @@ describe('the web UI in Chromium', () => {
     for (const a of state.slaves) await page.getByTestId(`node-${a.id}`).getByText(/cpus [\d.]+ \/ 1 \(/).waitFor();
     expect(await page.locator('[data-testid^=node-]').count()).toBe(2);
     await screenshot(page, 'nodes');
+  });
+
+  it('a job created in the UI runs and appears in its history; a dependent job is drawn in the graph', async () => {
+    await page.goto(`${base}/#/jobs/new`);
+    await page.fill('input[name=name]', 'ui-job');
+    await page.fill('input[name=command]', 'echo from the ui');
+    // Due in 2 s, then hourly: one run inside the test.
+    await page.fill('input[name=schedule]', `R/${new Date(Date.now() + 2_000).toISOString()}/PT1H`);
+    await page.fill('input[name=scheduleTimeZone]', 'Europe/Paris');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/#\/jobs$/);
+    await page.getByTestId('job-ui-job').waitFor();
+    expect(((await (await fetch(`${chronos.base}/job/ui-job`)).json()) as { scheduleTimeZone?: string }).scheduleTimeZone).toBe('Europe/Paris');
+
+    await page.goto(`${base}/#/jobs/ui-job`);
+    await page.getByTestId('run').getByTestId('outcome').filter({ hasText: 'success' }).waitFor({ timeout: 60_000 });
+    await screenshot(page, 'job-history');
+
+    expect((await fetch(`${chronos.base}/dependency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'ui-child', command: 'true', parents: ['ui-job'], cpus: 0.1, mem: 16 }) })).status).toBe(204);
+    await page.goto(`${base}/#/jobs`);
+    await page.getByTestId('job-ui-job').getByTestId('last-run').filter({ hasText: /^success/ }).waitFor();
+    await page.getByTestId('job-graph').getByTestId('graph-ui-child').waitFor();
+    expect(await page.getByTestId('job-ui-child').locator('td').nth(1).textContent()).toBe('after ui-job');
+    await screenshot(page, 'jobs');
+  });
+
+  it('a bad schedule gets Chronos\'s 400 message on the form', async () => {
+    await page.goto(`${base}/#/jobs/new`);
+    await page.fill('input[name=name]', 'bad-job');
+    await page.fill('input[name=command]', 'true');
+    await page.fill('input[name=schedule]', 'every tuesday');
+    await page.click('button[type=submit]');
+    const alert = page.getByTestId('job-form').getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/schedule.*\(400\)$/i);
+    expect((await fetch(`${chronos.base}/job/bad-job`)).status).toBe(400);
   });
 });

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Dashboard } from './views/dashboard';
+import { JobPage, Jobs, NewJob } from './views/jobs';
 import { Nodes } from './views/nodes';
 import { NewService, Services } from './views/services';
 
@@ -8,8 +9,20 @@ const VIEWS: Record<string, { title: string; view: () => preact.JSX.Element; nav
   '#/dashboard': { title: 'Dashboard', view: Dashboard, nav: true },
   '#/services': { title: 'Services', view: Services, nav: true },
   '#/services/new': { title: 'Run a service', view: NewService },
+  '#/jobs': { title: 'Jobs', view: Jobs, nav: true },
+  '#/jobs/new': { title: 'Create a job', view: NewJob },
   '#/nodes': { title: 'Nodes', view: Nodes, nav: true },
 };
+
+/** A page with a parameter: `#/jobs/NAME`. */
+function paged(hash: string): { title: string; view: () => preact.JSX.Element } | undefined {
+  const job = /^#\/jobs\/(.+)$/.exec(hash);
+  if (job) {
+    const name = decodeURIComponent(job[1]!);
+    return { title: `Job ${name}`, view: () => <JobPage name={name} /> };
+  }
+  return undefined;
+}
 
 function App() {
   const [hash, setHash] = useState(location.hash || '#/dashboard');
@@ -18,7 +31,7 @@ function App() {
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
   }, []);
-  const current = VIEWS[hash] ?? VIEWS['#/dashboard']!;
+  const current = VIEWS[hash] ?? paged(hash) ?? VIEWS['#/dashboard']!;
   const View = current.view;
   return (
     <div class="shell">
@@ -27,7 +40,7 @@ function App() {
         {Object.entries(VIEWS)
           .filter(([, v]) => v.nav)
           .map(([h, v]) => (
-            <a key={h} href={h} class={hash.startsWith(h) ? 'active' : ''}>
+            <a key={h} href={h} class={hash === h || hash.startsWith(`${h}/`) ? 'active' : ''}>
               {v.title}
             </a>
           ))}

@@ -46,6 +46,9 @@ function onMarathonEvent(fn: () => void): () => void {
   listeners.add(fn);
   if (!source) {
     source = new EventSource('/marathon/v2/events');
+    // Once the stream is open, fetch again: a change between the first fetch and the stream's
+    // opening (or during a reconnect) would otherwise never be seen.
+    source.addEventListener('open', () => listeners.forEach((l) => l()));
     for (const name of RELEVANT) source.addEventListener(name, () => listeners.forEach((l) => l()));
   }
   return () => {
