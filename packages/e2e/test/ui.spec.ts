@@ -144,4 +144,31 @@ describe('the web UI in Chromium', () => {
     expect(await alert.textContent()).toMatch(/schedule.*\(400\)$/i);
     expect((await fetch(`${chronos.base}/job/bad-job`)).status).toBe(400);
   });
+
+  it('the tasks list filters, and a task page shows its states, its sandbox and its stdout as it grows', async () => {
+    const cmd = 'i=0; while true; do echo "tick $i"; i=$((i+1)); sleep 0.3; done';
+    expect((await fetch(`${marathon.base}/v2/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: '/ticker', cmd, cpus: 0.1, mem: 16 }) })).status).toBe(201);
+    const taskId = await waitFor(async () => {
+      const r = (await (await fetch(`${marathon.base}/v2/apps/ticker/tasks`)).json()) as { tasks: { id: string; state: string }[] };
+      return r.tasks.find((t) => t.state === 'TASK_RUNNING')?.id;
+    }, { what: 'the ticker running', timeoutMs: 30_000 });
+    await page.goto(`${base}/#/tasks`);
+    await page.getByTestId(`task-${taskId}`).waitFor();
+    await page.fill('input[name=filter]', 'ticker');
+    await waitFor(async () => (await page.locator('[data-testid^="task-"]').count()) === 1, { what: 'only the ticker listed' });
+    await screenshot(page, 'tasks');
+    await page.getByTestId(`task-${taskId}`).getByRole('link').click();
+    await page.getByTestId('current-state').filter({ hasText: 'TASK_RUNNING' }).waitFor();
+    await page.getByTestId('files').getByText('stdout').waitFor();
+    const log = page.getByTestId('log');
+    await log.filter({ hasText: 'tick 1' }).waitFor({ timeout: 20_000 });
+    const first = (await log.textContent())!.length;
+    // The same page, no reload: the log grows as the task writes.
+    const last = (text: string) => Number(/tick (\d+)\n$/.exec(text)?.[1] ?? -1);
+    const before = last((await log.textContent())!);
+    await waitFor(async () => last((await log.textContent())!) >= before + 3, { what: 'three more lines followed', timeoutMs: 20_000 });
+    expect((await log.textContent())!.length).toBeGreaterThan(first);
+    expect(await log.textContent()).toMatch(/^tick 0\ntick 1\n/);
+    await screenshot(page, 'task');
+  });
 });

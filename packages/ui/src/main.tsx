@@ -4,11 +4,13 @@ import { Dashboard } from './views/dashboard';
 import { JobPage, Jobs, NewJob } from './views/jobs';
 import { Nodes } from './views/nodes';
 import { NewService, Services } from './views/services';
+import { TaskPage, Tasks } from './views/tasks';
 
 const VIEWS: Record<string, { title: string; view: () => preact.JSX.Element; nav?: boolean }> = {
   '#/dashboard': { title: 'Dashboard', view: Dashboard, nav: true },
   '#/services': { title: 'Services', view: Services, nav: true },
   '#/services/new': { title: 'Run a service', view: NewService },
+  '#/tasks': { title: 'Tasks', view: Tasks, nav: true },
   '#/jobs': { title: 'Jobs', view: Jobs, nav: true },
   '#/jobs/new': { title: 'Create a job', view: NewJob },
   '#/nodes': { title: 'Nodes', view: Nodes, nav: true },
@@ -20,6 +22,11 @@ function paged(hash: string): { title: string; view: () => preact.JSX.Element } 
   if (job) {
     const name = decodeURIComponent(job[1]!);
     return { title: `Job ${name}`, view: () => <JobPage name={name} /> };
+  }
+  const task = /^#\/tasks\/(.+)$/.exec(hash);
+  if (task) {
+    const id = decodeURIComponent(task[1]!);
+    return { title: `Task ${id}`, view: () => <TaskPage id={id} /> };
   }
   return undefined;
 }

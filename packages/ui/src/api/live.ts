@@ -10,6 +10,8 @@ export function useLive<T>(path: string, opts: { pollMs?: number; events?: boole
   const [error, setError] = useState<string>();
   const [tick, setTick] = useState(0);
   useEffect(() => {
+    // No path (yet): nothing to follow, e.g. an agent not known until the master answers.
+    if (!path) return undefined;
     let alive = true;
     get<T>(path).then(
       (a) => {
@@ -27,6 +29,7 @@ export function useLive<T>(path: string, opts: { pollMs?: number; events?: boole
   }, [path, tick]);
   useEffect(() => {
     const timers: (() => void)[] = [];
+    if (!path) return undefined;
     if (opts.pollMs) {
       const t = setInterval(() => setTick((n) => n + 1), opts.pollMs);
       timers.push(() => clearInterval(t));

@@ -1,0 +1,49 @@
+import { appendRead, findTask, sandboxOf, taskRows, type TaskState } from './tasks';
+
+const state: TaskState = {
+  slaves: [{ id: 'a1', hostname: 'node-1' }],
+  frameworks: [
+    { id: 'f1', name: 'marathon', tasks: [{ id: 'web.2', name: 'web', slave_id: 'a1', state: 'TASK_RUNNING' }, { id: 'web.1', name: 'web', slave_id: 'a1', state: 'TASK_STAGING' }], completed_tasks: [{ id: 'old.1', name: 'old', slave_id: 'a1', state: 'TASK_FAILED' }] },
+    { id: 'f2', name: 'chronos', tasks: [{ id: 'ct:1:job', name: 'job', slave_id: 'gone', state: 'TASK_RUNNING' }] },
+  ],
+};
+
+describe('taskRows', () => {
+  it('lists active tasks sorted by id, with their framework and host, completed ones only when asked', () => {
+    expect(taskRows(state).map((t) => [t.id, t.framework, t.host, t.active])).toEqual([
+      ['ct:1:job', 'chronos', 'gone', true],
+      ['web.1', 'marathon', 'node-1', true],
+      ['web.2', 'marathon', 'node-1', true],
+    ]);
+    expect(taskRows(state, { completed: true }).map((t) => [t.id, t.active]).at(-1)).toEqual(['old.1', false]);
+  });
+  it('filters on id, name, state, framework or host, in any case', () => {
+    expect(taskRows(state, { text: 'CHRONOS' }).map((t) => t.id)).toEqual(['ct:1:job']);
+    expect(taskRows(state, { text: 'staging' }).map((t) => t.id)).toEqual(['web.1']);
+    expect(taskRows(state, { text: 'failed', completed: true }).map((t) => t.id)).toEqual(['old.1']);
+    expect(taskRows(state, { text: 'node-1' })).toHaveLength(2);
+    expect(findTask(state, 'old.1')?.state).toBe('TASK_FAILED');
+    expect(findTask(state, 'nope')).toBeUndefined();
+  });
+});
+
+describe('sandboxOf', () => {
+  it('finds the directory of the executor that runs the task, in live or completed frameworks', () => {
+    const agent = { frameworks: [{ id: 'f1', executors: [{ id: 'web.2', directory: '/s/f1/web.2', tasks: [{ id: 'web.2' }] }] }], completed_frameworks: [{ id: 'f0', executors: [{ id: 'e', directory: '/s/f0/x', tasks: [{ id: 'x' }] }] }] };
+    expect(sandboxOf(agent, 'web.2')).toBe('/s/f1/web.2');
+    expect(sandboxOf(agent, 'x')).toBe('/s/f0/x');
+    expect(sandboxOf(agent, 'web.9')).toBeUndefined();
+    expect(sandboxOf({}, 'web.2')).toBeUndefined();
+  });
+});
+
+describe('appendRead', () => {
+  it('appends at the offset asked for, counts bytes not characters, ignores stale or empty answers, and keeps the tail', () => {
+    let s = { text: '', offset: 0 };
+    s = appendRead(s, { data: 'héllo\n', offset: 0 });
+    expect(s).toEqual({ text: 'héllo\n', offset: 7 });
+    expect(appendRead(s, { data: 'again', offset: 0 })).toBe(s);
+    expect(appendRead(s, { data: '', offset: 7 })).toBe(s);
+    expect(appendRead(s, { data: 'abc', offset: 7 }, 4)).toEqual({ text: '\nabc', offset: 10 });
+  });
+});

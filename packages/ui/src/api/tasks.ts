@@ -1,0 +1,74 @@
+/**
+ * What the Tasks views show, from the master's and an agent's state: pure functions, no DOM.
+ */
+
+export interface MasterTask {
+  id: string;
+  name: string;
+  framework_id?: string;
+  slave_id: string;
+  state: string;
+  message?: string;
+  resources?: Record<string, number | string>;
+  statuses?: { state: string; timestamp: number }[];
+}
+
+export interface TaskState {
+  slaves: { id: string; hostname: string }[];
+  frameworks: { id: string; name: string; tasks: MasterTask[]; completed_tasks?: MasterTask[] }[];
+}
+
+export interface TaskRow extends MasterTask {
+  framework: string;
+  host: string;
+  active: boolean;
+}
+
+/** Mesos's terminal states: a task in one is done. */
+const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR']);
+export const isTerminal = (state: string) => TERMINAL.has(state);
+
+/**
+ * Every task the master knows, active first then completed, filtered by a text (id, name, state,
+ * framework or host, any case) and by whether completed ones are wanted.
+ */
+export function taskRows(state: TaskState, filter: { text?: string; completed?: boolean } = {}): TaskRow[] {
+  const host = new Map(state.slaves.map((a) => [a.id, a.hostname]));
+  const text = (filter.text ?? '').trim().toLowerCase();
+  const rows: TaskRow[] = [];
+  for (const f of state.frameworks) {
+    const all = [...f.tasks.map((t) => ({ t, done: false })), ...(filter.completed ? (f.completed_tasks ?? []).map((t) => ({ t, done: true })) : [])];
+    for (const { t, done } of all) {
+      const row = { ...t, framework: f.name, host: host.get(t.slave_id) ?? t.slave_id, active: !done && !isTerminal(t.state) };
+      if (text && ![row.id, row.name, row.state, row.framework, row.host].some((v) => v.toLowerCase().includes(text))) continue;
+      rows.push(row);
+    }
+  }
+  return rows.sort((a, b) => Number(b.active) - Number(a.active) || a.id.localeCompare(b.id));
+}
+
+export const findTask = (state: TaskState, id: string): TaskRow | undefined => taskRows(state, { completed: true }).find((t) => t.id === id);
+
+/** An agent's /state, as far as the task page needs it. */
+export interface AgentState {
+  frameworks?: { id: string; executors?: { id: string; directory: string; tasks?: { id: string }[] }[] }[];
+  completed_frameworks?: AgentState['frameworks'];
+}
+
+/** The sandbox directory of a task on its agent (what `/files/browse` and `/files/read` take), if the agent still has it. */
+export function sandboxOf(agent: AgentState, taskId: string): string | undefined {
+  for (const f of [...(agent.frameworks ?? []), ...(agent.completed_frameworks ?? [])])
+    for (const e of f.executors ?? []) if (e.id === taskId || e.tasks?.some((t) => t.id === taskId)) return e.directory;
+  return undefined;
+}
+
+/**
+ * Appends what a `/files/read` answered at `offset` to what was read so far, keeping at most
+ * `keep` characters (the head of a long log is dropped, as a terminal scrolls). Returns the text
+ * and the offset to ask for next; an answer for another offset (a stale one) changes nothing.
+ */
+export function appendRead(prev: { text: string; offset: number }, answer: { data: string; offset: number }, keep = 200_000): { text: string; offset: number } {
+  if (answer.offset !== prev.offset || !answer.data) return prev;
+  const text = prev.text + answer.data;
+  return { text: text.length > keep ? text.slice(text.length - keep) : text, offset: prev.offset + new TextEncoder().encode(answer.data).length };
+}
