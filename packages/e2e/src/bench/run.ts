@@ -9,6 +9,7 @@ import { allocatorBench } from './allocator-bench';
 import { scaleBench } from './scale-bench';
 import { haBench } from './ha-bench';
 import { haRecovery } from './ha-recovery';
+import { uiBench } from './ui-bench';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -32,6 +33,10 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'ha-recovery') {
     results.ha_recovery = await haRecovery({ agents: Number(process.env.BENCH_HA_AGENTS ?? 40_000), tasksPerAgent: Number(process.env.BENCH_HA_TASKS_PER_AGENT ?? 10) });
+  }
+  if (!only || only === 'ui') {
+    // DC/OS's UI at its stated load: 1,000 apps, 10,000 tasks (on emulated agents).
+    results.ui = await uiBench({ apps: Number(process.env.BENCH_UI_APPS ?? 1000), perApp: Number(process.env.BENCH_UI_TASKS_PER_APP ?? 10) });
   }
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }

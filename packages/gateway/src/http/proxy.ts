@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -36,12 +37,17 @@ export function routing(directory: Directory): RequestHandler {
  * streams (Marathon's /v2/events, a task's log that follows) pass as they come. Host is the
  * upstream's; X-Forwarded-* say where the request came in.
  */
+const upstreamAgent = new http.Agent({ keepAlive: true });
+
 export function forwarding(directory: Directory, metrics: GatewayMetrics, log: Logger): RequestHandler {
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
     router: (req) => (req as Forwarded)[FORWARD]!.base,
     pathRewrite: (_path, req) => (req as Forwarded)[FORWARD]!.route.path,
     changeOrigin: true,
     xfwd: true,
+    // Connections to the upstreams are kept and reused: a new TCP handshake per request more
+    // than doubled the time of a small GET /v2/apps (measured in `npm run bench ui`).
+    agent: upstreamAgent,
     // Redirects from upstreams (a standby master's 307 to the leader, Marathon's to /ui/) keep to
     // the gateway's origin only when they point at the upstream itself; others pass as they are.
     autoRewrite: true,
