@@ -171,4 +171,19 @@ describe('the web UI in Chromium', () => {
     expect(await log.textContent()).toMatch(/^tick 0\ntick 1\n/);
     await screenshot(page, 'task');
   });
+
+  it('the roles page shows each role with its DRF share, as the master computes it', async () => {
+    const api = async () => ((await (await fetch(`http://${cluster.masterAddress}/roles`)).json()) as { roles: { name: string; share: number; frameworks: string[] }[] }).roles;
+    // Something of its own running, so that the default role holds a share.
+    expect((await fetch(`${marathon.base}/v2/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: '/share', cmd: 'sleep 100000', cpus: 0.2, mem: 16 }) })).status).toBe(201);
+    const star = await waitFor(async () => (await api()).find((r) => r.name === '*' && r.share > 0), { what: "a share for role '*'", timeoutMs: 30_000 });
+    await page.goto(`${base}/#/roles`);
+    const row = page.getByTestId('role-*');
+    await row.waitFor();
+    await waitFor(async () => (await row.locator('td').nth(4).textContent()) === String(star.frameworks.length), { what: 'the frameworks counted' });
+    const shown = Number((await row.getByRole('meter').textContent())!.replace('%', ''));
+    const now = (await api()).find((r) => r.name === '*')!.share * 100;
+    expect(Math.abs(shown - now)).toBeLessThan(0.11);
+    await screenshot(page, 'roles');
+  });
 });

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Dashboard } from './views/dashboard';
 import { JobPage, Jobs, NewJob } from './views/jobs';
 import { Nodes } from './views/nodes';
+import { Roles } from './views/roles';
 import { NewService, Services } from './views/services';
 import { TaskPage, Tasks } from './views/tasks';
 
@@ -14,6 +15,7 @@ const VIEWS: Record<string, { title: string; view: () => preact.JSX.Element; nav
   '#/jobs': { title: 'Jobs', view: Jobs, nav: true },
   '#/jobs/new': { title: 'Create a job', view: NewJob },
   '#/nodes': { title: 'Nodes', view: Nodes, nav: true },
+  '#/roles': { title: 'Roles', view: Roles, nav: true },
 };
 
 /** A page with a parameter: `#/jobs/NAME`. */
