@@ -98,6 +98,10 @@ describe('the web UI in Chromium', () => {
     await page.goto(`${base}/#/services`);
     await row('/huge').getByTestId('why').filter({ hasText: /insufficient cpus \(\d+ of \d+ offers\)/ }).waitFor({ timeout: 30_000 });
     expect(await row('/huge').getByTestId('status').textContent()).toMatch(/^Waiting/);
+    // Its deployment (StartApplication, then ScaleApplication) stays in its second step, and the list says so.
+    await row('/huge').getByTestId('deployment').filter({ hasText: /^step 2 of 2: ScaleApplication$/ }).waitFor({ timeout: 10_000 }).catch(async (e: Error) => {
+      throw new Error(`${e.message}; the row shows ${await row('/huge').textContent()}; Marathon: ${await (await fetch(`${marathon.base}/v2/deployments`)).text()}`);
+    });
     await screenshot(page, 'services-waiting');
   });
 
@@ -181,9 +185,12 @@ describe('the web UI in Chromium', () => {
     const row = page.getByTestId('role-*');
     await row.waitFor();
     await waitFor(async () => (await row.locator('td').nth(4).textContent()) === String(star.frameworks.length), { what: 'the frameworks counted' });
-    const shown = Number((await row.getByRole('meter').textContent())!.replace('%', ''));
-    const now = (await api()).find((r) => r.name === '*')!.share * 100;
-    expect(Math.abs(shown - now)).toBeLessThan(0.11);
+    // The page follows the master: within a poll it shows the share the master computes now.
+    await waitFor(async () => {
+      const shown = Number((await row.getByRole('meter').textContent())!.replace('%', ''));
+      const now = (await api()).find((r) => r.name === '*')!.share * 100;
+      return now > 0 && Math.abs(shown - now) < 0.11;
+    }, { what: "the page's share to match the master's", timeoutMs: 15_000 });
     await screenshot(page, 'roles');
   });
 });

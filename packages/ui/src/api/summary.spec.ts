@@ -1,4 +1,4 @@
-import { clusterSummary, fieldErrors, launchReasons, pushSample, serviceHealth, serviceStatus, share, type MarathonApp } from './summary';
+import { clusterSummary, deploymentProgress, fieldErrors, launchReasons, pushSample, serviceHealth, serviceStatus, share, type MarathonApp } from './summary';
 
 const agent = (id: string, active: boolean, cpus: number, usedCpus: number) => ({ id, hostname: 'h', port: 5051, active, resources: { cpus, mem: 1024, disk: 100, ports: '[31000-31100]' }, used_resources: { cpus: usedCpus, mem: 128, disk: 0 } });
 
@@ -63,5 +63,15 @@ describe('launchReasons', () => {
     expect(launchReasons({ processedOffersSummary: summary([['UnfulfilledRole', 0], ['InsufficientMemory', 1], ['InsufficientCpus', 3]]) })).toEqual(['insufficient cpus (3 of 3 offers)', 'insufficient memory (1 of 3 offers)']);
     expect(launchReasons({ delay: { overdue: false, timeLeftSeconds: 7 }, processedOffersSummary: summary([['Novel', 2]]) })).toEqual(['backing off: 7 s left', 'Novel (2 of 3 offers)']);
     expect(launchReasons({ delay: { overdue: true, timeLeftSeconds: 0 }, processedOffersSummary: summary([]) })).toEqual([]);
+  });
+});
+
+describe('deploymentProgress', () => {
+  const d = { id: 'd1', affectedApps: ['/a', '/b'], currentStep: 1, totalSteps: 2, currentActions: [{ action: 'StartApplication', app: '/a' }, { action: 'ScaleApplication', app: '/a' }, { action: 'StopApplication', app: '/c' }] };
+  it("names the step and this app's actions in it", () => {
+    expect(deploymentProgress([d], '/a')).toBe('step 1 of 2: StartApplication, ScaleApplication');
+    expect(deploymentProgress([d], '/b')).toBe('step 1 of 2: StartApplication, ScaleApplication, StopApplication');
+    expect(deploymentProgress([d], '/z')).toBeUndefined();
+    expect(deploymentProgress([{ ...d, currentActions: [] }], '/a')).toBe('step 1 of 2');
   });
 });

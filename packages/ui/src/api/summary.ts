@@ -120,3 +120,24 @@ export function pushSample<T>(series: readonly T[], sample: T, max = 120): T[] {
   const next = [...series, sample];
   return next.length > max ? next.slice(next.length - max) : next;
 }
+
+/** A deployment as GET /v2/deployments lists it. */
+export interface MarathonDeployment {
+  id: string;
+  affectedApps: string[];
+  currentActions?: { action: string; app: string }[];
+  currentStep: number;
+  totalSteps: number;
+}
+
+/**
+ * What a deployment is doing to an app, in DC/OS's words: "step 1 of 2: ScaleApplication"
+ * (the current step's actions on that app; all of them when none names it).
+ */
+export function deploymentProgress(deployments: readonly MarathonDeployment[], appId: string): string | undefined {
+  const d = deployments.find((x) => x.affectedApps.includes(appId));
+  if (!d) return undefined;
+  const mine = (d.currentActions ?? []).filter((a) => a.app === appId);
+  const actions = [...new Set((mine.length ? mine : (d.currentActions ?? [])).map((a) => a.action))];
+  return `step ${d.currentStep} of ${d.totalSteps}${actions.length ? `: ${actions.join(', ')}` : ''}`;
+}

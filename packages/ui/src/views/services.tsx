@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
 import { call, messageOf } from '../api/client';
 import { useLive } from '../api/live';
-import { fieldErrors, launchReasons, serviceHealth, serviceStatus, type MarathonApp, type QueueEntry } from '../api/summary';
+import { deploymentProgress, fieldErrors, launchReasons, type MarathonDeployment, serviceHealth, serviceStatus, type MarathonApp, type QueueEntry } from '../api/summary';
 import { ErrorLine } from '../components/bits';
 
 export function Services() {
   const apps = useLive<{ apps: MarathonApp[] }>('/marathon/v2/apps?embed=apps.deployments&embed=apps.counts', { events: true });
   const queue = useLive<{ queue: QueueEntry[] }>('/marathon/v2/queue', { events: true, pollMs: 2_000 });
+  const deployments = useLive<MarathonDeployment[]>('/marathon/v2/deployments', { events: true });
   const [error, setError] = useState<string>();
   const act = async (method: string, path: string, body?: unknown) => {
     const a = await call(method, path, body);
@@ -39,6 +40,10 @@ export function Services() {
               <td>{a.id}</td>
               <td data-testid="status">
                 {serviceStatus(a, queue.data?.queue)}
+                {(() => {
+                  const p = deploymentProgress(deployments.data ?? [], a.id);
+                  return p && <div class="muted" data-testid="deployment">{p}</div>;
+                })()}
                 {launchReasons(queue.data?.queue.find((q) => q.app?.id === a.id)).map((why) => (
                   <div key={why} class="why" data-testid="why">
                     {why}
