@@ -1,0 +1,137 @@
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import { clusterUrl } from '../cluster/config';
+import { GatewayClient } from '../cluster/gateway-client';
+import { parseSse } from '../cluster/sse';
+import { table } from '../table';
+
+interface Deployment {
+  id: string;
+  version: string;
+  affectedApps: string[];
+  currentStep: number;
+  totalSteps: number;
+  currentActions?: { action: string; app: string }[];
+}
+
+const client = () => new GatewayClient(clusterUrl());
+const print = (v: unknown) => void process.stdout.write(JSON.stringify(v, null, 2) + '\n');
+
+export async function deploymentList(o: { json?: boolean }): Promise<void> {
+  const ds = await client().get<Deployment[]>('/marathon/v2/deployments');
+  if (o.json) return print(ds);
+  process.stdout.write(table(['ID', 'APPS', 'STEP', 'ACTIONS'], ds.map((d) => [d.id, d.affectedApps.join(','), `${d.currentStep}/${d.totalSteps}`, [...new Set((d.currentActions ?? []).map((a) => a.action))].join(',')])) + '\n');
+}
+
+/** `rollback ID` reverts what the deployment did (a new deployment); `stop ID` just cancels it (force). */
+export async function deploymentCancel(id: string, o: { force?: boolean; json?: boolean }): Promise<void> {
+  const r = await client().call<{ deploymentId?: string } | undefined>('DELETE', `/marathon/v2/deployments/${encodeURIComponent(id)}${o.force ? '?force=true' : ''}`);
+  if (o.json) return print(r ?? {});
+  process.stdout.write(o.force ? `deployment ${id} stopped\n` : `deployment ${id} rolled back by ${r?.deploymentId ?? 'a new deployment'}\n`);
+}
+
+/**
+ * Follows a deployment to its end, drawing healthy/target (running when the app has no health
+ * checks) per affected app, and returns the exit code a CI pipeline can trust: 0 on
+ * deployment_success, 1 when it failed, was stopped or rolled back (deployment_failed, or gone
+ * with no success seen).
+ */
+export async function watchDeployment(id: string, o: { timeoutSeconds?: number }): Promise<number> {
+  const api = client();
+  const outcome = followOutcome(api.base, id);
+  const bars = process.stderr.isTTY ? new MultiBar({ format: ' {app} [{bar}] {value}/{total} {what}', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic) : undefined;
+  const perApp = new Map<string, SingleBar>();
+  const lastLine = new Map<string, string>();
+  const deadline = o.timeoutSeconds ? Date.now() + o.timeoutSeconds * 1000 : Infinity;
+  try {
+    // The stream first, so that an end is not missed between the first poll and the subscription.
+    await Promise.race([outcome.ready, new Promise((r) => setTimeout(r, 3_000))]);
+    for (;;) {
+      const ended = outcome.result();
+      if (ended) return finish(ended);
+      const ds = await api.get<Deployment[]>('/marathon/v2/deployments');
+      const d = ds.find((x) => x.id === id);
+      if (!d) {
+        // Gone from the list: its event says how it ended (give the stream a moment to deliver it).
+        const end = await outcome.within(3_000);
+        return finish(end ?? { ok: false, why: 'it ended without a deployment_success event' });
+      }
+      for (const appId of d.affectedApps) {
+        const app = await api.get<{ app: { instances: number; tasksRunning?: number; tasksHealthy?: number; healthChecks?: unknown[] } }>(`/marathon/v2/apps/${appId.replace(/^\//, '')}?embed=app.counts`).catch(() => undefined);
+        if (!app) continue;
+        const checked = (app.app.healthChecks?.length ?? 0) > 0;
+        const value = checked ? (app.app.tasksHealthy ?? 0) : (app.app.tasksRunning ?? 0);
+        const what = `${checked ? 'healthy' : 'running'} · step ${d.currentStep}/${d.totalSteps}`;
+        if (bars) {
+          const bar = perApp.get(appId) ?? bars.create(app.app.instances, 0, { app: appId, what });
+          perApp.set(appId, bar);
+          bar.setTotal(Math.max(1, app.app.instances));
+          bar.update(value, { app: appId, what });
+        } else {
+          const line = `${appId} ${value}/${app.app.instances} ${what}`;
+          if (lastLine.get(appId) !== line) process.stderr.write(`${line}\n`);
+          lastLine.set(appId, line);
+        }
+      }
+      if (Date.now() > deadline) return finish({ ok: false, why: `still running after ${o.timeoutSeconds} s` });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    bars?.stop();
+    outcome.close();
+  }
+
+  function finish(end: { ok: boolean; why: string }): number {
+    bars?.stop();
+    process.stdout.write(end.ok ? `deployment ${id} succeeded\n` : `deployment ${id} failed: ${end.why}\n`);
+    return end.ok ? 0 : 1;
+  }
+}
+
+/** The end of one deployment as Marathon's event stream tells it. */
+function followOutcome(base: string, id: string) {
+  let result: { ok: boolean; why: string } | undefined;
+  const waiters = new Set<() => void>();
+  const ac = new AbortController();
+  let opened: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (opened = r));
+  (async () => {
+    try {
+      const r = await fetch(`${base}/marathon/v2/events?event_type=deployment_success&event_type=deployment_failed`, { headers: { accept: 'text/event-stream' }, signal: ac.signal });
+      opened();
+      if (!r.ok || !r.body) return;
+      const decoder = new TextDecoder();
+      let rest = '';
+      for await (const chunk of r.body) {
+        const parsed = parseSse(rest + decoder.decode(chunk as Uint8Array, { stream: true }));
+        rest = parsed.rest;
+        for (const f of parsed.frames) {
+          if (f.event !== 'deployment_success' && f.event !== 'deployment_failed') continue;
+          const data = JSON.parse(f.data) as { id?: string; reason?: string };
+          if (data.id !== id) continue;
+          result = f.event === 'deployment_success' ? { ok: true, why: '' } : { ok: false, why: data.reason ?? 'deployment_failed' };
+          waiters.forEach((w) => w());
+        }
+      }
+    } catch {
+      // closed, or the stream is unavailable: the deployments list still ends the watch
+    } finally {
+      opened();
+    }
+  })().catch(() => undefined);
+  return {
+    ready,
+    result: () => result,
+    within: (ms: number) =>
+      new Promise<{ ok: boolean; why: string } | undefined>((resolve) => {
+        if (result) return resolve(result);
+        const done = () => {
+          clearTimeout(t);
+          waiters.delete(done);
+          resolve(result);
+        };
+        const t = setTimeout(done, ms);
+        waiters.add(done);
+      }),
+    close: () => ac.abort(),
+  };
+}
