@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { clusterUrl } from '../cluster/config';
 import { GatewayClient } from '../cluster/gateway-client';
 import { table } from '../table';
-import { watchDeployment } from './deployment';
+import { followOutcomes, watchDeployment, type DeploymentOutcomes } from './deployment';
 
 interface App {
   id: string;
@@ -41,22 +41,47 @@ export async function appShow(id: string, o: { json?: boolean }): Promise<void> 
   print(o.json ? app : app); // an app is a document: JSON either way, as `dcos marathon app show`
 }
 
-/** Waits for the deployment a write started, when asked (`--wait`), and exits as it ended. */
-async function after(answer: { deploymentId?: string; deployments?: { id: string }[] }, o: { wait?: boolean; json?: boolean }): Promise<number> {
-  const id = answer.deploymentId ?? answer.deployments?.[0]?.id;
-  if (!o.json) process.stdout.write(id ? `deployment ${id}\n` : 'done\n');
-  else print(answer);
-  return o.wait && id ? watchDeployment(id, {}) : 0;
+interface WriteOptions {
+  wait?: boolean;
+  json?: boolean;
+  force?: boolean;
 }
+type Started = { deploymentId?: string; deployments?: { id: string }[] };
 
-export async function appAdd(file: string | undefined, o: { wait?: boolean; json?: boolean }): Promise<number> {
-  const created = await client().call<{ id: string; deployments?: { id: string }[] }>('POST', '/marathon/v2/apps', readDefinition(file));
-  if (!o.json) process.stdout.write(`created ${created.id}\n`);
-  return after(created, o);
+/**
+ * Makes a write that starts a deployment and, with `--wait`, follows it to its end and returns
+ * its exit code. The event stream is opened before the write, so a deployment that is over
+ * before the first poll is still seen succeeding.
+ */
+async function deploying<T extends Started>(o: WriteOptions, write: () => Promise<T>, said?: (answer: T) => string): Promise<number> {
+  let outcomes: DeploymentOutcomes | undefined;
+  if (o.wait) {
+    outcomes = followOutcomes(client().base);
+    await outcomes.ready;
+  }
+  let answer: T;
+  try {
+    answer = await write();
+  } catch (err) {
+    outcomes?.close();
+    throw err;
+  }
+  const id = answer.deploymentId ?? answer.deployments?.[0]?.id;
+  if (o.json) print(answer);
+  else process.stdout.write(`${said ? said(answer) + '\n' : ''}${id ? `deployment ${id}\n` : 'done\n'}`);
+  if (outcomes && id) return watchDeployment(id, {}, outcomes);
+  outcomes?.close();
+  return 0;
+}
+const forced = (o: WriteOptions) => (o.force ? '?force=true' : '');
+
+export async function appAdd(file: string | undefined, o: WriteOptions): Promise<number> {
+  const definition = readDefinition(file);
+  return deploying(o, () => client().call<Started & { id: string }>('POST', '/marathon/v2/apps', definition), (created) => `created ${created.id}`);
 }
 
 /** `update ID file|-` replaces fields from a definition; `update ID key=value...` sets single fields (values parsed as JSON when they parse). */
-export async function appUpdate(id: string, args: string[], o: { wait?: boolean; json?: boolean; force?: boolean }): Promise<number> {
+export async function appUpdate(id: string, args: string[], o: WriteOptions): Promise<number> {
   let patch: Record<string, unknown>;
   if (args.length && args.every((a) => a.includes('='))) {
     patch = {};
@@ -70,19 +95,19 @@ export async function appUpdate(id: string, args: string[], o: { wait?: boolean;
       }
     }
   } else patch = readDefinition(args[0]) as Record<string, unknown>;
-  return after(await client().call('PUT', `${appPath(id)}${o.force ? '?force=true' : ''}`, patch), o);
+  return deploying(o, () => client().call<Started>('PUT', `${appPath(id)}${forced(o)}`, patch));
 }
 
-export async function appScale(id: string, n: number, o: { wait?: boolean; json?: boolean; force?: boolean }): Promise<number> {
-  return after(await client().call('PUT', `${appPath(id)}${o.force ? '?force=true' : ''}`, { instances: n }), o);
+export async function appScale(id: string, n: number, o: WriteOptions): Promise<number> {
+  return deploying(o, () => client().call<Started>('PUT', `${appPath(id)}${forced(o)}`, { instances: n }));
 }
 
-export async function appRestart(id: string, o: { wait?: boolean; json?: boolean; force?: boolean }): Promise<number> {
-  return after(await client().call('POST', `${appPath(id)}/restart${o.force ? '?force=true' : ''}`), o);
+export async function appRestart(id: string, o: WriteOptions): Promise<number> {
+  return deploying(o, () => client().call<Started>('POST', `${appPath(id)}/restart${forced(o)}`));
 }
 
-export async function appRemove(id: string, o: { wait?: boolean; json?: boolean; force?: boolean }): Promise<number> {
-  return after(await client().call('DELETE', `${appPath(id)}${o.force ? '?force=true' : ''}`), o);
+export async function appRemove(id: string, o: WriteOptions): Promise<number> {
+  return deploying(o, () => client().call<Started>('DELETE', `${appPath(id)}${forced(o)}`));
 }
 
 export async function appKillTasks(id: string, o: { scale?: boolean; json?: boolean }): Promise<void> {
@@ -98,12 +123,12 @@ export async function appVersions(id: string, o: { json?: boolean }): Promise<vo
 }
 
 /** Back to a version (the previous one when none is given), as `PUT {version}`. */
-export async function appRollback(id: string, version: string | undefined, o: { wait?: boolean; json?: boolean; force?: boolean }): Promise<number> {
+export async function appRollback(id: string, version: string | undefined, o: WriteOptions): Promise<number> {
   let to = version;
   if (!to) {
     const { versions } = await client().get<{ versions: string[] }>(`${appPath(id)}/versions`);
     to = versions[1];
     if (!to) throw new Error(`${id} has no earlier version to roll back to`);
   }
-  return after(await client().call('PUT', `${appPath(id)}${o.force ? '?force=true' : ''}`, { version: to }), o);
+  return deploying(o, () => client().call<Started>('PUT', `${appPath(id)}${forced(o)}`, { version: to }));
 }

@@ -35,61 +35,78 @@ export async function deploymentCancel(id: string, o: { force?: boolean; json?: 
  * deployment_success, 1 when it failed, was stopped or rolled back (deployment_failed, or gone
  * with no success seen).
  */
-export async function watchDeployment(id: string, o: { timeoutSeconds?: number }): Promise<number> {
+export async function watchDeployment(id: string, o: { timeoutSeconds?: number }, followed?: DeploymentOutcomes): Promise<number> {
   const api = client();
-  const outcome = followOutcome(api.base, id);
+  const outcomes = followed ?? followOutcomes(api.base);
+  const outcome = { ready: outcomes.ready, result: () => outcomes.result(id), within: (ms: number) => outcomes.within(id, ms) };
   const bars = process.stderr.isTTY ? new MultiBar({ format: ' {app} [{bar}] {value}/{total} {what}', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic) : undefined;
   const perApp = new Map<string, SingleBar>();
   const lastLine = new Map<string, string>();
+  let seen = false;
+  let apps: string[] = [];
   const deadline = o.timeoutSeconds ? Date.now() + o.timeoutSeconds * 1000 : Infinity;
   try {
     // The stream first, so that an end is not missed between the first poll and the subscription.
-    await Promise.race([outcome.ready, new Promise((r) => setTimeout(r, 3_000))]);
+    await outcome.ready;
     for (;;) {
       const ended = outcome.result();
-      if (ended) return finish(ended);
+      if (ended) return await finish(ended);
       const ds = await api.get<Deployment[]>('/marathon/v2/deployments');
       const d = ds.find((x) => x.id === id);
+      if (d) seen = true;
       if (!d) {
         // Gone from the list: its event says how it ended (give the stream a moment to deliver it).
         const end = await outcome.within(3_000);
-        return finish(end ?? { ok: false, why: 'it ended without a deployment_success event' });
+        return await finish(end ?? { ok: false, why: seen ? 'it ended without a deployment_success event' : 'no such deployment in progress' });
       }
-      for (const appId of d.affectedApps) {
-        const app = await api.get<{ app: { instances: number; tasksRunning?: number; tasksHealthy?: number; healthChecks?: unknown[] } }>(`/marathon/v2/apps/${appId.replace(/^\//, '')}?embed=app.counts`).catch(() => undefined);
-        if (!app) continue;
-        const checked = (app.app.healthChecks?.length ?? 0) > 0;
-        const value = checked ? (app.app.tasksHealthy ?? 0) : (app.app.tasksRunning ?? 0);
-        const what = `${checked ? 'healthy' : 'running'} · step ${d.currentStep}/${d.totalSteps}`;
-        if (bars) {
-          const bar = perApp.get(appId) ?? bars.create(app.app.instances, 0, { app: appId, what });
-          perApp.set(appId, bar);
-          bar.setTotal(Math.max(1, app.app.instances));
-          bar.update(value, { app: appId, what });
-        } else {
-          const line = `${appId} ${value}/${app.app.instances} ${what}`;
-          if (lastLine.get(appId) !== line) process.stderr.write(`${line}\n`);
-          lastLine.set(appId, line);
-        }
-      }
-      if (Date.now() > deadline) return finish({ ok: false, why: `still running after ${o.timeoutSeconds} s` });
+      apps = d.affectedApps;
+      await draw(`step ${d.currentStep}/${d.totalSteps}`);
+      if (Date.now() > deadline) return await finish({ ok: false, why: `still running after ${o.timeoutSeconds} s` });
       await new Promise((r) => setTimeout(r, 500));
     }
   } finally {
     bars?.stop();
-    outcome.close();
+    outcomes.close();
   }
 
-  function finish(end: { ok: boolean; why: string }): number {
+  /** One bar (or line, off a TTY) per affected app: healthy/target, or running when it has no health checks. */
+  async function draw(step: string): Promise<void> {
+    for (const appId of apps) {
+      const app = await api.get<{ app: { instances: number; tasksRunning?: number; tasksHealthy?: number; healthChecks?: unknown[] } }>(`/marathon/v2/apps/${appId.replace(/^\//, '')}?embed=app.counts`).catch(() => undefined);
+      if (!app) continue;
+      const checked = (app.app.healthChecks?.length ?? 0) > 0;
+      const value = checked ? (app.app.tasksHealthy ?? 0) : (app.app.tasksRunning ?? 0);
+      const what = `${checked ? 'healthy' : 'running'} · ${step}`;
+      if (bars) {
+        const bar = perApp.get(appId) ?? bars.create(app.app.instances, 0, { app: appId, what });
+        perApp.set(appId, bar);
+        bar.setTotal(Math.max(1, app.app.instances));
+        bar.update(value, { app: appId, what });
+      } else {
+        const line = `${appId} ${value}/${app.app.instances} ${what}`;
+        if (lastLine.get(appId) !== line) process.stderr.write(`${line}\n`);
+        lastLine.set(appId, line);
+      }
+    }
+  }
+
+  async function finish(end: { ok: boolean; why: string }): Promise<number> {
+    // The state it ended in, which the last poll may not have seen.
+    if (end.ok) await draw('done');
     bars?.stop();
     process.stdout.write(end.ok ? `deployment ${id} succeeded\n` : `deployment ${id} failed: ${end.why}\n`);
     return end.ok ? 0 : 1;
   }
 }
 
-/** The end of one deployment as Marathon's event stream tells it. */
-function followOutcome(base: string, id: string) {
-  let result: { ok: boolean; why: string } | undefined;
+export type DeploymentOutcomes = ReturnType<typeof followOutcomes>;
+
+/**
+ * How deployments end, as Marathon's event stream tells it. Opened before a write that starts a
+ * deployment (`app add --wait`), so that even one that ends at once is seen ending.
+ */
+export function followOutcomes(base: string) {
+  const results = new Map<string, { ok: boolean; why: string }>();
   const waiters = new Set<() => void>();
   const ac = new AbortController();
   let opened: () => void = () => undefined;
@@ -107,8 +124,8 @@ function followOutcome(base: string, id: string) {
         for (const f of parsed.frames) {
           if (f.event !== 'deployment_success' && f.event !== 'deployment_failed') continue;
           const data = JSON.parse(f.data) as { id?: string; reason?: string };
-          if (data.id !== id) continue;
-          result = f.event === 'deployment_success' ? { ok: true, why: '' } : { ok: false, why: data.reason ?? 'deployment_failed' };
+          if (!data.id) continue;
+          results.set(data.id, f.event === 'deployment_success' ? { ok: true, why: '' } : { ok: false, why: data.reason ?? 'deployment_failed' });
           waiters.forEach((w) => w());
         }
       }
@@ -119,16 +136,19 @@ function followOutcome(base: string, id: string) {
     }
   })().catch(() => undefined);
   return {
-    ready,
-    result: () => result,
-    within: (ms: number) =>
+    /** Resolves once the stream is open (or could not be): events from then on are seen. */
+    ready: Promise.race([ready, new Promise<void>((r) => setTimeout(r, 3_000).unref())]),
+    result: (id: string) => results.get(id),
+    within: (id: string, ms: number) =>
       new Promise<{ ok: boolean; why: string } | undefined>((resolve) => {
-        if (result) return resolve(result);
+        if (results.has(id)) return resolve(results.get(id));
         const done = () => {
+          if (!results.has(id) && Date.now() < until) return;
           clearTimeout(t);
           waiters.delete(done);
-          resolve(result);
+          resolve(results.get(id));
         };
+        const until = Date.now() + ms;
         const t = setTimeout(done, ms);
         waiters.add(done);
       }),
