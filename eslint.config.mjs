@@ -48,7 +48,7 @@ export default tseslint.config(
     files: ['packages/**/*.ts'],
     languageOptions: {
       parser: tseslint.parser,
-      parserOptions: { project: ['./packages/*/tsconfig.spec.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: ['./packages/*/tsconfig.spec.json', './packages/ui/tsconfig.build.json'], tsconfigRootDir: import.meta.dirname },
     },
     plugins: { '@nx': nx, '@typescript-eslint': tseslint.plugin },
     rules: {

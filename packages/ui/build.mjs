@@ -16,5 +16,7 @@ await build({
   jsxImportSource: 'preact',
   outfile: 'dist/app.js',
   logLevel: 'warning',
+  // Workspace packages (@strata/operator-model) are bundled from their TypeScript, so that what the UI does not use is shaken out.
+  conditions: ['source'],
 });
 cpSync('static', 'dist', { recursive: true });

@@ -184,6 +184,6 @@ export class Agent {
 
   state() {
     const { isolation, docker } = this.deps;
-    return agentState({ config: this.config, agentId: this.agentId, connected: this.link.connected, isolation, docker, recoveredTasks: this.recoveredTasks, pendingStatusUpdates: this.updates.pendingCount, frameworks: this.frameworks.values(), tasks: this.tasks.values() });
+    return agentState({ config: this.config, agentId: this.agentId, connected: this.link.connected, isolation, docker, recoveredTasks: this.recoveredTasks, pendingStatusUpdates: this.updates.pendingCount, frameworks: this.frameworks.values(), tasks: this.tasks.values(), completed: this.runner.completed });
   }
 }

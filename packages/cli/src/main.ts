@@ -7,9 +7,8 @@ import { upCommand } from './commands/up';
 import { logsCommand } from './commands/logs';
 import { reservationCommand, rolesCommand } from './commands/reservations';
 import { defaultMaster } from './master-api';
-import { clusterList, clusterSetup } from './commands/cluster';
-import { appAdd, appKillTasks, appList, appRemove, appRestart, appRollback, appScale, appShow, appUpdate, appVersions } from './commands/app';
-import { deploymentCancel, deploymentList, watchDeployment } from './commands/deployment';
+import { addGatewayCommands } from './gateway-commands';
+import { bashScript, commandTree, zshScript } from './completion';
 
 const num = (what: string) => (v: string) => {
   const n = Number(v);
@@ -94,33 +93,17 @@ masterCommand('logs', "print a task's stdout (or stderr) from its sandbox")
   .option('-f, --follow', 'keep printing as the task writes, until it ends')
   .action(async (taskId: string, o) => logsCommand(taskId, o));
 
-// The dcos-shaped commands: against a cluster's gateway (`strata cluster setup`, or STRATA_URL).
-const cluster = program.command('cluster').description('attach the CLI to clusters (their gateway URL), as `dcos cluster`');
-cluster.command('setup').argument('<url>', "the cluster's gateway, http://HOST:8000").option('--name <name>', 'what to call it (default: host:port)').description('attach a cluster and make it current').action(clusterSetup);
-cluster.command('list').option('--json', 'JSON output').description('the attached clusters').action(clusterList);
+addGatewayCommands(program, num);
 
-/** Sets the exit code a command returns (0 success, 1 a failed deployment or API error). */
-const exits = <A extends unknown[]>(fn: (...a: A) => Promise<number>) => async (...a: A) => {
-  process.exitCode = await fn(...a);
-};
-const writes = (c: Command) => c.option('--wait', 'wait for the deployment to finish, and exit non-zero if it fails').option('--force', 'override a deployment in progress').option('--json', 'JSON output');
-const app = program.command('app').description('Marathon apps, as `dcos marathon app`');
-app.command('list').option('--json', 'JSON output').description('every app with its tasks, health and deployment').action(appList);
-app.command('show').argument('<id>').option('--json', 'JSON output').description("an app's definition and counts").action(appShow);
-writes(app.command('add').argument('[file]', "a JSON definition; '-' or nothing for stdin").description('create an app')).action(exits(appAdd));
-writes(app.command('update').argument('<id>').argument('[args...]', "a definition file, '-', or key=value pairs (values as JSON)").description('change an app')).action(exits(appUpdate));
-writes(app.command('scale').argument('<id>').argument('<instances>', 'how many', num('count')).description('set the number of instances')).action(exits(appScale));
-writes(app.command('restart').argument('<id>').description('replace every task (a rolling restart)')).action(exits(appRestart));
-writes(app.command('remove').argument('<id>').description('destroy an app and its tasks')).action(exits(appRemove));
-writes(app.command('rollback').argument('<id>').argument('[version]', 'the version to go back to (default: the previous one)').description('go back to an earlier version')).action(exits((id: string, version: string | undefined, o: { wait?: boolean; json?: boolean; force?: boolean }) => appRollback(id, version, o)));
-app.command('kill-tasks').argument('<id>').option('--scale', 'and scale down by as many').option('--json', 'JSON output').description("kill an app's tasks (Marathon replaces them unless --scale)").action(appKillTasks);
-app.command('versions').argument('<id>').option('--json', 'JSON output').description("an app's versions, newest first").action(appVersions);
-
-const deployment = program.command('deployment').description('Marathon deployments, as `dcos marathon deployment`');
-deployment.command('list').option('--json', 'JSON output').description('deployments in progress').action(deploymentList);
-deployment.command('watch').argument('<id>').option('--timeout <seconds>', 'give up (exit 1) after this long', num('seconds')).description('follow a deployment with a progress bar; exit 0 when it succeeds, 1 when it fails or is rolled back').action(exits((id: string, o: { timeout?: number }) => watchDeployment(id, { ...(o.timeout ? { timeoutSeconds: o.timeout } : {}) })));
-deployment.command('rollback').argument('<id>').option('--json', 'JSON output').description('revert a deployment in progress (a new deployment undoes it)').action((id: string, o: { json?: boolean }) => deploymentCancel(id, o));
-deployment.command('stop').argument('<id>').option('--json', 'JSON output').description('cancel a deployment where it stands').action((id: string, o: { json?: boolean }) => deploymentCancel(id, { ...o, force: true }));
+// Completion is generated from the very tree that parses the command line, so it cannot drift.
+program
+  .command('completion')
+  .description('print a shell completion script: source <(strata completion bash), or zsh')
+  .argument('<shell>', 'bash or zsh')
+  .action((shell: string) => {
+    if (shell !== 'bash' && shell !== 'zsh') throw new InvalidArgumentError(`'${shell}' is not a shell strata completes: give bash or zsh`);
+    process.stdout.write((shell === 'bash' ? bashScript : zshScript)(commandTree(program)));
+  });
 
 program.parseAsync().catch((err) => {
   process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`);

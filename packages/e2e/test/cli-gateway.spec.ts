@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -154,5 +155,121 @@ describe('the strata CLI through the gateway', () => {
     expect({ code: removed.code, stdout: removed.stdout }).toEqual({ code: 0, stdout: expect.stringMatching(/deployment \S+ succeeded/) });
     expect(await marathonApp('/cli/web')).toBeUndefined();
     expect(await json(['app', 'list'])).toEqual([]);
+  });
+
+  it('group add/list/show/scale/update/remove through Marathon groups', async () => {
+    const add = await cli(['group', 'add', '--wait'], { input: JSON.stringify({ id: '/grp', apps: [{ id: 'a', cmd: 'sleep 100000', cpus: 0.1, mem: 16, instances: 1 }], groups: [{ id: 'inner', apps: [{ id: 'b', cmd: 'sleep 100000', cpus: 0.1, mem: 16, instances: 1 }] }] }) });
+    expect([add.code, add.stderr]).toEqual([0, expect.any(String)]);
+    expect(add.stdout).toMatch(/deployment \S+ succeeded/);
+    const tree = await json(['group', 'list']);
+    const grp = tree.groups.find((g: any) => g.id === '/grp');
+    expect([grp.apps.map((a: any) => a.id), grp.groups.map((g: any) => g.id)]).toEqual([['/grp/a'], ['/grp/inner']]);
+    expect((await cli(['group', 'list'])).stdout).toMatch(/\n {2}\/grp\s+1\s+1\/1[^\n]*\n {4}\/grp\/inner\s+1\s+1\/1/);
+    expect(JSON.parse((await cli(['group', 'show', '/grp/inner'])).stdout).apps[0].id).toBe('/grp/inner/b');
+    expect((await cli(['group', 'scale', '/grp', '2', '--wait'])).code).toBe(0);
+    expect([(await marathonApp('/grp/a')).tasksRunning, (await marathonApp('/grp/inner/b')).tasksRunning]).toEqual([2, 2]);
+    const removed = await cli(['group', 'remove', '/grp', '--wait']);
+    expect(removed.code).toBe(0);
+    expect(await marathonApp('/grp/a')).toBeUndefined();
+    const gone = await cli(['group', 'show', '/grp']);
+    expect([gone.code, gone.stderr]).toEqual([1, expect.stringMatching(/^strata: Group '\/grp' does not exist \[HTTP 404\]\n$/)]);
+  });
+
+  it('why names the reason an app cannot launch; service list shows the frameworks', async () => {
+    expect((await cli(['app', 'add'], { input: JSON.stringify({ id: '/cli/big', cmd: 'sleep 100000', cpus: 4, mem: 16 }) })).code).toBe(0);
+    const said = await waitFor(
+      async () => {
+        const r = await cli(['why', '/cli/big']);
+        return /insufficient cpus \(\d+ of \d+ offers\)/.test(r.stdout) ? r : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'why to name insufficient cpus' },
+    );
+    expect(said.stdout).toMatch(/^\/cli\/big is waiting to launch 1 of 1 instance\(s\):\n {2}insufficient cpus/);
+    const asJson = await json(['why', 'cli/big']);
+    expect([asJson.app, asJson.waiting, asJson.running]).toEqual(['/cli/big', 1, 0]);
+    expect(asJson.reasons[0]).toMatch(/^insufficient cpus/);
+    expect((await cli(['app', 'remove', '/cli/big', '--wait'])).code).toBe(0);
+    const services = await json(['service', 'list']);
+    expect(services.map((f: any) => f.name).sort()).toEqual(['chronos', 'marathon']);
+    expect((await cli(['service', 'list'])).stdout).toMatch(/marathon\s+\S+\s+True\s+\d+/);
+  });
+
+  it('node list/show and task list/logs --follow/ls/cat follow a task through the gateway', async () => {
+    const cmd = 'for i in 1 2 3 4 5 6; do echo line-$i; sleep 0.4; done; echo bye >&2';
+    expect((await cli(['app', 'add', '--wait'], { input: JSON.stringify({ id: '/cli/talk', cmd, cpus: 0.1, mem: 16, instances: 1 }) })).code).toBe(0);
+    const tasks = await json(['task', 'list', 'cli_talk']);
+    expect(tasks).toHaveLength(1);
+    const task = tasks[0];
+    expect([task.framework, task.state]).toEqual(['marathon', 'TASK_RUNNING']);
+    // --follow prints every line as the task writes them and returns once the task has ended.
+    let seen = '';
+    const followed = await strata(['task', 'logs', task.id.slice(0, -4), '--follow'], { STRATA_CONFIG_DIR: configDir, STRATA_URL: '' }, { timeoutMs: 60_000 });
+    seen = followed.stdout;
+    expect([followed.code, seen]).toEqual([0, 'line-1\nline-2\nline-3\nline-4\nline-5\nline-6\n']);
+    expect((await cli(['task', 'logs', task.id, '--stderr'])).stdout).toContain('bye\n');
+    const files = await json(['task', 'ls', task.id]);
+    expect(files.map((f: any) => f.path.split('/').pop())).toEqual(expect.arrayContaining(['stdout', 'stderr']));
+    expect((await cli(['task', 'ls', task.id])).stdout).toMatch(/\d+\s+\S+\s+stdout/);
+    expect((await cli(['task', 'cat', task.id, 'stdout'])).stdout).toBe(seen);
+    const missing = await cli(['task', 'cat', task.id, 'nope']);
+    expect([missing.code, missing.stdout]).toEqual([1, '']);
+    expect(missing.stderr).toMatch(/\[HTTP 404\]/);
+    expect((await json(['task', 'list', task.id, '--completed']))[0].state).toBe('TASK_FINISHED');
+
+    // A task that stays, for the node's page (talk's tasks end and are relaunched).
+    expect((await cli(['app', 'add', '--wait'], { input: JSON.stringify({ id: '/cli/stay', cmd: 'sleep 100000', cpus: 0.1, mem: 16 }) })).code).toBe(0);
+    const nodes = await json(['node', 'list']);
+    expect(nodes).toHaveLength(1);
+    expect((await cli(['node', 'list'])).stdout).toMatch(new RegExp(`${nodes[0].id}\\s+\\S+:\\d+\\s+active\\s+[\\d.]+/2\\s+[\\d.]+/1024`));
+    const shown = await cli(['node', 'show', nodes[0].id]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/cpus\s+[\d.]+\/2/);
+    const stay = (await json(['node', 'show', nodes[0].id])).tasks.find((t: any) => t.name === 'stay.cli');
+    expect(stay.state).toBe('TASK_RUNNING');
+    expect(shown.stdout).toMatch(new RegExp(`${stay.id.replace(/\./g, '\\.')}\\s+TASK_RUNNING\\s+marathon`));
+    const noNode = await cli(['node', 'show', 'nope']);
+    expect([noNode.code, noNode.stderr]).toEqual([1, "strata: no agent 'nope' is known to the master (strata node list shows them)\n"]);
+    expect((await cli(['app', 'remove', '/cli/talk', '--wait'])).code).toBe(0);
+    expect((await cli(['app', 'remove', '/cli/stay', '--wait'])).code).toBe(0);
+  });
+
+  it('job add/list/run/history/update/graph/remove against Chronos, its 400 in one line', async () => {
+    const file = path.join(configDir, 'job.json');
+    writeFileSync(file, JSON.stringify({ name: 'cli-etl', command: 'echo etl', schedule: 'R/2099-01-01T00:00:00Z/PT1H', scheduleTimeZone: 'Europe/Paris', cpus: 0.1, mem: 16 }));
+    expect((await cli(['job', 'add', file])).stdout).toBe('job cli-etl saved\n');
+    expect((await cli(['job', 'add'], { input: JSON.stringify({ name: 'cli-report', command: 'echo report', parents: ['cli-etl'], cpus: 0.1, mem: 16 }) })).code).toBe(0);
+    const bad = await cli(['job', 'add', '-'], { input: JSON.stringify({ name: 'cli-bad', command: 'true', schedule: 'every tuesday' }) });
+    expect([bad.code, bad.stdout]).toEqual([1, '']);
+    expect(bad.stderr).toMatch(/^strata: .*\[HTTP 400\]\n$/);
+    const listed = await json(['job', 'list']);
+    expect(listed.map((j: any) => j.name).sort()).toEqual(['cli-etl', 'cli-report']);
+    expect((await cli(['job', 'list'])).stdout).toMatch(/cli-etl\s+R\/2099-01-01T00:00:00Z\/PT1H \(Europe\/Paris\)\s+-\s+2099-01-01T00:00:00.000Z/);
+    expect((await cli(['job', 'graph'])).stdout).toBe('cli-etl\n└─ cli-report\n');
+    expect((await cli(['job', 'graph', '--dot'])).stdout).toMatch(/digraph G \{[\s\S]*->[\s\S]*\}/);
+    expect((await cli(['job', 'run', 'cli-etl'])).code).toBe(0);
+    // A run of the parent, then its dependent, each in its history.
+    for (const name of ['cli-etl', 'cli-report'])
+      await waitFor(async () => (await json(['job', 'history', name])).runs.some((r: any) => r.status === 'success'), { timeoutMs: 60_000, intervalMs: 500, what: `${name} to succeed` });
+    expect((await cli(['job', 'history', 'cli-etl'])).stdout).toMatch(/^cli-etl: 1 succeeded, 0 failed\n/);
+    expect((await cli(['job', 'update', 'cli-etl', 'command=echo etl2', 'disabled=true'])).code).toBe(0);
+    expect(JSON.parse((await cli(['job', 'show', 'cli-etl'])).stdout)).toMatchObject({ command: 'echo etl2', disabled: true, scheduleTimeZone: 'Europe/Paris' });
+    expect((await cli(['job', 'remove', 'cli-report'])).code).toBe(0);
+    expect((await cli(['job', 'remove', 'cli-etl'])).code).toBe(0);
+    expect(await json(['job', 'list'])).toEqual([]);
+    const gone = await cli(['job', 'show', 'cli-etl']);
+    expect(gone.code).toBe(1);
+  });
+
+  it('completion: the bash script, sourced, completes the real command tree', async () => {
+    const script = (await cli(['completion', 'bash'])).stdout;
+    const complete = (words: string) => execFileSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _strata; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' }).trim();
+    expect(complete("strata gr")).toBe('group');
+    expect(complete("strata deployment ''")).toBe('list watch rollback stop');
+    expect(complete("strata job h")).toBe('history');
+    expect(complete("strata app add --w")).toBe('--wait');
+    const zsh = (await cli(['completion', 'zsh'])).stdout;
+    expect(execFileSync('zsh', ['-f', '-c', `${zsh}\n_strata_words 'task'; print -rl -- $reply`], { encoding: 'utf8' })).toMatch(/^logs:/m);
+    const wrong = await cli(['completion', 'fish']);
+    expect([wrong.code, wrong.stderr]).toEqual([1, expect.stringContaining("'fish' is not a shell strata completes")]);
   });
 });

@@ -1,3 +1,4 @@
+import { CompletedTasks } from './completed-tasks';
 import { mkdir } from 'node:fs/promises';
 import { res, type Clock, type Logger } from '@strata/lib';
 import { isTerminalState, type FrameworkInfo__Output, type ReasonName, type TaskInfo__Output, type TaskStateName, type TaskStatus } from '@strata/proto';
@@ -39,6 +40,8 @@ export interface TaskRunnerDeps {
  */
 export class TaskRunner {
   readonly tasks = new Map<string, TaskRecord>();
+  /** Forgotten tasks with their sandboxes, for /state. */
+  readonly completed = new CompletedTasks();
   /** Cleanups (cgroups, containers) still running, so a shutdown can wait for them. */
   readonly destroying = new Set<Promise<void>>();
 
@@ -136,6 +139,7 @@ export class TaskRunner {
     const t = this.tasks.get(key);
     if (t && isTerminalState(t.state) && updates.pendingFor(frameworkId, taskId).length === 0) {
       this.tasks.delete(key);
+      this.completed.add({ frameworkId, taskId, name: t.info.name, state: t.state, sandbox: t.sandbox });
       checkpoint.removeTask(frameworkId, taskId);
     }
   }

@@ -1,6 +1,5 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { clusterUrl } from '../cluster/config';
-import { GatewayClient } from '../cluster/gateway-client';
+import { gateway as client, printJson as print } from '../cluster/output';
 import { parseSse } from '../cluster/sse';
 import { table } from '../table';
 
@@ -13,8 +12,6 @@ interface Deployment {
   currentActions?: { action: string; app: string }[];
 }
 
-const client = () => new GatewayClient(clusterUrl());
-const print = (v: unknown) => void process.stdout.write(JSON.stringify(v, null, 2) + '\n');
 
 export async function deploymentList(o: { json?: boolean }): Promise<void> {
   const ds = await client().get<Deployment[]>('/marathon/v2/deployments');
@@ -98,6 +95,41 @@ export async function watchDeployment(id: string, o: { timeoutSeconds?: number }
     return end.ok ? 0 : 1;
   }
 }
+
+export interface WriteOptions {
+  wait?: boolean;
+  json?: boolean;
+  force?: boolean;
+}
+export type Started = { deploymentId?: string; deployments?: { id: string }[] };
+
+/**
+ * Makes a write that starts a deployment and, with `--wait`, follows it to its end and returns
+ * its exit code. The event stream is opened before the write, so a deployment that is over
+ * before the first poll is still seen succeeding.
+ */
+export async function deploying<T extends Started>(o: WriteOptions, write: () => Promise<T>, said?: (answer: T) => string): Promise<number> {
+  let outcomes: DeploymentOutcomes | undefined;
+  if (o.wait) {
+    outcomes = followOutcomes(client().base);
+    await outcomes.ready;
+  }
+  let answer: T;
+  try {
+    answer = await write();
+  } catch (err) {
+    outcomes?.close();
+    throw err;
+  }
+  const id = answer.deploymentId ?? answer.deployments?.[0]?.id;
+  if (o.json) print(answer);
+  else process.stdout.write(`${said ? said(answer) + '\n' : ''}${id ? `deployment ${id}\n` : 'done\n'}`);
+  if (outcomes && id) return watchDeployment(id, {}, outcomes);
+  outcomes?.close();
+  return 0;
+}
+/** `--force`: Marathon's `?force=true`, which overrides a deployment in progress. */
+export const forced = (o: WriteOptions) => (o.force ? '?force=true' : '');
 
 export type DeploymentOutcomes = ReturnType<typeof followOutcomes>;
 

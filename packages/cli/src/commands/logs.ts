@@ -18,7 +18,7 @@ async function findTask(master: string, taskId: string): Promise<{ task: StateTa
 /** `strata logs`: a task's stdout or stderr through the agent's /files/read, optionally followed until the task ends. */
 export async function logsCommand(taskId: string, opts: { master: string; stderr?: boolean; follow?: boolean }): Promise<void> {
   const { task, agent } = await findTask(opts.master, taskId);
-  const follower = new FileFollower(agent, sandboxFile(task.framework_id, task.id, opts.stderr ? 'stderr' : 'stdout'), process.stdout);
+  const follower = new FileFollower(`http://${agent}`, sandboxFile(task.framework_id, task.id, opts.stderr ? 'stderr' : 'stdout'), process.stdout);
   let ended = TERMINAL.has(task.state);
   let lastStateCheck = Date.now();
   for (;;) {

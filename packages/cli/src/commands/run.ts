@@ -52,8 +52,8 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     const followers = agentAddress(opts.master, agent).then((address) => [
-      new FileFollower(address, sandboxFile(frameworkId, taskId, 'stdout'), process.stdout),
-      new FileFollower(address, sandboxFile(frameworkId, taskId, 'stderr'), process.stderr),
+      new FileFollower(`http://${address}`, sandboxFile(frameworkId, taskId, 'stdout'), process.stdout),
+      new FileFollower(`http://${address}`, sandboxFile(frameworkId, taskId, 'stderr'), process.stderr),
     ]);
     followers.catch(() => undefined); // reported by drain()
     const pumpAll = async () => Promise.all((await followers).map((f) => f.pump()));

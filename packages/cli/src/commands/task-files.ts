@@ -25,8 +25,9 @@ export function sandboxFile(frameworkId: string, taskId: string, which: 'stdout'
  */
 export class FileFollower {
   private offset = 0;
+  /** `files` is where the agent's files API is: `http://HOST:PORT`, or a gateway's `/agent/ID`. */
   constructor(
-    private readonly agent: string,
+    private readonly files: string,
     private readonly file: string,
     private readonly out: NodeJS.WritableStream,
   ) {}
@@ -43,11 +44,11 @@ export class FileFollower {
   private async readNew(): Promise<boolean> {
     let wrote = false;
     for (;;) {
-      const resp = await fetch(`http://${this.agent}/files/read?path=${encodeURIComponent(this.file)}&offset=${this.offset}&length=65536`);
+      const resp = await fetch(`${this.files}/files/read?path=${encodeURIComponent(this.file)}&offset=${this.offset}&length=65536`);
       if (resp.status === 404) return wrote;
       if (!resp.ok) {
         const body = (await resp.json().catch(() => ({}))) as { message?: string };
-        throw new Error(`agent ${this.agent} answered ${resp.status}: ${body.message ?? ''}`);
+        throw new Error(`${this.files} answered ${resp.status}: ${body.message ?? ''}`);
       }
       const { data } = (await resp.json()) as { data: string };
       if (!data.length) return wrote;

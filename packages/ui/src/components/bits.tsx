@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { share } from '../api/summary';
+import { share } from '@strata/operator-model';
 
 export function Bar({ used, total, label }: { used: number; total: number; label: string }) {
   const pct = Math.round(share(used, total) * 100);

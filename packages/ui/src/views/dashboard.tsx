@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLive } from '../api/live';
-import { clusterSummary, pushSample, serviceHealth, serviceStatus, share, SCALARS, type MarathonApp, type MasterState } from '../api/summary';
+import { clusterSummary, pushSample, serviceHealth, serviceStatus, share, SCALARS, type MarathonApp, type MasterState } from '@strata/operator-model';
 import { Bar, Card, Chart, ErrorLine } from '../components/bits';
 
 export function Dashboard() {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { call, messageOf } from '../api/client';
-import { graphLayout, jobRows, type ChronosJob, type JobSummary } from '../api/jobs';
+import { graphLayout, jobRows, type ChronosJob, type JobSummary } from '@strata/operator-model';
 import { useLive } from '../api/live';
 import { Card, ErrorLine } from '../components/bits';
 

@@ -1,5 +1,5 @@
 import { useLive } from '../api/live';
-import { SCALARS, type MasterState } from '../api/summary';
+import { SCALARS, type MasterState } from '@strata/operator-model';
 import { Bar, ErrorLine } from '../components/bits';
 
 const n = (v: unknown) => (typeof v === 'number' ? v : 0);

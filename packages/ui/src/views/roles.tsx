@@ -1,5 +1,5 @@
 import { useLive } from '../api/live';
-import { roleRows, type MasterRole } from '../api/roles';
+import { roleRows, type MasterRole } from '@strata/operator-model';
 import { ErrorLine } from '../components/bits';
 
 /** Roles with their weights, quota and DRF shares; the bars are the dominant shares. */

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call, messageOf } from '../api/client';
 import { useLive } from '../api/live';
-import { deploymentProgress, fieldErrors, launchReasons, type MarathonDeployment, serviceHealth, serviceStatus, type MarathonApp, type QueueEntry } from '../api/summary';
+import { deploymentProgress, fieldErrors, launchReasons, type MarathonDeployment, serviceHealth, serviceStatus, type MarathonApp, type QueueEntry } from '@strata/operator-model';
 import { ErrorLine } from '../components/bits';
 
 export function Services() {

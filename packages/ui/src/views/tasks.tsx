@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api/client';
 import { useLive } from '../api/live';
-import { appendRead, findTask, sandboxOf, taskRows, type AgentState, type TaskState } from '../api/tasks';
+import { appendRead, findTask, sandboxOf, taskRows, type AgentState, type TaskState } from '@strata/operator-model';
 import { Card, ErrorLine } from '../components/bits';
 
 /** Rows drawn at once: beyond it the filter narrows the list (10,000 rows are not read, they are searched). */

@@ -95,3 +95,30 @@ export function graphLayout(jobs: readonly ChronosJob[], step = { x: 180, y: 48 
   const edges = jobs.flatMap((j) => (j.parents ?? []).filter((p) => byName.has(p)).map((p) => ({ from: p, to: j.name })));
   return { nodes, edges, width: Math.max(1, layers.length) * step.x, height: Math.max(1, ...layers.map((l) => l?.length ?? 0)) * step.y };
 }
+
+/**
+ * The dependency graph as an indented tree for a terminal: the jobs no job triggers at the root,
+ * each dependent under each of its parents (so a job with two parents shows twice), in name
+ * order. A job met again below itself (a cycle) is shown once more, marked, and not descended.
+ */
+export function dependencyTree(jobs: readonly ChronosJob[]): string[] {
+  const names = new Set(jobs.map((j) => j.name));
+  const children = new Map<string, string[]>();
+  for (const j of jobs) for (const p of j.parents ?? []) if (names.has(p)) children.set(p, [...(children.get(p) ?? []), j.name]);
+  const roots = jobs.filter((j) => !(j.parents ?? []).some((p) => names.has(p))).map((j) => j.name);
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  const walk = (name: string, prefix: string, last: boolean, top: boolean, path: Set<string>) => {
+    const cycle = path.has(name);
+    lines.push(top ? name : `${prefix}${last ? '└─ ' : '├─ '}${name}${cycle ? ' (cycle)' : ''}`);
+    seen.add(name);
+    if (cycle) return;
+    const kids = [...(children.get(name) ?? [])].sort();
+    const next = top ? '' : prefix + (last ? '   ' : '│  ');
+    kids.forEach((k, i) => walk(k, next, i === kids.length - 1, false, new Set([...path, name])));
+  };
+  for (const r of [...roots].sort()) walk(r, '', true, true, new Set());
+  // Jobs only reachable through a cycle have no root: show them from the first of them.
+  for (const j of [...jobs].sort((a, b) => a.name.localeCompare(b.name))) if (!seen.has(j.name)) walk(j.name, '', true, true, new Set());
+  return lines;
+}

@@ -35,6 +35,12 @@ describe('sandboxOf', () => {
     expect(sandboxOf(agent, 'web.9')).toBeUndefined();
     expect(sandboxOf({}, 'web.2')).toBeUndefined();
   });
+
+  it("finds a finished task's sandbox in completed_executors, of a live framework or a gone one", () => {
+    const agent = { frameworks: [{ id: 'f1', executors: [], completed_executors: [{ id: 'web.1', directory: '/s/f1/web.1', completed_tasks: [{ id: 'web.1' }] }] }], completed_frameworks: [{ id: 'f0', completed_executors: [{ id: 'e0', directory: '/s/f0/y', completed_tasks: [{ id: 'y' }] }] }] };
+    expect(sandboxOf(agent, 'web.1')).toBe('/s/f1/web.1');
+    expect(sandboxOf(agent, 'y')).toBe('/s/f0/y');
+  });
 });
 
 describe('appendRead', () => {

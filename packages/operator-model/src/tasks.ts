@@ -50,15 +50,24 @@ export function taskRows(state: TaskState, filter: { text?: string; completed?: 
 export const findTask = (state: TaskState, id: string): TaskRow | undefined => taskRows(state, { completed: true }).find((t) => t.id === id);
 
 /** An agent's /state, as far as the task page needs it. */
+interface AgentExecutor {
+  id: string;
+  directory: string;
+  tasks?: { id: string }[];
+  completed_tasks?: { id: string }[];
+}
 export interface AgentState {
-  frameworks?: { id: string; executors?: { id: string; directory: string; tasks?: { id: string }[] }[] }[];
+  frameworks?: { id: string; executors?: AgentExecutor[]; completed_executors?: AgentExecutor[] }[];
   completed_frameworks?: AgentState['frameworks'];
 }
 
-/** The sandbox directory of a task on its agent (what `/files/browse` and `/files/read` take), if the agent still has it. */
+/**
+ * The sandbox directory of a task on its agent (what `/files/browse` and `/files/read` take):
+ * a running task's executor, else a finished one the agent still lists (`completed_executors`).
+ */
 export function sandboxOf(agent: AgentState, taskId: string): string | undefined {
   for (const f of [...(agent.frameworks ?? []), ...(agent.completed_frameworks ?? [])])
-    for (const e of f.executors ?? []) if (e.id === taskId || e.tasks?.some((t) => t.id === taskId)) return e.directory;
+    for (const e of [...(f.executors ?? []), ...(f.completed_executors ?? [])]) if (e.id === taskId || [...(e.tasks ?? []), ...(e.completed_tasks ?? [])].some((t) => t.id === taskId)) return e.directory;
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { graphLayout, jobRows, nextRunOf } from './jobs';
+import { dependencyTree, graphLayout, jobRows, nextRunOf } from './jobs';
 
 describe('nextRunOf', () => {
   it('is the start of a repeating interval with repetitions left', () => {
@@ -44,5 +44,18 @@ describe('graphLayout', () => {
   it('survives a cycle in the JSON', () => {
     const g = graphLayout([{ name: 'a', command: 'x', parents: ['b'] }, { name: 'b', command: 'x', parents: ['a'] }]);
     expect(g.nodes.map((n) => n.name).sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('dependencyTree', () => {
+  const job = (name: string, parents?: string[]) => ({ name, command: 'true', ...(parents ? { parents } : { schedule: 'R/2030-01-01T00:00:00Z/PT1H' }) });
+
+  it('draws dependents under their parents, in name order, a job with two parents under both', () => {
+    expect(dependencyTree([job('extract'), job('report', ['load', 'audit']), job('load', ['extract']), job('audit'), job('clean', ['extract'])])).toEqual(['audit', '└─ report', 'extract', '├─ clean', '└─ load', '   └─ report']);
+  });
+
+  it('roots the jobs whose parents are not jobs, and marks a cycle instead of looping', () => {
+    expect(dependencyTree([job('orphan', ['gone'])])).toEqual(['orphan']);
+    expect(dependencyTree([job('a', ['b']), job('b', ['a'])])).toEqual(['a', '└─ b', '   └─ a (cycle)']);
   });
 });

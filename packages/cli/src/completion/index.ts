@@ -1,0 +1,2 @@
+export { commandTree, type CommandNode } from './command-tree';
+export { bashScript, zshScript } from './scripts';
