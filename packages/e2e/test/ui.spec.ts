@@ -193,4 +193,29 @@ describe('the web UI in Chromium', () => {
     }, { what: "the page's share to match the master's", timeoutMs: 15_000 });
     await screenshot(page, 'roles');
   });
+
+  it('a long services list is windowed: every app counted, a screenful drawn, the end reached by scrolling', async () => {
+    // 600 suspended apps in one group: a long list without tasks.
+    const apps = Array.from({ length: 600 }, (_, i) => ({ id: `app-${String(i).padStart(3, '0')}`, cmd: 'sleep 100', cpus: 0.01, mem: 1, instances: 0 }));
+    const created = await fetch(`${marathon.base}/v2/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: '/many', apps }) });
+    expect(created.status).toBe(201);
+    await page.goto(`${base}/#/services`);
+    await page.getByTestId('service-count').filter({ hasText: /^60\d services$/ }).waitFor();
+    const drawn = () => page.locator('table[data-testid=services] tbody tr[data-testid]').count();
+    const first = await drawn();
+    // A screenful (900 px of 80 px rows) and the overscan: far fewer rows than apps.
+    expect(first).toBeGreaterThan(5);
+    expect(first).toBeLessThan(60);
+    expect(await row('/many/app-599').count()).toBe(0);
+    // The page is as tall as every row would make it, so the scrollbar tells the truth.
+    const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+    expect(height).toBeGreaterThan(600 * 80);
+    await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+    await row('/many/app-599').waitFor();
+    expect(await drawn()).toBeLessThan(60);
+    expect(await row('/many/app-000').count()).toBe(0);
+    await screenshot(page, 'services-windowed');
+    await page.evaluate('window.scrollTo(0, 0)');
+    await fetch(`${marathon.base}/v2/groups/many?force=true`, { method: 'DELETE' });
+  });
 });

@@ -15,7 +15,7 @@ export type { BackoffPolicy } from './backoff';
 export { atomicWriteFile } from './fs';
 export { FileStateStore, timedStore } from './state';
 export type { StateStore, Versioned } from './state';
-export { createHttpApp, finishHttpApp, untilLoaded, listenHttp } from './http/app';
+export { createHttpApp, finishHttpApp, untilLoaded, listenHttp, keepConnections, KEEP_ALIVE_MS } from './http/app';
 export type { HttpAppOptions, ListeningServer } from './http/app';
 export { httpErrorOf, reasonPhrase, strataErrorShape } from './http/errors';
 export type { ErrorShape, HttpError } from './http/errors';

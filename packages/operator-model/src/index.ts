@@ -4,3 +4,4 @@ export * from './summary';
 export * from './jobs';
 export * from './tasks';
 export * from './roles';
+export * from './virtual';

@@ -32,7 +32,9 @@ export async function uiBench(opts: { apps: number; perApp: number }) {
     await waitFor(async () => ((await (await fetch(`http://${cluster.masterAddress}/master/state`)).json()) as { slaves: unknown[] }).slaves.length === agents, { timeoutMs: 120_000, what: `${agents} emulated agents` });
     const t0 = performance.now();
     for (let i = 0; i < opts.apps; i += 50) {
+      const b0 = performance.now();
       await Promise.all(Array.from({ length: Math.min(50, opts.apps - i) }, (_, k) => marathon.call('POST', '/v2/apps', { id: `/ui/team-${(i + k) % 10}/app-${i + k}`, cmd: 'sleep 36000', cpus: 0.01, mem: 1, instances: opts.perApp, portDefinitions: [] })));
+      progress(`ui-bench: ${i + 50} apps posted (batch ${round(performance.now() - b0, 0)} ms)`);
     }
     const total = opts.apps * opts.perApp;
     await waitFor(async () => {
@@ -78,8 +80,10 @@ export async function uiBench(opts: { apps: number; perApp: number }) {
         const sh = summary(shell);
         return { shell_p50_ms: sh.p50, rendered_p50_ms: f.p50, rendered_p99_ms: f.p99, ratio: round(f.p50 / sh.p50, 2), goal: 'rendered under 1,000 ms', goal_met: f.p50 < 1_000 };
       };
-      out.services_first_render = await render('#/services', `document.querySelectorAll('[data-testid^="service-/"]').length === ${opts.apps}`);
-      out.tasks_first_render = await render('#/tasks', `document.querySelectorAll('[data-testid^="task-"]').length === ${Math.min(500, total)}`);
+      // Rendered: the list knows every row (its count) and has drawn the screenful in view (the rest is windowed).
+      const drawn = (what: 'service' | 'task', n: number) => `document.querySelector('[data-testid=${what}-count]')?.textContent === '${n} ${what}s' && document.querySelectorAll('table[data-testid=${what}s] tbody tr[data-testid]').length >= Math.min(${n}, Math.floor(innerHeight / 80))`;
+      out.services_first_render = await render('#/services', drawn('service', opts.apps));
+      out.tasks_first_render = await render('#/tasks', drawn('task', total));
     } finally {
       await browser.close();
     }
@@ -88,6 +92,10 @@ export async function uiBench(opts: { apps: number; perApp: number }) {
     const js = readFileSync(path.join(dist, 'app.js'));
     out.bundle = { app_js_bytes: statSync(path.join(dist, 'app.js')).size, app_js_gzip_bytes: gzipSync(js).length, app_css_bytes: statSync(path.join(dist, 'app.css')).size };
     return out;
+  } catch (err) {
+    // What the services were doing when it failed: the bench's error alone says only "fetch failed".
+    for (const p of [marathon.proc, gw]) progress(`ui-bench: ${p.name} ${p.exit ? `exited ${JSON.stringify(p.exit)}` : 'running'}; last log lines:\n${p.logs.slice(-15).map((l) => JSON.stringify(l)).join('\n')}\n${p.stderr.slice(-2000)}`);
+    throw Object.assign(err as Error, { message: `${(err as Error).message}${(err as Error).cause ? ` (${String((err as Error).cause)})` : ''}` });
   } finally {
     await gw.stop();
     await marathon.stop();

@@ -67,6 +67,22 @@ export function untilLoaded(loaded: () => boolean, body: Record<string, unknown>
   };
 }
 
+/**
+ * How long an idle keep-alive connection is kept open. Clients reuse idle connections (undici
+ * for 4 s without a hint, the gateway's agent until the server closes them): when the server
+ * closes first, at Node's default 5 s, a request sent on the closing socket fails with
+ * ECONNRESET — seen when 1,000 apps were POSTed to a busy Marathon. Longer than any
+ * load balancer's idle timeout (60 s), as is the custom behind one.
+ */
+export const KEEP_ALIVE_MS = 65_000;
+
+/** Applies KEEP_ALIVE_MS (the header timeout must be longer than the keep-alive, or Node cuts reused connections). */
+export function keepConnections(server: http.Server): http.Server {
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  return server;
+}
+
 export interface ListeningServer {
   server: http.Server;
   port: number;
@@ -76,7 +92,7 @@ export interface ListeningServer {
 
 /** Serves `app` on `port` (0 picks a free one) at `host`; the port it got. */
 export async function listenHttp(app: Express, port: number, host = '0.0.0.0'): Promise<ListeningServer> {
-  const server = http.createServer(app);
+  const server = keepConnections(http.createServer(app));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

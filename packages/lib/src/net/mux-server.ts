@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { keepConnections } from '../http/app';
 import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 
@@ -22,7 +23,7 @@ export async function serveMuxed(opts: {
   httpHandler: http.RequestListener;
   grpcServer: grpc.Server;
 }): Promise<MuxServer> {
-  const httpServer = http.createServer({ keepAliveTimeout: 5_000 }, opts.httpHandler);
+  const httpServer = keepConnections(http.createServer(opts.httpHandler));
   const injector = opts.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const sockets = new Set<net.Socket>();
 

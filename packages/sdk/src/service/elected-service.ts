@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Registry } from 'prom-client';
-import type { Logger, StateStore } from '@strata/lib';
+import { keepConnections, type Logger, type StateStore } from '@strata/lib';
 import { EtcdStateStore, Leadership, LeaderWatch, clusterKeys, connectEtcd, workerLease, type EtcdTarget, type LeaderInfo } from '@strata/lib/ha';
 
 /**
@@ -142,7 +142,7 @@ export async function serveElected(opts: ElectedServiceOptions): Promise<Running
       if (!res.headersSent) send(res, 503, opts.noLeaderBody(`cannot reach the leader: ${(err as Error).message}`));
     });
   });
-  server.keepAliveTimeout = 5_000;
+  keepConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());

@@ -3,12 +3,18 @@ import { call, messageOf } from '../api/client';
 import { useLive } from '../api/live';
 import { deploymentProgress, fieldErrors, launchReasons, type MarathonDeployment, serviceHealth, serviceStatus, type MarathonApp, type QueueEntry } from '@strata/operator-model';
 import { ErrorLine } from '../components/bits';
+import { Spacer, useRowWindow } from '../components/virtual-rows';
+
+/** A windowed row's height (see .windowed in app.css): the status cell shows at most three lines then (status, deployment, the first reason). */
+const ROW_HEIGHT = 80;
 
 export function Services() {
   const apps = useLive<{ apps: MarathonApp[] }>('/marathon/v2/apps?embed=apps.deployments&embed=apps.counts', { events: true });
   const queue = useLive<{ queue: QueueEntry[] }>('/marathon/v2/queue', { events: true, pollMs: 2_000 });
   const deployments = useLive<MarathonDeployment[]>('/marathon/v2/deployments', { events: true });
   const [error, setError] = useState<string>();
+  const list = apps.data?.apps ?? [];
+  const { ref, win, windowed } = useRowWindow(list.length, ROW_HEIGHT);
   const act = async (method: string, path: string, body?: unknown) => {
     const a = await call(method, path, body);
     setError(a.ok ? undefined : messageOf(a));
@@ -34,8 +40,9 @@ export function Services() {
             <th />
           </tr>
         </thead>
-        <tbody>
-          {(apps.data?.apps ?? []).map((a) => (
+        <tbody ref={ref} class={windowed ? 'windowed' : undefined}>
+          <Spacer height={win.before} cols={7} />
+          {list.slice(win.start, win.end).map((a) => (
             <tr key={a.id} data-testid={`service-${a.id}`}>
               <td>{a.id}</td>
               <td data-testid="status">
@@ -44,7 +51,9 @@ export function Services() {
                   const p = deploymentProgress(deployments.data ?? [], a.id);
                   return p && <div class="muted" data-testid="deployment">{p}</div>;
                 })()}
-                {launchReasons(queue.data?.queue.find((q) => q.app?.id === a.id)).map((why) => (
+                {launchReasons(queue.data?.queue.find((q) => q.app?.id === a.id))
+                  .slice(0, windowed ? 1 : undefined)
+                  .map((why) => (
                   <div key={why} class="why" data-testid="why">
                     {why}
                   </div>
@@ -78,8 +87,12 @@ export function Services() {
               </td>
             </tr>
           ))}
+          <Spacer height={win.after} cols={7} />
         </tbody>
       </table>
+      <p class="muted" data-testid="service-count">
+        {list.length} service{list.length === 1 ? '' : 's'}
+      </p>
     </div>
   );
 }

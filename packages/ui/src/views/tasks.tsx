@@ -3,15 +3,16 @@ import { get } from '../api/client';
 import { useLive } from '../api/live';
 import { appendRead, findTask, sandboxOf, taskRows, type AgentState, type TaskState } from '@strata/operator-model';
 import { Card, ErrorLine } from '../components/bits';
+import { Spacer, useRowWindow } from '../components/virtual-rows';
 
-/** Rows drawn at once: beyond it the filter narrows the list (10,000 rows are not read, they are searched). */
-const SHOWN = 500;
+const ROW_HEIGHT = 34;
 
 export function Tasks() {
   const master = useLive<TaskState>('/mesos/master/state', { pollMs: 2_000 });
   const [text, setText] = useState('');
   const [completed, setCompleted] = useState(false);
   const rows = master.data ? taskRows(master.data, { text, completed }) : [];
+  const { ref, win, windowed } = useRowWindow(rows.length, ROW_HEIGHT);
   return (
     <div>
       <p class="filters">
@@ -31,8 +32,9 @@ export function Tasks() {
             <th>Host</th>
           </tr>
         </thead>
-        <tbody>
-          {rows.slice(0, SHOWN).map((t) => (
+        <tbody ref={ref} class={windowed ? 'windowed' : undefined}>
+          <Spacer height={win.before} cols={5} />
+          {rows.slice(win.start, win.end).map((t) => (
             <tr key={t.id} data-testid={`task-${t.id}`}>
               <td>
                 <a href={`#/tasks/${encodeURIComponent(t.id)}`}>{t.id}</a>
@@ -43,9 +45,12 @@ export function Tasks() {
               <td>{t.host}</td>
             </tr>
           ))}
+          <Spacer height={win.after} cols={5} />
         </tbody>
       </table>
-      {rows.length > SHOWN && <p class="muted">showing {SHOWN} of {rows.length}: filter to narrow</p>}
+      <p class="muted" data-testid="task-count">
+        {rows.length} task{rows.length === 1 ? '' : 's'}
+      </p>
     </div>
   );
 }
