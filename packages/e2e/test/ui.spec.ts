@@ -200,7 +200,7 @@ describe('the web UI in Chromium', () => {
     const created = await fetch(`${marathon.base}/v2/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: '/many', apps }) });
     expect(created.status).toBe(201);
     await page.goto(`${base}/#/services`);
-    await page.getByTestId('service-count').filter({ hasText: /^60\d services$/ }).waitFor();
+    await page.getByTestId('count-services').filter({ hasText: /^60\d services$/ }).waitFor();
     const drawn = () => page.locator('table[data-testid=services] tbody tr[data-testid]').count();
     const first = await drawn();
     // A screenful (900 px of 80 px rows) and the overscan: far fewer rows than apps.

@@ -81,7 +81,7 @@ export async function uiBench(opts: { apps: number; perApp: number }) {
         return { shell_p50_ms: sh.p50, rendered_p50_ms: f.p50, rendered_p99_ms: f.p99, ratio: round(f.p50 / sh.p50, 2), goal: 'rendered under 1,000 ms', goal_met: f.p50 < 1_000 };
       };
       // Rendered: the list knows every row (its count) and has drawn the screenful in view (the rest is windowed).
-      const drawn = (what: 'service' | 'task', n: number) => `document.querySelector('[data-testid=${what}-count]')?.textContent === '${n} ${what}s' && document.querySelectorAll('table[data-testid=${what}s] tbody tr[data-testid]').length >= Math.min(${n}, Math.floor(innerHeight / 80))`;
+      const drawn = (what: 'service' | 'task', n: number) => `document.querySelector('[data-testid=count-${what}s]')?.textContent === '${n} ${what}s' && document.querySelectorAll('table[data-testid=${what}s] tbody tr[data-testid]').length >= Math.min(${n}, Math.floor(innerHeight / 80))`;
       out.services_first_render = await render('#/services', drawn('service', opts.apps));
       out.tasks_first_render = await render('#/tasks', drawn('task', total));
     } finally {

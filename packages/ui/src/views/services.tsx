@@ -90,7 +90,7 @@ export function Services() {
           <Spacer height={win.after} cols={7} />
         </tbody>
       </table>
-      <p class="muted" data-testid="service-count">
+      <p class="muted" data-testid="count-services">
         {list.length} service{list.length === 1 ? '' : 's'}
       </p>
     </div>

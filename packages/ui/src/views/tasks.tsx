@@ -48,7 +48,7 @@ export function Tasks() {
           <Spacer height={win.after} cols={5} />
         </tbody>
       </table>
-      <p class="muted" data-testid="task-count">
+      <p class="muted" data-testid="count-tasks">
         {rows.length} task{rows.length === 1 ? '' : 's'}
       </p>
     </div>
