@@ -168,6 +168,16 @@ describe('the strata CLI through the gateway', () => {
     expect(JSON.parse((await cli(['group', 'show', '/grp/inner'])).stdout).apps[0].id).toBe('/grp/inner/b');
     expect((await cli(['group', 'scale', '/grp', '2', '--wait'])).code).toBe(0);
     expect([(await marathonApp('/grp/a')).tasksRunning, (await marathonApp('/grp/inner/b')).tasksRunning]).toEqual([2, 2]);
+    // update: a group definition replaces its apps' definitions (here: a new app beside a).
+    const updated = await cli(['group', 'update', '/grp', '--wait'], { input: JSON.stringify({ apps: [{ id: 'a', cmd: 'sleep 100000', cpus: 0.1, mem: 16, instances: 2 }, { id: 'c', cmd: 'sleep 100000', cpus: 0.1, mem: 16, instances: 1 }] }) });
+    expect([updated.code, updated.stderr]).toEqual([0, expect.any(String)]);
+    expect((await marathonApp('/grp/c')).tasksRunning).toBe(1);
+    // stop: a deployment cancelled where it stands (no rollback: the app stays as it got).
+    const stuck = JSON.parse((await cli(['app', 'add', '--json'], { input: JSON.stringify({ id: '/grp/huge', cmd: 'sleep 100000', cpus: 5, mem: 16 }) })).stdout);
+    const stopped = await cli(['deployment', 'stop', stuck.deployments[0].id]);
+    expect([stopped.code, stopped.stdout]).toEqual([0, `deployment ${stuck.deployments[0].id} stopped\n`]);
+    await waitFor(async () => !(await json(['deployment', 'list'])).some((d: any) => d.id === stuck.deployments[0].id), { timeoutMs: 15_000, what: 'the deployment gone' });
+    expect((await marathonApp('/grp/huge')).instances).toBe(1);
     const removed = await cli(['group', 'remove', '/grp', '--wait']);
     expect(removed.code).toBe(0);
     expect(await marathonApp('/grp/a')).toBeUndefined();
@@ -251,6 +261,15 @@ describe('the strata CLI through the gateway', () => {
     for (const name of ['cli-etl', 'cli-report'])
       await waitFor(async () => (await json(['job', 'history', name])).runs.some((r: any) => r.status === 'success'), { timeoutMs: 60_000, intervalMs: 500, what: `${name} to succeed` });
     expect((await cli(['job', 'history', 'cli-etl'])).stdout).toMatch(/^cli-etl: 1 succeeded, 0 failed\n/);
+    // kill a run in flight; success marks the job as if its last run had succeeded.
+    expect((await cli(['job', 'add'], { input: JSON.stringify({ name: 'cli-slow', command: 'sleep 1000', schedule: 'R/2099-01-01T00:00:00Z/PT1H', cpus: 0.1, mem: 16 }) })).code).toBe(0);
+    expect((await cli(['job', 'run', 'cli-slow'])).code).toBe(0);
+    await waitFor(async () => (await cli(['task', 'list', 'cli-slow'])).stdout.includes('TASK_RUNNING'), { timeoutMs: 30_000, intervalMs: 500, what: 'cli-slow running' });
+    expect((await cli(['job', 'kill', 'cli-slow'])).stdout).toBe('job cli-slow: its tasks killed\n');
+    await waitFor(async () => (await json(['task', 'list', 'cli-slow', '--completed'])).some((t: any) => t.state === 'TASK_KILLED'), { timeoutMs: 30_000, intervalMs: 500, what: 'cli-slow killed' });
+    expect((await cli(['job', 'success', 'cli-slow'])).stdout).toBe('job cli-slow marked successful\n');
+    expect(JSON.parse((await cli(['job', 'show', 'cli-slow'])).stdout).lastSuccess).toMatch(/^\d{4}-/);
+    expect((await cli(['job', 'remove', 'cli-slow'])).code).toBe(0);
     expect((await cli(['job', 'update', 'cli-etl', 'command=echo etl2', 'disabled=true'])).code).toBe(0);
     expect(JSON.parse((await cli(['job', 'show', 'cli-etl'])).stdout)).toMatchObject({ command: 'echo etl2', disabled: true, scheduleTimeZone: 'Europe/Paris' });
     expect((await cli(['job', 'remove', 'cli-report'])).code).toBe(0);

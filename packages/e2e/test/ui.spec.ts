@@ -40,6 +40,7 @@ describe('the web UI in Chromium', () => {
   afterEach(() => expect(pageErrors).toEqual([]));
 
   const row = (id: string) => page.getByTestId(`service-${id}`);
+  const marathonAppDef = async (id: string) => ((await (await fetch(`${marathon.base}/v2/apps${id}`)).json()) as { app: { mem: number } }).app;
   const appInstances = async (id: string) => ((await (await fetch(`${marathon.base}/v2/apps${id}`)).json()) as { app?: { instances: number } }).app?.instances;
 
   it('the dashboard shows the agents and what is allocated', async () => {
@@ -111,6 +112,14 @@ describe('the web UI in Chromium', () => {
     for (const a of state.slaves) await page.getByTestId(`node-${a.id}`).getByText(/cpus [\d.]+ \/ 1 \(/).waitFor();
     expect(await page.locator('[data-testid^=node-]').count()).toBe(2);
     await screenshot(page, 'nodes');
+    // An agent's page: its tasks (a running one placed there by Marathon).
+    expect((await fetch(`${marathon.base}/v2/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: '/placed', cmd: 'sleep 100000', cpus: 0.1, mem: 16 }) })).status).toBe(201);
+    const task = await waitFor(async () => ((await (await fetch(`${marathon.base}/v2/apps/placed/tasks`)).json()) as { tasks: { id: string; slaveId: string; state: string }[] }).tasks.find((t) => t.state === 'TASK_RUNNING'), { what: '/placed running', timeoutMs: 30_000 });
+    await page.getByTestId(`node-${task.slaveId}`).getByRole('link').click();
+    await page.getByTestId('node-tasks').getByTestId(`task-${task.id}`).filter({ hasText: 'TASK_RUNNING' }).waitFor();
+    expect(await page.getByTestId('node').getByText(/cpus 0\.10? \/ 1 \(10%\)/).count()).toBe(1);
+    await screenshot(page, 'node');
+    await fetch(`${marathon.base}/v2/apps/placed?force=true`, { method: 'DELETE' });
   });
 
   it('a job created in the UI runs and appears in its history; a dependent job is drawn in the graph', async () => {
@@ -128,6 +137,18 @@ describe('the web UI in Chromium', () => {
     await page.goto(`${base}/#/jobs/ui-job`);
     await page.getByTestId('run').getByTestId('outcome').filter({ hasText: 'success' }).waitFor({ timeout: 60_000 });
     await screenshot(page, 'job-history');
+    // Edited as JSON: a bad schedule gets Chronos's 400 and changes nothing; a good edit is saved.
+    await page.getByRole('button', { name: 'Edit job' }).click();
+    const editor = page.locator('textarea[name=job]');
+    const job = JSON.parse(await editor.inputValue());
+    await editor.fill(JSON.stringify({ ...job, schedule: 'sometimes' }));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('edit-job').getByRole('alert').filter({ hasText: /\(400\)$/ }).waitFor();
+    await editor.fill(JSON.stringify({ ...job, command: 'echo edited' }));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await editor.waitFor({ state: 'detached' });
+    const saved = (await (await fetch(`${chronos.base}/job/ui-job`)).json()) as { command: string; schedule: string; scheduleTimeZone: string };
+    expect([saved.command, saved.schedule, saved.scheduleTimeZone]).toEqual(['echo edited', job.schedule, 'Europe/Paris']);
 
     expect((await fetch(`${chronos.base}/dependency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'ui-child', command: 'true', parents: ['ui-job'], cpus: 0.1, mem: 16 }) })).status).toBe(204);
     await page.goto(`${base}/#/jobs`);
@@ -199,8 +220,8 @@ describe('the web UI in Chromium', () => {
     const apps = Array.from({ length: 600 }, (_, i) => ({ id: `app-${String(i).padStart(3, '0')}`, cmd: 'sleep 100', cpus: 0.01, mem: 1, instances: 0 }));
     const created = await fetch(`${marathon.base}/v2/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: '/many', apps }) });
     expect(created.status).toBe(201);
-    await page.goto(`${base}/#/services`);
-    await page.getByTestId('count-services').filter({ hasText: /^60\d services$/ }).waitFor();
+    await page.goto(`${base}/#/services/group/${encodeURIComponent('/many')}`);
+    await page.getByTestId('count-services').filter({ hasText: /^600 services$/ }).waitFor();
     const drawn = () => page.locator('table[data-testid=services] tbody tr[data-testid]').count();
     const first = await drawn();
     // A screenful (900 px of 80 px rows) and the overscan: far fewer rows than apps.
@@ -217,5 +238,70 @@ describe('the web UI in Chromium', () => {
     await screenshot(page, 'services-windowed');
     await page.evaluate('window.scrollTo(0, 0)');
     await fetch(`${marathon.base}/v2/groups/many?force=true`, { method: 'DELETE' });
+  });
+
+  it('groups are folders; an app page edits the definition (422 on its field), diffs a version and rolls back to it', async () => {
+    const post = (p: string, body: unknown) => fetch(`${marathon.base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('/v2/groups', { id: '/shop', apps: [{ id: 'cart', cmd: 'sleep 100000', cpus: 0.1, mem: 16, instances: 1 }], groups: [{ id: 'db', apps: [{ id: 'pg', cmd: 'sleep 100000', cpus: 0.1, mem: 16, instances: 0 }] }] })).status).toBe(201);
+    await page.goto(`${base}/#/services`);
+    const folder = page.getByTestId('group-/shop');
+    await folder.getByTestId('status').filter({ hasText: '2 apps' }).waitFor();
+    await folder.getByTestId('instances').filter({ hasText: '1/1' }).waitFor({ timeout: 30_000 });
+    expect(await row('/shop/cart').count()).toBe(0);
+    await folder.getByRole('link').click();
+    await row('/shop/cart').waitFor();
+    expect(await page.getByTestId('group-/shop/db').count()).toBe(1);
+    expect(await page.getByTestId('trail').textContent()).toBe('Services / shop');
+    await screenshot(page, 'services-group');
+    // Search lists matching apps from every level.
+    await page.goto(`${base}/#/services`);
+    await page.fill('input[name=search]', 'pg');
+    await row('/shop/db/pg').waitFor();
+    expect(await page.getByTestId('group-/shop').count()).toBe(0);
+
+    await page.goto(`${base}/#/services/app/${encodeURIComponent('/shop/cart')}`);
+    await page.getByTestId('app-summary').getByTestId('status').filter({ hasText: '1/1 running' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('app-tasks').locator('tr').first().waitFor();
+    // A bad edit: Marathon's 422 listed by field, nothing changed.
+    await page.getByRole('button', { name: 'Edit definition' }).click();
+    const editor = page.locator('textarea[name=definition]');
+    const original = JSON.parse(await editor.inputValue());
+    expect([original.id, original.cmd, original.tasks, original.version]).toEqual(['/shop/cart', 'sleep 100000', undefined, undefined]);
+    await editor.fill(JSON.stringify({ ...original, mem: -5 }));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('json-errors').filter({ hasText: /^mem: / }).waitFor();
+    expect((await marathonAppDef('/shop/cart')).mem).toBe(16);
+    // A good edit makes a new version.
+    await editor.fill(JSON.stringify({ ...original, mem: 24 }));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await editor.waitFor({ state: 'detached' });
+    await waitFor(async () => (await marathonAppDef('/shop/cart')).mem === 24, { what: 'the edit saved' });
+    // The older version, picked, shows what rolling back would change; rolling back applies it.
+    await page.getByTestId('version').nth(1).waitFor();
+    await page.getByTestId('version').nth(1).click();
+    const change = page.getByTestId('version-diff').getByTestId('change-/mem');
+    await change.waitFor();
+    expect([await change.locator('.from').textContent(), await change.locator('.to').textContent()]).toEqual(['24', '16']);
+    await screenshot(page, 'service-versions');
+    await page.getByRole('button', { name: 'Roll back to this version' }).click();
+    await waitFor(async () => (await marathonAppDef('/shop/cart')).mem === 16, { what: 'the rollback applied', timeoutMs: 15_000 });
+    await fetch(`${marathon.base}/v2/groups/shop?force=true`, { method: 'DELETE' });
+  });
+
+  it('the dashboard lists failing tasks; a task page shows its health', async () => {
+    const post = (body: unknown) => fetch(`${marathon.base}/v2/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ id: '/crashing', cmd: 'echo dying; exit 3', cpus: 0.1, mem: 16 })).status).toBe(201);
+    expect((await post({ id: '/checked', cmd: 'sleep 100000', cpus: 0.1, mem: 16, healthChecks: [{ protocol: 'COMMAND', command: { value: 'true' }, gracePeriodSeconds: 5, intervalSeconds: 1, maxConsecutiveFailures: 3 }] })).status).toBe(201);
+    await page.goto(`${base}/#/dashboard`);
+    const failing = page.getByTestId('failing-tasks');
+    await failing.getByText(/^crashing failed on /).first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'dashboard-failing');
+    const task = await waitFor(async () => ((await (await fetch(`${marathon.base}/v2/apps/checked/tasks`)).json()) as { tasks: { id: string; healthCheckResults?: { alive: boolean }[] }[] }).tasks.find((t) => t.healthCheckResults?.[0]?.alive), { what: '/checked healthy', timeoutMs: 30_000 });
+    await page.goto(`${base}/#/tasks/${encodeURIComponent(task.id)}`);
+    await page.getByTestId('task-health').filter({ hasText: /^healthy/ }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('task-state').getByText('TASK_RUNNING (healthy)').waitFor();
+    await screenshot(page, 'task-health');
+    await fetch(`${marathon.base}/v2/apps/crashing?force=true`, { method: 'DELETE' });
+    await fetch(`${marathon.base}/v2/apps/checked?force=true`, { method: 'DELETE' });
   });
 });

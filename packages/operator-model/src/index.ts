@@ -5,3 +5,4 @@ export * from './jobs';
 export * from './tasks';
 export * from './roles';
 export * from './virtual';
+export * from './services';

@@ -1,4 +1,4 @@
-import { appendRead, findTask, sandboxOf, taskRows, type TaskState } from './tasks';
+import { appendRead, failingTasks, findTask, healthOf, sandboxOf, taskRows, type TaskState } from './tasks';
 
 const state: TaskState = {
   slaves: [{ id: 'a1', hostname: 'node-1' }],
@@ -51,5 +51,23 @@ describe('appendRead', () => {
     expect(appendRead(s, { data: 'again', offset: 0 })).toBe(s);
     expect(appendRead(s, { data: '', offset: 7 })).toBe(s);
     expect(appendRead(s, { data: 'abc', offset: 7 }, 4)).toEqual({ text: '\nabc', offset: 10 });
+  });
+});
+
+describe('failingTasks and healthOf', () => {
+  const task = (id: string, st: string, at: number, healthy?: boolean) => ({ id, name: id, slave_id: 'a1', state: st, statuses: [{ state: st, timestamp: at, ...(healthy === undefined ? {} : { healthy }) }] });
+  const s: TaskState = {
+    slaves: [{ id: 'a1', hostname: 'node-1' }],
+    frameworks: [{ id: 'f', name: 'marathon', tasks: [task('run', 'TASK_RUNNING', 5), task('lost', 'TASK_LOST', 9)], completed_tasks: [task('old', 'TASK_FAILED', 1), task('done', 'TASK_FINISHED', 8), task('killed', 'TASK_KILLED', 7), task('err', 'TASK_ERROR', 3)] }],
+  };
+
+  it('lists failed, errored and lost tasks, newest first, up to the limit; finished and killed are not failures', () => {
+    expect(failingTasks(s).map((t) => t.id)).toEqual(['lost', 'err', 'old']);
+    expect(failingTasks(s, 2).map((t) => t.id)).toEqual(['lost', 'err']);
+  });
+
+  it("reads a task's health from its newest status that carries one", () => {
+    expect(healthOf({ ...task('t', 'TASK_RUNNING', 1), statuses: [{ state: 'TASK_RUNNING', timestamp: 1 }, { state: 'TASK_RUNNING', timestamp: 3, healthy: false }, { state: 'TASK_RUNNING', timestamp: 2, healthy: true }] })).toEqual({ healthy: false, at: 3 });
+    expect(healthOf(task('t', 'TASK_RUNNING', 1))).toBeUndefined();
   });
 });

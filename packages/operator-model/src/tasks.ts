@@ -10,7 +10,7 @@ export interface MasterTask {
   state: string;
   message?: string;
   resources?: Record<string, number | string>;
-  statuses?: { state: string; timestamp: number }[];
+  statuses?: { state: string; timestamp: number; healthy?: boolean }[];
 }
 
 export interface TaskState {
@@ -80,4 +80,27 @@ export function appendRead(prev: { text: string; offset: number }, answer: { dat
   if (answer.offset !== prev.offset || !answer.data) return prev;
   const text = prev.text + answer.data;
   return { text: text.length > keep ? text.slice(text.length - keep) : text, offset: prev.offset + new TextEncoder().encode(answer.data).length };
+}
+
+/** The states that mean a task went wrong (a kill or a finish is not a failure). */
+const FAILING = new Set(['TASK_FAILED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_UNREACHABLE']);
+
+/** When a task last changed state (its newest status), in seconds; 0 when unknown. */
+const lastChange = (t: MasterTask) => Math.max(0, ...(t.statuses ?? []).map((s) => s.timestamp));
+
+/**
+ * The dashboard's failing tasks: those that failed, errored or were lost, newest first, at
+ * most `limit` — what an operator looks at first when something is wrong.
+ */
+export function failingTasks(state: TaskState, limit = 5): TaskRow[] {
+  return taskRows(state, { completed: true })
+    .filter((t) => FAILING.has(t.state))
+    .sort((a, b) => lastChange(b) - lastChange(a) || a.id.localeCompare(b.id))
+    .slice(0, limit);
+}
+
+/** A task's health as its statuses tell it: the newest status that carries `healthy`, if any. */
+export function healthOf(t: MasterTask): { healthy: boolean; at: number } | undefined {
+  const checked = (t.statuses ?? []).filter((s) => typeof s.healthy === 'boolean').sort((a, b) => b.timestamp - a.timestamp);
+  return checked[0] ? { healthy: checked[0].healthy!, at: checked[0].timestamp } : undefined;
 }

@@ -2,14 +2,14 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Dashboard } from './views/dashboard';
 import { JobPage, Jobs, NewJob } from './views/jobs';
-import { Nodes } from './views/nodes';
+import { NodePage, Nodes } from './views/nodes';
 import { Roles } from './views/roles';
-import { NewService, Services } from './views/services';
+import { AppPage, NewService, Services } from './views/services';
 import { TaskPage, Tasks } from './views/tasks';
 
 const VIEWS: Record<string, { title: string; view: () => preact.JSX.Element; nav?: boolean }> = {
   '#/dashboard': { title: 'Dashboard', view: Dashboard, nav: true },
-  '#/services': { title: 'Services', view: Services, nav: true },
+  '#/services': { title: 'Services', view: () => <Services />, nav: true },
   '#/services/new': { title: 'Run a service', view: NewService },
   '#/tasks': { title: 'Tasks', view: Tasks, nav: true },
   '#/jobs': { title: 'Jobs', view: Jobs, nav: true },
@@ -24,6 +24,21 @@ function paged(hash: string): { title: string; view: () => preact.JSX.Element } 
   if (job) {
     const name = decodeURIComponent(job[1]!);
     return { title: `Job ${name}`, view: () => <JobPage name={name} /> };
+  }
+  const group = /^#\/services\/group\/(.+)$/.exec(hash);
+  if (group) {
+    const id = decodeURIComponent(group[1]!);
+    return { title: id === '/' ? 'Services' : `Services ${id}`, view: () => <Services key={id} group={id} /> };
+  }
+  const app = /^#\/services\/app\/(.+)$/.exec(hash);
+  if (app) {
+    const id = decodeURIComponent(app[1]!);
+    return { title: `Service ${id}`, view: () => <AppPage key={id} id={id} /> };
+  }
+  const node = /^#\/nodes\/(.+)$/.exec(hash);
+  if (node) {
+    const id = decodeURIComponent(node[1]!);
+    return { title: `Node ${id}`, view: () => <NodePage key={id} id={id} /> };
   }
   const task = /^#\/tasks\/(.+)$/.exec(hash);
   if (task) {

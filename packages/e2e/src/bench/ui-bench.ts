@@ -33,7 +33,7 @@ export async function uiBench(opts: { apps: number; perApp: number }) {
     const t0 = performance.now();
     for (let i = 0; i < opts.apps; i += 50) {
       const b0 = performance.now();
-      await Promise.all(Array.from({ length: Math.min(50, opts.apps - i) }, (_, k) => marathon.call('POST', '/v2/apps', { id: `/ui/team-${(i + k) % 10}/app-${i + k}`, cmd: 'sleep 36000', cpus: 0.01, mem: 1, instances: opts.perApp, portDefinitions: [] })));
+      await Promise.all(Array.from({ length: Math.min(50, opts.apps - i) }, (_, k) => marathon.call('POST', '/v2/apps', { id: `/app-${String(i + k).padStart(4, '0')}`, cmd: 'sleep 36000', cpus: 0.01, mem: 1, instances: opts.perApp, portDefinitions: [] })));
       progress(`ui-bench: ${i + 50} apps posted (batch ${round(performance.now() - b0, 0)} ms)`);
     }
     const total = opts.apps * opts.perApp;
@@ -81,7 +81,7 @@ export async function uiBench(opts: { apps: number; perApp: number }) {
         return { shell_p50_ms: sh.p50, rendered_p50_ms: f.p50, rendered_p99_ms: f.p99, ratio: round(f.p50 / sh.p50, 2), goal: 'rendered under 1,000 ms', goal_met: f.p50 < 1_000 };
       };
       // Rendered: the list knows every row (its count) and has drawn the screenful in view (the rest is windowed).
-      const drawn = (what: 'service' | 'task', n: number) => `document.querySelector('[data-testid=count-${what}s]')?.textContent === '${n} ${what}s' && document.querySelectorAll('table[data-testid=${what}s] tbody tr[data-testid]').length >= Math.min(${n}, Math.floor(innerHeight / 80))`;
+      const drawn = (what: 'service' | 'task', n: number) => `document.querySelector('[data-testid=count-${what}s]')?.textContent?.startsWith('${n} ${what}s') && document.querySelectorAll('table[data-testid=${what}s] tbody tr[data-testid]').length >= Math.min(${n}, Math.floor(innerHeight / 80))`;
       out.services_first_render = await render('#/services', drawn('service', opts.apps));
       out.tasks_first_render = await render('#/tasks', drawn('task', total));
     } finally {

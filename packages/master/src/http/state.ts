@@ -20,7 +20,7 @@ export function masterState(master: Master, self: { hostname: string; port: numb
     slave_id: t.agentId,
     state: t.state,
     resources: res.toStateJson(t.resources),
-    statuses: t.statuses.map((x) => ({ state: x.state, timestamp: x.timestamp })),
+    statuses: t.statuses.map((x) => ({ state: x.state, timestamp: x.timestamp, ...(x.healthy === undefined ? {} : { healthy: x.healthy }) })),
     ...(t.latest.message ? { message: t.latest.message } : {}),
   });
   const frameworkJson = (fw: (typeof s.frameworks)[number], active: boolean) => {

@@ -53,7 +53,8 @@ export interface TaskEntry {
   state: TaskStateName;
   /** The latest status (without uuid) for reconciliation and /state. */
   latest: TaskStatus;
-  statuses: { state: TaskStateName; timestamp: number }[];
+  /** The state changes, and health changes (`healthy` set) of a running task. */
+  statuses: { state: TaskStateName; timestamp: number; healthy?: boolean }[];
 }
 
 export interface FrameworkEntry {

@@ -3,6 +3,8 @@ import { taskKey, type FrameworkEntry, type TaskEntry } from '../registry';
 import type { MasterContext } from '../master-context';
 import { taskRole } from './task-book';
 
+const MAX_STATUSES = 100;
+
 /** Status updates from agents: the task book moves, the framework is told, resources come back on a terminal state. */
 export class StatusUpdates {
   constructor(private readonly ctx: MasterContext) {}
@@ -20,6 +22,12 @@ export class StatusUpdates {
     status.agentId = { value: agentId };
     if (fw && task) {
       if (task.state !== status.state) tasks.setState(task, status.state, status.timestamp);
+      // A health change is a status of its own in /state (Mesos lists every update with its `healthy`).
+      else if (status.healthy !== undefined && status.healthy !== task.latest.healthy) {
+        task.statuses.push({ state: status.state, timestamp: status.timestamp, healthy: status.healthy });
+        // A task that flaps for days keeps its first status and the latest ones, not every flap.
+        if (task.statuses.length > MAX_STATUSES) task.statuses.splice(1, task.statuses.length - MAX_STATUSES);
+      }
       task.latest = { ...status, uuid: undefined };
       if (isTerminalState(status.state)) this.finish(fw, task);
     }

@@ -15,6 +15,23 @@ describe('tasks and their updates (in-process harness)', () => {
     expect(acks).toEqual([['t1', uuid.toString()]]);
   });
 
+  it('keeps health changes among a task\'s statuses (as Mesos\'s /state), once per change', async () => {
+    const h = await MasterHarness.start();
+    const { agentId } = await h.registerAgent({ agentInfo: agentInfo() });
+    const { frameworkId, outbox } = await h.subscribe(framework());
+    await h.launch(frameworkId, outbox, 't1');
+    h.update(agentId, frameworkId, 't1', 'TASK_RUNNING', { timestamp: 10 });
+    h.update(agentId, frameworkId, 't1', 'TASK_RUNNING', { healthy: true, timestamp: 11 });
+    h.update(agentId, frameworkId, 't1', 'TASK_RUNNING', { healthy: true, timestamp: 12 });
+    h.update(agentId, frameworkId, 't1', 'TASK_RUNNING', { healthy: false, timestamp: 13 });
+    const statuses = h.master.snapshot().frameworks[0]!.tasks.get('t1')!.statuses;
+    expect(statuses.slice(1)).toEqual([
+      { state: 'TASK_RUNNING', timestamp: 10 },
+      { state: 'TASK_RUNNING', timestamp: 11, healthy: true },
+      { state: 'TASK_RUNNING', timestamp: 13, healthy: false },
+    ]);
+  });
+
   it('gives a finished task\'s resources back at once (on the terminal update, not the ack)', async () => {
     const h = await MasterHarness.start();
     const { agentId } = await h.registerAgent({ agentInfo: agentInfo(undefined, 2) });

@@ -117,9 +117,9 @@ export class MasterHarness {
   private nextUuid = 0;
 
   /** A reliable status update from an agent, as its stream delivers it; the uuid it carried. */
-  update(agentId: string, frameworkId: string, taskId: string, state: TaskStateName): Buffer {
+  update(agentId: string, frameworkId: string, taskId: string, state: TaskStateName, extra: { healthy?: boolean; timestamp?: number } = {}): Buffer {
     const uuid = Buffer.from(`uuid-${String(this.nextUuid++).padStart(11, '0')}`);
-    const msg = wire<AgentMessage__Output>('strata.internal.v1.AgentMessage', { statusUpdate: { frameworkId: { value: frameworkId }, status: { taskId: { value: taskId }, state, uuid, source: 'SOURCE_EXECUTOR' } } });
+    const msg = wire<AgentMessage__Output>('strata.internal.v1.AgentMessage', { statusUpdate: { frameworkId: { value: frameworkId }, status: { taskId: { value: taskId }, state, uuid, source: 'SOURCE_EXECUTOR', ...extra } } });
     this.master.agentMessage(agentId, msg);
     return uuid;
   }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLive } from '../api/live';
-import { clusterSummary, pushSample, serviceHealth, serviceStatus, share, SCALARS, type MarathonApp, type MasterState } from '@strata/operator-model';
+import { clusterSummary, failingTasks, pushSample, serviceHealth, serviceStatus, share, SCALARS, type MarathonApp, type MasterState, type TaskState } from '@strata/operator-model';
 import { Bar, Card, Chart, ErrorLine } from '../components/bits';
 
 export function Dashboard() {
@@ -28,6 +28,18 @@ export function Dashboard() {
       </Card>
       <Card title="Tasks" testId="tasks-summary">
         <ul>{s && Object.entries(s.tasksByState).map(([st, n]) => <li key={st}>{st.replace('TASK_', '').toLowerCase()}: {n}</li>)}</ul>
+      </Card>
+      <Card title="Failing tasks" testId="failing-tasks">
+        {master.data && failingTasks(master.data as unknown as TaskState).length === 0 && <p class="muted">none</p>}
+        <ul>
+          {master.data &&
+            failingTasks(master.data as unknown as TaskState).map((t) => (
+              <li key={t.id}>
+                <a href={`#/tasks/${encodeURIComponent(t.id)}`}>{t.name}</a> {t.state.replace('TASK_', '').toLowerCase()} on {t.host}
+                {t.message ? <span class="muted"> · {t.message}</span> : null}
+              </li>
+            ))}
+        </ul>
       </Card>
       <Card title="Services" testId="services-summary">
         <p>

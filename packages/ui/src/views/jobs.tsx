@@ -170,6 +170,7 @@ export function JobPage({ name }: { name: string }) {
           </p>
         </Card>
       )}
+      {job.data && <EditJob job={job.data} onSaved={() => job.reload()} />}
       <h2>Run history</h2>
       <table class="list" data-testid="job-history">
         <thead>
@@ -194,6 +195,40 @@ export function JobPage({ name }: { name: string }) {
         </tbody>
       </table>
       {history.length === 0 && <p class="muted">no finished run yet</p>}
+    </div>
+  );
+}
+
+/** The job as JSON to edit and save (Chronos saves by name: a dependent job at /dependency); its 400 shown as it says it. */
+function EditJob({ job, onSaved }: { job: ChronosJob; onSaved: () => void }) {
+  const [text, setText] = useState<string>();
+  const [message, setMessage] = useState<string>();
+  const save = async () => {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(text ?? '') as Record<string, unknown>;
+    } catch (err) {
+      setMessage(`the JSON does not parse: ${(err as Error).message}`);
+      return;
+    }
+    if (body.name !== job.name) return setMessage(`the name cannot change (${job.name}): create a new job instead`);
+    const a = await call('POST', `${API}/${Array.isArray(body.parents) && body.parents.length ? 'dependency' : 'iso8601'}`, body);
+    if (!a.ok) return setMessage(typeof a.body === 'string' && a.body ? `${a.body} (${a.status})` : messageOf(a));
+    setText(undefined);
+    setMessage(undefined);
+    onSaved();
+  };
+  if (text === undefined)
+    return (
+      <p>
+        <button onClick={() => setText(JSON.stringify(job, null, 2))}>Edit job</button>
+      </p>
+    );
+  return (
+    <div class="card form" data-testid="edit-job">
+      <textarea name="job" rows={14} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+      <ErrorLine text={message} />
+      <button onClick={() => void save()}>Save</button> <button onClick={() => setText(undefined)}>Cancel</button>
     </div>
   );
 }

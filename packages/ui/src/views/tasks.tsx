@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api/client';
 import { useLive } from '../api/live';
-import { appendRead, findTask, sandboxOf, taskRows, type AgentState, type TaskState } from '@strata/operator-model';
+import { appendRead, findTask, healthOf, sandboxOf, taskRows, type AgentState, type TaskState } from '@strata/operator-model';
 import { Card, ErrorLine } from '../components/bits';
 import { Spacer, useRowWindow } from '../components/virtual-rows';
 
@@ -72,10 +72,19 @@ export function TaskPage({ id }: { id: string }) {
               <b data-testid="current-state">{task.state}</b> on {task.host} ({task.framework})
             </p>
             {task.message && <p class="muted">{task.message}</p>}
+            {(() => {
+              const h = healthOf(task);
+              return h ? (
+                <p data-testid="task-health" class={h.healthy ? '' : 'why'}>
+                  {h.healthy ? 'healthy' : 'unhealthy'} <span class="muted">since {new Date(h.at * 1000).toLocaleTimeString()}</span>
+                </p>
+              ) : null;
+            })()}
             <ol class="history">
               {(task.statuses ?? []).map((s) => (
                 <li key={`${s.state}${s.timestamp}`}>
-                  {s.state} <span class="muted">{new Date(s.timestamp * 1000).toLocaleTimeString()}</span>
+                  {s.state}
+                  {s.healthy === undefined ? '' : s.healthy ? ' (healthy)' : ' (unhealthy)'} <span class="muted">{new Date(s.timestamp * 1000).toLocaleTimeString()}</span>
                 </li>
               ))}
             </ol>
