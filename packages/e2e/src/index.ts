@@ -12,3 +12,4 @@ export { FrameworkProcess } from './framework-process';
 export { refused, deepJson } from './hostile';
 export { HaCluster } from './ha-cluster';
 export type { HaClusterOptions } from './ha-cluster';
+export { GatewayCluster } from './gateway-cluster';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { waitFor } from '@strata/lib/testing';
-import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess } from '../src';
+import { GatewayCluster, type ChronosProcess, type MarathonProcess } from '../src';
 import { strata, type CliOptions } from '../src/cli-runner';
 
 jest.setTimeout(180_000);
@@ -13,10 +13,9 @@ jest.setTimeout(180_000);
  * real cluster, only through its gateway's URL, with their exit codes and `--json` parsed.
  */
 describe('the strata CLI through the gateway', () => {
-  let cluster: LocalCluster;
+  let env: GatewayCluster;
   let marathon: MarathonProcess;
   let chronos: ChronosProcess;
-  let gw: ServiceProcess;
   let url = '';
   let configDir = '';
   /** As a user whose only setup was `strata cluster setup`. */
@@ -29,18 +28,12 @@ describe('the strata CLI through the gateway', () => {
   const marathonApp = async (id: string) => ((await (await fetch(`${marathon.base}/v2/apps${id}?embed=app.counts`)).json()) as { app?: any }).app;
 
   beforeAll(async () => {
-    cluster = await LocalCluster.start({ agents: 1, resources: 'cpus:2;mem:1024;disk:512;ports:[31000-31100]' });
-    marathon = await MarathonProcess.start(cluster);
-    chronos = await ChronosProcess.start(cluster);
-    gw = ServiceProcess.start('gateway', BINS.gateway, ['--port', '0', '--http-address', '127.0.0.1', '--master', cluster.masterAddress, '--marathon', marathon.base, '--chronos', chronos.base.replace(/\/v1\/scheduler$/, '')]);
-    url = `http://127.0.0.1:${(await gw.waitForLog('gateway listening')).port}`;
+    env = await GatewayCluster.start({ agents: 1, resources: 'cpus:2;mem:1024;disk:512;ports:[31000-31100]' });
+    ({ marathon, chronos, base: url } = env);
     configDir = mkdtempSync(path.join(os.tmpdir(), 'strata-cli-'));
   });
   afterAll(async () => {
-    await gw?.stop();
-    await chronos?.stop();
-    await marathon?.stop();
-    await cluster?.stop();
+    await env?.stop();
   });
 
   it('cluster setup checks the gateway and makes it current; list shows it', async () => {

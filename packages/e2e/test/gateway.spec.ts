@@ -1,5 +1,5 @@
 import { waitFor } from '@strata/lib/testing';
-import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess } from '../src';
+import { GatewayCluster, type ChronosProcess, type LocalCluster, type MarathonProcess, type ServiceProcess } from '../src';
 import { eventStream } from '../src/event-stream';
 
 jest.setTimeout(120_000);
@@ -8,6 +8,7 @@ jest.setTimeout(120_000);
 const ECHO = `node -e "require('http').createServer((q,s)=>s.end('echo '+q.url)).listen(process.env.PORT0)"`;
 
 describe('the gateway in front of a real cluster', () => {
+  let env: GatewayCluster;
   let cluster: LocalCluster;
   let marathon: MarathonProcess;
   let chronos: ChronosProcess;
@@ -26,17 +27,11 @@ describe('the gateway in front of a real cluster', () => {
   };
 
   beforeAll(async () => {
-    cluster = await LocalCluster.start({ agents: 1 });
-    marathon = await MarathonProcess.start(cluster);
-    chronos = await ChronosProcess.start(cluster);
-    gw = ServiceProcess.start('gateway', BINS.gateway, ['--port', '0', '--http-address', '127.0.0.1', '--master', cluster.masterAddress, '--marathon', marathon.base, '--chronos', chronos.base.replace(/\/v1\/scheduler$/, '')]);
-    base = `http://127.0.0.1:${(await gw.waitForLog('gateway listening')).port}`;
+    env = await GatewayCluster.start({ agents: 1 });
+    ({ cluster, marathon, chronos, gateway: gw, base } = env);
   });
   afterAll(async () => {
-    await gw?.stop();
-    await chronos?.stop();
-    await marathon?.stop();
-    await cluster?.stop();
+    await env?.stop();
   });
 
   it('answers for the master, Marathon and Chronos on one origin', async () => {

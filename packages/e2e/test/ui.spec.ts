@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { waitFor } from '@strata/lib/testing';
-import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess } from '../src';
+import { GatewayCluster, type ChronosProcess, type LocalCluster, type MarathonProcess } from '../src';
 import { launchChromium, screenshot } from '../src/browser';
 
 jest.setTimeout(180_000);
@@ -13,7 +13,7 @@ describe('the web UI in Chromium', () => {
   let cluster: LocalCluster;
   let marathon: MarathonProcess;
   let chronos: ChronosProcess;
-  let gw: ServiceProcess;
+  let env: GatewayCluster;
   let browser: Browser;
   let page: Page;
   let base = '';
@@ -21,21 +21,15 @@ describe('the web UI in Chromium', () => {
 
   beforeAll(async () => {
     // Two agents of 1 cpu each: an app asking for 2 cpus can launch nowhere.
-    cluster = await LocalCluster.start({ agents: 2, resources: 'cpus:1;mem:512;disk:512;ports:[31000-31100]' });
-    marathon = await MarathonProcess.start(cluster);
-    chronos = await ChronosProcess.start(cluster);
-    gw = ServiceProcess.start('gateway', BINS.gateway, ['--port', '0', '--http-address', '127.0.0.1', '--master', cluster.masterAddress, '--marathon', marathon.base, '--chronos', chronos.base.replace(/\/v1\/scheduler$/, '')]);
-    base = `http://127.0.0.1:${(await gw.waitForLog('gateway listening')).port}`;
+    env = await GatewayCluster.start({ agents: 2, resources: 'cpus:1;mem:512;disk:512;ports:[31000-31100]' });
+    ({ cluster, marathon, chronos, base } = env);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
   afterAll(async () => {
     await browser?.close();
-    await gw?.stop();
-    await chronos?.stop();
-    await marathon?.stop();
-    await cluster?.stop();
+    await env?.stop();
   });
   afterEach(() => expect(pageErrors).toEqual([]));
 

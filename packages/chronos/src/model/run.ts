@@ -41,3 +41,26 @@ export const isFinished = (r: Run) => r.state === 'finished' || r.state === 'fai
 /** Launching or running: a job with one is busy (unless it is concurrent). */
 export const isActive = (r: Run) => r.state === 'running' || r.state === 'launching';
 export const runId = (job: string, due: number, attempt: number, args = '') => `ct:${due}:${attempt}:${job}:${args}`;
+
+/**
+ * When a run started: the time its agent stamped on the first running update (seconds), not
+ * when that update reached us — across a partition or a failover it can arrive seconds late,
+ * and a run that started inside its window must be seen there. Never later than now (an agent's
+ * clock ahead of ours), and now when the update carries no time.
+ */
+export function startTimeOf(statusTimestampSeconds: number | undefined, now: number): number {
+  if (!statusTimestampSeconds || !Number.isFinite(statusTimestampSeconds)) return now;
+  return Math.min(now, Math.round(statusTimestampSeconds * 1000));
+}
+
+/**
+ * Records an occurrence as skipped once: a due time already among the recent skips (a second
+ * leader, or a second path, giving up on the same occurrence) is not counted again.
+ */
+export function recordSkip(state: JobState, due: number, recent: (kept: readonly number[] | undefined, more: readonly number[]) => number[]): boolean {
+  if (state.skippedDue?.includes(due)) return false;
+  state.skippedCount += 1;
+  state.lastSkipped = due;
+  state.skippedDue = recent(state.skippedDue, [due]);
+  return true;
+}

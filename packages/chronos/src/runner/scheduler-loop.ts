@@ -1,7 +1,7 @@
 import { testHook, type Timer } from '@strata/lib';
 import { OfferInterest } from '@strata/sdk/offers';
 import { epsilonMs, scheduleOf, type Job } from '../model/job';
-import { runId, type JobState, type Run } from '../model/run';
+import { recordSkip, runId, type JobState, type Run } from '../model/run';
 import { IsoSchedule, planDue, recentSkips } from '../schedule/schedule';
 import type { ChronosContext } from '../chronos-state';
 
@@ -105,12 +105,7 @@ export class SchedulerLoop {
     const { runs, states, store, log } = this.ctx;
     runs.remove(r);
     const state = states.get(r.job);
-    if (state) {
-      state.skippedCount += 1;
-      state.lastSkipped = r.due;
-      state.skippedDue = recentSkips(state.skippedDue, [r.due]);
-      await store.putState(r.job, state);
-    }
+    if (state && recordSkip(state, r.due, recentSkips)) await store.putState(r.job, state);
     await store.deleteRun(r.id);
     log.warn({ jobName: r.job, due: new Date(r.due).toISOString(), taskId: r.id }, why);
   }

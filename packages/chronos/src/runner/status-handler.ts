@@ -1,7 +1,7 @@
 import { isTerminalState, type TaskStatus__Output } from '@strata/proto';
 import { childrenReady } from '../graph/dependency-graph';
 import type { Job } from '../model/job';
-import { isFinished, type Run } from '../model/run';
+import { isFinished, startTimeOf, type Run } from '../model/run';
 import type { ChronosContext } from '../chronos-state';
 
 /** Status updates from the master: a run's progress and end, and what follows (retries, counters, children, history). */
@@ -35,7 +35,7 @@ export class StatusHandler {
     if (s.state === 'TASK_RUNNING' || s.state === 'TASK_STARTING' || s.state === 'TASK_STAGING') {
       if (run.state === 'running') return;
       run.state = 'running';
-      run.startedAt ??= now;
+      run.startedAt ??= startTimeOf(s.timestamp, now);
       await this.ctx.saveRun(run);
       const state = states.get(run.job);
       if (state && state.parentsDone.length) {

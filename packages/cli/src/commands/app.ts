@@ -1,15 +1,9 @@
+import type { MarathonApp } from '@strata/operator-model';
 import { gateway as client, patchOf, printJson as print, readDefinition } from '../cluster/output';
 import { table } from '../table';
 import { deploying, forced, type Started, type WriteOptions } from './deployment';
 
-interface App {
-  id: string;
-  instances: number;
-  cpus: number;
-  mem: number;
-  tasksRunning?: number;
-  tasksHealthy?: number;
-  deployments?: { id: string }[];
+interface App extends MarathonApp {
   cmd?: string;
   container?: { docker?: { image?: string } };
 }

@@ -102,6 +102,11 @@ export class AgentLifecycle {
         messages.update(fw, t.taskId, id, t.state, 'REASON_AGENT_REREGISTERED', 'Agent reregistered');
       }
     }
+    for (const t of diff.ended) {
+      const fw = frameworks.get(t.frameworkId)!;
+      if (fw.tasks.has(t.taskId) || fw.completed.some((c) => c.id === t.taskId)) continue;
+      tasks.complete(fw, tasks.create(t.frameworkId, id, t.info, res.fromProto(t.info.resources), t.state));
+    }
     existing.givenUp.clear();
     // As Mesos's registrar: an admitted agent coming back as it was needs no registry write (after
     // a failover every agent reregisters at once, and one write each was what held them back);

@@ -7,7 +7,7 @@ const frameworks = (...ids: string[]) => (id: string) => ids.includes(id);
 describe('diffReregistration', () => {
   it('adopts the reported live tasks of known frameworks and loses nothing when both sides agree', () => {
     const d = diffReregistration({ known: ['f/a', 'f/b'], reported: [reported('f', 'a'), reported('f', 'b')], givenUp: new Set(), hasFramework: frameworks('f') });
-    expect(d).toEqual({ lost: [], adopt: [reported('f', 'a'), reported('f', 'b')], kill: [] });
+    expect(d).toEqual({ lost: [], adopt: [reported('f', 'a'), reported('f', 'b')], kill: [], ended: [] });
   });
 
   it('loses what the master sent and the agent does not report', () => {
@@ -28,11 +28,16 @@ describe('diffReregistration', () => {
 
   it('counts a reported terminal task as present (its update is on its way) but neither adopts nor kills it', () => {
     const d = diffReregistration({ known: ['f/done'], reported: [reported('f', 'done', 'TASK_FINISHED'), reported('gone', 'failed', 'TASK_FAILED')], givenUp: new Set(), hasFramework: frameworks('f') });
-    expect(d).toEqual({ lost: [], adopt: [], kill: [] });
+    expect(d).toEqual({ lost: [], adopt: [], kill: [], ended: [] });
+  });
+
+  it('remembers as ended a terminal task new to this master, of a framework it knows', () => {
+    const d = diffReregistration({ known: [], reported: [reported('f', 'done', 'TASK_FINISHED'), reported('gone', 'x', 'TASK_FAILED')], givenUp: new Set(), hasFramework: frameworks('f') });
+    expect(d).toEqual({ lost: [], adopt: [], kill: [], ended: [reported('f', 'done', 'TASK_FINISHED')] });
   });
 
   it('ignores reports without a framework or task id', () => {
     const d = diffReregistration({ known: [], reported: [reported('', 'a'), reported('f', '')], givenUp: new Set(), hasFramework: frameworks('f') });
-    expect(d).toEqual({ lost: [], adopt: [], kill: [] });
+    expect(d).toEqual({ lost: [], adopt: [], kill: [], ended: [] });
   });
 });

@@ -16,12 +16,18 @@ export interface ReregistrationDiff {
   adopt: ReportedTask[];
   /** Tasks that must not run on: their framework is gone, or was told TASK_LOST and has replaced them (Mesos < 1.5). */
   kill: { frameworkId: string; taskId: string }[];
+  /**
+   * Terminal tasks new to this master (it took over while their final update was unacknowledged):
+   * kept among the completed, so a kill or a reconciliation of one is answered as "it ended",
+   * not TASK_GONE just before its TASK_FINISHED arrives (found by the chaos run's kernel checker).
+   */
+  ended: ReportedTask[];
 }
 
 /**
  * Mesos's reregistration rule as a diff of what the master knows of an agent against what the
  * agent reports. Terminal reported tasks count as "the agent has it" (their final update is
- * on its way) but are neither adopted nor killed.
+ * on its way) but are neither adopted nor killed; those new to this master are remembered as ended.
  */
 export function diffReregistration(input: {
   known: Iterable<string>;
@@ -33,10 +39,16 @@ export function diffReregistration(input: {
   const lost = [...input.known].filter((k) => !reportedKeys.has(k));
   const adopt: ReportedTask[] = [];
   const kill: { frameworkId: string; taskId: string }[] = [];
+  const ended: ReportedTask[] = [];
+  const known = new Set(input.known);
   for (const t of input.reported) {
-    if (!t.frameworkId || !t.taskId || isTerminalState(t.state)) continue;
+    if (!t.frameworkId || !t.taskId) continue;
+    if (isTerminalState(t.state)) {
+      if (!known.has(taskKey(t.frameworkId, t.taskId)) && input.hasFramework(t.frameworkId)) ended.push(t);
+      continue;
+    }
     if (!input.hasFramework(t.frameworkId) || input.givenUp.has(taskKey(t.frameworkId, t.taskId))) kill.push({ frameworkId: t.frameworkId, taskId: t.taskId });
     else adopt.push(t);
   }
-  return { lost, adopt, kill };
+  return { lost, adopt, kill, ended };
 }
