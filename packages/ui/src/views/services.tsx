@@ -106,7 +106,7 @@ export function Services({ group = '/' }: { group?: string }) {
             r.kind === 'group' ? (
               <tr key={r.group.id} data-testid={`group-${r.group.id}`}>
                 <td>
-                  <a href={groupHash(r.group.id)}>📁 {r.group.id.split('/').pop()}</a>
+                  <a href={groupHash(r.group.id)} class="folder">{r.group.id.split('/').pop()}/</a>
                 </td>
                 <td data-testid="status">
                   {r.group.apps} app{r.group.apps === 1 ? '' : 's'}
