@@ -13,7 +13,7 @@ const appPath = (id: string) => `/marathon/v2/apps/${id.replace(/^\/+/, '')}`;
 export async function appList(o: { json?: boolean }): Promise<void> {
   const { apps } = await client().get<{ apps: App[] }>('/marathon/v2/apps?embed=apps.deployments&embed=apps.counts');
   if (o.json) return print(apps);
-  process.stdout.write(table(['ID', 'MEM', 'CPUS', 'TASKS', 'HEALTH', 'DEPLOYMENT', 'CMD'], apps.map((a) => [a.id, a.mem, a.cpus, `${a.tasksRunning ?? 0}/${a.instances}`, `${a.tasksHealthy ?? 0}/${a.instances}`, a.deployments?.length ? 'DEPLOYING' : '-', a.cmd ?? a.container?.docker?.image ?? ''])) + '\n');
+  process.stdout.write(table(['ID', 'MEM', 'CPUS', 'TASKS', 'HEALTH', 'DEPLOYMENT', 'CMD'], apps.map((a) => [a.id, a.mem, a.cpus, `${a.tasksRunning ?? 0}/${a.instances}`, a.healthChecks?.length ? `${a.tasksHealthy ?? 0}/${a.instances}` : '-', a.deployments?.length ? 'DEPLOYING' : '-', a.cmd ?? a.container?.docker?.image ?? ''])) + '\n');
 }
 
 export async function appShow(id: string): Promise<void> {
