@@ -1,4 +1,4 @@
-import { appendRead, failingTasks, findTask, healthOf, sandboxOf, taskRows, type TaskState } from './tasks';
+import { appendRead, failingTasks, findTask, healthOf, sandboxOf, taskByIdOrPrefix, taskRows, type TaskState } from './tasks';
 
 const state: TaskState = {
   slaves: [{ id: 'a1', hostname: 'node-1' }],
@@ -69,5 +69,15 @@ describe('failingTasks and healthOf', () => {
   it("reads a task's health from its newest status that carries one", () => {
     expect(healthOf({ ...task('t', 'TASK_RUNNING', 1), statuses: [{ state: 'TASK_RUNNING', timestamp: 1 }, { state: 'TASK_RUNNING', timestamp: 3, healthy: false }, { state: 'TASK_RUNNING', timestamp: 2, healthy: true }] })).toEqual({ healthy: false, at: 3 });
     expect(healthOf(task('t', 'TASK_RUNNING', 1))).toBeUndefined();
+  });
+});
+
+describe('taskByIdOrPrefix', () => {
+  const tasks = [{ id: 'web.1' }, { id: 'web.12' }, { id: 'db.1' }];
+  it('takes the exact id first, else the one task a prefix names; none or several is an error', () => {
+    expect(taskByIdOrPrefix(tasks, 'web.1')).toEqual({ id: 'web.1' });
+    expect(taskByIdOrPrefix(tasks, 'db')).toEqual({ id: 'db.1' });
+    expect(() => taskByIdOrPrefix(tasks, 'web')).toThrow("'web' matches 2 tasks; give more of the id");
+    expect(() => taskByIdOrPrefix(tasks, 'x')).toThrow("no task 'x' is known to the master");
   });
 });

@@ -47,6 +47,14 @@ export function taskRows(state: TaskState, filter: { text?: string; completed?: 
   return rows.sort((a, b) => Number(b.active) - Number(a.active) || a.id.localeCompare(b.id));
 }
 
+/** A task by its id, or else by an unambiguous prefix of it (as `strata task logs web_api.1` takes it); none or several is an error saying so. */
+export function taskByIdOrPrefix<T extends { id: string }>(tasks: readonly T[], id: string): T {
+  const exact = tasks.find((t) => t.id === id);
+  const matches = exact ? [exact] : tasks.filter((t) => t.id.startsWith(id));
+  if (matches.length === 1) return matches[0]!;
+  throw new Error(matches.length ? `'${id}' matches ${matches.length} tasks; give more of the id` : `no task '${id}' is known to the master`);
+}
+
 export const findTask = (state: TaskState, id: string): TaskRow | undefined => taskRows(state, { completed: true }).find((t) => t.id === id);
 
 /** An agent's /state, as far as the task page needs it. */

@@ -58,3 +58,21 @@ export class FileFollower {
     }
   }
 }
+
+/**
+ * Prints what a task's file holds: once, or with `follow` until the task has ended (`ended` is
+ * asked at most once a second), with one more read after the end so no last line is lost.
+ */
+export async function followUntilEnded(follower: FileFollower, o: { follow?: boolean; endedAtStart: boolean; ended: () => Promise<boolean> }): Promise<void> {
+  let ended = o.endedAtStart;
+  let checked = Date.now();
+  for (;;) {
+    await follower.pump();
+    if (!o.follow || ended) return;
+    await new Promise((r) => setTimeout(r, 250));
+    if (Date.now() - checked >= 1_000) {
+      checked = Date.now();
+      ended = await o.ended();
+    }
+  }
+}

@@ -1,17 +1,13 @@
-import { isTerminal, sandboxOf, taskRows, type AgentState, type TaskRow, type TaskState } from '@strata/operator-model';
+import { isTerminal, sandboxOf, taskByIdOrPrefix, taskRows, type AgentState, type TaskRow, type TaskState } from '@strata/operator-model';
 import { gateway as client, printJson as print } from '../cluster/output';
 import { table } from '../table';
-import { FileFollower } from './task-files';
+import { FileFollower, followUntilEnded } from './task-files';
 
 const state = () => client().get<TaskState>('/mesos/master/state');
 
 /** A task by its id or an unambiguous prefix of it, running or completed. */
 async function findTask(id: string): Promise<TaskRow> {
-  const all = taskRows(await state(), { completed: true });
-  const exact = all.find((t) => t.id === id);
-  const matches = exact ? [exact] : all.filter((t) => t.id.startsWith(id));
-  if (matches.length === 1) return matches[0]!;
-  throw new Error(matches.length ? `'${id}' matches ${matches.length} tasks; give more of the id` : `no task '${id}' is known to the master`);
+  return taskByIdOrPrefix(taskRows(await state(), { completed: true }), id);
 }
 
 /** The task's sandbox, as its agent names it, and the gateway's route to that agent (`/agent/ID`). */
@@ -31,21 +27,10 @@ export async function taskList(text: string | undefined, o: { json?: boolean; co
 
 /** `strata task logs ID`: stdout (or stderr) from the sandbox; `--follow` until the task ends. */
 export async function taskLogs(id: string, o: { follow?: boolean; stderr?: boolean }): Promise<void> {
-  let task = await findTask(id);
+  const task = await findTask(id);
   const { agent, dir } = await sandbox(task);
   const follower = new FileFollower(client().base + agent, `${dir}/${o.stderr ? 'stderr' : 'stdout'}`, process.stdout);
-  let checked = Date.now();
-  for (;;) {
-    const ended = isTerminal(task.state);
-    await follower.pump();
-    // One more read after the end is seen, so the last lines are never lost.
-    if (!o.follow || ended) return;
-    await new Promise((r) => setTimeout(r, 250));
-    if (Date.now() - checked >= 1_000) {
-      checked = Date.now();
-      task = await findTask(task.id);
-    }
-  }
+  await followUntilEnded(follower, { follow: o.follow, endedAtStart: isTerminal(task.state), ended: async () => isTerminal((await findTask(task.id)).state) });
 }
 
 interface FileInfo {
