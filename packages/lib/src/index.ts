@@ -39,3 +39,6 @@ export type { BatchKind, CoalescingSender } from './collections/turn-batch';
 export { parsePort, parseSeconds, runMain } from './process/cli';
 export { percentile } from './stats/percentile';
 export { STRATA_VERSION } from './version';
+export * from './security';
+export { routesOf } from './http/routes';
+export type { RouteEntry } from './http/routes';

@@ -5,29 +5,34 @@ import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { httpErrorOf, internalError, noRoute, strataErrorShape, type ErrorShape } from './errors';
 import { jsonBody } from './json-body';
+import { routesOf } from './routes';
+import { OPEN_PATHS, authenticateHttp, type HttpSecurity } from '../security/http-guard';
 
 export interface HttpAppOptions {
   metrics: Registry;
   health?: () => { healthy: boolean; [k: string]: unknown };
-  /** Until this is true every route but /health and /metrics answers 503 with `unloadedBody`. */
+  /** Until this is true every route but /health, /metrics and /help answers 503 with `unloadedBody`. */
   loaded?: () => boolean;
   unloadedBody?: Record<string, unknown>;
   /** Run before everything else (headers every answer carries, CORS). */
   before?: RequestHandler[];
   /** Marathon accepts any JSON value as a body (`strict: false`); the default is objects and arrays. */
   strictJson?: boolean;
+  /** Authentication (`--authenticate`): every route but the open ones (/health) asks for credentials. */
+  security?: HttpSecurity;
 }
 
 /**
  * The express app every Strata service starts from: its own headers first, the 503 gate while
  * state loads, bounded JSON bodies, GET /metrics (Prometheus text) and GET /health. Routes are
- * added by the caller; `finishHttpApp` installs the 404 and the one error handler last.
+ * added by the caller (GET /help lists them all); `finishHttpApp` installs the 404 and the one error handler last.
  */
 export function createHttpApp(opts: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('json spaces', 0);
   for (const h of opts.before ?? []) app.use(h);
+  if (opts.security) app.use(authenticateHttp(opts.security));
   if (opts.loaded) app.use(untilLoaded(opts.loaded, opts.unloadedBody ?? { message: 'starting: state not loaded yet' }));
   app.use(jsonBody({ strict: opts.strictJson ?? true }));
   app.get('/metrics', async (_req, res) => {
@@ -37,6 +42,10 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   app.get('/health', (_req, res) => {
     const h = opts.health ? opts.health() : { healthy: true };
     res.status(h.healthy ? 200 : 503).json(h);
+  });
+  // Mesos's /help: every endpoint, read from the routers when asked (so routes added after this are in it).
+  app.get('/help', (_req, res) => {
+    res.json({ routes: routesOf(app), open: opts.security ? [...(opts.security.open ?? OPEN_PATHS)] : null });
   });
   return app;
 }
@@ -56,13 +65,13 @@ export function finishHttpApp(app: Express, log: Logger, shape: ErrorShape = str
 }
 
 /**
- * Until `loaded()`, every request but /health and /metrics is answered 503 with `body`: a
+ * Until `loaded()`, every request but /health, /metrics and /help is answered 503 with `body`: a
  * service that listens before its state is in memory must not answer from an empty one (`[]`
  * apps or jobs, which a client or a health check would take for the truth).
  */
 export function untilLoaded(loaded: () => boolean, body: Record<string, unknown>): RequestHandler {
   return (req, res, next) => {
-    if (loaded() || req.path === '/health' || req.path === '/metrics') return next();
+    if (loaded() || req.path === '/health' || req.path === '/metrics' || req.path === '/help') return next();
     res.status(503).json(body);
   };
 }

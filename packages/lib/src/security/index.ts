@@ -1,0 +1,15 @@
+export { ACL_ACTIONS, PERMISSIVE_ACLS, aclAllows, parseAcls } from './acls';
+export type { AclAction, AclRule, Acls, Entity } from './acls';
+export { CHRONOS_JOBS, MARATHON_SERVICES, PERMISSION_ACTIONS, PERMISSIVE_PERMISSIONS, SUPERUSER, chronosResource, marathonResource, parsePermissions, permits, seesInto } from './permissions';
+export type { Grant, PermissionAction, Permissions } from './permissions';
+export { parseCredentials } from './credentials';
+export type { Credential, Credentials } from './credentials';
+export { authorizationFor, presentedBy } from './authorization-header';
+export type { Presented } from './authorization-header';
+export { DEFAULT_TOKEN_TTL_S, TOKEN_ISSUER, TokenIssuer, TokenVerifier, generateTokenKeys } from './tokens';
+export type { VerifiedToken } from './tokens';
+export { Authenticator } from './authenticator';
+export { OPEN_PATHS, authenticateHttp, principalOf } from './http-guard';
+export type { HttpSecurity } from './http-guard';
+export { aclsFrom, credentialHeaderFrom, httpSecurityFrom, permissionsFrom } from './load';
+export type { SecurityFlags } from './load';

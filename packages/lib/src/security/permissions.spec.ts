@@ -1,0 +1,50 @@
+import { chronosResource, marathonResource, parsePermissions, permits, seesInto } from './permissions';
+
+describe('per-path permissions', () => {
+  const p = parsePermissions({
+    permissions: [
+      { principal: 'teama', resource: 'dcos:service:marathon:marathon:services:/teama', actions: 'full' },
+      { principal: 'viewer', resource: 'dcos:service:marathon:marathon:services:/', actions: ['read'] },
+      { principal: 'nightly', resource: 'dcos:service:chronos:chronos:jobs:nightly', actions: ['create', 'read'] },
+      { principal: 'admin', resource: 'dcos:superuser', actions: 'full' },
+    ],
+  });
+
+  it('a grant on a group covers it and everything under it, not a sibling with the same prefix', () => {
+    expect(permits(p, 'teama', 'delete', marathonResource('/teama'))).toBe(true);
+    expect(permits(p, 'teama', 'update', marathonResource('/teama/web/api'))).toBe(true);
+    expect(permits(p, 'teama', 'read', marathonResource('/teamab/web'))).toBe(false);
+    expect(permits(p, 'teama', 'read', marathonResource('/teamb/web'))).toBe(false);
+    expect(permits(p, 'teama', 'read', marathonResource('/'))).toBe(false);
+  });
+
+  it('only the actions granted', () => {
+    expect(permits(p, 'viewer', 'read', marathonResource('/teamb/web'))).toBe(true);
+    expect(permits(p, 'viewer', 'update', marathonResource('/teamb/web'))).toBe(false);
+    expect(permits(p, 'nightly', 'create', chronosResource('nightly.backup'))).toBe(true);
+    expect(permits(p, 'nightly', 'delete', chronosResource('nightly'))).toBe(false);
+    expect(permits(p, 'nightly', 'read', chronosResource('nightly2'))).toBe(false);
+  });
+
+  it('the superuser may do anything; anonymous and unknown principals nothing', () => {
+    expect(permits(p, 'admin', 'delete', marathonResource('/anything'))).toBe(true);
+    expect(permits(p, 'admin', 'create', chronosResource('x'))).toBe(true);
+    expect(permits(p, undefined, 'read', marathonResource('/teama'))).toBe(false);
+    expect(permits(p, 'stranger', 'read', marathonResource('/teama'))).toBe(false);
+  });
+
+  it('a group above a grant is seen into (a way to the grant), not read', () => {
+    expect(seesInto(p, 'teama', marathonResource('/'))).toBe(true);
+    expect(permits(p, 'teama', 'read', marathonResource('/'))).toBe(false);
+    expect(seesInto(p, 'teama', marathonResource('/teamb'))).toBe(false);
+    expect(seesInto(p, 'stranger', marathonResource('/'))).toBe(false);
+  });
+
+  it('refuses a file it does not understand', () => {
+    expect(() => parsePermissions({})).toThrow(/'permissions' must be a list/);
+    expect(() => parsePermissions({ permissions: [], extra: 1 })).toThrow(/unknown field 'extra'/);
+    expect(() => parsePermissions({ permissions: [{ principal: 'a', resource: 'marathon:/x', actions: 'full' }] })).toThrow(/resource must be/);
+    expect(() => parsePermissions({ permissions: [{ principal: 'a', resource: 'dcos:superuser', actions: ['write'] }] })).toThrow(/actions must be "full" or a list/);
+    expect(() => parsePermissions({ permissions: [{ resource: 'dcos:superuser', actions: 'full' }] })).toThrow(/principal must be a name/);
+  });
+});
