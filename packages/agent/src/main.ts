@@ -1,14 +1,14 @@
 import { Command } from 'commander';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createLogger, isStrataError, stopOnSignals, parsePort, runMain } from '@strata/lib';
+import { createLogger, httpSecurityFrom, isStrataError, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
 import { startAgent } from './server';
 import { agentResources } from './resources/detect';
 import { parseAttributes } from './config';
 
 
 async function main(): Promise<void> {
-  const opts = new Command('strata-agent')
+  const cmd = new Command('strata-agent')
     .description('Strata agent: advertises this machine to a master and runs the tasks it launches')
     .requiredOption('--master <host:port>', 'the master to register with')
     .option('--port <port>', 'HTTP port (health, metrics, state); 0 picks a free one', parsePort, 5051)
@@ -23,9 +23,10 @@ async function main(): Promise<void> {
     .option('--cgroups-enable-cfs', 'cap each task at its cpus with a CFS quota')
     .option('--status-update-retry <seconds>', 'first resend interval of unacknowledged status updates', '10')
     .option('--docker-socket <path>', "the Docker engine's socket ('' disables DOCKER tasks)", '/var/run/docker.sock')
-    .option('--docker-pull-timeout <seconds>', 'fail a DOCKER task whose image pull takes longer', '600')
+    .option('--docker-pull-timeout <seconds>', 'fail a DOCKER task whose image pull takes longer', '600');
+  const opts = withSecurityFlags(cmd)
     .parse()
-    .opts<{ master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string; dockerSocket: string; dockerPullTimeout: string }>();
+    .opts<SecurityFlags & { master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string; dockerSocket: string; dockerPullTimeout: string }>();
 
   let resources;
   let reservations;
@@ -51,10 +52,18 @@ async function main(): Promise<void> {
     process.stderr.write(`strata-agent: --status-update-retry '${opts.statusUpdateRetry}' is not a positive number\n`);
     process.exit(2);
   }
+  let security;
+  try {
+    security = httpSecurityFrom(opts);
+  } catch (err) {
+    process.stderr.write(`strata-agent: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
   const log = createLogger('agent');
   const running = await startAgent({
     log,
     host: opts.ip,
+    security,
     config: {
       master: opts.master,
       port: opts.port,

@@ -1,4 +1,4 @@
-import { createHttpApp, createMetricsRegistry, finishHttpApp, listenHttp, type Logger, type Resources } from '@strata/lib';
+import { createHttpApp, createMetricsRegistry, finishHttpApp, listenHttp, type HttpSecurity, type Logger, type Resources } from '@strata/lib';
 import { Agent } from './agent';
 import type { AgentConfig } from './config';
 import { ProcessContainerizer } from './containerizer/process-containerizer';
@@ -19,14 +19,14 @@ export interface RunningAgent {
 }
 
 /** Composition root: HTTP (health, metrics, state) on the agent's port, then the link to the master. */
-export async function startAgent(opts: { config: Partial<AgentConfig> & { master: string; resources?: Resources }; log: Logger; host?: string }): Promise<RunningAgent> {
+export async function startAgent(opts: { config: Partial<AgentConfig> & { master: string; resources?: Resources }; log: Logger; host?: string; security?: HttpSecurity }): Promise<RunningAgent> {
   const registry = createMetricsRegistry('agent');
   const metrics = createAgentMetrics(registry);
   const config = defaultAgentConfig(opts.config);
   const host = opts.host ?? '0.0.0.0';
 
   let agent: Agent | undefined;
-  const app = createHttpApp({ metrics: registry, health: () => ({ healthy: true, connected: agent?.connected ?? false }) });
+  const app = createHttpApp({ metrics: registry, security: opts.security, health: () => ({ healthy: true, connected: agent?.connected ?? false }) });
   app.get(['/state', '/slave\\(1\\)/state', '/agent/state'], (_req, res) => res.json(agent!.state()));
   addFileRoutes(app, sandboxesDir(config.workDir));
   finishHttpApp(app, opts.log);

@@ -40,6 +40,7 @@ export async function startChronos(opts: FrameworkServiceOptions<ChronosConfig>)
     ...electedServiceBase('chronos', opts, registry, (dir) => new FileStateStore(dir)),
     viaHeader: 'X-Chronos-Via',
     noLeaderBody: (message) => ({ message, status: 'Service Unavailable' }),
+    unauthenticatedBody: (message) => ({ message, status: 'Unauthorized' }),
     standby: (req, leader) => {
       if ((req.url ?? '').split('?')[0] === '/ping') return { status: 200, body: 'pong' };
       if (req.method !== 'GET' || !LEADER_PATHS.has((req.url ?? '').split('?')[0]!)) return undefined;
@@ -53,6 +54,7 @@ export async function startChronos(opts: FrameworkServiceOptions<ChronosConfig>)
         before: origins.length ? [cors] : [],
         loaded: () => chronos.loaded,
         unloadedBody: { message: 'Chronos is starting: its state is not loaded yet', status: 'Service Unavailable' },
+        security: opts.security,
       });
       const routes = schedulerRoutes(chronos, () => leaderOf());
       app.use('/v1/scheduler', routes);

@@ -9,6 +9,8 @@ export interface ClusterOptions {
   masterArgs?: string[];
   agentArgs?: string[];
   env?: Record<string, string>;
+  /** The harness's own Authorization on its reads (/master/state) when the master authenticates. */
+  authorization?: string;
 }
 
 export interface StateJson {
@@ -75,7 +77,7 @@ export class LocalCluster {
   }
 
   async state(): Promise<StateJson> {
-    const resp = await fetch(`http://${this.masterAddress}/master/state`);
+    const resp = await fetch(`http://${this.masterAddress}/master/state`, { headers: this.opts.authorization ? { authorization: this.opts.authorization } : {} });
     return (await resp.json()) as StateJson;
   }
 

@@ -32,8 +32,12 @@ export class FrameworkProcess {
     this.base = `http://127.0.0.1:${this.port}${this.spec.apiPrefix}`;
   }
 
+  /** Sent on every call() when the service authenticates. */
+  authorization?: string;
+
   async call<T = any>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
-    const r = await fetch(this.base + p, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const headers: Record<string, string> = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.authorization ? { authorization: this.authorization } : {}) };
+    const r = await fetch(this.base + p, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await r.text();
     let parsed: unknown = text;
     try {

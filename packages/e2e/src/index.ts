@@ -13,3 +13,4 @@ export { refused, deepJson } from './hostile';
 export { HaCluster } from './ha-cluster';
 export type { HaClusterOptions } from './ha-cluster';
 export { GatewayCluster } from './gateway-cluster';
+export { methodsOf, routesOfService, samplePath } from './routes';

@@ -1,3 +1,5 @@
+import type { Credentials, HttpSecurity, TokenIssuer } from '@strata/lib';
+
 export interface GatewayConfig {
   /** Where it listens (default 0.0.0.0:8000, DC/OS's Admin Router's port is 80; Strata's is 8000). */
   host: string;
@@ -9,4 +11,10 @@ export interface GatewayConfig {
   chronos: string[];
   /** The web UI's built files, served at / (none: / answers with the route index). */
   uiDir?: string;
+  /** Authentication (--authenticate): every route asks, but /health, the login and the UI's files. */
+  security?: HttpSecurity;
+  /** With these, POST /acs/api/v1/auth/login signs tokens (--credentials and --token-private-key). */
+  login?: { credentials: Credentials; issuer: TokenIssuer };
+  /** The gateway's own Authorization for what it reads itself (agents, services): Mesos's --credential. */
+  credentialHeader?: string;
 }

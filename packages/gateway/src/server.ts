@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { StrataError, isStrataError, listenHttp, systemClock, type Clock, type ListeningServer, type Logger } from '@strata/lib';
+import { OPEN_PATHS, StrataError, authenticateHttp, isStrataError, listenHttp, routesOf, systemClock, type Clock, type ListeningServer, type Logger } from '@strata/lib';
+import { LOGIN_PATH, loginHandler } from './auth/login';
 import type { GatewayConfig } from './config';
 import { Directory } from './directory/directory';
 import { sendError } from './http/errors';
@@ -22,18 +23,25 @@ const ROUTE_INDEX = {
   '/service/NAME/*': 'a Marathon app labelled DCOS_SERVICE_NAME=NAME (port DCOS_SERVICE_PORT_INDEX)',
   '/agent/ID/*': "an agent's HTTP API (sandbox files, state)",
   '/health, /metrics': 'the gateway itself',
+  [LOGIN_PATH]: 'log in: {uid, password} or a service login {uid, token}; answers {token}',
 };
+
+/** The UI's own files: open, so a browser can load the page that asks who you are (they hold no data). */
+function uiFiles(dir: string | undefined): string[] {
+  if (!dir || !existsSync(dir)) return [];
+  return ['/', ...readdirSync(dir).map((f) => `/${f}`)];
+}
 
 /**
  * The gateway: one middleware chain that every request passes, in this order: metrics, then
- * `guards` (where authentication and authorization go: they see every route, the gateway's own
- * included, before anything answers), then routing to an upstream and the proxy, then the
+ * authentication (every route, the gateway's own included, but /health, the login and the UI's
+ * files), then `guards`, then routing to an upstream and the proxy, then the
  * gateway's own routes (/health, /metrics, the UI), then one error answer.
  */
 export async function startGateway(config: GatewayConfig, deps: { log: Logger; clock?: Clock; guards?: RequestHandler[] }): Promise<Gateway> {
   const { log } = deps;
   const metrics = gatewayMetrics();
-  const directory = new Directory({ master: config.master, marathon: config.marathon, chronos: config.chronos, clock: deps.clock ?? systemClock, log });
+  const directory = new Directory({ master: config.master, marathon: config.marathon, chronos: config.chronos, clock: deps.clock ?? systemClock, log, authorization: config.credentialHeader });
   const app = express();
   app.disable('x-powered-by');
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -47,11 +55,17 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger; c
     } as Response['writeHead'];
     next();
   });
+  if (config.login && config.security) app.post(LOGIN_PATH, express.json({ limit: '16kb' }), loginHandler({ authenticator: config.security.authenticator, ...config.login, clock: deps.clock ?? systemClock }));
+  if (config.security) app.use(authenticateHttp({ ...config.security, open: [...OPEN_PATHS, LOGIN_PATH, ...uiFiles(config.uiDir)] }));
   for (const g of deps.guards ?? []) app.use(g);
   app.use(routing(directory));
   app.use(forwarding(directory, metrics, log));
   app.get('/health', (_req, res) => {
     res.json({ healthy: true, upstreams: directory.describe() });
+  });
+  // Mesos's /help: the gateway's own routes (read from its router) and the prefixes it proxies.
+  app.get('/help', (_req, res) => {
+    res.json({ routes: routesOf(app), proxied: ROUTE_INDEX });
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType);

@@ -1,7 +1,7 @@
 import { FileStateStore, createHttpApp, createMetricsRegistry, finishHttpApp, systemClock, Gauge } from '@strata/lib';
 import { electedServiceBase, serveElected, type FrameworkServiceOptions, type RunningService } from '@strata/sdk';
 import { Marathon, type MarathonConfig } from './marathon';
-import { marathonErrorShape } from './api/errors';
+import { MARATHON_UNAUTHENTICATED, marathonErrorShape } from './api/errors';
 import { Repository } from './state/repository';
 import { EventBus } from './events/event-bus';
 import { addAppRoutes } from './api/apps';
@@ -36,6 +36,7 @@ export async function startMarathon(opts: FrameworkServiceOptions<MarathonConfig
     viaHeader: 'X-Marathon-Via',
     leaderHeader: 'X-Marathon-Leader',
     noLeaderBody: (message) => ({ message }),
+    unauthenticatedBody: () => ({ message: MARATHON_UNAUTHENTICATED }),
     standby: (req, leader) => {
       if ((req.url ?? '').split('?')[0] === '/ping') return { status: 200, body: 'pong' };
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/v2/leader') return undefined;
@@ -51,6 +52,7 @@ export async function startMarathon(opts: FrameworkServiceOptions<MarathonConfig
         loaded: () => marathon.loaded,
         unloadedBody: { message: 'Marathon is starting: its state is not loaded yet' },
         strictJson: false,
+        security: opts.security,
       });
       addAppRoutes(app, marathon, repo);
       addGroupRoutes(app, marathon, repo, opts.log);

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { createLogger, stopOnSignals, parsePort, runMain } from '@strata/lib';
+import { createLogger, httpSecurityFrom, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
 import { etcdTarget } from '@strata/lib/ha';
 import { startMaster } from './server';
 import { defaultMasterConfig } from './config';
@@ -13,7 +13,7 @@ const seconds = (v: string) => {
 
 async function main(): Promise<void> {
   const d = defaultMasterConfig();
-  const opts = new Command('strata-master')
+  const cmd = new Command('strata-master')
     .description('Strata master: admits agents, runs the hierarchical DRF allocator and serves the scheduler API (gRPC and HTTP on one port)')
     .option('--ip <ip>', 'address to bind', d.host)
     .option('--port <port>', 'port for gRPC and HTTP (0 picks a free one)', parsePort, d.port)
@@ -41,9 +41,10 @@ async function main(): Promise<void> {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${v}' is not a whole number of seconds >= 1`);
       return n;
-    }, d.leaseTtlSeconds)
+    }, d.leaseTtlSeconds);
+  const opts = withSecurityFlags(cmd)
     .parse()
-    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string; maxOffersPerFramework: number; minAllocatableResources: string; etcd?: string; clusterName: string; leaseTtl: number }>();
+    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string; maxOffersPerFramework: number; minAllocatableResources: string; etcd?: string; clusterName: string; leaseTtl: number } & SecurityFlags>();
   if (opts.allocator !== 'drf' && opts.allocator !== 'hierarchical') throw new Error(`--allocator must be 'drf' or 'hierarchical', not '${opts.allocator}'`);
 
   const log = createLogger('master');
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
       ...(opts.etcd ? { etcd: etcdTarget(opts.etcd, opts.clusterName) } : {}),
       leaseTtlSeconds: opts.leaseTtl,
     },
+    security: httpSecurityFrom(opts),
   });
   stopOnSignals(log, running.stop);
 }

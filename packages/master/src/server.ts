@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
-import { StrataError, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type Logger, type StateStore } from '@strata/lib';
+import { StrataError, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type HttpSecurity, type Logger, type StateStore } from '@strata/lib';
 import { EtcdStateStore, candidates, clusterKeys, connectEtcd, workerLease, type Etcd3, type LeaderInfo } from '@strata/lib/ha';
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
@@ -37,7 +37,7 @@ const NO_GAUGES = { agentsConnected: 0, agentsDisconnected: 0, frameworks: 0, ta
  * master itself: made once when it runs alone, or once per term of leadership with --etcd, when
  * a standby redirects HTTP to the leader and answers gRPC with UNAVAILABLE naming it.
  */
-export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore }): Promise<RunningMaster> {
+export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore; security?: HttpSecurity }): Promise<RunningMaster> {
   const config = defaultMasterConfig(opts.config);
   const id = randomUUID();
   const clock = opts.clock ?? systemClock;
@@ -70,7 +70,7 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
   grpcServer.addService(proto.strata.internal.v1.AgentService.service, agentServiceHandlers(seat, log));
   grpcServer.addService(proto.strata.v1.Scheduler.service, schedulerHandlers(seat, log));
 
-  const app = createHttpApp({ metrics: registry, before: [leaderRedirect(seat)], health: () => ({ healthy: true, leading: !!current(), leader: seat.leader?.address ?? null }) });
+  const app = createHttpApp({ metrics: registry, before: [leaderRedirect(seat)], security: opts.security, health: () => ({ healthy: true, leading: !!current(), leader: seat.leader?.address ?? null }) });
   const masters = async (): Promise<LeaderInfo[]> => (etcd && election ? candidates(etcd, election).catch(() => []) : [seat.self]);
   const state = async (_req: unknown, res: { json(v: unknown): void }) => res.json(masterState(leaderMaster(), { hostname: config.hostname, port, leader: seat.self, masters: await masters() }));
   app.get('/master/state', state);

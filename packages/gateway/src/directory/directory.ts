@@ -11,6 +11,8 @@ export interface DirectoryOptions {
   chronos: string[];
   clock: Clock;
   log: Logger;
+  /** Sent on the directory's own reads (agents, services) when authentication is on. */
+  authorization?: string;
   /** Agents' and services' addresses are read again when older than this (default 5 s)… */
   refreshMs?: number;
   /** …or on a miss, when older than this (default 500 ms): a new agent or app is found at once. */
@@ -131,7 +133,7 @@ export class Directory {
   private async json<T>(url: string, who: string): Promise<T> {
     let resp: Response;
     try {
-      resp = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: 'follow' });
+      resp = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: 'follow', headers: this.opts.authorization ? { authorization: this.opts.authorization } : {} });
     } catch (err) {
       throw new StrataError('UPSTREAM_FAILED', `cannot reach ${who} at ${url}: ${(err as Error).message}`, { cause: err });
     }

@@ -11,5 +11,5 @@ export type { VerifiedToken } from './tokens';
 export { Authenticator } from './authenticator';
 export { OPEN_PATHS, authenticateHttp, principalOf } from './http-guard';
 export type { HttpSecurity } from './http-guard';
-export { aclsFrom, credentialHeaderFrom, httpSecurityFrom, permissionsFrom } from './load';
+export { aclsFrom, credentialHeaderFrom, httpSecurityFrom, permissionsFrom, withSecurityFlags } from './load';
 export type { SecurityFlags } from './load';

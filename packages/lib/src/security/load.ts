@@ -61,3 +61,11 @@ function jsonOf(text: string, file: string): unknown {
     throw new StrataError('INVALID_REQUEST', `${file} is not JSON: ${(err as Error).message}`, { cause: err });
   }
 }
+
+/** Adds --authenticate, --credentials and --token-public-key to a service's command line (commander's, structurally). */
+export function withSecurityFlags<C extends { option(flags: string, description: string): C }>(cmd: C, open: readonly string[] = ['/health']): C {
+  return cmd
+    .option('--authenticate', `refuse requests without valid credentials (401); ${open.join(' and ')} stay open`)
+    .option('--credentials <file>', "who may authenticate with Basic: Mesos's credentials file (JSON or 'principal secret' lines)")
+    .option('--token-public-key <file>', "the public key (PEM) that verifies the cluster's tokens (token=JWT, Bearer)");
+}

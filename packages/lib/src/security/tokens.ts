@@ -48,7 +48,7 @@ export class TokenVerifier {
   /** The principal a token was signed for; UNAUTHENTICATED (with why) for a bad, expired or foreign one. */
   async verify(token: string): Promise<VerifiedToken> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['EdDSA'], ...(this.issuer ? { issuer: this.issuer } : {}), currentDate: new Date(this.clock.now()), requiredClaims: ['exp'] });
+      const { payload } = await jwtVerify(token, this.key, { algorithms: [algorithmOf(this.key)], ...(this.issuer ? { issuer: this.issuer } : {}), currentDate: new Date(this.clock.now()), requiredClaims: ['exp'] });
       const principal = typeof payload.uid === 'string' ? payload.uid : payload.sub;
       if (!principal) throw new StrataError('UNAUTHENTICATED', 'the token names no principal (uid or sub)');
       return { principal, expiresAt: payload.exp! * 1000 };
@@ -57,5 +57,19 @@ export class TokenVerifier {
       const why = err instanceof joseErrors.JWTExpired ? 'the token has expired' : `the token is not valid: ${(err as Error).message}`;
       throw new StrataError('UNAUTHENTICATED', why, { cause: err });
     }
+  }
+}
+
+/** The one JWS algorithm a key may sign with (a service account's key may be RSA, as DC/OS's are). */
+function algorithmOf(key: KeyObject): string {
+  switch (key.asymmetricKeyType) {
+    case 'ed25519':
+      return 'EdDSA';
+    case 'rsa':
+      return 'RS256';
+    case 'ec':
+      return 'ES256';
+    default:
+      throw new StrataError('INVALID_REQUEST', `a token key must be Ed25519, RSA or EC P-256, not ${key.asymmetricKeyType}`);
   }
 }

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { createLogger, parsePort, stopOnSignals, type Logger, type StateStore } from '@strata/lib';
+import { createLogger, httpSecurityFrom, withSecurityFlags, parsePort, permissionsFrom, stopOnSignals, type HttpSecurity, type Logger, type Permissions, type StateStore } from '@strata/lib';
 import { etcdTarget, type EtcdTarget } from '@strata/lib/ha';
 
 /** The flags every framework service takes (Marathon's and Chronos's names). */
@@ -16,6 +16,10 @@ export interface FrameworkServiceFlags {
   clusterName: string;
   ha?: boolean;
   leaseTtl: string;
+  authenticate?: boolean;
+  credentials?: string;
+  tokenPublicKey?: string;
+  permissions?: string;
 }
 
 /**
@@ -23,7 +27,7 @@ export interface FrameworkServiceFlags {
  * --state and --failover-timeout, with the service's own defaults; the caller adds its flags.
  */
 export function frameworkCommand(name: string, description: string, defaults: { httpPort: number; stateDir: string; hostnameHelp: string; stateHelp: string }): Command {
-  return new Command(name)
+  const cmd = new Command(name)
     .description(description)
     .requiredOption('--master <host:port>', 'the Strata master')
     .option('--http-port <port>', 'REST API port (0 picks a free one)', parsePort, defaults.httpPort)
@@ -35,6 +39,8 @@ export function frameworkCommand(name: string, description: string, defaults: { 
     .option('--cluster-name <name>', 'the Strata cluster (its key prefix in etcd)', 'strata')
     .option('--ha', 'run with high availability (needs --etcd; implied by it)')
     .option('--lease-ttl <seconds>', 'leadership lease: a dead leader is replaced about this long after it stops', '2');
+  return withSecurityFlags(cmd, FRAMEWORK_OPEN_PATHS)
+    .option('--permissions <file>', 'per-path permissions ({"permissions": [{principal, resource, actions}]}); without it every authenticated principal may do everything');
 }
 
 /** How a framework service is started (by its main, by tests, by `strata up`): its config, where its state lives, its logger. */
@@ -48,10 +54,17 @@ export interface FrameworkServiceOptions<C> {
   /** High availability: state in etcd, one leader among the instances of the cluster. */
   etcd?: EtcdTarget;
   leaseTtlSeconds?: number;
+  /** Authentication of the HTTP API (--authenticate); absent: every request is anonymous. */
+  security?: HttpSecurity;
+  /** Who may do what on which app or job (--permissions); absent: everything. */
+  permissions?: Permissions;
 }
 
+/** What a framework service leaves open when authentication is on: probes (Marathon's /ping). */
+export const FRAMEWORK_OPEN_PATHS = ['/health', '/ping'];
+
 /** The common flags as the start options and config fields every framework service shares. */
-export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: string; stateDir: string; etcd?: EtcdTarget; leaseTtlSeconds: number; config: { master: string; hostname: string; httpPort: number; failoverTimeoutSeconds: number } } {
+export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: string; stateDir: string; etcd?: EtcdTarget; leaseTtlSeconds: number; security?: HttpSecurity; permissions: Permissions; config: { master: string; hostname: string; httpPort: number; failoverTimeoutSeconds: number } } {
   if (flags.ha && !flags.etcd) throw new Error('--ha needs --etcd: the instances elect their leader and share their state there');
   const ttl = Number(flags.leaseTtl);
   if (!Number.isInteger(ttl) || ttl < 1) throw new Error(`--lease-ttl: '${flags.leaseTtl}' is not a whole number of seconds >= 1`);
@@ -60,6 +73,8 @@ export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: stri
     stateDir: path.resolve(flags.state),
     ...(flags.etcd ? { etcd: etcdTarget(flags.etcd, flags.clusterName) } : {}),
     leaseTtlSeconds: ttl,
+    security: withOpenPaths(httpSecurityFrom(flags)),
+    permissions: permissionsFrom(flags.permissions),
     config: { master: flags.master, hostname: flags.hostname, httpPort: flags.httpPort, failoverTimeoutSeconds: Number(flags.failoverTimeout) },
   };
 }
@@ -79,4 +94,8 @@ export async function serveFramework(name: string, flags: FrameworkServiceFlags,
   const log = createLogger(name);
   const running = await start({ log, ...frameworkServiceBase(flags) });
   stopOnSignals(log, running.stop);
+}
+
+function withOpenPaths(sec: HttpSecurity | undefined): HttpSecurity | undefined {
+  return sec && { ...sec, open: FRAMEWORK_OPEN_PATHS };
 }

@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Registry } from 'prom-client';
-import { keepConnections, type Logger, type StateStore } from '@strata/lib';
+import { OPEN_PATHS, isStrataError, keepConnections, type HttpSecurity, type Logger, type StateStore } from '@strata/lib';
 import { EtcdStateStore, Leadership, LeaderWatch, clusterKeys, connectEtcd, workerLease, type EtcdTarget, type LeaderInfo } from '@strata/lib/ha';
 
 /**
@@ -46,15 +46,22 @@ export interface ElectedServiceOptions {
   viaHeader: string;
   /** Header naming the leader on every answer (Marathon's X-Marathon-Leader). */
   leaderHeader?: string;
+  /**
+   * Authentication: what the front answers itself (/metrics, and everything on a standby) asks
+   * for credentials first; a term's app checks its own requests. `open` paths stay open.
+   */
+  security?: HttpSecurity;
+  /** Body of a 401, in the API's error shape (default: `{message}`). */
+  unauthenticatedBody?(message: string): unknown;
 }
 
 /** The options every framework service passes the same way, from how it was started. */
 export function electedServiceBase(
   service: string,
-  opts: { config: { httpPort: number; hostname: string }; host?: string; log: Logger; etcd?: EtcdTarget; leaseTtlSeconds?: number; store?: StateStore; stateDir: string },
+  opts: { config: { httpPort: number; hostname: string }; host?: string; log: Logger; etcd?: EtcdTarget; leaseTtlSeconds?: number; store?: StateStore; stateDir: string; security?: HttpSecurity },
   metrics: Registry,
   fileStore: (dir: string) => StateStore,
-): Pick<ElectedServiceOptions, 'service' | 'host' | 'port' | 'hostname' | 'log' | 'metrics' | 'etcd' | 'ttlSeconds' | 'fileStore'> {
+): Pick<ElectedServiceOptions, 'service' | 'host' | 'port' | 'hostname' | 'log' | 'metrics' | 'etcd' | 'ttlSeconds' | 'fileStore' | 'security'> {
   return {
     service,
     host: opts.host ?? '0.0.0.0',
@@ -65,6 +72,7 @@ export function electedServiceBase(
     etcd: opts.etcd,
     ttlSeconds: opts.leaseTtlSeconds,
     fileStore: () => opts.store ?? fileStore(opts.stateDir),
+    security: opts.security,
   };
 }
 
@@ -116,10 +124,23 @@ export async function serveElected(opts: ElectedServiceOptions): Promise<Running
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
 
+  const open = new Set(opts.security?.open ?? OPEN_PATHS);
   const server = http.createServer((req, res) => {
     const leaderUrl = leader?.address;
     if (opts.leaderHeader && leaderUrl) res.setHeader(opts.leaderHeader, `http://${leaderUrl}`);
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (!opts.security || open.has(path) || (term && path !== '/metrics')) return answer(req, res, path);
+    opts.security.authenticator.principalOf(req.headers.authorization).then(
+      (principal) => (principal === undefined ? refuse(res, 'authentication required: send Authorization (token=JWT, Bearer JWT or Basic)') : answer(req, res, path)),
+      (err: unknown) => (isStrataError(err) && err.code === 'UNAUTHENTICATED' ? refuse(res, err.message) : send(res, 500, { message: 'internal error' })),
+    );
+  });
+  const refuse = (res: http.ServerResponse, message: string) => {
+    res.setHeader('WWW-Authenticate', ['Basic realm="strata"', 'acsjwt']);
+    send(res, 401, opts.unauthenticatedBody ? opts.unauthenticatedBody(message) : { message });
+  };
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse, path: string) => {
+    const leaderUrl = leader?.address;
     if (path === '/metrics') {
       opts.metrics.metrics().then(
         (text) => {
@@ -141,7 +162,7 @@ export async function serveElected(opts: ElectedServiceOptions): Promise<Running
       log.warn({ err, path }, 'proxying to the leader failed');
       if (!res.headersSent) send(res, 503, opts.noLeaderBody(`cannot reach the leader: ${(err as Error).message}`));
     });
-  });
+  };
   keepConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,125 @@
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { TokenIssuer, authorizationFor, generateTokenKeys } from '@strata/lib';
+import { tmpDir, waitFor } from '@strata/lib/testing';
+import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess, methodsOf, routesOfService, samplePath } from '../src';
+
+jest.setTimeout(180_000);
+
+/**
+ * Authentication on every service (issue 17): master, agent, Marathon, Chronos and the gateway
+ * started with --authenticate. Every route each one lists in /help (read from its routers, so a
+ * new route is covered without anyone listing it) refuses anonymous requests and wrong
+ * secrets with a 401, and nothing is written by them; /health (and Marathon's /ping) stay open.
+ */
+describe('authentication on every route of every service', () => {
+  const dir = tmpDir('strata-authn-');
+  const keys = generateTokenKeys();
+  const account = generateTokenKeys();
+  const files = {
+    credentials: path.join(dir.path, 'credentials.json'),
+    publicKey: path.join(dir.path, 'token.pub'),
+    privateKey: path.join(dir.path, 'token.key'),
+    credential: path.join(dir.path, 'gateway.credential'),
+  };
+  writeFileSync(files.credentials, JSON.stringify({ credentials: [{ principal: 'ops', secret: 'ops-secret' }, { principal: 'ci-bot', public_key: account.publicKey }] }));
+  writeFileSync(files.publicKey, keys.publicKey);
+  writeFileSync(files.privateKey, keys.privateKey);
+  writeFileSync(files.credential, 'ops ops-secret');
+  const ops = authorizationFor({ kind: 'basic', principal: 'ops', secret: 'ops-secret' });
+  const wrong = authorizationFor({ kind: 'basic', principal: 'ops', secret: 'nope' });
+  const flags = ['--authenticate', '--credentials', files.credentials, '--token-public-key', files.publicKey];
+
+  let cluster: LocalCluster;
+  let marathon: MarathonProcess;
+  let chronos: ChronosProcess;
+  let gateway: ServiceProcess;
+  let bases: Record<'master' | 'agent' | 'marathon' | 'chronos' | 'gateway', string>;
+
+  beforeAll(async () => {
+    cluster = await LocalCluster.start({ agents: 1, masterArgs: flags, agentArgs: flags, authorization: ops });
+    marathon = await MarathonProcess.start(cluster, flags);
+    marathon.authorization = ops;
+    chronos = await ChronosProcess.start(cluster, flags);
+    chronos.authorization = ops;
+    gateway = ServiceProcess.start('gateway', BINS.gateway, ['--port', '0', '--http-address', '127.0.0.1', '--master', cluster.masterAddress, '--marathon', marathon.base, '--chronos', chronos.base.replace(/\/v1\/scheduler$/, ''), ...flags, '--token-private-key', files.privateKey, '--credential', files.credential]);
+    const gw = `http://127.0.0.1:${(await gateway.waitForLog('gateway listening')).port}`;
+    const agent = (await cluster.state()).slaves[0]!;
+    bases = { master: `http://${cluster.masterAddress}`, agent: `http://${agent.hostname}:${agent.port}`, marathon: marathon.base, chronos: chronos.base.replace(/\/v1\/scheduler$/, ''), gateway: gw };
+    await waitFor(async () => (await marathon.call('GET', '/v2/info')).status === 200, { what: 'Marathon loaded', timeoutMs: 30_000 });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await chronos?.stop();
+    await marathon?.stop();
+    await cluster?.stop();
+    dir.remove();
+  });
+
+  const send = (url: string, method: string, authorization?: string) =>
+    fetch(url, { method, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: method === 'GET' || method === 'HEAD' ? undefined : '{"id": "/intruder", "name": "intruder", "cmd": "true"}', redirect: 'manual' });
+
+  it.each(['master', 'agent', 'marathon', 'chronos', 'gateway'] as const)('%s: every route it lists answers 401 to anonymous requests and wrong secrets; its probes stay open', async (service) => {
+    const base = bases[service];
+    const routes = await routesOfService(base, ops);
+    expect(routes.length).toBeGreaterThan(service === 'marathon' ? 20 : 2);
+    const open = new Set(['/health', '/ping', '/acs/api/v1/auth/login']);
+    const answered: string[] = [];
+    for (const r of routes) {
+      const p = samplePath(r.path);
+      for (const m of methodsOf(r)) {
+        if (open.has(p)) continue;
+        const anon = await send(base + p, m);
+        const bad = await send(base + p, m, wrong);
+        answered.push(`${m} ${p} ${anon.status} ${bad.status}`);
+        expect([`${m} ${p}`, anon.status, anon.headers.get('www-authenticate')?.includes('Basic') ?? false]).toEqual([`${m} ${p}`, 401, true]);
+        expect([`${m} ${p}`, bad.status]).toEqual([`${m} ${p}`, 401]);
+      }
+    }
+    expect(answered.length).toBeGreaterThan(0);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    // The same routes with credentials are not refused (whatever else they answer).
+    expect((await send(`${base}/help`, 'GET', ops)).status).toBe(200);
+  });
+
+  it('the gateway refuses its proxied prefixes anonymously, and lets the UI shell load', async () => {
+    for (const p of ['/mesos/master/state', '/marathon/v2/apps', '/chronos/v1/scheduler/jobs', '/service/marathon/v2/info', '/service/web/', '/agent/x/state', '/metrics']) {
+      expect([p, (await send(bases.gateway + p, 'GET')).status]).toEqual([p, 401]);
+    }
+    expect((await fetch(`${bases.gateway}/`)).status).toBe(200);
+    expect((await fetch(`${bases.gateway}/app.js`)).status).toBe(200);
+  });
+
+  it('nothing an anonymous request sent was written', async () => {
+    expect((await marathon.call('GET', '/v2/apps')).body.apps).toEqual([]);
+    expect((await chronos.call('GET', '/jobs')).body).toEqual([]);
+  });
+
+  it('a login at the gateway gives a token every service accepts; a wrong password or a foreign token gets 401', async () => {
+    const login = (body: unknown) => fetch(`${bases.gateway}/acs/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const ok = await login({ uid: 'ops', password: 'ops-secret' });
+    expect(ok.status).toBe(200);
+    const { token } = (await ok.json()) as { token: string };
+    for (const url of [`${bases.master}/master/state`, `${bases.agent}/state`, `${bases.marathon}/v2/apps`, `${bases.chronos}/v1/scheduler/jobs`, `${bases.gateway}/marathon/v2/apps`, `${bases.gateway}/mesos/master/state`]) {
+      expect([url, (await send(url, 'GET', `token=${token}`)).status]).toEqual([url, 200]);
+      expect([url, (await send(url, 'GET', `Bearer ${token}`)).status]).toEqual([url, 200]);
+    }
+    expect((await login({ uid: 'ops', password: 'nope' })).status).toBe(401);
+    expect((await login({ uid: 'nobody', password: 'ops-secret' })).status).toBe(401);
+    expect((await login({ uid: 'ops' })).status).toBe(400);
+    const foreign = (await new TokenIssuer(generateTokenKeys().privateKey).issue('ops')).token;
+    const refused = await send(`${bases.marathon}/v2/apps`, 'GET', `token=${foreign}`);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ message: 'Invalid username or password.' });
+  });
+
+  it('a service account logs in with a token signed by its own key, and not with a key that is not its own', async () => {
+    const selfSigned = (key: string) => new TokenIssuer(key, undefined, 60).issue('ci-bot').then((t) => t.token);
+    const login = (token: string) => fetch(`${bases.gateway}/acs/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uid: 'ci-bot', token }) });
+    const ok = await login(await selfSigned(account.privateKey));
+    expect(ok.status).toBe(200);
+    const { token } = (await ok.json()) as { token: string };
+    expect((await send(`${bases.marathon}/v2/info`, 'GET', `token=${token}`)).status).toBe(200);
+    expect((await login(await selfSigned(keys.privateKey))).status).toBe(401);
+  });
+});
