@@ -1,3 +1,4 @@
+import { authLogin, authLogout } from './commands/auth';
 import type { Command } from 'commander';
 import { appAdd, appKillTasks, appList, appRemove, appRestart, appRollback, appScale, appShow, appUpdate, appVersions } from './commands/app';
 import { clusterList, clusterSetup } from './commands/cluster';
@@ -27,6 +28,17 @@ export function addGatewayCommands(program: Command, num: (what: string) => (v: 
   const cluster = program.command('cluster').description('attach the CLI to clusters (their gateway URL), as `dcos cluster`');
   cluster.command('setup').argument('<url>', "the cluster's gateway, http://HOST:8000").option('--name <name>', 'what to call it (default: host:port)').description('attach a cluster and make it current').action(clusterSetup);
   json(cluster.command('list')).description('the attached clusters').action(clusterList);
+
+  const auth = program.command('auth').description('log in to the current cluster, as `dcos auth`');
+  auth
+    .command('login')
+    .requiredOption('--username <principal>', 'who you are')
+    .option('--password <password>', 'the password (else --password-env, or stdin)')
+    .option('--password-env <var>', 'read the password from this environment variable')
+    .option('--private-key <file>', "a service account's private key (PEM), instead of a password")
+    .description('exchange credentials for a token the CLI sends from now on')
+    .action(authLogin);
+  auth.command('logout').description("forget the current cluster's token").action(authLogout);
 
   const app = program.command('app').description('Marathon apps, as `dcos marathon app`');
   json(app.command('list')).description('every app with its tasks, health and deployment').action(appList);

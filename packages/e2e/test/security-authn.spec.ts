@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TokenIssuer, authorizationFor, generateTokenKeys } from '@strata/lib';
 import { tmpDir, waitFor } from '@strata/lib/testing';
-import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess, methodsOf, routesOfService, samplePath } from '../src';
+import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess, methodsOf, routesOfService, samplePath, strata } from '../src';
 
 jest.setTimeout(180_000);
 
@@ -26,6 +26,7 @@ describe('authentication on every route of every service', () => {
   writeFileSync(files.publicKey, keys.publicKey);
   writeFileSync(files.privateKey, keys.privateKey);
   writeFileSync(files.credential, 'ops ops-secret');
+  writeFileSync(path.join(dir.path, 'ci-bot.key'), account.privateKey);
   const ops = authorizationFor({ kind: 'basic', principal: 'ops', secret: 'ops-secret' });
   const wrong = authorizationFor({ kind: 'basic', principal: 'ops', secret: 'nope' });
   const flags = ['--authenticate', '--credentials', files.credentials, '--token-public-key', files.publicKey];
@@ -121,5 +122,27 @@ describe('authentication on every route of every service', () => {
     const { token } = (await ok.json()) as { token: string };
     expect((await send(`${bases.marathon}/v2/info`, 'GET', `token=${token}`)).status).toBe(200);
     expect((await login(await selfSigned(keys.privateKey))).status).toBe(401);
+  });
+
+  it('the CLI logs in through the gateway, sends its token on every command, and logs out', async () => {
+    const env = { STRATA_CONFIG_DIR: path.join(dir.path, 'cli'), STRATA_URL: '', STRATA_TOKEN: '', OPS_PASSWORD: 'ops-secret' };
+    const cli = (args: string[], input?: string) => strata(args, env, { input });
+    expect((await cli(['cluster', 'setup', bases.gateway])).code).toBe(0);
+    const before = await cli(['app', 'list']);
+    expect([before.code, before.stderr]).toEqual([1, expect.stringMatching(/authentication required.* \[HTTP 401\]: log in with `strata auth login`/)]);
+    expect((await cli(['auth', 'login', '--username', 'ops', '--password-env', 'WRONG_VAR'])).stderr).toMatch(/WRONG_VAR: the variable is not set/);
+    const badLogin = await cli(['auth', 'login', '--username', 'ops'], 'nope\n');
+    expect([badLogin.code, badLogin.stderr]).toEqual([1, expect.stringMatching(/invalid uid or password \[HTTP 401\]/)]);
+    const login = await cli(['auth', 'login', '--username', 'ops', '--password-env', 'OPS_PASSWORD']);
+    expect([login.code, login.stdout]).toEqual([0, expect.stringMatching(/logged in to .* as ops/)]);
+    const list = await cli(['app', 'list', '--json']);
+    expect([list.code, JSON.parse(list.stdout)]).toEqual([0, []]);
+    const jobs = await cli(['job', 'list', '--json']);
+    expect(jobs.code).toBe(0);
+    const svc = await cli(['auth', 'login', '--username', 'ci-bot', '--private-key', path.join(dir.path, 'ci-bot.key')]);
+    expect([svc.code, svc.stdout]).toEqual([0, expect.stringMatching(/as ci-bot/)]);
+    expect((await cli(['node', 'list', '--json'])).code).toBe(0);
+    expect((await cli(['auth', 'logout'])).code).toBe(0);
+    expect((await cli(['app', 'list'])).code).toBe(1);
   });
 });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 /** `~/.strata/clusters.json`: the clusters `strata cluster setup` attached, and the current one (as `dcos cluster`). */
 export interface ClustersFile {
   current?: string;
-  clusters: Record<string, { url: string }>;
+  clusters: Record<string, { url: string; token?: string }>;
 }
 
 export const configDir = () => process.env.STRATA_CONFIG_DIR ?? path.join(os.homedir(), '.strata');
@@ -41,4 +41,28 @@ export function clusterUrl(): string {
   const url = c.current ? c.clusters[c.current]?.url : undefined;
   if (!url) throw new Error('no cluster is set up: run `strata cluster setup http://HOST:8000` (or set STRATA_URL)');
   return url;
+}
+
+/**
+ * The Authorization the CLI sends: STRATA_TOKEN, else the current cluster's token from
+ * `strata auth login`; none when neither is set (a cluster without authentication).
+ */
+export function clusterAuthorization(): string | undefined {
+  const token = process.env.STRATA_TOKEN || (process.env.STRATA_URL ? undefined : currentCluster()?.token);
+  return token ? `token=${token}` : undefined;
+}
+
+function currentCluster(): { url: string; token?: string } | undefined {
+  const c = readClusters();
+  return c.current ? c.clusters[c.current] : undefined;
+}
+
+/** Keeps (or with undefined, forgets) the current cluster's token. */
+export function setClusterToken(token: string | undefined): string {
+  const c = readClusters();
+  const name = c.current;
+  if (!name || !c.clusters[name]) throw new Error('no cluster is set up: run `strata cluster setup http://HOST:8000` first');
+  const { token: _old, ...rest } = c.clusters[name];
+  writeClusters({ ...c, clusters: { ...c.clusters, [name]: token ? { ...rest, token } : rest } });
+  return name;
 }

@@ -21,12 +21,20 @@ export function errorLine(status: number, body: unknown): string {
 
 /** The cluster's APIs through its gateway (/marathon, /chronos, /mesos). */
 export class GatewayClient {
-  constructor(readonly base: string) {}
+  constructor(
+    readonly base: string,
+    readonly authorization?: string,
+  ) {}
+
+  /** Headers every request carries (the login's token), with `extra`. */
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...extra, ...(this.authorization ? { authorization: this.authorization } : {}) };
+  }
 
   async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     let r: Response;
     try {
-      r = await fetch(this.base + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+      r = await fetch(this.base + path, { method, headers: this.headers(body === undefined ? {} : { 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
     } catch (err) {
       throw new ApiError(`cannot reach the cluster at ${this.base}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`, 0);
     }
@@ -37,6 +45,7 @@ export class GatewayClient {
     } catch {
       // a text answer
     }
+    if (r.status === 401) throw new ApiError(`${errorLine(r.status, parsed)}: log in with \`strata auth login\``, r.status);
     if (!r.ok) throw new ApiError(errorLine(r.status, parsed), r.status);
     return parsed as T;
   }

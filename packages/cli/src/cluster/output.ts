@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { clusterUrl } from './config';
+import { clusterAuthorization, clusterUrl } from './config';
 import { GatewayClient } from './gateway-client';
 
-/** The current cluster's gateway (STRATA_URL, else `strata cluster setup`'s). */
-export const gateway = () => new GatewayClient(clusterUrl());
+/** The current cluster's gateway (STRATA_URL, else `strata cluster setup`'s), with the login's token. */
+export const gateway = () => new GatewayClient(clusterUrl(), clusterAuthorization());
 
 /** `--json`: the API's document, indented, on stdout. */
 export const printJson = (v: unknown) => void process.stdout.write(JSON.stringify(v, null, 2) + '\n');

@@ -1,3 +1,4 @@
+import type { GatewayClient } from '../cluster/gateway-client';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { gateway as client, printJson as print } from '../cluster/output';
 import { parseSse } from '../cluster/sse';
@@ -34,7 +35,7 @@ export async function deploymentCancel(id: string, o: { force?: boolean; json?: 
  */
 export async function watchDeployment(id: string, o: { timeoutSeconds?: number }, followed?: DeploymentOutcomes): Promise<number> {
   const api = client();
-  const outcomes = followed ?? followOutcomes(api.base);
+  const outcomes = followed ?? followOutcomes(api);
   const outcome = { ready: outcomes.ready, result: () => outcomes.result(id), within: (ms: number) => outcomes.within(id, ms) };
   const bars = process.stderr.isTTY ? new MultiBar({ format: ' {app} [{bar}] {value}/{total} {what}', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic) : undefined;
   const perApp = new Map<string, SingleBar>();
@@ -111,7 +112,7 @@ export type Started = { deploymentId?: string; deployments?: { id: string }[] };
 export async function deploying<T extends Started>(o: WriteOptions, write: () => Promise<T>, said?: (answer: T) => string): Promise<number> {
   let outcomes: DeploymentOutcomes | undefined;
   if (o.wait) {
-    outcomes = followOutcomes(client().base);
+    outcomes = followOutcomes(client());
     await outcomes.ready;
   }
   let answer: T;
@@ -137,7 +138,7 @@ export type DeploymentOutcomes = ReturnType<typeof followOutcomes>;
  * How deployments end, as Marathon's event stream tells it. Opened before a write that starts a
  * deployment (`app add --wait`), so that even one that ends at once is seen ending.
  */
-export function followOutcomes(base: string) {
+export function followOutcomes(api: GatewayClient) {
   const results = new Map<string, { ok: boolean; why: string }>();
   const waiters = new Set<() => void>();
   const ac = new AbortController();
@@ -145,7 +146,7 @@ export function followOutcomes(base: string) {
   const ready = new Promise<void>((r) => (opened = r));
   (async () => {
     try {
-      const r = await fetch(`${base}/marathon/v2/events?event_type=deployment_success&event_type=deployment_failed`, { headers: { accept: 'text/event-stream' }, signal: ac.signal });
+      const r = await fetch(`${api.base}/marathon/v2/events?event_type=deployment_success&event_type=deployment_failed`, { headers: api.headers({ accept: 'text/event-stream' }), signal: ac.signal });
       opened();
       if (!r.ok || !r.body) return;
       const decoder = new TextDecoder();

@@ -30,6 +30,8 @@ export class FileFollower {
     private readonly files: string,
     private readonly file: string,
     private readonly out: NodeJS.WritableStream,
+    /** The login's Authorization, when reading through the gateway. */
+    private readonly headers: Record<string, string> = {},
   ) {}
 
   private last: Promise<boolean> = Promise.resolve(false);
@@ -44,7 +46,7 @@ export class FileFollower {
   private async readNew(): Promise<boolean> {
     let wrote = false;
     for (;;) {
-      const resp = await fetch(`${this.files}/files/read?path=${encodeURIComponent(this.file)}&offset=${this.offset}&length=65536`);
+      const resp = await fetch(`${this.files}/files/read?path=${encodeURIComponent(this.file)}&offset=${this.offset}&length=65536`, { headers: this.headers });
       if (resp.status === 404) return wrote;
       if (!resp.ok) {
         const body = (await resp.json().catch(() => ({}))) as { message?: string };

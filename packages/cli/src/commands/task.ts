@@ -29,7 +29,7 @@ export async function taskList(text: string | undefined, o: { json?: boolean; co
 export async function taskLogs(id: string, o: { follow?: boolean; stderr?: boolean }): Promise<void> {
   const task = await findTask(id);
   const { agent, dir } = await sandbox(task);
-  const follower = new FileFollower(client().base + agent, `${dir}/${o.stderr ? 'stderr' : 'stdout'}`, process.stdout);
+  const follower = new FileFollower(client().base + agent, `${dir}/${o.stderr ? 'stderr' : 'stdout'}`, process.stdout, client().headers());
   await followUntilEnded(follower, { follow: o.follow, endedAtStart: isTerminal(task.state), ended: async () => isTerminal((await findTask(task.id)).state) });
 }
 
@@ -55,5 +55,5 @@ export async function taskCat(id: string, file: string): Promise<void> {
   const path = `${dir}/${file.replace(/^\/+/, '')}`;
   // The follower reads nothing from a file that is not there; cat says so (offset -1 asks only for its length).
   await client().get(`${agent}/files/read?path=${encodeURIComponent(path)}&offset=-1`);
-  await new FileFollower(client().base + agent, path, process.stdout).pump();
+  await new FileFollower(client().base + agent, path, process.stdout, client().headers()).pump();
 }
