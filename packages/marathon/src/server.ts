@@ -7,6 +7,7 @@ import { EventBus } from './events/event-bus';
 import { addAppRoutes } from './api/apps';
 import { addSystemRoutes, type LeaderControl } from './api/system';
 import { addGroupRoutes } from './api/groups';
+import { MarathonAuthz } from './api/authz';
 
 export interface RunningMarathon extends RunningService {
   /** The Marathon of the current term; undefined on a standby. */
@@ -54,9 +55,10 @@ export async function startMarathon(opts: FrameworkServiceOptions<MarathonConfig
         strictJson: false,
         security: opts.security,
       });
-      addAppRoutes(app, marathon, repo);
-      addGroupRoutes(app, marathon, repo, opts.log);
-      addSystemRoutes(app, marathon, events, { keepAliveMs: 15_000, maxOutstanding: 1024, maxStreams: opts.config.maxEventStreams ?? 256, leadership });
+      const authz = new MarathonAuthz(opts.permissions);
+      addAppRoutes(app, marathon, repo, authz);
+      addGroupRoutes(app, marathon, repo, opts.log, authz);
+      addSystemRoutes(app, marathon, events, { keepAliveMs: 15_000, maxOutstanding: 1024, maxStreams: opts.config.maxEventStreams ?? 256, leadership, authz });
       finishHttpApp(app, opts.log, marathonErrorShape);
       current = marathon;
       elected.set(1);

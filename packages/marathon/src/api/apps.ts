@@ -1,3 +1,4 @@
+import { MarathonAuthz } from './authz';
 import type { Express, Request, Response } from 'express';
 import { StrataError } from '@strata/lib';
 import type { Marathon } from '../marathon';
@@ -135,14 +136,14 @@ export function matchesLabels(labels: Record<string, string>, selector: string):
  * /v2/apps. App ids contain slashes, so everything under /v2/apps/ is one route that peels the
  * suffix off (`/restart`, `/tasks[/id]`, `/versions[/v]`) the way Marathon's greedy patterns do.
  */
-export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void {
+export function addAppRoutes(app: Express, m: Marathon, repo: Repository, authz: MarathonAuthz = new MarathonAuthz()): void {
   app.get('/v2/apps', (req, res) => {
     const embed = embeds(req, 'apps.');
     const id = req.query.id ? String(req.query.id) : undefined;
     const cmd = req.query.cmd ? String(req.query.cmd).toLowerCase() : undefined;
     const label = req.query.label ? String(req.query.label) : undefined;
     const apps = [...m.apps.values()]
-      .filter((a) => (!id || a.id.includes(id)) && (!cmd || (a.cmd ?? '').toLowerCase().includes(cmd)) && (!label || matchesLabels(a.labels, label)))
+      .filter((a) => authz.can(res, 'read', a.id) && (!id || a.id.includes(id)) && (!cmd || (a.cmd ?? '').toLowerCase().includes(cmd)) && (!label || matchesLabels(a.labels, label)))
       .sort((a, b) => (a.id < b.id ? -1 : 1))
       .map((a) => appInfo(m, a, embed));
     res.json({ apps });
@@ -151,6 +152,7 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
   app.post('/v2/apps', async (req, res) => {
     const v = validateApp(req.body, { version: m.version(), limits: m.limits });
     if (!v.ok) return invalid(res, v.details);
+    authz.require(res, 'create', v.app.id);
     if (m.apps.has(v.app.id)) throw new StrataError('CONFLICT', `An app with id [${v.app.id}] already exists.`, { status: 409 });
     const d = await m.deploy([{ after: v.app }], queryFlag(req, 'force', false));
     res.status(201).set('Location', v.app.id).set('Marathon-Deployment-Id', d.id);
@@ -175,6 +177,7 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
       else changes.push({ before: existing, after: v.app });
     });
     if (details.length) return invalid(res, details);
+    authz.requireChanges(res, changes);
     const d = await m.deploy(changes, queryFlag(req, 'force', false));
     deploymentResult(res, d, 200);
   };
@@ -194,7 +197,7 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
     }
     if (parts[parts.length - 1] === '*' && req.method === 'GET' && suffix.length === 0) {
       const group = resolvePathId(parts.slice(0, -1).join('/')) ?? '/';
-      const apps = [...m.apps.values()].filter((a) => a.id.startsWith(group === '/' ? '/' : `${group}/`)).map((a) => appInfo(m, a, new Set(['tasks', 'lastTaskFailure'])));
+      const apps = [...m.apps.values()].filter((a) => a.id.startsWith(group === '/' ? '/' : `${group}/`) && authz.can(res, 'read', a.id)).map((a) => appInfo(m, a, new Set(['tasks', 'lastTaskFailure'])));
       return void res.json({ '*': apps });
     }
     const id = resolvePathId(parts.join('/'));
@@ -210,6 +213,7 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
       switch (req.method) {
         case 'GET':
           if (!existing) return notFoundApp(res, id);
+          authz.require(res, 'read', id);
           return void res.json({ app: appInfo(m, existing, new Set(['tasks', 'lastTaskFailure', ...embeds(req, 'app.')])) });
         case 'PUT':
         case 'PATCH': {
@@ -223,17 +227,20 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
             const old = (await repo.appVersions(id)).find((v) => v.version === rollbackTo);
             if (!old) throw new StrataError('NOT_FOUND', `App '${id}' does not exist in version ${rollbackTo}`, { status: 404 });
             const version = m.version();
+            authz.require(res, 'update', id);
             const d = await m.deploy([{ before: existing, after: { ...old, version, versionInfo: { lastScalingAt: version, lastConfigChangeAt: version } } }], force);
             return deploymentResult(res, d, 200);
           }
           const partial = req.method === 'PATCH' || queryFlag(req, 'partialUpdate', true);
           const v = validateApp(req.body, { id, base: partial ? existing : undefined, version: m.version(), limits: m.limits });
           if (!v.ok) return invalid(res, v.details);
+          authz.requireChanges(res, [{ before: existing, after: v.app }]);
           const d = await m.deploy([{ before: existing, after: v.app }], force);
           return deploymentResult(res, d, existing ? 200 : 201);
         }
         case 'DELETE': {
           if (!existing) return notFoundApp(res, id);
+          authz.require(res, 'delete', id);
           // Deletes always win (Marathon 1.10 defaults force=true here).
           const d = await m.deploy([{ before: existing }], queryFlag(req, 'force', true));
           return deploymentResult(res, d, 200);
@@ -241,6 +248,8 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository): void 
       }
     }
     if (!existing) return notFoundApp(res, id);
+    // Reading an app's tasks or versions is reading it; restarting it or killing its tasks changes it.
+    authz.require(res, req.method === 'GET' ? 'read' : 'update', id);
     const [what, arg] = suffix;
     if (what === 'restart' && req.method === 'POST' && !arg) {
       const version = m.version();

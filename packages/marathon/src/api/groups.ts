@@ -1,3 +1,4 @@
+import { MarathonAuthz } from './authz';
 import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import { StrataError, type ErrorDetail } from '@strata/lib';
@@ -113,7 +114,7 @@ function flatten(m: Marathon, body: GroupUpdate, groupId: string, version: strin
 }
 
 /** /v2/groups: the tree, create, update (with `scaleBy` and `version` rollback), delete. */
-export function addGroupRoutes(app: Express, m: Marathon, repo: Repository, log: Logger): void {
+export function addGroupRoutes(app: Express, m: Marathon, repo: Repository, log: Logger, authz: MarathonAuthz = new MarathonAuthz()): void {
   const idOf = (req: Request) => {
     const raw = ([] as string[]).concat((req.params as { path?: string | string[] }).path ?? []).join('/');
     const id = resolvePathId(raw || '/');
@@ -126,13 +127,15 @@ export function addGroupRoutes(app: Express, m: Marathon, repo: Repository, log:
     const appsOnly = id.endsWith('/apps') && !groupExists(m, id);
     if (appsOnly) id = id.slice(0, -'/apps'.length) || '/';
     if (!groupExists(m, id)) throw new StrataError('NOT_FOUND', `Group '${id}' does not exist`, { status: 404 });
-    if (appsOnly) return void res.json({ apps: [...m.apps.values()].filter((a) => inGroup(a.id, id)).map((a) => appInfo(m, a, new Set())) });
+    if (!authz.seesInto(res, id)) authz.require(res, 'read', id);
+    if (appsOnly) return void res.json({ apps: [...m.apps.values()].filter((a) => inGroup(a.id, id) && authz.can(res, 'read', a.id)).map((a) => appInfo(m, a, new Set())) });
     const raw = req.query.embed;
     const embed = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map(String).filter((e) => e.startsWith('group.')).map((e) => e.slice('group.'.length)));
-    res.json(groupJson(m, id, embed));
+    res.json(visibleGroup(groupJson(m, id, embed), (app) => authz.can(res, 'read', app), (group) => authz.seesInto(res, group)));
   };
   app.get('/v2/groups/*path/versions', async (req, res) => {
     const id = idOf(req);
+    authz.require(res, 'read', id);
     res.json((await repo.groupVersions(id)).map((v) => v.version));
   });
   app.get('/v2/groups', get);
@@ -180,6 +183,9 @@ export function addGroupRoutes(app: Express, m: Marathon, repo: Repository, log:
         for (const a of current) if (!flat.apps.some((t) => t.id === a.id)) changes.push({ before: a });
       }
     }
+    // Every app the change creates, updates or removes, and the group itself, before anything is planned.
+    authz.require(res, groupExists(m, groupId) ? 'update' : 'create', groupId);
+    authz.requireChanges(res, changes);
     if (queryFlag(req, 'dryRun', false)) {
       // Marathon's dry run answers the plan's steps and changes nothing.
       const plan = await m.deploy(changes, force, groups, { dryRun: true });
@@ -200,9 +206,17 @@ export function addGroupRoutes(app: Express, m: Marathon, repo: Repository, log:
   app.delete('/v2/groups/*path', async (req, res) => {
     const id = idOf(req);
     if (!groupExists(m, id)) throw new StrataError('NOT_FOUND', `Group '${id}' does not exist`, { status: 404 });
+    authz.require(res, 'delete', id);
     const apps = [...m.apps.values()].filter((a) => inGroup(a.id, id));
     const d = await m.deploy(apps.map((a) => ({ before: a })), queryFlag(req, 'force', false));
     await m.deleteGroup(id);
     deploymentResult(res, d, 200);
   });
+}
+
+/** A group's JSON with only what a principal may see: apps it may read, groups it may see into. */
+export function visibleGroup(g: Record<string, unknown>, readsApp: (id: string) => boolean, seesGroup: (id: string) => boolean): Record<string, unknown> {
+  const apps = (g.apps as { id: string }[]).filter((a) => readsApp(a.id));
+  const groups = (g.groups as Record<string, unknown>[]).filter((s) => seesGroup(s.id as string)).map((s) => visibleGroup(s, readsApp, seesGroup));
+  return { ...g, apps, groups };
 }

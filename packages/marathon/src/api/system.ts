@@ -1,3 +1,4 @@
+import { MarathonAuthz, appsOfEvent } from './authz';
 import type { Express, Request, Response } from 'express';
 import { StrataError } from '@strata/lib';
 import type { Marathon } from '../marathon';
@@ -18,12 +19,13 @@ export interface LeaderControl {
   abdicate(): Promise<boolean>;
 }
 
-export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opts: { keepAliveMs: number; maxOutstanding: number; maxStreams: number; leadership: LeaderControl }): void {
+export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opts: { keepAliveMs: number; maxOutstanding: number; maxStreams: number; leadership: LeaderControl; authz?: MarathonAuthz }): void {
+  const authz = opts.authz ?? new MarathonAuthz();
   let streams = 0;
   app.get('/v2/tasks', (req, res) => {
     const raw = req.query.status ?? req.query['status[]'];
     const wanted = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map((s) => `TASK_${String(s).toUpperCase()}`));
-    const tasks = [...m.instances.values()].filter((i) => i.taskId && i.state && (wanted.size === 0 || wanted.has(i.state))).map((i) => taskJson(m, i));
+    const tasks = [...m.instances.values()].filter((i) => i.taskId && i.state && (wanted.size === 0 || wanted.has(i.state)) && authz.can(res, 'read', i.appId)).map((i) => taskJson(m, i));
     if (req.accepts(['application/json', 'text/plain']) === 'text/plain' && !req.accepts('application/json')) {
       return void res.type('text/plain').send(endpointsText([...m.apps.values()], tasks));
     }
@@ -35,13 +37,14 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
     if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) throw new StrataError('INVALID', "Expecting a body {\"ids\": [\"task id\", ...]}", { status: 400 });
     if (queryFlag(req, 'scale', false) && queryFlag(req, 'wipe', false)) throw new StrataError('INVALID', 'You cannot use scale and wipe at the same time.', { status: 400 });
     for (const id of ids) if (!m.instanceByTask(id)) throw new StrataError('INVALID', `Invalid task id '${id}'`, { status: 400 });
+    for (const id of ids) authz.require(res, 'update', m.instanceByTask(id)!.appId);
     const { killed, deployment } = await m.killTasks(ids, queryFlag(req, 'scale', false), queryFlag(req, 'force', false));
     if (deployment) return deploymentResult(res, deployment, 200);
     res.json({ tasks: killed.map((i) => taskJson(m, i)) });
   });
 
   app.get('/v2/deployments', (_req, res) => {
-    res.json([...m.deployments.values()].map((d) => ({
+    res.json([...m.deployments.values()].filter((d) => authz.readsAll(res, d.affectedApps)).map((d) => ({
       id: d.id,
       version: d.version,
       affectedApps: d.affectedApps,
@@ -58,6 +61,7 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
 
   app.delete('/v2/deployments/:id', async (req, res) => {
     const force = queryFlag(req, 'force', false);
+    for (const a of m.deployments.get(req.params.id!)?.affectedApps ?? []) authz.require(res, 'update', a);
     const d = await m.rollback(req.params.id!, force);
     if (!d) return void res.status(202).end();
     deploymentResult(res, d, 200);
@@ -66,6 +70,7 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
   app.get('/v2/queue', (_req, res) => {
     const now = Date.now();
     const queue = [...m.apps.values()]
+      .filter((a) => authz.can(res, 'read', a.id))
       .map((a) => ({ a, count: m.instances.ofApp(a.id).filter((i) => needsLaunch(i)).length }))
       .filter(({ count }) => count > 0)
       .map(({ a, count }) => {
@@ -92,6 +97,7 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
 
   app.delete('/v2/queue/*path/delay', (req, res) => {
     const id = '/' + ([] as string[]).concat((req.params as { path: string | string[] }).path).join('/').replace(/^\/+/, '');
+    authz.require(res, 'update', id);
     if (!m.resetDelay(id)) return void res.status(404).json({ message: `Application ${id} not found in tasks queue.` });
     res.status(204).end();
   });
@@ -107,6 +113,7 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
     let outstanding = 0;
     const send = (e: MarathonEvent) => {
       if (types.size && !types.has(e.eventType)) return;
+      if (!authz.readsAll(res, appsOfEvent(e))) return;
       // A consumer that cannot keep up is cut off rather than fed silently lossy data (Marathon PR #6657).
       if (outstanding > opts.maxOutstanding) return void res.destroy();
       outstanding++;
@@ -142,6 +149,7 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
   // Abdicating hands leadership to a standby (this instance stays, as a standby). Without high
   // availability there is nobody to hand it to, and stepping down would leave no leader: refuse.
   app.delete('/v2/leader', async (_req, res) => {
+    authz.requireSuperuser(res);
     if (await opts.leadership.abdicate()) return void res.json({ message: 'Leadership abdicated' });
     res.status(503).json({ message: 'Leadership cannot be abdicated: no standby Marathon instance can take over (this instance runs without high availability)' });
   });

@@ -1,0 +1,139 @@
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { authorizationFor } from '@strata/lib';
+import { tmpDir, waitFor } from '@strata/lib/testing';
+import { BINS, LocalCluster, MarathonProcess, ServiceProcess, eventStream } from '../src';
+
+jest.setTimeout(180_000);
+
+/**
+ * Per-path permissions in Marathon (issue 17): team A, granted /teama, can neither read, change
+ * nor delete team B's apps, nor see them in /v2/apps, the groups tree, tasks, deployments, the
+ * queue or the event stream — directly or through the gateway (what the UI shows). Every refusal
+ * is a 403 in Marathon's shape and leaves the state as it was.
+ */
+describe("Marathon's per-path permissions", () => {
+  const dir = tmpDir('strata-authz-');
+  const creds = path.join(dir.path, 'credentials');
+  const perms = path.join(dir.path, 'permissions.json');
+  writeFileSync(creds, 'admin admin-secret\nteama a-secret\nteamb b-secret\nviewer v-secret\n');
+  writeFileSync(perms, JSON.stringify({
+    permissions: [
+      { principal: 'admin', resource: 'dcos:superuser', actions: 'full' },
+      { principal: 'teama', resource: 'dcos:service:marathon:marathon:services:/teama', actions: 'full' },
+      { principal: 'teamb', resource: 'dcos:service:marathon:marathon:services:/teamb', actions: 'full' },
+      { principal: 'viewer', resource: 'dcos:service:marathon:marathon:services:/', actions: ['read'] },
+    ],
+  }));
+  const as = (principal: string, secret: string) => authorizationFor({ kind: 'basic', principal, secret });
+  const who = { admin: as('admin', 'admin-secret'), teama: as('teama', 'a-secret'), teamb: as('teamb', 'b-secret'), viewer: as('viewer', 'v-secret') };
+
+  let cluster: LocalCluster;
+  let marathon: MarathonProcess;
+  let gateway: ServiceProcess;
+  let gw: string;
+
+  const call = async (principal: keyof typeof who, method: string, p: string, body?: unknown, base = marathon.base) => {
+    const r = await fetch(base + p, { method, headers: { authorization: who[principal], ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const appIds = (apps: { id: string }[]) => apps.map((a) => a.id).sort();
+  const app = (id: string, instances = 1) => ({ id, cmd: 'sleep 3600', cpus: 0.05, mem: 16, instances });
+  const settled = () => waitFor(async () => (await call('admin', 'GET', '/v2/deployments')).body.length === 0, { what: 'no deployments', timeoutMs: 60_000 });
+
+  beforeAll(async () => {
+    cluster = await LocalCluster.start({ agents: 1 });
+    marathon = await MarathonProcess.start(cluster, ['--authenticate', '--credentials', creds, '--permissions', perms]);
+    marathon.authorization = who.admin;
+    gateway = ServiceProcess.start('gateway', BINS.gateway, ['--port', '0', '--http-address', '127.0.0.1', '--master', cluster.masterAddress, '--marathon', marathon.base, '--chronos', '']);
+    gw = `http://127.0.0.1:${(await gateway.waitForLog('gateway listening')).port}/marathon`;
+    await waitFor(async () => (await marathon.call('GET', '/v2/info')).status === 200, { what: 'Marathon loaded', timeoutMs: 30_000 });
+    expect((await call('admin', 'POST', '/v2/apps', app('/teamb/web'))).status).toBe(201);
+    expect((await call('teama', 'POST', '/v2/apps', app('/teama/web'))).status).toBe(201);
+    await settled();
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await marathon?.stop();
+    await cluster?.stop();
+    dir.remove();
+  });
+
+  it("team A sees only its own apps, tasks, groups, queue and deployments; directly and through the gateway", async () => {
+    expect(appIds((await call('teama', 'GET', '/v2/apps')).body.apps)).toEqual(['/teama/web']);
+    expect(appIds((await call('teama', 'GET', '/v2/apps', undefined, gw)).body.apps)).toEqual(['/teama/web']);
+    expect(appIds((await call('teamb', 'GET', '/v2/apps?embed=apps.tasks', undefined, gw)).body.apps)).toEqual(['/teamb/web']);
+    expect(appIds((await call('viewer', 'GET', '/v2/apps')).body.apps)).toEqual(['/teama/web', '/teamb/web']);
+    expect(appIds((await call('teama', 'GET', '/v2/apps/*')).body['*'])).toEqual(['/teama/web']);
+    const tree = (await call('teama', 'GET', '/v2/groups')).body;
+    expect([tree.apps, tree.groups.map((g: { id: string }) => g.id)]).toEqual([[], ['/teama']]);
+    expect(appIds(tree.groups[0].apps)).toEqual(['/teama/web']);
+    await waitFor(async () => (await call('admin', 'GET', '/v2/tasks')).body.tasks.length === 2, { what: 'both tasks', timeoutMs: 30_000 });
+    expect((await call('teama', 'GET', '/v2/tasks')).body.tasks.map((t: { appId: string }) => t.appId)).toEqual(['/teama/web']);
+    // A deployment of team B's app is not team A's to see.
+    expect((await call('teamb', 'PUT', '/v2/apps/teamb/web', { cmd: 'sleep 3601' })).status).toBe(200);
+    expect((await call('admin', 'GET', '/v2/deployments')).body.some((d: { affectedApps: string[] }) => d.affectedApps.includes('/teamb/web')) || (await call('admin', 'GET', '/v2/apps/teamb/web')).body.app.cmd === 'sleep 3601').toBe(true);
+    expect((await call('teama', 'GET', '/v2/deployments')).body.filter((d: { affectedApps: string[] }) => d.affectedApps.includes('/teamb/web'))).toEqual([]);
+    expect((await call('teama', 'GET', '/v2/queue')).body.queue.filter((q: { app: { id: string } }) => q.app.id.startsWith('/teamb'))).toEqual([]);
+    await settled();
+  });
+
+  it("team A can neither read, change, restart, scale nor delete team B's app: 403s, state unchanged", async () => {
+    const before = (await call('admin', 'GET', '/v2/apps/teamb/web')).body.app;
+    const refusals = [
+      await call('teama', 'GET', '/v2/apps/teamb/web'),
+      await call('teama', 'GET', '/v2/apps/teamb/web/versions'),
+      await call('teama', 'GET', '/v2/apps/teamb/web/tasks'),
+      await call('teama', 'PUT', '/v2/apps/teamb/web', { cmd: 'echo pwned' }),
+      await call('teama', 'PATCH', '/v2/apps/teamb/web', { instances: 5 }),
+      await call('teama', 'POST', '/v2/apps/teamb/web/restart'),
+      await call('teama', 'DELETE', '/v2/apps/teamb/web/tasks'),
+      await call('teama', 'DELETE', '/v2/apps/teamb/web'),
+      await call('teama', 'POST', '/v2/apps', app('/teamb/new')),
+      await call('teama', 'PUT', '/v2/apps', [{ id: '/teama/web', instances: 1 }, { id: '/teamb/web', instances: 3 }]),
+      await call('teama', 'PUT', '/v2/groups/teamb', { apps: [app('/teamb/web', 4)] }),
+      await call('teama', 'PUT', '/v2/groups', { id: '/', scaleBy: 2 }),
+      await call('teama', 'GET', '/v2/groups/teamb'),
+      await call('teama', 'DELETE', '/v2/groups/teamb'),
+      await call('teama', 'DELETE', '/v2/leader'),
+      await call('viewer', 'PUT', '/v2/apps/teama/web', { instances: 2 }),
+    ];
+    expect(refusals.map((r) => [r.status, r.body])).toEqual(refusals.map(() => [403, { message: 'Not Authorized to perform this action!' }]));
+    const tasks = await call('admin', 'GET', '/v2/tasks');
+    const teambTask = tasks.body.tasks.find((t: { appId: string }) => t.appId === '/teamb/web');
+    expect(await call('teama', 'POST', '/v2/tasks/delete', { ids: [teambTask.id] })).toEqual({ status: 403, body: { message: 'Not Authorized to perform this action!' } });
+    const after = (await call('admin', 'GET', '/v2/apps/teamb/web')).body.app;
+    expect([after.version, after.instances, after.cmd, after.tasks.map((t: { id: string }) => t.id)]).toEqual([before.version, before.instances, before.cmd, before.tasks.map((t: { id: string }) => t.id)]);
+    expect(appIds((await call('admin', 'GET', '/v2/apps')).body.apps)).toEqual(['/teama/web', '/teamb/web']);
+    expect((await call('admin', 'GET', '/v2/deployments')).body).toEqual([]);
+  });
+
+  it("team A's event stream carries its own apps' events and none of team B's", async () => {
+    const stream = eventStream(`${marathon.base}/v2/events`, { authorization: who.teama });
+    const admin = eventStream(`${marathon.base}/v2/events`, { authorization: who.admin });
+    try {
+      await waitFor(() => stream.frames.length > 0 && admin.frames.length > 0, { what: 'both streams attached', timeoutMs: 10_000 });
+      expect((await call('teamb', 'PUT', '/v2/apps/teamb/web', { instances: 2 })).status).toBe(200);
+      expect((await call('teama', 'PUT', '/v2/apps/teama/web', { instances: 2 })).status).toBe(200);
+      const successFor = (frames: { event: string; data: { plan?: { affectedApps: string[] } } }[], id: string) => frames.some((f) => f.event === 'deployment_success' && f.data.plan?.affectedApps.includes(id));
+      await waitFor(() => successFor(admin.frames, '/teamb/web') && successFor(admin.frames, '/teama/web') && successFor(stream.frames, '/teama/web'), { what: 'both deployments seen', timeoutMs: 60_000 });
+      const mentions = stream.frames.filter((f) => JSON.stringify(f.data).includes('/teamb'));
+      expect(mentions).toEqual([]);
+      expect(admin.frames.filter((f) => JSON.stringify(f.data).includes('/teamb')).length).toBeGreaterThan(0);
+    } finally {
+      stream.close();
+      admin.close();
+    }
+  });
+
+  it('team A manages its own group freely', async () => {
+    expect((await call('teama', 'POST', '/v2/apps', app('/teama/api'))).status).toBe(201);
+    await settled();
+    expect((await call('teama', 'PUT', '/v2/groups/teama', { id: '/teama', scaleBy: 1 })).status).toBe(200);
+    await settled();
+    expect((await call('teama', 'DELETE', '/v2/apps/teama/api')).status).toBe(200);
+    await settled();
+    expect(appIds((await call('teama', 'GET', '/v2/apps')).body.apps)).toEqual(['/teama/web']);
+  });
+});
