@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { FileStateStore, createHttpApp, createMetricsRegistry, finishHttpApp, systemClock, Gauge } from '@strata/lib';
+import { FileStateStore, ResourceAuthz, chronosResource, createHttpApp, createMetricsRegistry, finishHttpApp, systemClock, Gauge } from '@strata/lib';
 import { electedServiceBase, serveElected, type FrameworkServiceOptions, type RunningService } from '@strata/sdk';
 import { Chronos, type ChronosConfig } from './chronos';
 import { chronosErrorShape } from './api/errors';
@@ -56,7 +56,7 @@ export async function startChronos(opts: FrameworkServiceOptions<ChronosConfig>)
         unloadedBody: { message: 'Chronos is starting: its state is not loaded yet', status: 'Service Unavailable' },
         security: opts.security,
       });
-      const routes = schedulerRoutes(chronos, () => leaderOf());
+      const routes = schedulerRoutes(chronos, () => leaderOf(), new ResourceAuthz(chronosResource, opts.permissions));
       app.use('/v1/scheduler', routes);
       app.use('/scheduler', routes);
       app.get('/ping', (_req, res) => res.type('text/plain').send('pong'));

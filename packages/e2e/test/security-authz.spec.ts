@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { authorizationFor } from '@strata/lib';
 import { tmpDir, waitFor } from '@strata/lib/testing';
-import { BINS, LocalCluster, MarathonProcess, ServiceProcess, eventStream } from '../src';
+import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess, eventStream } from '../src';
 
 jest.setTimeout(180_000);
 
@@ -23,6 +23,8 @@ describe("Marathon's per-path permissions", () => {
       { principal: 'teama', resource: 'dcos:service:marathon:marathon:services:/teama', actions: 'full' },
       { principal: 'teamb', resource: 'dcos:service:marathon:marathon:services:/teamb', actions: 'full' },
       { principal: 'viewer', resource: 'dcos:service:marathon:marathon:services:/', actions: ['read'] },
+      { principal: 'teama', resource: 'dcos:service:chronos:chronos:jobs:teama', actions: 'full' },
+      { principal: 'teamb', resource: 'dcos:service:chronos:chronos:jobs:teamb', actions: 'full' },
     ],
   }));
   const as = (principal: string, secret: string) => authorizationFor({ kind: 'basic', principal, secret });
@@ -135,5 +137,66 @@ describe("Marathon's per-path permissions", () => {
     expect((await call('teama', 'DELETE', '/v2/apps/teama/api')).status).toBe(200);
     await settled();
     expect(appIds((await call('teama', 'GET', '/v2/apps')).body.apps)).toEqual(['/teama/web']);
+  });
+});
+
+describe("Chronos's per-job permissions", () => {
+  const dir = tmpDir('strata-authz-chronos-');
+  const creds = path.join(dir.path, 'credentials');
+  const perms = path.join(dir.path, 'permissions.json');
+  writeFileSync(creds, 'teama a-secret\nteamb b-secret\n');
+  writeFileSync(perms, JSON.stringify({ permissions: [
+    { principal: 'teama', resource: 'dcos:service:chronos:chronos:jobs:teama', actions: 'full' },
+    { principal: 'teamb', resource: 'dcos:service:chronos:chronos:jobs:teamb', actions: 'full' },
+  ] }));
+  const who = { teama: authorizationFor({ kind: 'basic', principal: 'teama', secret: 'a-secret' }), teamb: authorizationFor({ kind: 'basic', principal: 'teamb', secret: 'b-secret' }) };
+  let cluster: LocalCluster;
+  let chronos: ChronosProcess;
+  const call = async (principal: keyof typeof who, method: string, p: string, body?: unknown) => {
+    const r = await fetch(chronos.base + p, { method, headers: { authorization: who[principal], ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // text/plain answers (graphs)
+    }
+    return { status: r.status, body: parsed as any };
+  };
+  const job = (name: string) => ({ name, command: 'true', schedule: 'R/2030-01-01T00:00:00Z/PT24H', epsilon: 'PT60S', owner: 'ops@example.com' });
+
+  beforeAll(async () => {
+    cluster = await LocalCluster.start({ agents: 1 });
+    chronos = await ChronosProcess.start(cluster, ['--authenticate', '--credentials', creds, '--permissions', perms]);
+    await waitFor(async () => (await call('teama', 'GET', '/jobs')).status === 200, { what: 'Chronos loaded', timeoutMs: 30_000 });
+    expect((await call('teama', 'POST', '/iso8601', job('teama.nightly'))).status).toBe(204);
+    expect((await call('teamb', 'POST', '/iso8601', job('teamb.nightly'))).status).toBe(204);
+  });
+  afterAll(async () => {
+    await chronos?.stop();
+    await cluster?.stop();
+    dir.remove();
+  });
+
+  it("team A sees only its jobs, and can neither read, run, change nor delete team B's: 403s, state unchanged", async () => {
+    expect((await call('teama', 'GET', '/jobs')).body.map((j: { name: string }) => j.name)).toEqual(['teama.nightly']);
+    expect((await call('teama', 'GET', '/jobs/summary')).body.jobs.map((j: { name: string }) => j.name)).toEqual(['teama.nightly']);
+    expect((await call('teama', 'GET', '/jobs/search?name=nightly')).body.map((j: { name: string }) => j.name)).toEqual(['teama.nightly']);
+    expect((await call('teama', 'GET', '/graph/csv')).body).not.toContain('teamb');
+    expect((await call('teama', 'GET', '/graph/dot')).body).not.toContain('teamb');
+    const before = (await call('teamb', 'GET', '/job/teamb.nightly')).body;
+    const refusals = [
+      await call('teama', 'GET', '/job/teamb.nightly'),
+      await call('teama', 'GET', '/job/stat/teamb.nightly'),
+      await call('teama', 'PUT', '/job/teamb.nightly'),
+      await call('teama', 'PUT', '/job/success/teamb.nightly'),
+      await call('teama', 'DELETE', '/task/kill/teamb.nightly'),
+      await call('teama', 'DELETE', '/job/teamb.nightly'),
+      await call('teama', 'PUT', '/iso8601', { ...job('teamb.nightly'), command: 'echo pwned' }),
+      await call('teama', 'POST', '/iso8601', job('teamb.other')),
+    ];
+    expect(refusals.map((r) => [r.status, r.body])).toEqual(refusals.map(() => [403, { message: expect.stringMatching(/^principal 'teama' may not (read|update|delete|create) teamb\./), status: 'Forbidden' }]));
+    expect((await call('teamb', 'GET', '/job/teamb.nightly')).body).toEqual(before);
+    expect((await call('teamb', 'GET', '/jobs')).body.map((j: { name: string }) => j.name)).toEqual(['teamb.nightly']);
   });
 });

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Chronos } from '../chronos';
 import type { Run } from '../model/run';
 import { parseJob, findCycle, JobValidationError, type Job } from '../model/job';
-import { StrataError, percentile } from '@strata/lib';
+import { ResourceAuthz, StrataError, chronosResource, percentile } from '@strata/lib';
 
 /** Longest `arguments` of a manual trigger. */
 const MAX_ARGUMENTS = 4096;
@@ -22,8 +22,10 @@ export function jobJson(job: Job): Record<string, unknown> {
 }
 
 /** The /v1/scheduler routes (mounted again at /scheduler for 2.x clients); `leader()` is the leading instance's host:port. */
-export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.config.hostname}:${c.config.httpPort}`): Router {
+export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.config.hostname}:${c.config.httpPort}`, authz = new ResourceAuthz(chronosResource)): Router {
   const r = Router();
+  // Jobs a principal may not read are in no list, graph or statistic (issue 17: per-job permissions).
+  const readable = (res: Response) => [...c.jobs.values()].filter((j) => authz.can(res, 'read', j.name));
   const job = (name: string) => {
     const j = c.jobs.get(name);
     if (!j) throw badRequest(`Job '${name}' not found`);
@@ -48,7 +50,9 @@ export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.co
     return j;
   };
   const put = (kind: 'iso8601' | 'dependency') => async (req: Request, res: Response) => {
-    await c.putJob(validate(req.body, kind));
+    const j = validate(req.body, kind);
+    authz.require(res, c.jobs.has(j.name) ? 'update' : 'create', j.name);
+    await c.putJob(j);
     res.status(204).end();
   };
   r.post('/iso8601', put('iso8601'));
@@ -56,7 +60,7 @@ export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.co
   r.post('/dependency', put('dependency'));
   r.put('/dependency', put('dependency'));
 
-  r.get('/jobs', (_req, res) => res.json([...c.jobs.values()].map(jobJson)));
+  r.get('/jobs', (_req, res) => res.json(readable(res).map(jobJson)));
   r.get('/jobs/search', (req, res) => {
     const name = String(req.query.name ?? '').toLowerCase();
     const command = String(req.query.command ?? '').toLowerCase();
@@ -66,7 +70,7 @@ export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.co
     if (!Number.isInteger(limit) || limit < 0 || !Number.isInteger(offset) || offset < 0) throw badRequest("'limit' and 'offset' must be non-negative integers");
     const out: Record<string, unknown>[] = [];
     let skipped = 0;
-    for (const j of c.jobs.values()) {
+    for (const j of readable(res)) {
       const n = j.name.toLowerCase();
       const cmd = j.command.toLowerCase();
       // Filters combine with AND; `any` matches name or command (Chronos's quirk of `any` rescuing everything is not kept).
@@ -78,10 +82,11 @@ export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.co
     res.json(out);
   });
   r.get('/jobs/summary', (_req, res) => {
-    res.json({ jobs: [...c.jobs.values()].map((j) => ({ name: j.name, status: c.lastStatus(j), state: c.currentState(j.name), schedule: j.schedule ?? j.cronSchedule ?? '', parents: j.parents ?? [], disabled: j.disabled })) });
+    res.json({ jobs: readable(res).map((j) => ({ name: j.name, status: c.lastStatus(j), state: c.currentState(j.name), schedule: j.schedule ?? j.cronSchedule ?? '', parents: j.parents ?? [], disabled: j.disabled })) });
   });
   r.get('/job/stat/:name', (req, res) => {
     job(req.params.name!);
+    authz.require(res, 'read', req.params.name!);
     const runs = c.finishedRuns(req.params.name!).filter((x) => x.startedAt && x.endedAt);
     const durations = runs.map((x) => x.endedAt! - x.startedAt!);
     // skipped (a Strata extension): occurrences given up past their epsilon, so a client can tell a
@@ -90,14 +95,20 @@ export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.co
     const skipped = { count: st?.skippedCount ?? 0, recentDueTimes: (st?.skippedDue ?? []).map((d) => new Date(d).toISOString()) };
     res.json({ histogram: histogram(durations), taskStatHistory: runs.map((x) => taskStat(x)), skipped });
   });
-  r.get('/job/:name', (req, res) => res.json(jobJson(job(req.params.name!))));
+  r.get('/job/:name', (req, res) => {
+    const j = job(req.params.name!);
+    authz.require(res, 'read', j.name);
+    res.json(jobJson(j));
+  });
   r.put('/job/success/:name', async (req, res) => {
     job(req.params.name!);
+    authz.require(res, 'update', req.params.name!);
     await c.markSuccess(req.params.name!);
     res.type('text/plain').send(`marked job ${req.params.name} as successful: true`);
   });
   r.put('/job/:name', async (req, res) => {
     job(req.params.name!);
+    authz.require(res, 'update', req.params.name!);
     const args = req.query.arguments ?? '';
     if (typeof args !== 'string') throw badRequest("'arguments' must be given once, as one string");
     if (args.length > MAX_ARGUMENTS) throw badRequest(`'arguments' is longer than ${MAX_ARGUMENTS} characters`);
@@ -106,18 +117,20 @@ export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.co
   });
   r.delete('/job/:name', async (req, res) => {
     job(req.params.name!);
+    authz.require(res, 'delete', req.params.name!);
     await c.deleteJob(req.params.name!);
     res.status(204).end();
   });
   r.delete('/task/kill/:name', (req, res) => {
     job(req.params.name!);
+    authz.require(res, 'update', req.params.name!);
     c.killJob(req.params.name!);
     res.status(204).end();
   });
   r.get('/stats/:percentile', (req, res) => {
     const key = req.params.percentile!;
     const out: { jobNameLabel: string; time: number }[] = [];
-    for (const j of c.jobs.values()) {
+    for (const j of readable(res)) {
       const durations = c.finishedRuns(j.name).filter((x) => x.startedAt && x.endedAt).map((x) => x.endedAt! - x.startedAt!);
       const h = histogram(durations) as Record<string, number>;
       if (durations.length && h[key] !== undefined) out.push({ jobNameLabel: j.name, time: h[key]! / 1000 });
@@ -125,17 +138,20 @@ export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.co
     res.json(out.sort((a, b) => b.time - a.time));
   });
   r.get('/graph/dot', (_req, res) => {
-    const names = [...c.jobs.keys()].sort();
+    const jobs = readable(res);
+    const names = jobs.map((j) => j.name).sort();
     const ids = new Map(names.map((n, i) => [n, i + 1]));
     const lines = ['digraph G {', ...names.map((n) => `  ${ids.get(n)} [label="${n}"];`)];
-    for (const j of c.jobs.values()) for (const p of j.parents ?? []) if (ids.has(p)) lines.push(`  ${ids.get(p)} -> ${ids.get(j.name)};`);
+    for (const j of jobs) for (const p of j.parents ?? []) if (ids.has(p)) lines.push(`  ${ids.get(p)} -> ${ids.get(j.name)};`);
     lines.push('}');
     res.type('text/plain').send(lines.join('\n') + '\n');
   });
   r.get('/graph/csv', (_req, res) => {
     const lines: string[] = [];
-    for (const j of c.jobs.values()) lines.push(`node,${j.name},${c.lastStatus(j)},${c.currentState(j.name)}`);
-    for (const j of c.jobs.values()) for (const p of j.parents ?? []) lines.push(`link,${p},${j.name}`);
+    const jobs = readable(res);
+    const seen = new Set(jobs.map((j) => j.name));
+    for (const j of jobs) lines.push(`node,${j.name},${c.lastStatus(j)},${c.currentState(j.name)}`);
+    for (const j of jobs) for (const p of j.parents ?? []) if (seen.has(p)) lines.push(`link,${p},${j.name}`);
     res.type('text/plain').send(lines.join('\n') + '\n');
   });
   r.get('/leader', (_req, res) => res.json({ leader: leader() }));

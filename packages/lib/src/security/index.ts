@@ -10,6 +10,7 @@ export { DEFAULT_TOKEN_TTL_S, TOKEN_ISSUER, TokenIssuer, TokenVerifier, generate
 export type { VerifiedToken } from './tokens';
 export { Authenticator } from './authenticator';
 export { OPEN_PATHS, authenticateHttp, principalOf } from './http-guard';
+export { ResourceAuthz } from './resource-authz';
 export type { HttpSecurity } from './http-guard';
 export { aclsFrom, credentialHeaderFrom, httpSecurityFrom, permissionsFrom, withSecurityFlags } from './load';
 export type { SecurityFlags } from './load';

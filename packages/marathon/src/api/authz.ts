@@ -1,32 +1,16 @@
 import type { Response } from 'express';
-import { PERMISSIVE_PERMISSIONS, StrataError, SUPERUSER, marathonResource, permits, principalOf, seesInto, type PermissionAction, type Permissions } from '@strata/lib';
+import { PERMISSIVE_PERMISSIONS, ResourceAuthz, marathonResource, type Permissions } from '@strata/lib';
 import type { AppDefinition } from '../model/app-definition';
 
 /**
  * Who may do what on which app or group (issue 17; DC/OS's per-path permissions): a principal
  * with a grant on `/teama` sees, changes and removes `/teama/**` and nothing of `/teamb`. One
- * object per API, asked by each route once: reads are filtered (an app one may not read is not
+ * object per API (ResourceAuthz on Marathon's resources), asked by each route once: reads are filtered (an app one may not read is not
  * in any list, tree, queue or event), writes refused whole with a 403 before anything is written.
  */
-export class MarathonAuthz {
-  constructor(private readonly permissions: Permissions = PERMISSIVE_PERMISSIONS) {}
-
-  can(res: Response, action: PermissionAction, id: string): boolean {
-    return permits(this.permissions, principalOf(res), action, marathonResource(id));
-  }
-
-  /** Whether a group may be shown: one may read it, or something under it. */
-  seesInto(res: Response, id: string): boolean {
-    return seesInto(this.permissions, principalOf(res), marathonResource(id));
-  }
-
-  require(res: Response, action: PermissionAction, id: string): void {
-    if (!this.can(res, action, id)) throw forbidden(res, action, id);
-  }
-
-  /** Only a superuser may act on Marathon itself (DELETE /v2/leader). */
-  requireSuperuser(res: Response): void {
-    if (!permits(this.permissions, principalOf(res), 'update', SUPERUSER)) throw forbidden(res, 'update', 'the leader');
+export class MarathonAuthz extends ResourceAuthz {
+  constructor(permissions: Permissions = PERMISSIVE_PERMISSIONS) {
+    super(marathonResource, permissions);
   }
 
   /** Every change of a deployment, each as what it is: create, update or delete. */
@@ -36,15 +20,6 @@ export class MarathonAuthz {
       else if (c.before) this.require(res, 'delete', c.before.id);
     }
   }
-
-  /** Whether everything a record names (an event's or deployment's apps) may be read; a record naming none is for everyone. */
-  readsAll(res: Response, ids: readonly string[]): boolean {
-    return ids.every((id) => this.can(res, 'read', id));
-  }
-}
-
-function forbidden(res: Response, action: PermissionAction, id: string): StrataError {
-  return new StrataError('FORBIDDEN', `principal '${principalOf(res) ?? 'anonymous'}' may not ${action} ${id}`, { context: { principal: principalOf(res), action, id } });
 }
 
 /** The apps an event is about, so a stream shows it only to those who may read them all. */
