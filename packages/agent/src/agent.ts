@@ -60,6 +60,7 @@ export class Agent {
         onDisconnected: () => deps.log.warn('disconnected from master'),
       },
       deps.log,
+      config.masterAuthorization,
     );
   }
 

@@ -6,6 +6,8 @@ import { DEFAULT_RETRY } from './status-updates/status-update-manager';
 
 export interface AgentConfig {
   master: string;
+  /** The Authorization it registers with when the master authenticates (from Mesos's --credential file). */
+  masterAuthorization?: string;
   hostname: string;
   /** The agent's own HTTP port, advertised to the master. */
   port: number;

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createLogger, httpSecurityFrom, isStrataError, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
+import { credentialFrom, createLogger, httpSecurityFrom, isStrataError, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
 import { startAgent } from './server';
 import { agentResources } from './resources/detect';
 import { parseAttributes } from './config';
@@ -23,10 +23,11 @@ async function main(): Promise<void> {
     .option('--cgroups-enable-cfs', 'cap each task at its cpus with a CFS quota')
     .option('--status-update-retry <seconds>', 'first resend interval of unacknowledged status updates', '10')
     .option('--docker-socket <path>', "the Docker engine's socket ('' disables DOCKER tasks)", '/var/run/docker.sock')
-    .option('--docker-pull-timeout <seconds>', 'fail a DOCKER task whose image pull takes longer', '600');
+    .option('--docker-pull-timeout <seconds>', 'fail a DOCKER task whose image pull takes longer', '600')
+    .option('--credential <file>', "what it registers with when the master authenticates: Mesos's credential file ({\"principal\", \"secret\"} or 'principal secret')");
   const opts = withSecurityFlags(cmd)
     .parse()
-    .opts<SecurityFlags & { master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string; dockerSocket: string; dockerPullTimeout: string }>();
+    .opts<SecurityFlags & { master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string; dockerSocket: string; dockerPullTimeout: string; credential?: string }>();
 
   let resources;
   let reservations;
@@ -53,8 +54,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   let security;
+  let masterAuthorization;
   try {
     security = httpSecurityFrom(opts);
+    masterAuthorization = credentialFrom(opts.credential)?.authorization;
   } catch (err) {
     process.stderr.write(`strata-agent: ${(err as Error).message}\n`);
     process.exit(2);
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
     security,
     config: {
       master: opts.master,
+      masterAuthorization,
       port: opts.port,
       advertiseIp: opts.advertiseIp,
       hostname: opts.hostname,

@@ -99,6 +99,7 @@ export class Chronos {
         capabilities: [{ type: 'PARTITION_AWARE' }],
       },
       frameworkId: this.frameworkId,
+      ...(this.config.masterCredential ? { credential: this.config.masterCredential } : {}),
       saveFrameworkId: (id) => this.store.putFrameworkId(id),
       handlers: {
         subscribed: (id) => this.onSubscribed(id),

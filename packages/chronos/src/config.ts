@@ -1,5 +1,9 @@
+import type { MasterCredential } from '@strata/sdk';
+
 export interface ChronosConfig {
   master: string;
+  /** Who it subscribes as when the master authenticates (--mesos-authentication-principal and -secret-file). */
+  masterCredential?: MasterCredential;
   hostname: string;
   httpPort: number;
   failoverTimeoutSeconds: number;

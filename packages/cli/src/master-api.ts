@@ -1,5 +1,6 @@
 import { silentLogger } from '@strata/lib';
 import { MasterLocator, parseMasterTarget } from '@strata/lib/ha';
+import { clusterAuthorization } from './cluster/config';
 
 /** The master's HTTP API as the CLI uses it. */
 export interface StateJson {
@@ -40,12 +41,21 @@ async function candidatesOf(master: string): Promise<string[]> {
   }
 }
 
-/** A request to the master; an unreachable master is said so in words. */
+/** The login's Authorization as headers (none without a login): for the agents' files API. */
+export function authorizationHeaders(): Record<string, string> {
+  const authorization = clusterAuthorization();
+  return authorization ? { authorization } : {};
+}
+
+/** A request to the master, with the login's Authorization (STRATA_TOKEN, `strata auth login`); an unreachable master is said so in words. */
 export async function masterFetch(master: string, path: string, init?: RequestInit): Promise<Response> {
   const problems: string[] = [];
+  const authorization = clusterAuthorization();
+  const headers = new Headers(init?.headers);
+  if (authorization && !headers.has('authorization')) headers.set('authorization', authorization);
   for (const address of await candidatesOf(master)) {
     try {
-      return await fetch(`http://${address}${path}`, init);
+      return await fetch(`http://${address}${path}`, { ...init, headers });
     } catch (err) {
       problems.push(`${address}: ${(err as Error).cause ?? (err as Error).message}`);
     }

@@ -14,8 +14,9 @@ export class TestFramework {
   /** When set, every offer is handed here instead of being kept. */
   onOffers?: (offers: Offer__Output[]) => void;
 
-  constructor(master: string, framework: Partial<FrameworkInfo> = {}) {
-    this.driver = new SchedulerDriver({ master, framework: { name: 'test', user: 'root', ...framework } });
+  /** `authorization`: sent when subscribing, for a master that authenticates. */
+  constructor(master: string, framework: Partial<FrameworkInfo> = {}, authorization?: string) {
+    this.driver = new SchedulerDriver({ master, framework: { name: 'test', user: 'root', ...framework }, ...(authorization ? { authorization } : {}) });
     this.driver.on('offers', (offers) => {
       const at = Date.now();
       for (const offer of offers) this.offers.push({ at, offer });
@@ -27,8 +28,8 @@ export class TestFramework {
     this.driver.on('disconnected', (why) => this.disconnects.push(why));
   }
 
-  static async subscribe(master: string, framework: Partial<FrameworkInfo> = {}): Promise<TestFramework> {
-    const f = new TestFramework(master, framework);
+  static async subscribe(master: string, framework: Partial<FrameworkInfo> = {}, authorization?: string): Promise<TestFramework> {
+    const f = new TestFramework(master, framework, authorization);
     await f.driver.subscribe();
     return f;
   }

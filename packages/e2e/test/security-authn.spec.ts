@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TokenIssuer, authorizationFor, generateTokenKeys } from '@strata/lib';
 import { tmpDir, waitFor } from '@strata/lib/testing';
-import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess, methodsOf, routesOfService, samplePath, strata } from '../src';
+import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess, TestFramework, methodsOf, routesOfService, samplePath, strata } from '../src';
 
 jest.setTimeout(180_000);
 
@@ -21,15 +21,25 @@ describe('authentication on every route of every service', () => {
     publicKey: path.join(dir.path, 'token.pub'),
     privateKey: path.join(dir.path, 'token.key'),
     credential: path.join(dir.path, 'gateway.credential'),
+    agentCredential: path.join(dir.path, 'agent.credential'),
+    wrongCredential: path.join(dir.path, 'wrong.credential'),
+    frameworkSecret: path.join(dir.path, 'framework.secret'),
   };
-  writeFileSync(files.credentials, JSON.stringify({ credentials: [{ principal: 'ops', secret: 'ops-secret' }, { principal: 'ci-bot', public_key: account.publicKey }] }));
+  writeFileSync(
+    files.credentials,
+    JSON.stringify({ credentials: [{ principal: 'ops', secret: 'ops-secret' }, { principal: 'ci-bot', public_key: account.publicKey }, { principal: 'agent', secret: 'agent-secret' }, { principal: 'framework', secret: 'framework-secret' }] }),
+  );
   writeFileSync(files.publicKey, keys.publicKey);
   writeFileSync(files.privateKey, keys.privateKey);
   writeFileSync(files.credential, 'ops ops-secret');
+  writeFileSync(files.agentCredential, JSON.stringify({ principal: 'agent', secret: 'agent-secret' }));
+  writeFileSync(files.frameworkSecret, 'framework-secret\n');
+  writeFileSync(files.wrongCredential, 'agent not-its-secret');
   writeFileSync(path.join(dir.path, 'ci-bot.key'), account.privateKey);
   const ops = authorizationFor({ kind: 'basic', principal: 'ops', secret: 'ops-secret' });
   const wrong = authorizationFor({ kind: 'basic', principal: 'ops', secret: 'nope' });
   const flags = ['--authenticate', '--credentials', files.credentials, '--token-public-key', files.publicKey];
+  const frameworkFlags = [...flags, '--mesos-authentication-principal', 'framework', '--mesos-authentication-secret-file', files.frameworkSecret];
 
   let cluster: LocalCluster;
   let marathon: MarathonProcess;
@@ -38,10 +48,10 @@ describe('authentication on every route of every service', () => {
   let bases: Record<'master' | 'agent' | 'marathon' | 'chronos' | 'gateway', string>;
 
   beforeAll(async () => {
-    cluster = await LocalCluster.start({ agents: 1, masterArgs: flags, agentArgs: flags, authorization: ops });
-    marathon = await MarathonProcess.start(cluster, flags);
+    cluster = await LocalCluster.start({ agents: 1, masterArgs: flags, agentArgs: [...flags, '--credential', files.agentCredential], authorization: ops });
+    marathon = await MarathonProcess.start(cluster, frameworkFlags);
     marathon.authorization = ops;
-    chronos = await ChronosProcess.start(cluster, flags);
+    chronos = await ChronosProcess.start(cluster, frameworkFlags);
     chronos.authorization = ops;
     gateway = ServiceProcess.start('gateway', BINS.gateway, ['--port', '0', '--http-address', '127.0.0.1', '--master', cluster.masterAddress, '--marathon', marathon.base, '--chronos', chronos.base.replace(/\/v1\/scheduler$/, ''), ...flags, '--token-private-key', files.privateKey, '--credential', files.credential]);
     const gw = `http://127.0.0.1:${(await gateway.waitForLog('gateway listening')).port}`;
@@ -81,6 +91,41 @@ describe('authentication on every route of every service', () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
     // The same routes with credentials are not refused (whatever else they answer).
     expect((await send(`${base}/help`, 'GET', ops)).status).toBe(200);
+  });
+
+  it("the master's scheduler channel refuses anonymous frameworks, wrong secrets and a principal that is not the caller's", async () => {
+    const refused = async (authorization: string | undefined, framework = {}) => {
+      const f = new TestFramework(cluster.masterAddress, { failoverTimeout: 0, ...framework }, authorization);
+      try {
+        return await f.driver.subscribe(10_000).then(
+          () => 'subscribed',
+          (err: Error) => err.message,
+        );
+      } finally {
+        f.close();
+      }
+    };
+    expect(await refused(undefined)).toMatch(/^Framework is not authenticated: authentication required/);
+    expect(await refused(wrong)).toMatch(/^Framework is not authenticated: invalid principal or secret/);
+    expect(await refused(ops, { principal: 'someone-else' })).toBe("Framework principal 'someone-else' does not match authenticated principal 'ops'");
+    // Marathon and Chronos subscribed with their --mesos-authentication-principal; nobody else got in.
+    const state = await cluster.state();
+    expect(state.frameworks.map((f) => [f.name, f.principal]).sort()).toEqual([['chronos', 'framework'], ['marathon', 'framework']]);
+    expect(await refused(ops)).toBe('subscribed');
+  });
+
+  it("the master's agent channel refuses an agent without the right credential: it never joins", async () => {
+    const log = (p: ServiceProcess) => p.logs.map((l) => `${String(l.msg)} ${String(l.err ?? '')}`);
+    for (const [name, extra] of [['anonymous', []], ['wrong', ['--credential', files.wrongCredential]]] as const) {
+      const intruder = ServiceProcess.start(`agent-${name}`, BINS.agent, ['--master', cluster.masterAddress, '--ip', '127.0.0.1', '--port', '0', '--hostname', '127.0.0.1', '--work-dir', path.join(dir.path, `intruder-${name}`), '--resources', 'cpus:1;mem:256', ...flags, ...extra]);
+      try {
+        await waitFor(() => log(intruder).find((l) => l.startsWith('cannot reach the leading master') && /authenticat|invalid principal|Not authorized/.test(l)), { what: `${name} agent refused`, timeoutMs: 15_000 });
+        expect(log(intruder).some((l) => l.startsWith('agent registered'))).toBe(false);
+      } finally {
+        await intruder.stop();
+      }
+    }
+    expect((await cluster.state()).slaves).toHaveLength(1);
   });
 
   it('the gateway refuses its proxied prefixes anonymously, and lets the UI shell load', async () => {

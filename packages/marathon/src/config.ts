@@ -1,7 +1,10 @@
+import type { MasterCredential } from '@strata/sdk';
 import type { MarathonLimits } from './model/limits';
 
 export interface MarathonConfig {
   master: string;
+  /** Who it subscribes as when the master authenticates (--mesos-authentication-principal and -secret-file). */
+  masterCredential?: MasterCredential;
   hostname: string;
   httpPort: number;
   /** Seconds the master keeps our tasks when we disconnect (Marathon: --failover_timeout, 1 week). */

@@ -105,6 +105,7 @@ export class Marathon implements MarathonState {
         capabilities: [{ type: 'PARTITION_AWARE' }, { type: 'TASK_KILLING_STATE' }],
       },
       frameworkId: this.frameworkId,
+      ...(this.config.masterCredential ? { credential: this.config.masterCredential } : {}),
       saveFrameworkId: (id) => this.deps.repo.saveFrameworkId(id),
       handlers: {
         subscribed: (id, again) => this.onSubscribed(id, again),

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { createLogger, httpSecurityFrom, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
+import { aclsFrom, createLogger, httpSecurityFrom, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
 import { etcdTarget } from '@strata/lib/ha';
 import { startMaster } from './server';
 import { defaultMasterConfig } from './config';
@@ -41,10 +41,11 @@ async function main(): Promise<void> {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${v}' is not a whole number of seconds >= 1`);
       return n;
-    }, d.leaseTtlSeconds);
+    }, d.leaseTtlSeconds)
+    .option('--acls <file>', "Mesos's ACL JSON (register_frameworks, run_tasks, teardown_frameworks, reserve_resources, unreserve_resources, update_quotas, update_weights, register_agents); without it everything is allowed");
   const opts = withSecurityFlags(cmd)
     .parse()
-    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string; maxOffersPerFramework: number; minAllocatableResources: string; etcd?: string; clusterName: string; leaseTtl: number } & SecurityFlags>();
+    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string; maxOffersPerFramework: number; minAllocatableResources: string; etcd?: string; clusterName: string; leaseTtl: number; acls?: string } & SecurityFlags>();
   if (opts.allocator !== 'drf' && opts.allocator !== 'hierarchical') throw new Error(`--allocator must be 'drf' or 'hierarchical', not '${opts.allocator}'`);
 
   const log = createLogger('master');
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
       leaseTtlSeconds: opts.leaseTtl,
     },
     security: httpSecurityFrom(opts),
+    acls: aclsFrom(opts.acls),
   });
   stopOnSignals(log, running.stop);
 }

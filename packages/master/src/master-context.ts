@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '@strata/lib';
+import type { Acls, Clock, Logger } from '@strata/lib';
 import type { MasterInfo } from '@strata/proto';
 import type { Allocator } from './allocator/allocator-interface';
 import type { AgentRegistry } from './agents/agent-registry';
@@ -32,6 +32,8 @@ export interface MasterCore {
   readonly offers: OfferBook;
   readonly dynamic: DynamicReservations;
   readonly messages: FrameworkMessages;
+  /** Mesos's --acls: who may register with which role, run as which user, reserve, set quota and weights, tear down. */
+  readonly acls: Acls;
   masterInfo(): MasterInfo;
 }
 

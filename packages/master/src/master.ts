@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STRATA_VERSION, res, type Clock, type Logger, type Resources, type StateStore, type Timer } from '@strata/lib';
+import { PERMISSIVE_ACLS, STRATA_VERSION, StrataError, requireAcl, res, type Acls, type Clock, type Logger, type Resources, type StateStore, type Timer } from '@strata/lib';
 import type { AgentMessage__Output, Call__Output, Event, MasterInfo, MasterMessage, RegisterAgentRequest__Output, RegisterAgentResponse, ReregisterAgentRequest__Output } from '@strata/proto';
 import { DrfAllocator } from './allocator';
 import { HierarchicalAllocator, type RoleView } from './allocator/hierarchical';
@@ -35,6 +35,8 @@ export interface MasterDeps {
   metrics: MasterMetrics;
   /** This master's id (a fresh UUID each start, as Mesos's). */
   id?: string;
+  /** Mesos's --acls; permissive when absent. */
+  acls?: Acls;
 }
 
 /**
@@ -79,6 +81,7 @@ export class Master {
       offers: new OfferBook(),
       dynamic: new DynamicReservations(),
       messages: new FrameworkMessages(deps.log, () => deps.clock.now()),
+      acls: deps.acls ?? PERMISSIVE_ACLS,
       masterInfo: () => this.masterInfo(),
     };
     this.ctx = { ...core, allocation: new AllocationLoop(core, setImmediate) };
@@ -131,12 +134,13 @@ export class Master {
 
   // --- agents (the agent gRPC service) ------------------------------------------------------
 
-  registerAgent(req: RegisterAgentRequest__Output): Promise<RegisterAgentResponse> {
-    return this.agentLife.register(req);
+  /** `principal`: who the call authenticated as (undefined when authentication is off). */
+  registerAgent(req: RegisterAgentRequest__Output, principal?: string): Promise<RegisterAgentResponse> {
+    return this.agentLife.register(req, principal);
   }
 
-  reregisterAgent(req: ReregisterAgentRequest__Output): Promise<RegisterAgentResponse> {
-    return this.agentLife.reregister(req);
+  reregisterAgent(req: ReregisterAgentRequest__Output, principal?: string): Promise<RegisterAgentResponse> {
+    return this.agentLife.reregister(req, principal);
   }
 
   agentConnected(agentId: string, outbox: Outbox<MasterMessage>): void {
@@ -153,8 +157,9 @@ export class Master {
 
   // --- frameworks (the scheduler gRPC service) ---------------------------------------------
 
-  subscribe(call: Call__Output, outbox: Outbox<Event>): Promise<string> {
-    return this.frameworkLife.subscribe(call, outbox);
+  /** `principal`: who the stream authenticated as (undefined when authentication is off). */
+  subscribe(call: Call__Output, outbox: Outbox<Event>, principal?: string): Promise<string> {
+    return this.frameworkLife.subscribe(call, outbox, principal);
   }
 
   frameworkCall(frameworkId: string, call: Call__Output): void {
@@ -190,6 +195,14 @@ export class Master {
 
   operatorReservation(type: 'RESERVE' | 'UNRESERVE', agentId: string, role: string, r: Resources): boolean {
     return this.reservations.operator(type, agentId, role, r);
+  }
+
+  /** Mesos's /master/teardown: the framework's tasks are killed and it is forgotten. The principal must be allowed teardown_frameworks of its principal. */
+  teardown(frameworkId: string, principal: string | undefined): void {
+    const fw = this.ctx.frameworks.get(frameworkId);
+    if (!fw) throw new StrataError('UNKNOWN_FRAMEWORK', `No framework found with specified ID '${frameworkId}'`, { status: 400, context: { frameworkId } });
+    requireAcl(this.ctx.acls, 'teardown_frameworks', principal, fw.info.principal || undefined, `teardown framework '${frameworkId}'`);
+    this.frameworkLife.remove(fw, 'torn down by the operator');
   }
 
   scheduleAllocation(): void {

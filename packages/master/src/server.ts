@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
-import { StrataError, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type HttpSecurity, type Logger, type StateStore } from '@strata/lib';
+import { PERMISSIVE_ACLS, StrataError, principalOf, requireAcl, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type Acls, type HttpSecurity, type Logger, type StateStore } from '@strata/lib';
 import { EtcdStateStore, candidates, clusterKeys, connectEtcd, workerLease, type Etcd3, type LeaderInfo } from '@strata/lib/ha';
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
@@ -37,7 +37,7 @@ const NO_GAUGES = { agentsConnected: 0, agentsDisconnected: 0, frameworks: 0, ta
  * master itself: made once when it runs alone, or once per term of leadership with --etcd, when
  * a standby redirects HTTP to the leader and answers gRPC with UNAVAILABLE naming it.
  */
-export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore; security?: HttpSecurity }): Promise<RunningMaster> {
+export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore; security?: HttpSecurity; acls?: Acls }): Promise<RunningMaster> {
   const config = defaultMasterConfig(opts.config);
   const id = randomUUID();
   const clock = opts.clock ?? systemClock;
@@ -67,8 +67,11 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
 
   const proto = loadStrata();
   const grpcServer = new grpc.Server({ 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_permit_without_calls': 1 });
-  grpcServer.addService(proto.strata.internal.v1.AgentService.service, agentServiceHandlers(seat, log));
-  grpcServer.addService(proto.strata.v1.Scheduler.service, schedulerHandlers(seat, log));
+  grpcServer.addService(proto.strata.internal.v1.AgentService.service, agentServiceHandlers(seat, log, opts.security));
+  grpcServer.addService(proto.strata.v1.Scheduler.service, schedulerHandlers(seat, log, opts.security));
+  const acls = opts.acls ?? PERMISSIVE_ACLS;
+  // Mesos's newer update_quotas, or the older set_quotas when only that is given.
+  const quotaAction = acls.rules.update_quotas || !acls.rules.set_quotas ? 'update_quotas' : 'set_quotas';
 
   const app = createHttpApp({ metrics: registry, before: [leaderRedirect(seat)], security: opts.security, health: () => ({ healthy: true, leading: !!current(), leader: seat.leader?.address ?? null }) });
   const masters = async (): Promise<LeaderInfo[]> => (etcd && election ? candidates(etcd, election).catch(() => []) : [seat.self]);
@@ -80,18 +83,22 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
   // Mesos's weights endpoint: GET lists, PUT takes [{"role": "web", "weight": 3}].
   app.get('/weights', (_req, res) => res.json(leaderMaster().weights()));
   app.put('/weights', (req, res) => {
-    leaderMaster().setWeights(parseWeightsRequest(req.body));
+    const weights = parseWeightsRequest(req.body);
+    for (const w of weights) requireAcl(acls, 'update_weights', principalOf(res), w.role, `update the weight of role '${w.role}'`);
+    leaderMaster().setWeights(weights);
     res.status(200).end();
   });
   // Mesos's quota endpoint: POST {"role": "web", "guarantee": [Resource…]}, GET, DELETE /quota/{role}.
   app.get('/quota', (_req, res) => res.json({ infos: leaderMaster().quotaInfos().map((q) => ({ role: q.role, guarantee: rs.toProto(q.guarantee, q.role) })) }));
   app.post('/quota', (req, res) => {
     const { role, guarantee } = parseQuotaRequest(req.body);
+    requireAcl(acls, quotaAction, principalOf(res), role, `set quota for role '${role}'`);
     leaderMaster().setQuota(role, guarantee);
     res.status(200).end();
   });
   app.delete('/quota/:role', (req, res) => {
     const role = checkedRole(req.params.role, 'Invalid QuotaRequest');
+    requireAcl(acls, quotaAction, principalOf(res), role, `remove quota of role '${role}'`);
     const master = leaderMaster();
     if (!master.quotaInfos().some((q) => q.role === role)) throw new StrataError('INVALID_REQUEST', `Failed to remove quota: role '${role}' has no quota set`, { status: 400 });
     master.setQuota(role, rs.EMPTY);
@@ -102,16 +109,25 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
   for (const type of ['RESERVE', 'UNRESERVE'] as const) {
     const route = type === 'RESERVE' ? 'reserve' : 'unreserve';
     app.post([`/master/${route}`, `/${route}`], express.urlencoded({ extended: false }), (req, res) => {
-      const { agentId, role, resources } = parseReservationRequest(req.body);
+      const { agentId, role, resources, principal } = parseReservationRequest(req.body);
+      if (type === 'RESERVE') requireAcl(acls, 'reserve_resources', principalOf(res), role, `reserve resources for role '${role}'`);
+      else requireAcl(acls, 'unreserve_resources', principalOf(res), principal, `unreserve resources reserved by '${principal ?? 'nobody'}'`);
       if (leaderMaster().operatorReservation(type, agentId, role, resources)) return void res.status(202).end();
       res.status(409).json({ message: `Agent ${agentId} does not have ${rs.formatResources(resources)} ${type === 'RESERVE' ? 'unreserved and unused' : `dynamically reserved for '${role}' and unused`}` });
     });
   }
+  // Mesos's teardown endpoint: frameworkId as a form field (or JSON); the principal needs teardown_frameworks of the framework's principal.
+  app.post(['/master/teardown', '/teardown'], express.urlencoded({ extended: false }), (req, res) => {
+    const frameworkId = (req.body as { frameworkId?: unknown } | undefined)?.frameworkId;
+    if (typeof frameworkId !== 'string' || !frameworkId) throw new StrataError('INVALID_REQUEST', "Missing 'frameworkId'", { status: 400 });
+    leaderMaster().teardown(frameworkId, principalOf(res));
+    res.status(200).end();
+  });
   app.get('/version', (_req, res) => res.json({ version: '0.1.0', build: 'strata' }));
   finishHttpApp(app, log);
 
   const recovered = async (): Promise<Master> => {
-    const master = new Master(config, { store, clock, log, metrics, id });
+    const master = new Master(config, { store, clock, log, metrics, id, acls });
     await master.recover();
     return master;
   };

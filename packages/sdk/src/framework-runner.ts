@@ -22,6 +22,8 @@ export interface FrameworkRunnerOptions {
   log: Logger;
   /** While false (a leader whose lease may have expired), no call leaves and no event is handed over. */
   acting?: () => boolean;
+  /** Who it subscribes as when the master authenticates (the framework's principal is set to it). */
+  credential?: { principal: string; authorization: string };
 }
 
 /**
@@ -36,7 +38,14 @@ export function frameworkDriver(opts: FrameworkRunnerOptions): SchedulerDriver {
   // Updates are acknowledged once the framework's handler has finished with them (stored what it
   // learnt), as Mesos asks: acknowledged earlier, an update whose effect was still being written
   // when the leader died would never come again, and its effect (a run's success) would be lost.
-  const driver = new SchedulerDriver({ master: opts.master, framework: { ...opts.framework, ...(current ? { id: { value: current } } : {}) }, log, autoAcknowledge: false, ...(opts.acting ? { acting: opts.acting } : {}) });
+  const driver = new SchedulerDriver({
+    master: opts.master,
+    framework: { ...opts.framework, ...(opts.credential ? { principal: opts.credential.principal } : {}), ...(current ? { id: { value: current } } : {}) },
+    log,
+    autoAcknowledge: false,
+    ...(opts.acting ? { acting: opts.acting } : {}),
+    ...(opts.credential ? { authorization: opts.credential.authorization } : {}),
+  });
   const guard = (what: string, context: Record<string, unknown>, fn: () => void | Promise<void>) => {
     if (opts.acting && !opts.acting()) return;
     try {

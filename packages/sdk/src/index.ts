@@ -8,6 +8,6 @@ export { frameworkDriver } from './framework-runner';
 export type { FrameworkHandlers, FrameworkRunnerOptions } from './framework-runner';
 export { frameworkCommand } from './service/command';
 export { frameworkServiceBase, serveFramework } from './service/command';
-export type { FrameworkServiceFlags, FrameworkServiceOptions, RunningService } from './service/command';
+export type { FrameworkServiceFlags, FrameworkServiceOptions, MasterCredential, RunningService } from './service/command';
 export { electedServiceBase, serveElected } from './service/elected-service';
 export type { ElectedServiceOptions, RunningElectedService, ServiceTerm, TermContext } from './service/elected-service';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import { coalescingSender, silentLogger, type Logger } from '@strata/lib';
+import { coalescingSender, metadataWith, silentLogger, type Logger } from '@strata/lib';
 import { MasterLocator, notLeaderHint } from '@strata/lib/ha';
 import {
   CALL_BATCH,
@@ -40,6 +40,8 @@ export interface SchedulerDriverOptions {
    * lease may have expired) no call leaves, so a paused leader that wakes up launches and kills nothing.
    */
   acting?: () => boolean;
+  /** Sent as `authorization` metadata when subscribing: an Authorization header value (Basic, token=…), for a master that authenticates. */
+  authorization?: string;
 }
 
 export interface SchedulerEvents {
@@ -124,7 +126,7 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
   }
 
   private subscribeAt(address: string, timeoutMs: number): Promise<string> {
-    const stream = this.clientFor(address).Subscribe();
+    const stream = this.clientFor(address).Subscribe(metadataWith(this.opts.authorization));
     this.stream = stream;
     let refused = false;
     let subscribed = false;

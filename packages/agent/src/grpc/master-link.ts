@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { backoffDelay, coalescingSender, type Logger } from '@strata/lib';
+import { backoffDelay, coalescingSender, metadataWith, type Logger } from '@strata/lib';
 import { notLeaderHint, type MasterLocator } from '@strata/lib/ha';
 import {
   STATUS_UPDATE_BATCH,
@@ -48,6 +48,8 @@ export class MasterLink {
     private readonly locator: MasterLocator,
     private readonly handlers: MasterLinkHandlers,
     private readonly log: Logger,
+    /** Sent as `authorization` metadata on every call: the master may authenticate agents. */
+    private readonly authorization?: string,
   ) {
     locator.on('change', (address) => {
       if (this.stream && address !== this.clientAddress) {
@@ -148,7 +150,7 @@ export class MasterLink {
   }
 
   private openStream(client: AgentServiceClient, agentId: string): void {
-    const stream = client.Connect();
+    const stream = client.Connect(metadataWith(this.authorization));
     this.stream = stream;
     let closed = false;
     const onClose = (why: string) => {
@@ -185,9 +187,10 @@ export class MasterLink {
   private unary<Req, Res>(client: AgentServiceClient, method: 'Register' | 'Reregister', req: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
       const deadline = new Date(Date.now() + 10_000);
-      (client[method] as unknown as (r: Req, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: Res) => void) => void).call(
+      (client[method] as unknown as (r: Req, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: Res) => void) => void).call(
         client,
         req,
+        metadataWith(this.authorization),
         { deadline },
         (err, r) => (err ? reject(err) : resolve(r!)),
       );

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { SchedulerDriver, offerResources, taskInfo } from '@strata/sdk';
 import { isTerminalState, type Offer__Output } from '@strata/proto';
 import { res } from '@strata/lib';
+import { clusterAuthorization } from '../cluster/config';
+import { authorizationHeaders } from '../master-api';
 import { FileFollower, agentAddress, sandboxFile } from './task-files';
 
 export interface RunOptions {
@@ -41,7 +43,9 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
     env[e.slice(0, i)] = e.slice(i + 1);
   }
   const taskId = `${opts.name ?? 'strata-run'}.${randomUUID()}`;
-  const driver = new SchedulerDriver({ master: opts.master, framework: { name: `strata run ${opts.name ?? ''}`.trim(), user: process.env.USER ?? 'root', failoverTimeout: 0 } });
+  const authorization = clusterAuthorization();
+  const driver = new SchedulerDriver({ master: opts.master, framework: { name: `strata run ${opts.name ?? ''}`.trim(), user: process.env.USER ?? 'root', failoverTimeout: 0 }, ...(authorization ? { authorization } : {}) });
+  const headers = authorizationHeaders();
   const say = (line: string) => { if (!opts.quiet) process.stderr.write(`${line}\n`); };
   const frameworkId = await driver.subscribe();
   say(`subscribed as framework ${frameworkId}`);
@@ -52,8 +56,8 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     const followers = agentAddress(opts.master, agent).then((address) => [
-      new FileFollower(`http://${address}`, sandboxFile(frameworkId, taskId, 'stdout'), process.stdout),
-      new FileFollower(`http://${address}`, sandboxFile(frameworkId, taskId, 'stderr'), process.stderr),
+      new FileFollower(`http://${address}`, sandboxFile(frameworkId, taskId, 'stdout'), process.stdout, headers),
+      new FileFollower(`http://${address}`, sandboxFile(frameworkId, taskId, 'stderr'), process.stderr, headers),
     ]);
     followers.catch(() => undefined); // reported by drain()
     const pumpAll = async () => Promise.all((await followers).map((f) => f.pump()));

@@ -1,4 +1,4 @@
-import { aclAllows, parseAcls } from './acls';
+import { aclAllows, parseAcls, requireAcl } from './acls';
 
 describe('Mesos ACLs', () => {
   const acls = parseAcls({
@@ -52,5 +52,17 @@ describe('Mesos ACLs', () => {
     expect(() => parseAcls({ run_tasks: [{ principals: { type: 'SOME' } }] })).toThrow(/run_tasks\[0\]\.principals\.type must be ANY or NONE/);
     expect(() => parseAcls({ run_tasks: [{ principals: { values: [1] } }] })).toThrow(/values must be a list of strings/);
     expect(() => parseAcls({ run_tasks: [{ principals: { values: ['a'], type: 'ANY' } }] })).toThrow(/both 'type' and 'values'/);
+  });
+
+  it('requireAcl throws a 403 FORBIDDEN saying what was refused, and passes what is allowed', () => {
+    const a = parseAcls({ permissive: false, update_weights: [{ principals: { values: ['ops'] }, roles: { type: 'ANY' } }] });
+    expect(() => requireAcl(a, 'update_weights', 'ops', 'web', 'update weights')).not.toThrow();
+    let thrown: unknown;
+    try {
+      requireAcl(a, 'update_weights', 'dev', 'web', "update the weight of role 'web'");
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ code: 'FORBIDDEN', status: 403, message: "Not authorized to update the weight of role 'web'", context: { action: 'update_weights', principal: 'dev', object: 'web' } });
   });
 });

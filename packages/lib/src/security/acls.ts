@@ -104,3 +104,9 @@ function allows(e: Entity, value: string | undefined): boolean {
   if ('values' in e) return value !== undefined && e.values.includes(value);
   return e.type === 'ANY';
 }
+
+/** aclAllows, or a 403 FORBIDDEN saying `what` the principal may not do (Mesos's "Not authorized to …"). */
+export function requireAcl(acls: Acls, action: AclAction, principal: string | undefined, object: string | undefined, what: string): void {
+  if (aclAllows(acls, action, principal, object)) return;
+  throw new StrataError('FORBIDDEN', `Not authorized to ${what}`, { context: { action, principal: principal ?? null, object: object ?? null } });
+}

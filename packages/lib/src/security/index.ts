@@ -1,4 +1,4 @@
-export { ACL_ACTIONS, PERMISSIVE_ACLS, aclAllows, parseAcls } from './acls';
+export { ACL_ACTIONS, PERMISSIVE_ACLS, aclAllows, parseAcls, requireAcl } from './acls';
 export type { AclAction, AclRule, Acls, Entity } from './acls';
 export { CHRONOS_JOBS, MARATHON_SERVICES, PERMISSION_ACTIONS, PERMISSIVE_PERMISSIONS, SUPERUSER, chronosResource, marathonResource, parsePermissions, permits, seesInto } from './permissions';
 export type { Grant, PermissionAction, Permissions } from './permissions';
@@ -12,5 +12,6 @@ export { Authenticator } from './authenticator';
 export { OPEN_PATHS, authenticateHttp, principalOf } from './http-guard';
 export { ResourceAuthz } from './resource-authz';
 export type { HttpSecurity } from './http-guard';
-export { aclsFrom, credentialHeaderFrom, httpSecurityFrom, permissionsFrom, withSecurityFlags } from './load';
+export { aclsFrom, credentialFrom, credentialHeaderFrom, httpSecurityFrom, permissionsFrom, withSecurityFlags } from './load';
 export type { SecurityFlags } from './load';
+export { AUTHORIZATION_METADATA, authenticatedStream, metadataWith, principalOfCall } from './grpc-guard';

@@ -47,11 +47,16 @@ export const permissionsFrom = (file: string | undefined): Permissions => (file 
  * Mesos's --credential file: `{"principal", "secret"}` or `principal secret`.
  */
 export function credentialHeaderFrom(file: string | undefined): string | undefined {
+  return credentialFrom(file)?.authorization;
+}
+
+/** A client's own credential (Mesos's --credential of agents and frameworks): its principal and the Authorization it sends. */
+export function credentialFrom(file: string | undefined): { principal: string; authorization: string } | undefined {
   if (!file) return undefined;
   const text = read(file, 'the credential file').trim();
   const one = text.startsWith('{') ? (jsonOf(text, file) as { principal?: unknown; secret?: unknown }) : (([principal, secret]) => ({ principal, secret }))(text.split(/\s+/));
   if (typeof one.principal !== 'string' || typeof one.secret !== 'string' || !one.principal || !one.secret) throw new StrataError('INVALID_REQUEST', `the credential file ${file} must hold {"principal", "secret"} or 'principal secret'`);
-  return authorizationFor({ kind: 'basic', principal: one.principal, secret: one.secret });
+  return { principal: one.principal, authorization: authorizationFor({ kind: 'basic', principal: one.principal, secret: one.secret }) };
 }
 
 function jsonOf(text: string, file: string): unknown {

@@ -1,3 +1,4 @@
+import { requireAcl } from '@strata/lib/acls';
 import { StrataError } from '@strata/lib/errors';
 import * as res from '@strata/lib/resources';
 import {
@@ -33,8 +34,10 @@ export class AgentLifecycle {
     this.wheel = new PingWheel(ctx.config, ctx.startedAt);
   }
 
-  async register(req: RegisterAgentRequest__Output): Promise<RegisterAgentResponse> {
+  /** `principal`: who the agent authenticated as; Mesos's register_agents ACL decides whether it may join. */
+  async register(req: RegisterAgentRequest__Output, principal?: string): Promise<RegisterAgentResponse> {
     const { store, clock, agents, log } = this.ctx;
+    requireAcl(this.ctx.acls, 'register_agents', principal, undefined, 'register agents');
     const info = req.agentInfo;
     if (!info) throw new StrataError('INVALID_AGENT', 'agent_info is required', { status: 400 });
     const resources = validAgentResources(info);
@@ -51,8 +54,9 @@ export class AgentLifecycle {
    * An agent this master (or a predecessor sharing its state store) admitted comes back, with
    * the tasks it is running: they are adopted, so no running task is lost to a master restart.
    */
-  async reregister(req: ReregisterAgentRequest__Output): Promise<RegisterAgentResponse> {
+  async reregister(req: ReregisterAgentRequest__Output, principal?: string): Promise<RegisterAgentResponse> {
     const { agents, allocator, allocation, frameworks, tasks, messages, clock, store, log } = this.ctx;
+    requireAcl(this.ctx.acls, 'register_agents', principal, undefined, 'register agents');
     const info = req.agentInfo;
     const id = info?.id?.value;
     if (!info || !id) throw new StrataError('INVALID_AGENT', 'agent_info.id is required to reregister', { status: 400 });

@@ -1,4 +1,5 @@
-import type { Call__Output } from '@strata/proto';
+import { aclAllows } from '@strata/lib/acls';
+import type { Call__Output, TaskInfo__Output } from '@strata/proto';
 import { planAccept, planReservations, type OutstandingOffer, type ReservationOp } from '../offers';
 import { taskKey, type FrameworkEntry } from '../registry';
 import type { MasterContext } from '../master-context';
@@ -16,10 +17,10 @@ export class OfferCalls {
     const accept = call.accept;
     if (!accept) return messages.error(fw, "Expecting 'accept' to be present");
     const offerIds = accept.offerIds.map((o) => o.value);
-    const launches = accept.operations.flatMap((op) => (op.type === 'LAUNCH' ? op.launch?.taskInfos ?? [] : []));
+    const launches = this.authorizedLaunches(fw, accept.operations.flatMap((op) => (op.type === 'LAUNCH' ? op.launch?.taskInfos ?? [] : [])));
     const reservationOps = accept.operations.flatMap((op): ReservationOp[] =>
       op.type === 'RESERVE' ? [{ type: 'RESERVE', resources: op.reserve?.resources ?? [] }] : op.type === 'UNRESERVE' ? [{ type: 'UNRESERVE', resources: op.unreserve?.resources ?? [] }] : [],
-    );
+    ).filter((op) => this.mayReserve(fw, op));
     const unsupported = accept.operations.find((op) => op.type !== 'LAUNCH' && op.type !== 'RESERVE' && op.type !== 'UNRESERVE');
     const looked = offerIds.map((id) => offers.get(id));
     const plan = planAccept({
@@ -64,6 +65,38 @@ export class OfferCalls {
       allocator.recover(fw.id, agentId, plan.unused, { refuseMs: this.refuseMs(accept.filters?.refuseSeconds), now: clock.now() }, mine[0]?.role);
     }
     allocation.schedule();
+  }
+
+  /**
+   * Mesos's run_tasks ACL: the framework's principal may run a task as its user (the command's,
+   * else the framework's). A refused task ends TASK_ERROR with REASON_TASK_UNAUTHORIZED; its
+   * resources go back with the unused rest of the offer.
+   */
+  private authorizedLaunches(fw: FrameworkEntry, launches: TaskInfo__Output[]): TaskInfo__Output[] {
+    const principal = fw.info.principal || undefined;
+    return launches.filter((t) => {
+      const user = t.command?.user || fw.info.user || undefined;
+      if (aclAllows(this.ctx.acls, 'run_tasks', principal, user)) return true;
+      const message = `Not authorized to launch as user '${user ?? ''}'`;
+      this.ctx.log.warn({ frameworkId: fw.id, taskId: t.taskId?.value, principal, user }, message);
+      this.ctx.messages.update(fw, t.taskId?.value ?? '', '', 'TASK_ERROR', 'REASON_TASK_UNAUTHORIZED', message);
+      return false;
+    });
+  }
+
+  /** reserve_resources (by role) and unreserve_resources (by the reserver's principal) for a framework's operations. */
+  private mayReserve(fw: FrameworkEntry, op: ReservationOp): boolean {
+    const principal = fw.info.principal || undefined;
+    for (const r of op.resources) {
+      const last = r.reservations[r.reservations.length - 1];
+      const ok =
+        op.type === 'RESERVE' ? aclAllows(this.ctx.acls, 'reserve_resources', principal, last?.role || r.role || undefined) : aclAllows(this.ctx.acls, 'unreserve_resources', principal, last?.principal || undefined);
+      if (!ok) {
+        this.ctx.messages.error(fw, `Not authorized to ${op.type === 'RESERVE' ? `reserve resources for role '${last?.role || r.role}'` : `unreserve resources reserved by '${last?.principal ?? ''}'`}`);
+        return false;
+      }
+    }
+    return true;
   }
 
   decline(fw: FrameworkEntry, call: Call__Output): void {

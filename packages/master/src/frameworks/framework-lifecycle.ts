@@ -1,3 +1,4 @@
+import { aclAllows } from '@strata/lib/acls';
 import { StrataError } from '@strata/lib/errors';
 import type { Call__Output, Event, FrameworkInfo__Output } from '@strata/proto';
 import { offerShapesOf } from '../allocator/offer-shapes';
@@ -17,8 +18,12 @@ export class FrameworkLifecycle {
 
   constructor(private readonly ctx: MasterContext) {}
 
-  /** Handles SUBSCRIBE: a new framework gets an id; a known id fails over to this stream. */
-  async subscribe(call: Call__Output, outbox: Outbox<Event>): Promise<string> {
+  /**
+   * Handles SUBSCRIBE: a new framework gets an id; a known id fails over to this stream.
+   * `authenticated`: the principal the stream authenticated as; the framework's own principal
+   * must be it (or is set to it), and the ACLs must let it register with each of its roles.
+   */
+  async subscribe(call: Call__Output, outbox: Outbox<Event>, authenticated?: string): Promise<string> {
     const { frameworks, store, clock, allocator, agents, allocation, config, log } = this.ctx;
     if (call.type !== 'SUBSCRIBE' || !call.subscribe?.frameworkInfo) {
       throw new StrataError('NOT_SUBSCRIBED', 'the first call on a stream must be SUBSCRIBE with framework_info', { status: 400 });
@@ -29,13 +34,18 @@ export class FrameworkLifecycle {
       throw new StrataError('INVALID_FRAMEWORK', "'framework_id' differs from 'subscribe.framework_info.id'", { status: 400 });
     }
     const { roles, minAllocatable } = validFrameworkInfo(info);
+    if (authenticated !== undefined && info.principal && info.principal !== authenticated) {
+      throw new StrataError('FORBIDDEN', `Framework principal '${info.principal}' does not match authenticated principal '${authenticated}'`, { context: { principal: info.principal, authenticated } });
+    }
+    const principal = info.principal || authenticated || '';
+    this.authorizeRoles(principal, roles);
     const now = clock.now();
     let fw = requestedId ? frameworks.get(requestedId) : undefined;
     if (requestedId && !fw && !frameworks.isKnown(requestedId)) {
       throw new StrataError('UNKNOWN_FRAMEWORK', `Framework '${requestedId}' is unknown (it was never registered, or has been removed)`, { status: 404, context: { frameworkId: requestedId } });
     }
     const id = requestedId || `${this.ctx.id}-${String(this.nextFramework++).padStart(4, '0')}`;
-    const stored: FrameworkInfo__Output = { ...info, id: { value: id }, roles };
+    const stored: FrameworkInfo__Output = { ...info, id: { value: id }, roles, principal };
     await store.putFramework(id, { info: stored, registeredAt: fw?.registeredAt ?? now });
     // Look again after the write: an agent that reregistered meanwhile may have brought this
     // framework back with its tasks (adopt). A new entry would drop them, and the framework
@@ -111,6 +121,7 @@ export class FrameworkLifecycle {
     const { frameworks, store, allocator, offers, allocation, log } = this.ctx;
     const info = validFrameworkUpdate(fw.info, call.updateFramework?.frameworkInfo, fw.id);
     const { roles, minAllocatable } = validFrameworkInfo(info);
+    this.authorizeRoles(fw.info.principal, roles.filter((r) => !rolesOf(fw.info).includes(r)));
     const stored: FrameworkInfo__Output = { ...info, id: { value: fw.id }, roles };
     await store.putFramework(fw.id, { info: stored, registeredAt: fw.registeredAt });
     if (!frameworks.has(fw.id)) return; // removed while the write was in flight
@@ -123,6 +134,12 @@ export class FrameworkLifecycle {
     }
     log.info({ frameworkId: fw.id, roles }, 'framework updated');
     allocation.schedule();
+  }
+
+  /** Mesos's register_frameworks ACL, role by role (the object is the role). */
+  private authorizeRoles(principal: string, roles: string[]): void {
+    const refused = roles.filter((r) => !aclAllows(this.ctx.acls, 'register_frameworks', principal || undefined, r));
+    if (refused.length) throw new StrataError('FORBIDDEN', `Not authorized to use roles '${refused.join(',')}'`, { context: { principal, roles: refused } });
   }
 
   /** Teardown or failover timeout: its tasks are killed (the agents shut the framework down), its offers rescinded, it is forgotten. */

@@ -12,6 +12,8 @@ export function toGrpcError(err: unknown): Partial<grpc.StatusObject> & Error {
   if (isStrataError(err)) {
     if (err.status === 404) code = grpc.status.NOT_FOUND;
     else if (err.status === 409) code = grpc.status.ABORTED;
+    else if (err.status === 401) code = grpc.status.UNAUTHENTICATED;
+    else if (err.status === 403) code = grpc.status.PERMISSION_DENIED;
     else if (err.status === 503) code = grpc.status.UNAVAILABLE;
     else if (err.status >= 400 && err.status < 500) code = grpc.status.INVALID_ARGUMENT;
     if (err.code === 'NOT_LEADER') {

@@ -29,6 +29,8 @@ export interface TaskSpec {
   /** Not started after this time (ms since the epoch): a late launch is dropped by the agent (REASON_LAUNCH_DEADLINE_PASSED). */
   launchDeadlineMs?: number;
   labels?: Record<string, string>;
+  /** The user the task runs as (CommandInfo.user); absent, the framework's. */
+  user?: string;
 }
 
 /** Where a task goes: its agent, the role its resources are allocated in, and (exactly) what it takes. */
@@ -59,6 +61,7 @@ export function buildTaskInfo(spec: TaskSpec, at: Placement): TaskInfo {
       arguments: shell ? undefined : spec.argv ?? spec.args ?? [],
       environment: { variables: Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })) },
       uris: spec.uris?.map((u) => ({ value: u.value, extract: u.extract, executable: u.executable, cache: u.cache })),
+      user: spec.user,
     },
     container: spec.container,
     healthCheck: spec.healthCheck,

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { createLogger, httpSecurityFrom, withSecurityFlags, parsePort, permissionsFrom, stopOnSignals, type HttpSecurity, type Logger, type Permissions, type StateStore } from '@strata/lib';
+import { authorizationFor, createLogger, httpSecurityFrom, withSecurityFlags, parsePort, permissionsFrom, stopOnSignals, type HttpSecurity, type Logger, type Permissions, type StateStore } from '@strata/lib';
 import { etcdTarget, type EtcdTarget } from '@strata/lib/ha';
 
 /** The flags every framework service takes (Marathon's and Chronos's names). */
@@ -20,6 +21,8 @@ export interface FrameworkServiceFlags {
   credentials?: string;
   tokenPublicKey?: string;
   permissions?: string;
+  mesosAuthenticationPrincipal?: string;
+  mesosAuthenticationSecretFile?: string;
 }
 
 /**
@@ -40,7 +43,9 @@ export function frameworkCommand(name: string, description: string, defaults: { 
     .option('--ha', 'run with high availability (needs --etcd; implied by it)')
     .option('--lease-ttl <seconds>', 'leadership lease: a dead leader is replaced about this long after it stops', '2');
   return withSecurityFlags(cmd, FRAMEWORK_OPEN_PATHS)
-    .option('--permissions <file>', 'per-path permissions ({"permissions": [{principal, resource, actions}]}); without it every authenticated principal may do everything');
+    .option('--permissions <file>', 'per-path permissions ({"permissions": [{principal, resource, actions}]}); without it every authenticated principal may do everything')
+    .option('--mesos-authentication-principal <principal>', 'the principal it subscribes to the master as (Marathon\'s and Chronos\'s --mesos_authentication_principal)')
+    .option('--mesos-authentication-secret-file <file>', 'the file holding that principal\'s secret (--mesos_authentication_secret_file)');
 }
 
 /** How a framework service is started (by its main, by tests, by `strata up`): its config, where its state lives, its logger. */
@@ -64,7 +69,7 @@ export interface FrameworkServiceOptions<C> {
 export const FRAMEWORK_OPEN_PATHS = ['/health', '/ping'];
 
 /** The common flags as the start options and config fields every framework service shares. */
-export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: string; stateDir: string; etcd?: EtcdTarget; leaseTtlSeconds: number; security?: HttpSecurity; permissions: Permissions; config: { master: string; hostname: string; httpPort: number; failoverTimeoutSeconds: number } } {
+export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: string; stateDir: string; etcd?: EtcdTarget; leaseTtlSeconds: number; security?: HttpSecurity; permissions: Permissions; config: { master: string; masterCredential?: MasterCredential; hostname: string; httpPort: number; failoverTimeoutSeconds: number } } {
   if (flags.ha && !flags.etcd) throw new Error('--ha needs --etcd: the instances elect their leader and share their state there');
   const ttl = Number(flags.leaseTtl);
   if (!Number.isInteger(ttl) || ttl < 1) throw new Error(`--lease-ttl: '${flags.leaseTtl}' is not a whole number of seconds >= 1`);
@@ -75,7 +80,7 @@ export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: stri
     leaseTtlSeconds: ttl,
     security: withOpenPaths(httpSecurityFrom(flags)),
     permissions: permissionsFrom(flags.permissions),
-    config: { master: flags.master, hostname: flags.hostname, httpPort: flags.httpPort, failoverTimeoutSeconds: Number(flags.failoverTimeout) },
+    config: { master: flags.master, ...masterCredentialOf(flags), hostname: flags.hostname, httpPort: flags.httpPort, failoverTimeoutSeconds: Number(flags.failoverTimeout) },
   };
 }
 
@@ -94,6 +99,26 @@ export async function serveFramework(name: string, flags: FrameworkServiceFlags,
   const log = createLogger(name);
   const running = await start({ log, ...frameworkServiceBase(flags) });
   stopOnSignals(log, running.stop);
+}
+
+/** Who a framework subscribes as when the master authenticates: its principal, and the Authorization it sends. */
+export interface MasterCredential {
+  principal: string;
+  authorization: string;
+}
+
+function masterCredentialOf(flags: FrameworkServiceFlags): { masterCredential?: MasterCredential } {
+  const { mesosAuthenticationPrincipal: principal, mesosAuthenticationSecretFile: file } = flags;
+  if (!principal && !file) return {};
+  if (!principal || !file) throw new Error('--mesos-authentication-principal and --mesos-authentication-secret-file go together');
+  let secret: string;
+  try {
+    secret = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new Error(`cannot read --mesos-authentication-secret-file ${file}: ${(err as Error).message}`);
+  }
+  if (!secret) throw new Error(`--mesos-authentication-secret-file ${file} is empty`);
+  return { masterCredential: { principal, authorization: authorizationFor({ kind: 'basic', principal, secret }) } };
 }
 
 function withOpenPaths(sec: HttpSecurity | undefined): HttpSecurity | undefined {
