@@ -1,9 +1,10 @@
 import { rmSync } from 'node:fs';
+import * as path from 'node:path';
 import { systemClock, type Clock, type Logger } from '@strata/lib';
 import { MasterLocator } from '@strata/lib/ha';
 import { isTerminalState, statusUpdateAcksOf, type FrameworkInfo__Output, type MasterMessage__Output } from '@strata/proto';
 import { AgentCheckpoint } from './checkpoint/task-checkpoint';
-import { frameworksDir, sandboxPath } from './checkpoint/paths';
+import { frameworksDir, safeId, sandboxPath } from './checkpoint/paths';
 import type { AgentConfig } from './config';
 import type { Containerizer, ExitInfo } from './containerizer/containerizer';
 import { MasterLink } from './grpc/master-link';
@@ -14,6 +15,8 @@ import { killOrphans } from './recovery/orphans';
 import { StatusUpdateManager, DEFAULT_RETRY } from './status-updates/status-update-manager';
 import { containerIdOf, taskKeyOf, type TaskRecord } from './tasks/task-record';
 import { TaskRunner } from './tasks/task-runner';
+import { taskUserName } from './users/passwd';
+import { UserSwitch } from './users/user-switch';
 
 export type { AgentConfig } from './config';
 
@@ -43,7 +46,7 @@ export class Agent {
       update: (u) => this.checkpoint.appendUpdate(u.frameworkId?.value ?? '', u.status?.taskId?.value ?? '', u),
       ack: (fw, task, uuid) => this.checkpoint.appendAck(fw, task, uuid),
     });
-    this.runner = new TaskRunner({ config, containerizer: deps.containerizer, checkpoint: this.checkpoint, updates: this.updates, clock: this.clock, log: deps.log, metrics: deps.metrics, agentId: () => this.agentId ?? '' });
+    this.runner = new TaskRunner({ config, containerizer: deps.containerizer, checkpoint: this.checkpoint, updates: this.updates, clock: this.clock, log: deps.log, metrics: deps.metrics, agentId: () => this.agentId ?? '', users: new UserSwitch(config.switchUser) });
     this.link = new MasterLink(
       MasterLocator.parse(config.master, deps.log),
       {
@@ -176,6 +179,17 @@ export class Agent {
         this.updates.resendAll(m.frameworkReconnected?.frameworkId?.value ?? '');
         return;
     }
+  }
+
+  /**
+   * Who the task whose sandbox is `fwDir/taskDir` (the directory names under the sandboxes root)
+   * runs or ran as: the object of access_sandboxes. Undefined when no known task has it.
+   */
+  sandboxUser(fwDir: string, taskDir: string): string | undefined {
+    const mine = (frameworkId: string, sandbox: string) => safeId(frameworkId) === fwDir && path.basename(sandbox) === taskDir;
+    for (const t of this.tasks.values()) if (mine(t.frameworkId, t.sandbox)) return taskUserName(t.info, t.checkpoint.frameworkInfo);
+    for (const fw of this.runner.completed.frameworks()) for (const t of this.runner.completed.of(fw)) if (mine(t.frameworkId, t.sandbox)) return t.user;
+    return undefined;
   }
 
   /** Sandbox directory of a task, for the files API. */

@@ -30,6 +30,8 @@ export interface AgentConfig {
   dockerSocket: string;
   /** A pull slower than this fails the task; it is not counted as the task's run time. */
   dockerPullTimeoutMs: number;
+  /** Mesos's --switch_user (default true): a task runs as its user, not as the agent (only an agent running as root can). */
+  switchUser: boolean;
 }
 
 export function defaultAgentConfig(overrides: Partial<AgentConfig> & { master: string }): AgentConfig {
@@ -45,6 +47,7 @@ export function defaultAgentConfig(overrides: Partial<AgentConfig> & { master: s
     cgroupsEnableCfs: false,
     dockerSocket: '/var/run/docker.sock',
     dockerPullTimeoutMs: 600_000,
+    switchUser: true,
     ...overrides,
     workDir,
     resources: overrides.resources ?? agentResources(workDir, undefined).unreserved,

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { credentialFrom, createLogger, httpSecurityFrom, isStrataError, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
+import { aclsFrom, credentialFrom, createLogger, httpSecurityFrom, isStrataError, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
 import { startAgent } from './server';
 import { agentResources } from './resources/detect';
 import { parseAttributes } from './config';
@@ -24,10 +24,12 @@ async function main(): Promise<void> {
     .option('--status-update-retry <seconds>', 'first resend interval of unacknowledged status updates', '10')
     .option('--docker-socket <path>', "the Docker engine's socket ('' disables DOCKER tasks)", '/var/run/docker.sock')
     .option('--docker-pull-timeout <seconds>', 'fail a DOCKER task whose image pull takes longer', '600')
+    .option('--acls <file>', "Mesos's ACL JSON; the agent honours access_sandboxes (who may read the sandboxes of tasks run as which user)")
+    .option('--no-switch-user', 'run every task as the agent itself, not as its user (Mesos: --switch_user=false)')
     .option('--credential <file>', "what it registers with when the master authenticates: Mesos's credential file ({\"principal\", \"secret\"} or 'principal secret')");
   const opts = withSecurityFlags(cmd)
     .parse()
-    .opts<SecurityFlags & { master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string; dockerSocket: string; dockerPullTimeout: string; credential?: string }>();
+    .opts<SecurityFlags & { master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string; dockerSocket: string; dockerPullTimeout: string; credential?: string; switchUser: boolean; acls?: string }>();
 
   let resources;
   let reservations;
@@ -55,7 +57,9 @@ async function main(): Promise<void> {
   }
   let security;
   let masterAuthorization;
+  let acls;
   try {
+    acls = aclsFrom(opts.acls);
     security = httpSecurityFrom(opts);
     masterAuthorization = credentialFrom(opts.credential)?.authorization;
   } catch (err) {
@@ -67,9 +71,11 @@ async function main(): Promise<void> {
     log,
     host: opts.ip,
     security,
+    acls,
     config: {
       master: opts.master,
       masterAuthorization,
+      switchUser: opts.switchUser,
       port: opts.port,
       advertiseIp: opts.advertiseIp,
       hostname: opts.hostname,

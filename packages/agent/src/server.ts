@@ -1,4 +1,6 @@
-import { createHttpApp, createMetricsRegistry, finishHttpApp, listenHttp, type HttpSecurity, type Logger, type Resources } from '@strata/lib';
+import { realpathSync } from 'node:fs';
+import * as path from 'node:path';
+import { PERMISSIVE_ACLS, createHttpApp, createMetricsRegistry, finishHttpApp, listenHttp, principalOf, requireAcl, type Acls, type HttpSecurity, type Logger, type Resources } from '@strata/lib';
 import { Agent } from './agent';
 import type { AgentConfig } from './config';
 import { ProcessContainerizer } from './containerizer/process-containerizer';
@@ -19,7 +21,7 @@ export interface RunningAgent {
 }
 
 /** Composition root: HTTP (health, metrics, state) on the agent's port, then the link to the master. */
-export async function startAgent(opts: { config: Partial<AgentConfig> & { master: string; resources?: Resources }; log: Logger; host?: string; security?: HttpSecurity }): Promise<RunningAgent> {
+export async function startAgent(opts: { config: Partial<AgentConfig> & { master: string; resources?: Resources }; log: Logger; host?: string; security?: HttpSecurity; acls?: Acls }): Promise<RunningAgent> {
   const registry = createMetricsRegistry('agent');
   const metrics = createAgentMetrics(registry);
   const config = defaultAgentConfig(opts.config);
@@ -28,7 +30,15 @@ export async function startAgent(opts: { config: Partial<AgentConfig> & { master
   let agent: Agent | undefined;
   const app = createHttpApp({ metrics: registry, security: opts.security, health: () => ({ healthy: true, connected: agent?.connected ?? false }) });
   app.get(['/state', '/slave\\(1\\)/state', '/agent/state'], (_req, res) => res.json(agent!.state()));
-  addFileRoutes(app, sandboxesDir(config.workDir));
+  const sandboxes = sandboxesDir(config.workDir);
+  const acls = opts.acls ?? PERMISSIVE_ACLS;
+  addFileRoutes(app, sandboxes, (res, real) => {
+    // access_sandboxes is about the user a sandbox's task runs as; above a task's sandbox (the
+    // root, a framework's directory) nothing names one, so only a rule for ANY user lets it in.
+    const [fwDir, taskDir] = path.relative(realpathSync(sandboxes), real).split(path.sep);
+    const user = fwDir && taskDir ? agent?.sandboxUser(fwDir, taskDir) : undefined;
+    requireAcl(acls, 'access_sandboxes', principalOf(res), user, user ? `access the sandboxes of tasks run as '${user}'` : 'access this directory of sandboxes');
+  });
   finishHttpApp(app, opts.log);
   const http = await listenHttp(app, config.port, host);
   const port = http.port;

@@ -1,5 +1,6 @@
 import type { Resources } from '@strata/lib';
 import type { TaskInfo__Output } from '@strata/proto';
+import type { SystemUser } from '../users/passwd';
 
 export interface LaunchSpec {
   /** Stable name of the task's container, derived from its ids: a restarted agent computes it again. */
@@ -13,6 +14,8 @@ export interface LaunchSpec {
   sandbox: string;
   /** Where the process executor writes the task's exit status, so it survives the agent. */
   statusFile: string;
+  /** The user the task runs as (--switch_user); absent, the agent's own. */
+  user?: SystemUser;
 }
 
 /** How a task's process ended. */

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { tmpDir, waitFor } from '@strata/lib/testing';
 import type { CommandInfo__Output, TaskInfo__Output } from '@strata/proto';
@@ -90,5 +90,24 @@ describe('ProcessContainerizer (real processes)', () => {
     expect((await ct.exited).code).toBe(0);
     await waitFor(() => pidsWithMark('m5').length === 0, { what: 'no process of the task left' });
     expect(pidsWithMark('m5')).toEqual([]);
+  });
+
+  // Dropping to another uid needs root: CI runs as root, where this must run.
+  (process.getuid?.() === 0 || process.env.CI === 'true' ? it : it.skip)('runs the executor and the task as the given user (uid and gid in /proc), its exit status still read', async () => {
+    chmodSync(dir.path, 0o711);
+    const sandbox = path.join(dir.path, 't7');
+    mkdirSync(sandbox);
+    chownSync(sandbox, 65534, 65534);
+    const statusFile = path.join(dir.path, 't7.status');
+    const ct = await c.launch({ ...spec({ taskId: 't7', command: shell('echo $$ > pid; touch ../escaped 2>/dev/null; sleep 300 & wait'), env: env('m7'), sandbox, statusFile }), user: { name: 'nobody', uid: 65534, gid: 65534 } });
+    const pid = await waitFor(() => Number(readFileSync(path.join(sandbox, 'pid'), 'utf8').trim()) || undefined, { what: 'the task to write its pid' });
+    const ids = (field: string) => readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`))!.split(/\s+/).slice(1, 5);
+    expect(ids('Uid')).toEqual(['65534', '65534', '65534', '65534']);
+    expect(ids('Gid')).toEqual(['65534', '65534', '65534', '65534']);
+    expect(ids('Groups').filter(Boolean)).toEqual([]); // root's supplementary groups are dropped too
+    expect(existsSync(path.join(dir.path, 'escaped'))).toBe(false); // the directory above is root's
+    ct.kill(100);
+    expect((await ct.exited).killed).toBe(true);
+    expect(statSync(path.join(sandbox, 'stdout')).uid).toBe(65534);
   });
 });

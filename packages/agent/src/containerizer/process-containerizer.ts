@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { chownSync, closeSync, fchownSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { res } from '@strata/lib';
 import type { Container, Containerizer, ExitInfo, LaunchSpec, RecoverSpec } from './containerizer';
@@ -41,7 +41,9 @@ export function processStartTicks(pid: number): number | undefined {
 
 function readExitStatus(file: string): number | undefined {
   try {
-    const n = Number(readFileSync(file, 'utf8').trim());
+    const text = readFileSync(file, 'utf8').trim();
+    // Empty: made ready for an executor running as another user, which never wrote it.
+    const n = text === '' ? NaN : Number(text);
     return Number.isInteger(n) ? n : undefined;
   } catch {
     return undefined;
@@ -84,6 +86,14 @@ export class ProcessContainerizer implements Containerizer {
     await this.isolator.prepare(spec.containerId, { cpus: res.scalar(spec.resources, 'cpus'), memMb: res.scalar(spec.resources, 'mem') });
     const out = openSync(path.join(spec.sandbox, 'stdout'), 'a');
     const err = openSync(path.join(spec.sandbox, 'stderr'), 'a');
+    const user = spec.user;
+    if (user) {
+      // The executor runs as the task's user too: its output files and the exit status it writes are that user's.
+      fchownSync(out, user.uid, user.gid);
+      fchownSync(err, user.uid, user.gid);
+      writeFileSync(spec.statusFile, '', { mode: 0o644 });
+      chownSync(spec.statusFile, user.uid, user.gid);
+    }
     const shell = command.shell ?? true;
     const argv = shell ? ['/bin/sh', '-c', command.value] : [command.value, ...command.arguments.slice(1)];
     let child;
@@ -93,6 +103,7 @@ export class ProcessContainerizer implements Containerizer {
         env: spec.env,
         detached: true,
         stdio: ['pipe', out, err],
+        ...(user ? { uid: user.uid, gid: user.gid } : {}),
       });
     } finally {
       closeSync(out);

@@ -1,6 +1,6 @@
 import { mkdirSync, promises as fsp, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import type { Express } from 'express';
+import type { Express, Response } from 'express';
 import { StrataError } from '@strata/lib';
 import { confine } from './confine';
 import { attachmentHeader, openSandboxFile, pathParam } from './sandbox-file';
@@ -25,15 +25,20 @@ const int = (v: unknown, name: string, fallback: number): number => {
   return n;
 };
 
+/** Decides whether a request may read `real` (a confined path), throwing a 403 when not. */
+export type SandboxAuthorizer = (res: Response, real: string) => void;
+
 /**
  * Mesos's sandbox file endpoints, confined to the agent's sandboxes directory:
  * `/files/browse?path=`, `/files/read?path=&offset=&length=` and `/files/download?path=`.
+ * `authorize` sees each resolved path before anything of it is read (access_sandboxes).
  */
-export function addFileRoutes(app: Express, sandboxesRoot: string): void {
+export function addFileRoutes(app: Express, sandboxesRoot: string, authorize: SandboxAuthorizer = () => undefined): void {
   mkdirSync(sandboxesRoot, { recursive: true });
 
   app.get('/files/browse', async (req, res) => {
     const dir = confine(sandboxesRoot, pathParam(req.query.path));
+    authorize(res, dir);
     const st = await fsp.stat(dir);
     if (!st.isDirectory()) throw new StrataError('NOT_A_DIRECTORY', `'${req.query.path}' is not a directory`, { status: 400 });
     const entries = await fsp.readdir(dir);
@@ -52,7 +57,7 @@ export function addFileRoutes(app: Express, sandboxesRoot: string): void {
     if (offset < -1) throw new StrataError('INVALID_PARAM', "'offset' must be -1 or at least 0", { status: 400 });
     const length = Math.min(int(req.query.length, 'length', MAX_READ), MAX_READ);
     if (length < 0) throw new StrataError('INVALID_PARAM', "'length' must not be negative", { status: 400 });
-    const { fh, size } = await openSandboxFile(sandboxesRoot, req.query.path);
+    const { fh, size } = await openSandboxFile(sandboxesRoot, req.query.path, (file) => authorize(res, file));
     try {
       // Mesos: offset -1 asks for the file's length only.
       if (offset === -1) return void res.json({ data: '', offset: size });
@@ -65,7 +70,7 @@ export function addFileRoutes(app: Express, sandboxesRoot: string): void {
   });
 
   app.get('/files/download', async (req, res) => {
-    const { fh, file } = await openSandboxFile(sandboxesRoot, req.query.path);
+    const { fh, file } = await openSandboxFile(sandboxesRoot, req.query.path, (f) => authorize(res, f));
     res.set('Content-Type', 'application/octet-stream');
     res.set('Content-Disposition', attachmentHeader(file));
     const stream = fh.createReadStream(); // closes the descriptor when it ends or is destroyed

@@ -18,8 +18,9 @@ export function pathParam(raw: unknown): string | undefined {
  * nothing Strata writes into a sandbox is hard-linked. The checks run on the open descriptor, so
  * what was checked is what is read.
  */
-export async function openSandboxFile(root: string, requested: unknown): Promise<{ fh: fsp.FileHandle; size: number; file: string }> {
+export async function openSandboxFile(root: string, requested: unknown, authorize: (file: string) => void = () => undefined): Promise<{ fh: fsp.FileHandle; size: number; file: string }> {
   const file = confine(root, pathParam(requested));
+  authorize(file);
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);

@@ -5,6 +5,8 @@ export interface CompletedTask {
   name: string;
   state: string;
   sandbox: string;
+  /** Who it ran as (its command's user, else its framework's): the object of access_sandboxes. */
+  user?: string;
 }
 
 /**

@@ -13,6 +13,8 @@ import type { StatusUpdateManager } from '../status-updates/status-update-manage
 import { exitStatus } from './exit-status';
 import { taskEnv } from './task-env';
 import { containerIdOf, taskKeyOf, type TaskRecord } from './task-record';
+import { taskUserName, type SystemUser } from '../users/passwd';
+import type { UserSwitch } from '../users/user-switch';
 
 const NS_PER_MS = 1_000_000;
 
@@ -31,6 +33,7 @@ export interface TaskRunnerDeps {
   log: Logger;
   metrics: AgentMetrics;
   agentId: () => string;
+  users: UserSwitch;
 }
 
 /**
@@ -78,10 +81,17 @@ export class TaskRunner {
       return fail(`Cannot checkpoint the task: ${(err as Error).message}`);
     }
     if (!info.command && !isDockerTask(info)) return fail('A task needs a command, or a DOCKER container');
-    if (info.command?.uris.length) {
+    let user: SystemUser | undefined;
+    try {
+      user = this.deps.users.userFor(taskUserName(info, fw));
+    } catch (err) {
+      return fail((err as Error).message);
+    }
+    if (info.command?.uris.length || user) {
       try {
         await mkdir(sandbox, { recursive: true });
-        await fetchUris(info.command.uris, sandbox);
+        if (info.command?.uris.length) await fetchUris(info.command.uris, sandbox);
+        if (user) this.deps.users.prepareSandbox(sandbox, user);
       } catch (err) {
         return fail((err as Error).message);
       }
@@ -96,6 +106,7 @@ export class TaskRunner {
         env: this.envOf(frameworkId, info, sandbox, isDockerTask(info)),
         sandbox,
         statusFile: store.exitStatusFile(frameworkId, taskId),
+        ...(user ? { user } : {}),
       });
     } catch (err) {
       return fail(`Failed to launch: ${(err as Error).message}`);
@@ -112,7 +123,7 @@ export class TaskRunner {
       this.enforceMaxCompletionTime(record);
     }
     metrics.tasksLaunched.inc();
-    log.info({ pid: container.pid, sandbox }, 'task launched');
+    log.info({ pid: container.pid, sandbox, user: user?.name }, 'task launched');
     this.onExit(record, await container.exited);
   }
 
@@ -139,7 +150,7 @@ export class TaskRunner {
     const t = this.tasks.get(key);
     if (t && isTerminalState(t.state) && updates.pendingFor(frameworkId, taskId).length === 0) {
       this.tasks.delete(key);
-      this.completed.add({ frameworkId, taskId, name: t.info.name, state: t.state, sandbox: t.sandbox });
+      this.completed.add({ frameworkId, taskId, name: t.info.name, state: t.state, sandbox: t.sandbox, user: taskUserName(t.info, t.checkpoint.frameworkInfo) });
       checkpoint.removeTask(frameworkId, taskId);
     }
   }

@@ -53,6 +53,8 @@ export function chronosTaskInfo(job: Job, run: Run, hostname: string, role: stri
       maxCompletionMs: job.maxCompletionTime > 0 ? job.maxCompletionTime * 1000 : undefined,
       // A first attempt starts inside its epsilon or not at all, wherever the launch is held up.
       launchDeadlineMs: eps !== undefined && run.attempt === 0 ? run.due + eps : undefined,
+      // Chronos's runAsUser (default root): the agent runs the task as it.
+      user: job.runAsUser || undefined,
     },
     { agentId: run.agentId!, role, resources },
   );

@@ -75,6 +75,8 @@ export function marathonTaskInfo(app: AppDefinition, inst: Instance, role: strin
       labels: app.labels,
       healthCheck: mesosHealthCheck(app, inst),
       killGraceMs: app.taskKillGracePeriodSeconds !== undefined ? app.taskKillGracePeriodSeconds * 1000 : undefined,
+      // Marathon's `user`: the agent runs the task as it (else as the framework's user).
+      user: app.user,
     },
     { agentId: inst.agentId!, role, resources },
   );

@@ -24,6 +24,12 @@ describe('containerSpec', () => {
     expect(s.Env).toEqual(expect.arrayContaining(['PORT0=31000', 'MESOS_SANDBOX=/mnt/mesos/sandbox']));
   });
 
+  it('runs as the task user by uid:gid when the agent switches users, as the image otherwise', () => {
+    expect(build(task()).User).toBeUndefined();
+    const s = containerSpec({ name: 'n', agentKey: 'k', agentId: 'S1', frameworkId: 'fw', taskId: 't1', containerId: 'fw.t1', task: task(), resources: parseResources('cpus:1;mem:32'), env: {}, sandbox: '/sb', user: { uid: 65534, gid: 65534 } });
+    expect(s.User).toBe('65534:65534');
+  });
+
   it("runs the image's own command when none is given, and passes args to its entrypoint when shell is off", () => {
     expect(build(task({}, {}, null)).Cmd).toBeUndefined();
     expect(build(task({}, {}, { value: '', shell: false, arguments: ['--port', '80'] })).Cmd).toEqual(['--port', '80']);

@@ -33,6 +33,8 @@ export function containerSpec(input: {
   resources: Resources;
   env: Record<string, string>;
   sandbox: string;
+  /** The task's user (--switch_user), as uid:gid: the image need not know the name, and the sandbox is owned by these ids. */
+  user?: { uid: number; gid: number };
 }): Docker.ContainerCreateOptions {
   const container = input.task.container;
   const docker = container?.docker;
@@ -78,6 +80,7 @@ export function containerSpec(input: {
     ...(cmd ? { Cmd: cmd } : {}),
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: labels,
+    ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
     ...(container?.hostname && network !== 'host' ? { Hostname: container.hostname } : {}),
     ...(Object.keys(exposed).length ? { ExposedPorts: exposed } : {}),
     HostConfig: {

@@ -63,6 +63,7 @@ export class DockerContainerizer implements Containerizer {
       resources: spec.resources,
       env: spec.env,
       sandbox: spec.sandbox,
+      ...(spec.user ? { user: spec.user } : {}),
     });
     if (options.HostConfig?.NetworkMode === 'bridge') {
       const nets = await this.docker.listNetworks({ filters: { name: ['bridge'] } });
