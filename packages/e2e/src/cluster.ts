@@ -15,7 +15,7 @@ export interface ClusterOptions {
 
 export interface StateJson {
   slaves: { id: string; active: boolean; hostname: string; port: number; resources: Record<string, number | string>; used_resources: Record<string, number | string>; offered_resources: Record<string, number | string> }[];
-  frameworks: { id: string; name: string; principal?: string; tasks: { id: string; state: string; slave_id: string }[]; completed_tasks: { id: string; state: string; slave_id: string }[]; offered_resources: Record<string, number | string>; used_resources: Record<string, number | string> }[];
+  frameworks: { id: string; name: string; principal?: string; connected?: boolean; tasks: { id: string; state: string; slave_id: string }[]; completed_tasks: { id: string; state: string; slave_id: string }[]; offered_resources: Record<string, number | string>; used_resources: Record<string, number | string> }[];
   completed_frameworks: { id: string }[];
 }
 

@@ -36,7 +36,9 @@ export function schedulerHandlers(seat: MasterSeat, log: Logger, security?: Http
     let frameworkId: string | undefined;
     let subscribing: Promise<void> | undefined;
     const queued: Call__Output[] = [];
+    let gone = false;
     const done = () => {
+      gone = true;
       if (frameworkId) master.frameworkDisconnected(frameworkId, outbox);
     };
     call.on('data', (c: Call__Output) => {
@@ -48,6 +50,10 @@ export function schedulerHandlers(seat: MasterSeat, log: Logger, security?: Http
       subscribing = master.subscribe(c, outbox, principal).then(
         (id) => {
           frameworkId = id;
+          // The stream died while SUBSCRIBE was being stored (found by the fuzzer: a bad second
+          // message ends the call): the framework is disconnected now, or it would stay
+          // "connected" to a dead stream forever, holding its offers.
+          if (gone) return master.frameworkDisconnected(id, outbox);
           for (const q of queued.splice(0)) master.frameworkCall(id, q);
         },
         (err: Error) => {

@@ -24,7 +24,7 @@ export function parseReservationRequest(body: unknown): { agentId: string; role:
   let principal: string | undefined;
   for (const r of list as Partial<Resource__Output>[]) {
     const last = r?.reservations?.[r.reservations.length - 1];
-    if (!last || last.type !== 'DYNAMIC' || !last.role) throw bad(`every resource needs a DYNAMIC reservation with a role ('${r?.name ?? '?'}' has none)`);
+    if (!last || last.type !== 'DYNAMIC' || typeof last.role !== 'string' || !last.role) throw bad(`every resource needs a DYNAMIC reservation with a role ('${r?.name ?? '?'}' has none)`);
     roles.add(last.role);
     // The reserver's principal, which Mesos's unreserve_resources ACL is about.
     if (typeof last.principal === 'string' && last.principal) principal = last.principal;
