@@ -11,7 +11,7 @@ export interface HttpCase {
 
 /** Path parameters: ids that exist, ids that do not, and the strings that break parsers. */
 const hostileSegment = fc.oneof(
-  fc.constantFrom('x', 'web', '..', '.', '%2e%2e', '%00', '%ff', '~', 'a%2Fb', "'", '"', '<script>', '${x}', '*', '-1', '0', '1e309', 'NaN', 'null', ' ', '%20'),
+  fc.constantFrom('x', 'web', '..', '.', '%2e%2e', '%00', '%ff', '~', 'a%2Fb', "'", '"', '<script>', '${x}', '*', '-1', '0', '1e309', 'NaN', 'null', ' ', '%20', 'valueOf', 'constructor', '__proto__', 'toString', 'hasOwnProperty'),
   fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }).map((s) => encodeURIComponent(s)),
   fc.string({ minLength: 200, maxLength: 300 }).map((s) => encodeURIComponent(s).slice(0, 2_000)),

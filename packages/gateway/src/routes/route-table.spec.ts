@@ -27,6 +27,10 @@ describe('routeOf', () => {
     expect(routeOf('/marathon/v2/apps/%2Fprod%2Fweb//x')).toEqual({ kind: 'marathon', path: '/v2/apps/%2Fprod%2Fweb//x' });
   });
 
+  it("a service named after an Object.prototype member is an ordinary service", () => {
+    for (const name of ['valueOf', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(routeOf(`/service/${name}/x`)).toEqual({ kind: 'service', name, path: '/x' });
+  });
+
   it('describes each upstream in words', () => {
     expect(describeRoute({ kind: 'master', path: '/' })).toBe('the leading master');
     expect(describeRoute({ kind: 'service', name: 'web', path: '/' })).toBe("service 'web'");

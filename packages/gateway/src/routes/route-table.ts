@@ -14,7 +14,11 @@ export type Route =
 export type UpstreamRoute = Exclude<Route, { kind: 'gateway' }>;
 
 /** Framework services the gateway knows itself, under /service/NAME as in DC/OS. */
-const BUILT_IN_SERVICES: Record<string, 'marathon' | 'chronos'> = { marathon: 'marathon', chronos: 'chronos' };
+// A Map, not an object literal: /service/valueOf must not find Object.prototype's (found by the fuzzer: a 500).
+const BUILT_IN_SERVICES = new Map<string, 'marathon' | 'chronos'>([
+  ['marathon', 'marathon'],
+  ['chronos', 'chronos'],
+]);
 
 /** `url` is the request's path and query as received (`req.originalUrl`). */
 export function routeOf(url: string): Route {
@@ -34,7 +38,7 @@ export function routeOf(url: string): Route {
     case 'service': {
       const name = decodeSegment(segments[2]);
       if (!name) return { kind: 'gateway' };
-      const builtIn = BUILT_IN_SERVICES[name];
+      const builtIn = BUILT_IN_SERVICES.get(name);
       return builtIn ? { kind: builtIn, path: rest(3) } : { kind: 'service', name, path: rest(3) };
     }
     case 'agent':
