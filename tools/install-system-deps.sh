@@ -3,7 +3,7 @@
 # Docker engine started when none answers (apt starts no services here: no systemd, and
 # policy-rc.d forbids it). See ../shared/reference/toolchain.md for what was measured.
 set -euo pipefail
-PKGS="procps docker.io busybox-static tar iptables etcd-server chromium zsh"
+PKGS="procps docker.io busybox-static tar iptables etcd-server chromium zsh openssl"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -64,6 +64,7 @@ export class Agent {
       },
       deps.log,
       config.masterAuthorization,
+      config.tls,
     );
   }
 

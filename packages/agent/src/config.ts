@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BackoffPolicy, Resources } from '@strata/lib';
+import type { BackoffPolicy, Resources, TlsConfig } from '@strata/lib';
 import { agentResources } from './resources/detect';
 import { DEFAULT_RETRY } from './status-updates/status-update-manager';
 
@@ -8,6 +8,8 @@ export interface AgentConfig {
   master: string;
   /** The Authorization it registers with when the master authenticates (from Mesos's --credential file). */
   masterAuthorization?: string;
+  /** TLS (Mesos's LIBPROCESS_SSL_* variables): its listener serves TLS, and it dials the master with its certificate. */
+  tls?: TlsConfig;
   hostname: string;
   /** The agent's own HTTP port, advertised to the master. */
   port: number;

@@ -40,7 +40,7 @@ export async function startAgent(opts: { config: Partial<AgentConfig> & { master
     requireAcl(acls, 'access_sandboxes', principalOf(res), user, user ? `access the sandboxes of tasks run as '${user}'` : 'access this directory of sandboxes');
   });
   finishHttpApp(app, opts.log);
-  const http = await listenHttp(app, config.port, host);
+  const http = await listenHttp(app, config.port, host, config.tls);
   const port = http.port;
 
   // Names this agent's cgroups and containers: one machine may run several agents.

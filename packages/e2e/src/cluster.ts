@@ -1,5 +1,6 @@
 import { tmpDir, waitFor } from '@strata/lib/testing';
 import * as path from 'node:path';
+import { httpsGet } from './https-get';
 import { BINS, ServiceProcess } from './processes';
 
 export interface ClusterOptions {
@@ -11,6 +12,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** The harness's own Authorization on its reads (/master/state) when the master authenticates. */
   authorization?: string;
+  /** The master serves TLS: the harness reads it over https trusting this CA (PEM). */
+  tlsCa?: Buffer;
 }
 
 export interface StateJson {
@@ -77,7 +80,9 @@ export class LocalCluster {
   }
 
   async state(): Promise<StateJson> {
-    const resp = await fetch(`http://${this.masterAddress}/master/state`, { headers: this.opts.authorization ? { authorization: this.opts.authorization } : {} });
+    const headers: Record<string, string> = this.opts.authorization ? { authorization: this.opts.authorization } : {};
+    if (this.opts.tlsCa) return JSON.parse((await httpsGet(`https://${this.masterAddress}/master/state`, { ca: this.opts.tlsCa }, headers)).body) as StateJson;
+    const resp = await fetch(`http://${this.masterAddress}/master/state`, { headers });
     return (await resp.json()) as StateJson;
   }
 

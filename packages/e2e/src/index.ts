@@ -14,3 +14,4 @@ export { HaCluster } from './ha-cluster';
 export type { HaClusterOptions } from './ha-cluster';
 export { GatewayCluster } from './gateway-cluster';
 export { methodsOf, routesOfService, samplePath } from './routes';
+export { httpsGet } from './https-get';

@@ -1,5 +1,6 @@
 import { SchedulerDriver } from '@strata/sdk';
 import { waitFor } from '@strata/lib/testing';
+import type { TlsConfig } from '@strata/lib';
 import type { FrameworkInfo, Offer__Output, TaskStatus__Output } from '@strata/proto';
 
 /** A framework for tests: records every event with the time it arrived. */
@@ -14,9 +15,9 @@ export class TestFramework {
   /** When set, every offer is handed here instead of being kept. */
   onOffers?: (offers: Offer__Output[]) => void;
 
-  /** `authorization`: sent when subscribing, for a master that authenticates. */
-  constructor(master: string, framework: Partial<FrameworkInfo> = {}, authorization?: string) {
-    this.driver = new SchedulerDriver({ master, framework: { name: 'test', user: 'root', ...framework }, ...(authorization ? { authorization } : {}) });
+  /** `authorization`: sent when subscribing, for a master that authenticates; `tls`: the driver's (default: from the environment; null: plaintext). */
+  constructor(master: string, framework: Partial<FrameworkInfo> = {}, authorization?: string, tls?: TlsConfig | null) {
+    this.driver = new SchedulerDriver({ master, framework: { name: 'test', user: 'root', ...framework }, ...(authorization ? { authorization } : {}), ...(tls !== undefined ? { tls } : {}) });
     this.driver.on('offers', (offers) => {
       const at = Date.now();
       for (const offer of offers) this.offers.push({ at, offer });

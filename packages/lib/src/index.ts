@@ -42,3 +42,4 @@ export { STRATA_VERSION } from './version';
 export * from './security';
 export { routesOf } from './http/routes';
 export type { RouteEntry } from './http/routes';
+export * from './tls';

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { aclsFrom, createLogger, httpSecurityFrom, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
+import { aclsFrom, createLogger, httpSecurityFrom, tlsFromEnv, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
 import { etcdTarget } from '@strata/lib/ha';
 import { startMaster } from './server';
 import { defaultMasterConfig } from './config';
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     },
     security: httpSecurityFrom(opts),
     acls: aclsFrom(opts.acls),
+    tls: tlsFromEnv(),
   });
   stopOnSignals(log, running.stop);
 }

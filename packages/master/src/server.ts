@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
-import { PERMISSIVE_ACLS, StrataError, principalOf, requireAcl, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type Acls, type HttpSecurity, type Logger, type StateStore } from '@strata/lib';
+import { PERMISSIVE_ACLS, StrataError, principalOf, requireAcl, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type Acls, type HttpSecurity, type Logger, type StateStore, type TlsConfig } from '@strata/lib';
 import { EtcdStateStore, candidates, clusterKeys, connectEtcd, workerLease, type Etcd3, type LeaderInfo } from '@strata/lib/ha';
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
@@ -37,7 +37,7 @@ const NO_GAUGES = { agentsConnected: 0, agentsDisconnected: 0, frameworks: 0, ta
  * master itself: made once when it runs alone, or once per term of leadership with --etcd, when
  * a standby redirects HTTP to the leader and answers gRPC with UNAVAILABLE naming it.
  */
-export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore; security?: HttpSecurity; acls?: Acls }): Promise<RunningMaster> {
+export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore; security?: HttpSecurity; acls?: Acls; tls?: TlsConfig }): Promise<RunningMaster> {
   const config = defaultMasterConfig(opts.config);
   const id = randomUUID();
   const clock = opts.clock ?? systemClock;
@@ -67,7 +67,10 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
 
   const proto = loadStrata();
   const grpcServer = new grpc.Server({ 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_permit_without_calls': 1 });
-  grpcServer.addService(proto.strata.internal.v1.AgentService.service, agentServiceHandlers(seat, log, opts.security));
+  let mux: Awaited<ReturnType<typeof serveMuxed>> | undefined;
+  // Mutual TLS on the agent channel (LIBPROCESS_SSL_REQUIRE_CERT): only a client whose certificate the cluster CA signed may register.
+  const agentCertified = opts.tls?.requireClientCert ? (peer: string) => !!mux?.verifiedPeer(peer) : undefined;
+  grpcServer.addService(proto.strata.internal.v1.AgentService.service, agentServiceHandlers(seat, log, opts.security, agentCertified));
   grpcServer.addService(proto.strata.v1.Scheduler.service, schedulerHandlers(seat, log, opts.security));
   const acls = opts.acls ?? PERMISSIVE_ACLS;
   // Mesos's newer update_quotas, or the older set_quotas when only that is given.
@@ -137,11 +140,10 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
     return new MasterTerm(master, acting);
   };
 
-  let mux;
   let solo: Master | undefined;
   try {
     if (!etcd) solo = await recovered(); // alone: one term for the life of the process, its state loaded before it listens
-    mux = await serveMuxed({ host: config.host, port: config.port, httpHandler: app, grpcServer });
+    mux = await serveMuxed({ host: config.host, port: config.port, httpHandler: app, grpcServer, ...(opts.tls ? { tls: opts.tls } : {}), onRefused: (peer, why) => log.warn({ peer, why }, 'TLS client certificate refused') });
   } catch (err) {
     etcd?.close();
     throw err;
@@ -159,7 +161,7 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
     ha.elected.set(1);
     seat.leader = seat.self;
   }
-  log.info({ port, host: config.host, masterId: id, workDir: config.workDir, etcd: config.etcd?.endpoints, cluster: config.etcd?.cluster }, 'master listening');
+  log.info({ port, host: config.host, masterId: id, workDir: config.workDir, etcd: config.etcd?.endpoints, cluster: config.etcd?.cluster, tls: !!opts.tls }, 'master listening');
   const muxServer = mux;
   return {
     get master() {

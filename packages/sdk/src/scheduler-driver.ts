@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import { coalescingSender, metadataWith, silentLogger, type Logger } from '@strata/lib';
+import { coalescingSender, grpcClientCredentials, metadataWith, silentLogger, tlsFromEnv, type Logger, type TlsConfig } from '@strata/lib';
 import { MasterLocator, notLeaderHint } from '@strata/lib/ha';
 import {
   CALL_BATCH,
@@ -40,6 +40,8 @@ export interface SchedulerDriverOptions {
    * lease may have expired) no call leaves, so a paused leader that wakes up launches and kills nothing.
    */
   acting?: () => boolean;
+  /** TLS to the master; by default from Mesos's LIBPROCESS_SSL_* variables, as a Mesos scheduler driver reads them (null: plaintext). */
+  tls?: TlsConfig | null;
   /** Sent as `authorization` metadata when subscribing: an Authorization header value (Basic, token=…), for a master that authenticates. */
   authorization?: string;
 }
@@ -100,7 +102,7 @@ export class SchedulerDriver extends EventEmitter<SchedulerEvents> {
     if (this.client && this.clientAddress === address) return this.client;
     this.client?.close();
     const proto = loadStrata();
-    this.client = new proto.strata.v1.Scheduler(address, grpc.credentials.createInsecure(), { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000 });
+    this.client = new proto.strata.v1.Scheduler(address, grpcClientCredentials(this.opts.tls === undefined ? tlsFromEnv() : this.opts.tls ?? undefined), { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000 });
     this.clientAddress = address;
     return this.client;
   }

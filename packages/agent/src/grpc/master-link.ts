@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { backoffDelay, coalescingSender, metadataWith, type Logger } from '@strata/lib';
+import { backoffDelay, coalescingSender, grpcClientCredentials, metadataWith, type Logger, type TlsConfig } from '@strata/lib';
 import { notLeaderHint, type MasterLocator } from '@strata/lib/ha';
 import {
   STATUS_UPDATE_BATCH,
@@ -50,6 +50,8 @@ export class MasterLink {
     private readonly log: Logger,
     /** Sent as `authorization` metadata on every call: the master may authenticate agents. */
     private readonly authorization?: string,
+    /** Dial the master over TLS with this certificate (mutual TLS). */
+    private readonly tls?: TlsConfig,
   ) {
     locator.on('change', (address) => {
       if (this.stream && address !== this.clientAddress) {
@@ -70,7 +72,7 @@ export class MasterLink {
     if (this.client && this.clientAddress === address) return this.client;
     this.client?.close();
     const proto = loadStrata();
-    this.client = new proto.strata.internal.v1.AgentService(address, grpc.credentials.createInsecure(), {
+    this.client = new proto.strata.internal.v1.AgentService(address, grpcClientCredentials(this.tls), {
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5_000,
       'grpc.initial_reconnect_backoff_ms': 100,

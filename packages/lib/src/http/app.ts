@@ -1,4 +1,6 @@
 import * as http from 'node:http';
+import * as https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Registry } from 'prom-client';
@@ -7,6 +9,7 @@ import { httpErrorOf, internalError, noRoute, strataErrorShape, type ErrorShape 
 import { jsonBody } from './json-body';
 import { routesOf } from './routes';
 import { OPEN_PATHS, authenticateHttp, type HttpSecurity } from '../security/http-guard';
+import { peerRefused, serverTlsOptions, type TlsConfig } from '../tls/tls-config';
 
 export interface HttpAppOptions {
   metrics: Registry;
@@ -100,8 +103,10 @@ export interface ListeningServer {
 }
 
 /** Serves `app` on `port` (0 picks a free one) at `host`; the port it got. */
-export async function listenHttp(app: Express, port: number, host = '0.0.0.0'): Promise<ListeningServer> {
-  const server = keepConnections(http.createServer(app));
+export async function listenHttp(app: Express, port: number, host = '0.0.0.0', tlsConfig?: TlsConfig): Promise<ListeningServer> {
+  const server = keepConnections(tlsConfig ? https.createServer(serverTlsOptions(tlsConfig), app) : http.createServer(app));
+  // A client certificate from another CA is refused outright (none at all is fine: browsers, the CLI).
+  if (tlsConfig) server.on('secureConnection', (s: TLSSocket) => peerRefused(s) && s.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

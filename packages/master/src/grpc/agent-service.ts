@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { STATUS_UPDATE_ACK_BATCH, type AgentMessage__Output, type AgentServiceHandlers, type MasterMessage } from '@strata/proto';
-import { authenticatedStream, principalOfCall, type HttpSecurity, type Logger } from '@strata/lib';
+import { StrataError, authenticatedStream, principalOfCall, type HttpSecurity, type Logger } from '@strata/lib';
 import type { MasterSeat } from '../ha/master-seat';
 import type { MasterTerm } from '../ha/master-term';
 import { coalescingOutbox, streamOutbox } from './outbox';
@@ -12,16 +12,21 @@ import { streamTerm, toGrpcError } from './status';
  * accepted in, and its messages are dropped once that term is over (its master closes it).
  * With `security`, every call authenticates from its metadata first (UNAUTHENTICATED otherwise).
  */
-export function agentServiceHandlers(seat: MasterSeat, log: Logger, security?: HttpSecurity): AgentServiceHandlers {
+export function agentServiceHandlers(seat: MasterSeat, log: Logger, security?: HttpSecurity, certified?: (peer: string) => boolean): AgentServiceHandlers {
+  /** With mutual TLS, a call from a connection without a certificate of the cluster CA is refused. */
+  const uncertified = (call: { getPeer(): string }) =>
+    certified && !certified(call.getPeer()) ? new StrataError('UNAUTHENTICATED', 'agents must present a TLS certificate signed by the cluster CA', { context: { peer: call.getPeer() } }) : undefined;
   const unary =
     <Req, Res>(fn: (m: MasterTerm, req: Req, principal: string | undefined) => Promise<Res>) =>
-    (call: { request: Req; metadata: grpc.Metadata }, callback: (err: Error | null, r?: Res) => void) => {
+    (call: { request: Req; metadata: grpc.Metadata; getPeer(): string }, callback: (err: Error | null, r?: Res) => void) => {
       let term: MasterTerm;
       try {
         term = seat.acting();
       } catch (err) {
         return callback(toGrpcError(err));
       }
+      const noCert = uncertified(call);
+      if (noCert) return callback(toGrpcError(noCert));
       principalOfCall(security, call.metadata)
         .then((principal) => fn(term, call.request, principal))
         .then((r) => callback(null, r), (err) => callback(toGrpcError(err)));
@@ -32,6 +37,8 @@ export function agentServiceHandlers(seat: MasterSeat, log: Logger, security?: H
     Connect(call) {
       const term = streamTerm(seat, call);
       if (!term) return;
+      const noCert = uncertified(call);
+      if (noCert) return void call.emit('error', toGrpcError(noCert));
       authenticatedStream(security, call, () => connected(call, term), (err) => {
         log.warn({ err: (err as Error).message }, 'agent stream refused: not authenticated');
         call.emit('error', toGrpcError(err));

@@ -1,0 +1,4 @@
+export { grpcClientCredentials, peerRefused, schemeOf, serverTlsOptions, tlsFromEnv } from './tls-config';
+export type { TlsConfig } from './tls-config';
+export { createClusterCa, issueCertificate } from './cluster-ca';
+export type { CertFiles } from './cluster-ca';
