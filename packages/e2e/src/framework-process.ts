@@ -21,12 +21,14 @@ export class FrameworkProcess {
     private readonly cluster: ClusterLike,
     private readonly spec: { name: string; bin: string; apiPrefix: string; stateName?: string },
     private readonly extraArgs: string[] = [],
+    /** Added to its environment (LIBPROCESS_SSL_* for a master that serves TLS). */
+    private readonly env: Record<string, string> = {},
   ) {}
 
   /** Starts (or starts again, on the same port and state) the process. */
   async launch(): Promise<void> {
     const { name, bin } = this.spec;
-    this.proc = ServiceProcess.start(name, bin, ['--master', this.cluster.masterAddress, '--http-port', String(this.port), '--http-address', '127.0.0.1', '--hostname', '127.0.0.1', '--state', path.join(this.cluster.dir.path, this.spec.stateName ?? name), ...this.extraArgs]);
+    this.proc = ServiceProcess.start(name, bin, ['--master', this.cluster.masterAddress, '--http-port', String(this.port), '--http-address', '127.0.0.1', '--hostname', '127.0.0.1', '--state', path.join(this.cluster.dir.path, this.spec.stateName ?? name), ...this.extraArgs], this.env);
     const line = await this.proc.waitForLog(`${name} listening`);
     this.port = line.port as number;
     this.base = `http://127.0.0.1:${this.port}${this.spec.apiPrefix}`;

@@ -7,12 +7,12 @@ export const MARATHON_BIN = path.resolve(BINS.master, '..', '..', '..', 'maratho
 
 /** A marathon process and its /v2 API. */
 export class MarathonProcess extends FrameworkProcess {
-  constructor(cluster: ClusterLike, extraArgs: string[] = []) {
-    super(cluster, { name: 'marathon', bin: MARATHON_BIN, apiPrefix: '' }, extraArgs);
+  constructor(cluster: ClusterLike, extraArgs: string[] = [], env: Record<string, string> = {}) {
+    super(cluster, { name: 'marathon', bin: MARATHON_BIN, apiPrefix: '' }, extraArgs, env);
   }
 
-  static async start(cluster: ClusterLike, extraArgs: string[] = []): Promise<MarathonProcess> {
-    const m = new MarathonProcess(cluster, extraArgs);
+  static async start(cluster: ClusterLike, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<MarathonProcess> {
+    const m = new MarathonProcess(cluster, extraArgs, env);
     await m.launch();
     return m;
   }

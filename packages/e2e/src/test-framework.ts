@@ -29,8 +29,8 @@ export class TestFramework {
     this.driver.on('disconnected', (why) => this.disconnects.push(why));
   }
 
-  static async subscribe(master: string, framework: Partial<FrameworkInfo> = {}, authorization?: string): Promise<TestFramework> {
-    const f = new TestFramework(master, framework, authorization);
+  static async subscribe(master: string, framework: Partial<FrameworkInfo> = {}, authorization?: string, tls?: TlsConfig | null): Promise<TestFramework> {
+    const f = new TestFramework(master, framework, authorization, tls);
     await f.driver.subscribe();
     return f;
   }

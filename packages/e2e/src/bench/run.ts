@@ -10,6 +10,7 @@ import { scaleBench } from './scale-bench';
 import { haBench } from './ha-bench';
 import { haRecovery } from './ha-recovery';
 import { uiBench } from './ui-bench';
+import { securityBench } from './security-bench';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -37,6 +38,9 @@ async function main(): Promise<void> {
   if (!only || only === 'ui') {
     // DC/OS's UI at its stated load: 1,000 apps, 10,000 tasks (on emulated agents).
     results.ui = await uiBench({ apps: Number(process.env.BENCH_UI_APPS ?? 1000), perApp: Number(process.env.BENCH_UI_TASKS_PER_APP ?? 10) });
+  }
+  if (!only || only === 'security') {
+    results.security = await securityBench({ launches: Number(process.env.BENCH_SECURITY_LAUNCHES ?? 200), gets: Number(process.env.BENCH_SECURITY_GETS ?? 300), apps: Number(process.env.BENCH_SECURITY_APPS ?? 200) });
   }
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }
