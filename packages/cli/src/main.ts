@@ -40,6 +40,7 @@ program
   .option('--etcd-port <port>', 'first etcd client port with --ha (then +100, +200; peers one above each)', num('port'), 2379)
   .option('--gateway-port <port>', 'port of the gateway (the UI and every API on one origin)', num('port'), 8000)
   .option('--no-gateway', 'do not start the gateway')
+  .option('--secure', 'authentication on every service and TLS on every listener (mutual between master and agents): credentials, token keys and a cluster CA made under the work dir; prints the admin login')
   .action(async (o) => upCommand(o));
 
 program

@@ -1,4 +1,4 @@
-import { silentLogger } from '@strata/lib';
+import { clusterFetch, schemeOf, silentLogger, tlsFromEnv } from '@strata/lib';
 import { MasterLocator, parseMasterTarget } from '@strata/lib/ha';
 import { clusterAuthorization } from './cluster/config';
 
@@ -53,9 +53,12 @@ export async function masterFetch(master: string, path: string, init?: RequestIn
   const authorization = clusterAuthorization();
   const headers = new Headers(init?.headers);
   if (authorization && !headers.has('authorization')) headers.set('authorization', authorization);
+  // A cluster that serves TLS (LIBPROCESS_SSL_* set, as for the services): https with its CA.
+  const tls = tlsFromEnv();
+  const headerObject = Object.fromEntries(headers.entries());
   for (const address of await candidatesOf(master)) {
     try {
-      return await fetch(`http://${address}${path}`, { ...init, headers });
+      return await clusterFetch(tls)(`${schemeOf(tls)}://${address}${path}`, { method: init?.method, body: typeof init?.body === 'string' ? init.body : undefined, headers: headerObject });
     } catch (err) {
       problems.push(`${address}: ${(err as Error).cause ?? (err as Error).message}`);
     }

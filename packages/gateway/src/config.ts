@@ -1,4 +1,4 @@
-import type { Credentials, HttpSecurity, TokenIssuer } from '@strata/lib';
+import type { Credentials, HttpSecurity, TlsConfig, TokenIssuer } from '@strata/lib';
 
 export interface GatewayConfig {
   /** Where it listens (default 0.0.0.0:8000, DC/OS's Admin Router's port is 80; Strata's is 8000). */
@@ -17,4 +17,6 @@ export interface GatewayConfig {
   login?: { credentials: Credentials; issuer: TokenIssuer };
   /** The gateway's own Authorization for what it reads itself (agents, services): Mesos's --credential. */
   credentialHeader?: string;
+  /** TLS (LIBPROCESS_SSL_*): its listener serves TLS, and it reaches the master, agents and frameworks over TLS with its certificate. */
+  tls?: TlsConfig;
 }

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { TokenIssuer, createLogger, credentialHeaderFrom, httpSecurityFrom, parseCredentials, parsePort, runMain, stopOnSignals, withSecurityFlags, type SecurityFlags } from '@strata/lib';
+import { TokenIssuer, createLogger, schemeOf, tlsFromEnv, credentialHeaderFrom, httpSecurityFrom, parseCredentials, parsePort, runMain, stopOnSignals, withSecurityFlags, type SecurityFlags } from '@strata/lib';
 import { LOGIN_PATH } from './auth/login';
 import { startGateway } from './server';
 
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean).map((u) => (/^https?:\/\//.test(u) ? u : `http://${u}`));
+const tls = tlsFromEnv();
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean).map((u) => (/^https?:\/\//.test(u) ? u : `${schemeOf(tls)}://${u}`));
 
 /** The UI package's build, when it is installed and built (else / lists the routes). */
 function builtUi(): string | undefined {
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const security = httpSecurityFrom(opts);
   const login = security && opts.credentials && opts.tokenPrivateKey ? { credentials: parseCredentials(readFileSync(opts.credentials, 'utf8')), issuer: new TokenIssuer(readFileSync(opts.tokenPrivateKey, 'utf8')) } : undefined;
   const gw = await startGateway(
-    { host: opts.httpAddress, port: parsePort(opts.port), master: opts.master, marathon: list(opts.marathon), chronos: list(opts.chronos), ...(uiDir ? { uiDir } : {}), security, login, credentialHeader: credentialHeaderFrom(opts.credential) },
+    { host: opts.httpAddress, port: parsePort(opts.port), master: opts.master, marathon: list(opts.marathon), chronos: list(opts.chronos), ...(uiDir ? { uiDir } : {}), security, login, credentialHeader: credentialHeaderFrom(opts.credential), ...(tls ? { tls } : {}) },
     { log },
   );
   stopOnSignals(log, () => gw.close());

@@ -41,7 +41,7 @@ function uiFiles(dir: string | undefined): string[] {
 export async function startGateway(config: GatewayConfig, deps: { log: Logger; clock?: Clock; guards?: RequestHandler[] }): Promise<Gateway> {
   const { log } = deps;
   const metrics = gatewayMetrics();
-  const directory = new Directory({ master: config.master, marathon: config.marathon, chronos: config.chronos, clock: deps.clock ?? systemClock, log, authorization: config.credentialHeader });
+  const directory = new Directory({ master: config.master, marathon: config.marathon, chronos: config.chronos, clock: deps.clock ?? systemClock, log, authorization: config.credentialHeader, ...(config.tls ? { tls: config.tls } : {}) });
   const app = express();
   app.disable('x-powered-by');
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -59,7 +59,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger; c
   if (config.security) app.use(authenticateHttp({ ...config.security, open: [...OPEN_PATHS, LOGIN_PATH, ...uiFiles(config.uiDir)] }));
   for (const g of deps.guards ?? []) app.use(g);
   app.use(routing(directory));
-  app.use(forwarding(directory, metrics, log));
+  app.use(forwarding(directory, metrics, log, undefined, config.tls));
   app.get('/health', (_req, res) => {
     res.json({ healthy: true, upstreams: directory.describe() });
   });
@@ -86,12 +86,12 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger; c
   });
   let server: ListeningServer;
   try {
-    server = await listenHttp(app, config.port, config.host);
+    server = await listenHttp(app, config.port, config.host, config.tls);
   } catch (err) {
     await directory.stop();
     throw err;
   }
-  log.info({ port: server.port, host: config.host, master: config.master, marathon: config.marathon, chronos: config.chronos, ui: config.uiDir ?? null }, 'gateway listening');
+  log.info({ port: server.port, host: config.host, master: config.master, marathon: config.marathon, chronos: config.chronos, ui: config.uiDir ?? null, tls: !!config.tls }, 'gateway listening');
   return {
     port: server.port,
     directory,

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { EtcdCluster } from '@strata/lib/ha';
+import { clusterFetch, schemeOf, tlsFromEnv } from '@strata/lib';
 import { fetchState } from '../master-api';
+import { prepareSecurity } from './secure-setup';
 import { Supervisor } from '../supervisor/supervisor';
 
 export interface UpOptions {
@@ -21,6 +23,8 @@ export interface UpOptions {
   /** The gateway (one origin for the UI and every API); false with --no-gateway. */
   gateway: boolean;
   gatewayPort: number;
+  /** Authentication on every service, TLS on every listener (mutual to the agents): keys, secrets and a cluster CA under the work dir. */
+  secure?: boolean;
 }
 
 /** In --ha, where the n-th instance of a service listens: masters 100 ports apart (agents take the ports above the first), frameworks side by side. */
@@ -43,7 +47,16 @@ export async function upCommand(opts: UpOptions): Promise<void> {
   const master = masters[0]!;
   let etcd: EtcdCluster | undefined;
   const supervisor = new Supervisor((line) => process.stderr.write(`${line}\n`));
-  const start = (name: string, file: string, args: string[], stopSignal: NodeJS.Signals) => supervisor.start({ name, bin: file, args, stopSignal, logFile: path.join(logDir, `${name}.log`) });
+  const sec = opts.secure ? prepareSecurity(path.join(workDir, 'secure'), opts.ip) : undefined;
+  if (sec) {
+    // This process checks the services as a client of the cluster: over TLS, as admin.
+    Object.assign(process.env, sec.env);
+    process.env.STRATA_TOKEN = await sec.adminToken();
+  }
+  const tls = tlsFromEnv();
+  const scheme = schemeOf(tls);
+  const ok = async (url: string) => (await clusterFetch(tls)(url)).ok;
+  const start = (name: string, file: string, args: string[], stopSignal: NodeJS.Signals) => supervisor.start({ name, bin: file, args, stopSignal, logFile: path.join(logDir, `${name}.log`), ...(sec ? { env: sec.env } : {}) });
 
   let stopping = false;
   const stop = async (code: number) => {
@@ -81,12 +94,13 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     }
     masters.forEach((address, i) => {
       const name = opts.ha ? `master-${i}` : 'master';
-      start(name, bin('master', 'strata-master.js'), ['--ip', opts.ip, '--port', address.split(':')[1]!, '--hostname', opts.ip, '--work-dir', path.join(workDir, name), ...haFlags], 'SIGTERM');
+      start(name, bin('master', 'strata-master.js'), ['--ip', opts.ip, '--port', address.split(':')[1]!, '--hostname', opts.ip, '--work-dir', path.join(workDir, name), ...haFlags, ...(sec?.auth ?? [])], 'SIGTERM');
     });
-    for (const address of masters) await waitUntil(async () => (await fetch(`http://${address}/health`)).ok, 15_000, `the master on ${address}`);
+    for (const address of masters) await waitUntil(() => ok(`${scheme}://${address}/health`), 15_000, `the master on ${address}`);
     for (let i = 0; i < opts.agents; i++) {
       const args = ['--master', masterFlag, '--ip', opts.ip, '--port', String(opts.agentPort + i), '--hostname', opts.ip, '--advertise-ip', opts.ip, '--work-dir', path.join(workDir, `agent-${i}`)];
       if (opts.resources) args.push('--resources', opts.resources);
+      if (sec) args.push(...sec.agent);
       start(`agent-${i}`, bin('agent', 'strata-agent.js'), args, 'SIGUSR1');
     }
     await waitUntil(async () => (await fetchState(masterFlag)).slaves.filter((a) => a.active).length >= opts.agents, 20_000, `${opts.agents} agent(s) to register`);
@@ -100,31 +114,40 @@ export async function upCommand(opts: UpOptions): Promise<void> {
       for (let i = 0; i < instances; i++) {
         const name = opts.ha ? `${kind}-${i}` : kind;
         const address = `${opts.ip}:${port + i}`;
-        start(name, bin(kind, `strata-${kind}.js`), ['--master', masterFlag, '--http-address', opts.ip, '--http-port', String(port + i), '--hostname', opts.ip, '--state', path.join(workDir, name), ...haFlags], 'SIGTERM');
+        start(name, bin(kind, `strata-${kind}.js`), ['--master', masterFlag, '--http-address', opts.ip, '--http-port', String(port + i), '--hostname', opts.ip, '--state', path.join(workDir, name), ...haFlags, ...(sec?.framework(kind) ?? [])], 'SIGTERM');
         frameworks.push({ name, address, what: what.replace('%', address), leaderPath });
       }
     }
     // Up when each answers and names its leader (alone, itself).
-    for (const f of frameworks) await waitUntil(async () => (await fetch(`http://${f.address}/ping`)).ok && (await fetch(`http://${f.address}${f.leaderPath}`)).ok, 20_000, `${f.name} on ${f.address}`);
+    const asAdmin = { headers: { authorization: `token=${process.env.STRATA_TOKEN}` } };
+    for (const f of frameworks) await waitUntil(async () => (await ok(`${scheme}://${f.address}/ping`)) && (await clusterFetch(tls)(`${scheme}://${f.address}${f.leaderPath}`, asAdmin)).ok, 20_000, `${f.name} on ${f.address}`);
     const gateway = opts.gateway ? `${opts.ip}:${opts.gatewayPort}` : undefined;
     if (gateway) {
       const of = (kind: string) => frameworks.filter((f) => f.name.startsWith(kind)).map((f) => f.address).join(',');
-      start('gateway', bin('gateway', 'strata-gateway.js'), ['--http-address', opts.ip, '--port', String(opts.gatewayPort), '--master', masterFlag, '--marathon', of('marathon'), '--chronos', of('chronos')], 'SIGTERM');
-      await waitUntil(async () => (await fetch(`http://${gateway}/health`)).ok, 15_000, `the gateway on ${gateway}`);
+      start('gateway', bin('gateway', 'strata-gateway.js'), ['--http-address', opts.ip, '--port', String(opts.gatewayPort), '--master', masterFlag, '--marathon', of('marathon'), '--chronos', of('chronos'), ...(sec?.gateway ?? [])], 'SIGTERM');
+      await waitUntil(() => ok(`${scheme}://${gateway}/health`), 15_000, `the gateway on ${gateway}`);
     }
 
     const names = [...masters.map((_, i) => (opts.ha ? `master-${i}` : 'master')), ...Array.from({ length: opts.agents }, (_, i) => `agent-${i}`), ...frameworks.map((f) => f.name), ...(gateway ? ['gateway'] : [])];
     const lines = [
       opts.ha ? 'Strata is up, highly available (etcd, three masters, a standby for each framework).' : 'Strata is up.',
       ...(etcd ? [`  etcd      ${etcd.endpoints.join(' ')}   data: ${path.join(workDir, 'etcd')}`, `  --master  ${masterFlag}`] : []),
-      ...masters.map((address, i) => `  ${(opts.ha ? `master-${i}` : 'master').padEnd(10)} grpc+http  ${address}       state: http://${address}/master/state`),
+      ...masters.map((address, i) => `  ${(opts.ha ? `master-${i}` : 'master').padEnd(10)} grpc+http  ${address}       state: ${scheme}://${address}/master/state`),
       ...Array.from({ length: opts.agents }, (_, i) => `  ${`agent-${i}`.padEnd(10)} http       ${opts.ip}:${opts.agentPort + i}`),
       ...frameworks.map((f) => `  ${f.name.padEnd(10)} http       ${f.address}       ${f.what}`),
-      ...(gateway ? [`  ${'gateway'.padEnd(10)} http       ${gateway}       the UI: http://${gateway}/  (and /mesos, /marathon, /chronos, /service/NAME)`] : []),
+      ...(gateway ? [`  ${'gateway'.padEnd(10)} http       ${gateway}       the UI: ${scheme}://${gateway}/  (and /mesos, /marathon, /chronos, /service/NAME)`] : []),
       `  work dir ${workDir} (logs in ${logDir})`,
       `  pids     ${names.map((n) => `${n}=${supervisor.pid(n)}`).join(' ')}${etcd ? ' ' + etcd.members.map((m) => `${m.name}=${m.pid}`).join(' ') : ''}`,
       '',
       ...(opts.ha ? [`For the CLI:  export STRATA_MASTER=${masterFlag}`] : []),
+      ...(sec
+        ? [
+            `Secure: authentication on every service, TLS on every listener (mutual to the agents); keys, secrets and the cluster CA in ${sec.dir}`,
+            `  log in as admin, password ${sec.admin.secret}:`,
+            `  export NODE_EXTRA_CA_CERTS=${sec.caFile}; strata cluster setup ${scheme}://${gateway ?? masters[0]} && strata auth login --username admin`,
+            `  kernel commands (strata agents, run) talk TLS to the master with: ${Object.entries(sec.env).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+          ]
+        : []),
       'Try:  strata run --cpus 0.1 --mem 32 -- echo hello    |    strata agents    |    strata tasks --all',
       'A service that dies is restarted; Ctrl-C stops the cluster.',
     ];

@@ -9,6 +9,8 @@ export interface ServiceSpec {
   /** The signal that stops it cleanly (agents: SIGUSR1, which also kills their tasks). */
   stopSignal: NodeJS.Signals;
   logFile: string;
+  /** Added to its environment (LIBPROCESS_SSL_* with --secure). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -26,7 +28,7 @@ export class Supervisor {
   start(spec: ServiceSpec, restart: RestartState = { attempt: 0, startedAt: this.now() }): void {
     let log = this.logs.get(spec.name);
     if (!log) this.logs.set(spec.name, (log = createWriteStream(spec.logFile, { flags: 'a' })));
-    const child = spawn(process.execPath, [spec.bin, ...spec.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [spec.bin, ...spec.args], { stdio: ['ignore', 'pipe', 'pipe'], ...(spec.env ? { env: { ...process.env, ...spec.env } } : {}) });
     child.stdout!.pipe(log, { end: false });
     child.stderr!.on('data', (d: Buffer) => {
       log!.write(d);

@@ -1,4 +1,4 @@
-import { StrataError, type Clock, type Logger } from '@strata/lib';
+import { StrataError, clusterFetch, schemeOf, type Clock, type Logger, type TlsConfig } from '@strata/lib';
 import { MasterLocator } from '@strata/lib/ha';
 import { describeRoute, type UpstreamRoute } from '../routes/route-table';
 import { Rotation } from './rotation';
@@ -13,6 +13,8 @@ export interface DirectoryOptions {
   log: Logger;
   /** Sent on the directory's own reads (agents, services) when authentication is on. */
   authorization?: string;
+  /** The cluster serves TLS: masters and agents are https, read with the cluster CA. */
+  tls?: TlsConfig;
   /** Agents' and services' addresses are read again when older than this (default 5 s)… */
   refreshMs?: number;
   /** …or on a miss, when older than this (default 500 ms): a new agent or app is found at once. */
@@ -48,7 +50,7 @@ export class Directory {
   async upstream(route: UpstreamRoute): Promise<string> {
     switch (route.kind) {
       case 'master':
-        return `http://${await this.leadingMaster()}`;
+        return `${schemeOf(this.opts.tls)}://${await this.leadingMaster()}`;
       case 'marathon':
       case 'chronos': {
         const url = (route.kind === 'marathon' ? this.marathon : this.chronos).current;
@@ -118,9 +120,10 @@ export class Directory {
   }
 
   private async loadAgents(): Promise<Map<string, string>> {
-    const base = `http://${await this.leadingMaster()}`;
+    const scheme = schemeOf(this.opts.tls);
+    const base = `${scheme}://${await this.leadingMaster()}`;
     const state = await this.json<{ slaves: { id: string; hostname: string; port: number }[] }>(`${base}/master/state`, 'the leading master');
-    return new Map(state.slaves.map((s) => [s.id, `http://${s.hostname}:${s.port}`]));
+    return new Map(state.slaves.map((s) => [s.id, `${scheme}://${s.hostname}:${s.port}`]));
   }
 
   private async loadServices(): Promise<Map<string, ServiceEndpoint>> {
@@ -133,7 +136,7 @@ export class Directory {
   private async json<T>(url: string, who: string): Promise<T> {
     let resp: Response;
     try {
-      resp = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: 'follow', headers: this.opts.authorization ? { authorization: this.opts.authorization } : {} });
+      resp = await clusterFetch(this.opts.tls)(url, { signal: AbortSignal.timeout(5_000), headers: this.opts.authorization ? { authorization: this.opts.authorization } : {} });
     } catch (err) {
       throw new StrataError('UPSTREAM_FAILED', `cannot reach ${who} at ${url}: ${(err as Error).message}`, { cause: err });
     }

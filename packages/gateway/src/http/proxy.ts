@@ -1,9 +1,10 @@
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { StrataError, type Logger } from '@strata/lib';
+import { StrataError, type Logger, type TlsConfig } from '@strata/lib';
 import type { Directory } from '../directory/directory';
 import { describeRoute, routeOf, type UpstreamRoute } from '../routes/route-table';
 import type { GatewayMetrics } from '../metrics';
@@ -39,13 +40,14 @@ export function routing(directory: Directory): RequestHandler {
  * upstream's; X-Forwarded-* say where the request came in. A plain GET goes through a second
  * instance that revalidates the upstream's last answer (see answer-cache.ts) and answers itself.
  */
-const upstreamAgent = new http.Agent({ keepAlive: true });
 
 /** What the revalidating proxy offered the upstream, for its answer. */
 const OFFERED = Symbol('strata.offered');
 type Revalidating = Forwarded & { [OFFERED]?: { key: string; kept?: CachedAnswer } };
 
-export function forwarding(directory: Directory, metrics: GatewayMetrics, log: Logger, cache = new AnswerCache()): RequestHandler {
+export function forwarding(directory: Directory, metrics: GatewayMetrics, log: Logger, cache = new AnswerCache(), tls?: TlsConfig): RequestHandler {
+  // With TLS every upstream is https (the kernel's and the frameworks' listeners alike), reached with the cluster CA and our certificate.
+  const upstreamAgent = tls ? new https.Agent({ keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key }) : new http.Agent({ keepAlive: true });
   const common = {
     router: (req: IncomingMessage) => (req as Forwarded)[FORWARD]!.base,
     pathRewrite: (_path: string, req: IncomingMessage) => (req as Forwarded)[FORWARD]!.route.path,

@@ -107,7 +107,7 @@ describe('Leadership on etcd', () => {
     busy(2_500);
     expect(plain.isLeader()).toBe(false);
     expect(await deposedPlain).toMatch(/not renewed within its 1 s TTL/);
-  });
+  }, 20_000); // two elections and two 2.5 s stalls: past jest's default 5 s on its own
 
   it.each(['thread', 'worker'])('loses leadership when etcd loses its quorum, says why, and is elected again when it returns (lease kept by a %s)', async (kind) => {
     const d = tmpDir('strata-quorum-');

@@ -1,8 +1,10 @@
 import * as http from 'node:http';
+import * as https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Registry } from 'prom-client';
-import { OPEN_PATHS, isStrataError, keepConnections, type HttpSecurity, type Logger, type StateStore } from '@strata/lib';
+import { OPEN_PATHS, isStrataError, keepConnections, peerRefused, schemeOf, serverTlsOptions, tlsFromEnv, type HttpSecurity, type Logger, type StateStore, type TlsConfig } from '@strata/lib';
 import { EtcdStateStore, Leadership, LeaderWatch, clusterKeys, connectEtcd, workerLease, type EtcdTarget, type LeaderInfo } from '@strata/lib/ha';
 
 /**
@@ -53,6 +55,8 @@ export interface ElectedServiceOptions {
   security?: HttpSecurity;
   /** Body of a 401, in the API's error shape (default: `{message}`). */
   unauthenticatedBody?(message: string): unknown;
+  /** Serve TLS (Mesos's LIBPROCESS_SSL_* variables), and reach the leader over TLS. */
+  tls?: TlsConfig;
 }
 
 /** The options every framework service passes the same way, from how it was started. */
@@ -61,8 +65,10 @@ export function electedServiceBase(
   opts: { config: { httpPort: number; hostname: string }; host?: string; log: Logger; etcd?: EtcdTarget; leaseTtlSeconds?: number; store?: StateStore; stateDir: string; security?: HttpSecurity },
   metrics: Registry,
   fileStore: (dir: string) => StateStore,
-): Pick<ElectedServiceOptions, 'service' | 'host' | 'port' | 'hostname' | 'log' | 'metrics' | 'etcd' | 'ttlSeconds' | 'fileStore' | 'security'> {
+): Pick<ElectedServiceOptions, 'service' | 'host' | 'port' | 'hostname' | 'log' | 'metrics' | 'etcd' | 'ttlSeconds' | 'fileStore' | 'security' | 'tls'> {
+  const tls = tlsFromEnv();
   return {
+    ...(tls ? { tls } : {}),
     service,
     host: opts.host ?? '0.0.0.0',
     port: opts.config.httpPort,
@@ -103,10 +109,12 @@ export async function serveElected(opts: ElectedServiceOptions): Promise<Running
   const etcd = opts.etcd ? connectEtcd(opts.etcd.endpoints) : undefined;
   const keys = opts.etcd ? clusterKeys(opts.etcd.cluster) : undefined;
   let leadership: Leadership | undefined;
+  const scheme = schemeOf(opts.tls);
 
   const proxy = createProxyMiddleware<http.IncomingMessage, http.ServerResponse>({
-    router: () => `http://${leader!.address}`,
+    router: () => `${scheme}://${leader!.address}`,
     changeOrigin: false,
+    ...(opts.tls ? { agent: new https.Agent({ keepAlive: true, ca: opts.tls.ca, cert: opts.tls.cert, key: opts.tls.key }) } : {}),
     xfwd: true,
     on: {
       proxyReq: (proxyReq) => proxyReq.setHeader(opts.viaHeader, self.address),
@@ -125,16 +133,16 @@ export async function serveElected(opts: ElectedServiceOptions): Promise<Running
   };
 
   const open = new Set(opts.security?.open ?? OPEN_PATHS);
-  const server = http.createServer((req, res) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const leaderUrl = leader?.address;
-    if (opts.leaderHeader && leaderUrl) res.setHeader(opts.leaderHeader, `http://${leaderUrl}`);
+    if (opts.leaderHeader && leaderUrl) res.setHeader(opts.leaderHeader, `${scheme}://${leaderUrl}`);
     const path = (req.url ?? '/').split('?')[0]!;
     if (!opts.security || open.has(path) || (term && path !== '/metrics')) return answer(req, res, path);
     opts.security.authenticator.principalOf(req.headers.authorization).then(
       (principal) => (principal === undefined ? refuse(res, 'authentication required: send Authorization (token=JWT, Bearer JWT or Basic)') : answer(req, res, path)),
       (err: unknown) => (isStrataError(err) && err.code === 'UNAUTHENTICATED' ? refuse(res, err.message) : send(res, 500, { message: 'internal error' })),
     );
-  });
+  };
   const refuse = (res: http.ServerResponse, message: string) => {
     res.setHeader('WWW-Authenticate', ['Basic realm="strata"', 'acsjwt']);
     send(res, 401, opts.unauthenticatedBody ? opts.unauthenticatedBody(message) : { message });
@@ -163,6 +171,8 @@ export async function serveElected(opts: ElectedServiceOptions): Promise<Running
       if (!res.headersSent) send(res, 503, opts.noLeaderBody(`cannot reach the leader: ${(err as Error).message}`));
     });
   };
+  const server = opts.tls ? https.createServer(serverTlsOptions(opts.tls), handler) : http.createServer(handler);
+  if (opts.tls) server.on('secureConnection', (s: TLSSocket) => peerRefused(s) && s.destroy());
   keepConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
