@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { clusterFetch, tlsFromEnv } from '@strata/lib';
 import { ServiceProcess } from './processes';
 
 
@@ -31,15 +32,20 @@ export class FrameworkProcess {
     this.proc = ServiceProcess.start(name, bin, ['--master', this.cluster.masterAddress, '--http-port', String(this.port), '--http-address', '127.0.0.1', '--hostname', '127.0.0.1', '--state', path.join(this.cluster.dir.path, this.spec.stateName ?? name), ...this.extraArgs], this.env);
     const line = await this.proc.waitForLog(`${name} listening`);
     this.port = line.port as number;
-    this.base = `http://127.0.0.1:${this.port}${this.spec.apiPrefix}`;
+    this.base = `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}${this.spec.apiPrefix}`;
   }
 
   /** Sent on every call() when the service authenticates. */
   authorization?: string;
 
+  /** Its listener serves TLS when its environment says so (LIBPROCESS_SSL_*): call() then speaks https with that CA. */
+  private get tls() {
+    return tlsFromEnv(this.env);
+  }
+
   async call<T = any>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
     const headers: Record<string, string> = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.authorization ? { authorization: this.authorization } : {}) };
-    const r = await fetch(this.base + p, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const r = await clusterFetch(this.tls)(this.base + p, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await r.text();
     let parsed: unknown = text;
     try {
