@@ -1,6 +1,6 @@
 import { isTerminal, taskByIdOrPrefix } from '@strata/operator-model';
 import { authorizationHeaders, fetchState, type StateTask } from '../master-api';
-import { FileFollower, addressOf, followUntilEnded, sandboxFile } from './task-files';
+import { FileFollower, addressOf, agentScheme, followUntilEnded, sandboxFile } from './task-files';
 
 async function findTask(master: string, taskId: string): Promise<{ task: StateTask; agent: string }> {
   const state = await fetchState(master);
@@ -13,6 +13,6 @@ async function findTask(master: string, taskId: string): Promise<{ task: StateTa
 /** `strata logs`: a task's stdout or stderr through the agent's /files/read, optionally followed until the task ends. */
 export async function logsCommand(taskId: string, opts: { master: string; stderr?: boolean; follow?: boolean }): Promise<void> {
   const { task, agent } = await findTask(opts.master, taskId);
-  const follower = new FileFollower(`http://${agent}`, sandboxFile(task.framework_id, task.id, opts.stderr ? 'stderr' : 'stdout'), process.stdout, authorizationHeaders());
+  const follower = new FileFollower(`${agentScheme()}://${agent}`, sandboxFile(task.framework_id, task.id, opts.stderr ? 'stderr' : 'stdout'), process.stdout, authorizationHeaders());
   await followUntilEnded(follower, { follow: opts.follow, endedAtStart: isTerminal(task.state), ended: async () => isTerminal((await findTask(opts.master, task.id)).task.state) });
 }

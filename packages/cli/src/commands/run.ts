@@ -4,7 +4,7 @@ import { isTerminalState, type Offer__Output } from '@strata/proto';
 import { res } from '@strata/lib';
 import { clusterAuthorization } from '../cluster/config';
 import { authorizationHeaders } from '../master-api';
-import { FileFollower, agentAddress, sandboxFile } from './task-files';
+import { FileFollower, agentAddress, agentScheme, sandboxFile } from './task-files';
 
 export interface RunOptions {
   master: string;
@@ -56,8 +56,8 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     const followers = agentAddress(opts.master, agent).then((address) => [
-      new FileFollower(`http://${address}`, sandboxFile(frameworkId, taskId, 'stdout'), process.stdout, headers),
-      new FileFollower(`http://${address}`, sandboxFile(frameworkId, taskId, 'stderr'), process.stderr, headers),
+      new FileFollower(`${agentScheme()}://${address}`, sandboxFile(frameworkId, taskId, 'stdout'), process.stdout, headers),
+      new FileFollower(`${agentScheme()}://${address}`, sandboxFile(frameworkId, taskId, 'stderr'), process.stderr, headers),
     ]);
     followers.catch(() => undefined); // reported by drain()
     const pumpAll = async () => Promise.all((await followers).map((f) => f.pump()));

@@ -1,4 +1,5 @@
 import { checkpointPaths } from '@strata/agent';
+import { clusterFetch, schemeOf, tlsFromEnv } from '@strata/lib';
 import { fetchState } from '../master-api';
 
 /** The HTTP address of an agent in the master's state: its pid `slave(1)@host:port`, else hostname:port. */
@@ -12,6 +13,9 @@ export async function agentAddress(master: string, agentId: string): Promise<str
   if (!slave) throw new Error(`agent ${agentId} is not known to the master`);
   return addressOf(slave);
 }
+
+/** http, or https when this process is configured for the cluster's TLS (LIBPROCESS_SSL_*). */
+export const agentScheme = () => schemeOf(tlsFromEnv());
 
 /** A task's stdout or stderr, as the agent's files API names it. */
 export function sandboxFile(frameworkId: string, taskId: string, which: 'stdout' | 'stderr'): string {
@@ -46,7 +50,8 @@ export class FileFollower {
   private async readNew(): Promise<boolean> {
     let wrote = false;
     for (;;) {
-      const resp = await fetch(`${this.files}/files/read?path=${encodeURIComponent(this.file)}&offset=${this.offset}&length=65536`, { headers: this.headers });
+      // An agent that serves TLS (LIBPROCESS_SSL_* set here too) is read with the cluster's CA.
+      const resp = await clusterFetch(this.files.startsWith('https:') ? tlsFromEnv() : undefined)(`${this.files}/files/read?path=${encodeURIComponent(this.file)}&offset=${this.offset}&length=65536`, { headers: this.headers });
       if (resp.status === 404) return wrote;
       if (!resp.ok) {
         const body = (await resp.json().catch(() => ({}))) as { message?: string };

@@ -107,8 +107,8 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     const instances = opts.ha ? 2 : 1;
     const frameworks: { name: string; address: string; what: string; leaderPath: string }[] = [];
     for (const [kind, on, port, what, leaderPath] of [
-      ['marathon', opts.marathon, opts.marathonPort, 'apps: curl http://%/v2/apps', '/v2/leader'],
-      ['chronos', opts.chronos, opts.chronosPort, 'jobs: curl http://%/v1/scheduler/jobs', '/v1/scheduler/leader'],
+      ['marathon', opts.marathon, opts.marathonPort, `apps: curl ${scheme}://%/v2/apps`, '/v2/leader'],
+      ['chronos', opts.chronos, opts.chronosPort, `jobs: curl ${scheme}://%/v1/scheduler/jobs`, '/v1/scheduler/leader'],
     ] as const) {
       if (!on) continue;
       for (let i = 0; i < instances; i++) {
@@ -133,9 +133,9 @@ export async function upCommand(opts: UpOptions): Promise<void> {
       opts.ha ? 'Strata is up, highly available (etcd, three masters, a standby for each framework).' : 'Strata is up.',
       ...(etcd ? [`  etcd      ${etcd.endpoints.join(' ')}   data: ${path.join(workDir, 'etcd')}`, `  --master  ${masterFlag}`] : []),
       ...masters.map((address, i) => `  ${(opts.ha ? `master-${i}` : 'master').padEnd(10)} grpc+http  ${address}       state: ${scheme}://${address}/master/state`),
-      ...Array.from({ length: opts.agents }, (_, i) => `  ${`agent-${i}`.padEnd(10)} http       ${opts.ip}:${opts.agentPort + i}`),
-      ...frameworks.map((f) => `  ${f.name.padEnd(10)} http       ${f.address}       ${f.what}`),
-      ...(gateway ? [`  ${'gateway'.padEnd(10)} http       ${gateway}       the UI: ${scheme}://${gateway}/  (and /mesos, /marathon, /chronos, /service/NAME)`] : []),
+      ...Array.from({ length: opts.agents }, (_, i) => `  ${`agent-${i}`.padEnd(10)} ${scheme.padEnd(10)} ${opts.ip}:${opts.agentPort + i}`),
+      ...frameworks.map((f) => `  ${f.name.padEnd(10)} ${scheme.padEnd(10)} ${f.address}       ${f.what}`),
+      ...(gateway ? [`  ${'gateway'.padEnd(10)} ${scheme.padEnd(10)} ${gateway}       the UI: ${scheme}://${gateway}/  (and /mesos, /marathon, /chronos, /service/NAME)`] : []),
       `  work dir ${workDir} (logs in ${logDir})`,
       `  pids     ${names.map((n) => `${n}=${supervisor.pid(n)}`).join(' ')}${etcd ? ' ' + etcd.members.map((m) => `${m.name}=${m.pid}`).join(' ') : ''}`,
       '',

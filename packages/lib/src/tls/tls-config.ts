@@ -40,7 +40,18 @@ export function tlsFromEnv(env: NodeJS.ProcessEnv = process.env): TlsConfig | un
  * and not the CA's is refused by the caller (see `peerRefused`).
  */
 export function serverTlsOptions(t: TlsConfig): tls.TlsOptions {
-  return { cert: t.cert, key: t.key, ca: t.ca, requestCert: true, rejectUnauthorized: false, ALPNProtocols: ['h2', 'http/1.1'], minVersion: 'TLSv1.2' };
+  return { cert: t.cert, key: t.key, ca: t.ca, requestCert: true, rejectUnauthorized: false, ALPNCallback: chooseProtocol, minVersion: 'TLSv1.2' };
+}
+
+/**
+ * HTTP/2 only for a client that offers nothing else (gRPC clients: gRPC needs h2); a client that
+ * can speak HTTP/1.1 (curl, browsers, Node's https) gets it, so its requests reach the JSON API
+ * rather than the gRPC server that shares the port (found when `curl -k https://master:5050/…`
+ * negotiated h2 and was answered 415 by grpc-js).
+ */
+export function chooseProtocol({ protocols }: { protocols: string[] }): string | undefined {
+  if (protocols.includes('http/1.1')) return 'http/1.1';
+  return protocols.includes('h2') ? 'h2' : undefined;
 }
 
 /** A connection that presented a certificate the CA did not sign: refused whatever it asks. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tmpDir } from '../testing';
 import { createClusterCa, issueCertificate } from './cluster-ca';
-import { tlsFromEnv } from './tls-config';
+import { chooseProtocol, tlsFromEnv } from './tls-config';
 
 describe('TLS configuration and the cluster CA', () => {
   const dir = tmpDir('strata-tls-unit-');
@@ -37,5 +37,12 @@ describe('TLS configuration and the cluster CA', () => {
     const t = tlsFromEnv({ LIBPROCESS_SSL_ENABLED: 'true', LIBPROCESS_SSL_CERT_FILE: ca.cert, LIBPROCESS_SSL_KEY_FILE: ca.key, LIBPROCESS_SSL_CA_FILE: ca.cert, LIBPROCESS_SSL_REQUIRE_CERT: '1' });
     expect(t?.requireClientCert).toBe(true);
     expect(t?.ca.toString()).toContain('BEGIN CERTIFICATE');
+  });
+
+  it('negotiates h2 only with a client that offers nothing else (gRPC), HTTP/1.1 with any that can speak it (curl, browsers)', () => {
+    expect(chooseProtocol({ protocols: ['h2'] })).toBe('h2');
+    expect(chooseProtocol({ protocols: ['h2', 'http/1.1'] })).toBe('http/1.1');
+    expect(chooseProtocol({ protocols: ['http/1.1'] })).toBe('http/1.1');
+    expect(chooseProtocol({ protocols: ['spdy/3'] })).toBeUndefined();
   });
 });
