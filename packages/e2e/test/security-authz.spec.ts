@@ -46,7 +46,7 @@ describe("Marathon's per-path permissions", () => {
 
   beforeAll(async () => {
     cluster = await LocalCluster.start({ agents: 1 });
-    marathon = await MarathonProcess.start(cluster, ['--authenticate', '--credentials', creds, '--permissions', perms]);
+    marathon = await MarathonProcess.start(cluster, ['--authenticate', '--credentials', creds, '--permissions', perms, '--max-event-streams-per-principal', '2']);
     marathon.authorization = who.admin;
     gateway = ServiceProcess.start('gateway', BINS.gateway, ['--port', '0', '--http-address', '127.0.0.1', '--master', cluster.masterAddress, '--marathon', marathon.base, '--chronos', '']);
     gw = `http://127.0.0.1:${(await gateway.waitForLog('gateway listening')).port}/marathon`;
@@ -126,6 +126,28 @@ describe("Marathon's per-path permissions", () => {
     } finally {
       stream.close();
       admin.close();
+    }
+  });
+
+  it('one principal cannot take every event stream: past its cap it gets 429, the others still get theirs', async () => {
+    const open = [eventStream(`${marathon.base}/v2/events`, { authorization: who.teama }), eventStream(`${marathon.base}/v2/events`, { authorization: who.teama })];
+    try {
+      expect(await Promise.all(open.map((s) => s.status))).toEqual([200, 200]);
+      const third = eventStream(`${marathon.base}/v2/events`, { authorization: who.teama });
+      open.push(third);
+      expect(await third.status).toBe(429);
+      const other = eventStream(`${marathon.base}/v2/events`, { authorization: who.teamb });
+      open.push(other);
+      expect(await other.status).toBe(200);
+      open[0]!.close();
+      // Its slot is given back once the stream is gone.
+      await waitFor(async () => {
+        const again = eventStream(`${marathon.base}/v2/events`, { authorization: who.teama });
+        open.push(again);
+        return (await again.status) === 200 || undefined;
+      }, { what: 'a slot given back', timeoutMs: 10_000 });
+    } finally {
+      for (const s of open) s.close();
     }
   });
 

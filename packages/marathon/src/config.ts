@@ -17,6 +17,8 @@ export interface MarathonConfig {
   limits?: MarathonLimits;
   /** Most /v2/events streams open at once (default 256); more are refused with 503. */
   maxEventStreams?: number;
+  /** Most /v2/events streams one authenticated principal may hold at once (default 32). */
+  maxEventStreamsPerPrincipal?: number;
   /** How often every task is reconciled with the master (Marathon: --reconciliation_interval, 10 min). */
   reconcileIntervalMs?: number;
 }

@@ -14,8 +14,9 @@ async function main(): Promise<void> {
     .option('--decline-offer-duration <seconds>', 'how long unneeded offers stay declined', '120')
     .option('--max-instances-per-app <n>', 'most instances one app may ask for', positiveInt, DEFAULT_LIMITS.maxInstances)
     .option('--max-event-streams <n>', 'most /v2/events streams open at once', positiveInt, 256)
+    .option('--max-event-streams-per-principal <n>', 'most /v2/events streams one authenticated principal may hold at once (429 beyond)', positiveInt, 32)
     .parse()
-    .opts<FrameworkServiceFlags & { declineOfferDuration: string; maxInstancesPerApp: number; maxEventStreams: number }>();
+    .opts<FrameworkServiceFlags & { declineOfferDuration: string; maxInstancesPerApp: number; maxEventStreams: number; maxEventStreamsPerPrincipal: number }>();
   await serveFramework('marathon', opts, (base) =>
     startMarathon({
       ...base,
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
         localPortMax: 20_000,
         limits: { maxInstances: opts.maxInstancesPerApp },
         maxEventStreams: opts.maxEventStreams,
+        maxEventStreamsPerPrincipal: opts.maxEventStreamsPerPrincipal,
       },
     }),
   );

@@ -58,7 +58,7 @@ export async function startMarathon(opts: FrameworkServiceOptions<MarathonConfig
       const authz = new MarathonAuthz(opts.permissions);
       addAppRoutes(app, marathon, repo, authz);
       addGroupRoutes(app, marathon, repo, opts.log, authz);
-      addSystemRoutes(app, marathon, events, { keepAliveMs: 15_000, maxOutstanding: 1024, maxStreams: opts.config.maxEventStreams ?? 256, leadership, authz });
+      addSystemRoutes(app, marathon, events, { keepAliveMs: 15_000, maxOutstanding: 1024, maxStreams: opts.config.maxEventStreams ?? 256, maxStreamsPerPrincipal: opts.config.maxEventStreamsPerPrincipal ?? 32, leadership, authz });
       finishHttpApp(app, opts.log, marathonErrorShape);
       current = marathon;
       elected.set(1);

@@ -1,6 +1,6 @@
 import { MarathonAuthz, appsOfEvent } from './authz';
 import type { Express, Request, Response } from 'express';
-import { StrataError } from '@strata/lib';
+import { StrataError, principalOf } from '@strata/lib';
 import type { Marathon } from '../marathon';
 import { servicePortsOf } from '../model/networking';
 import type { AppDefinition } from '../model/app-definition';
@@ -19,9 +19,10 @@ export interface LeaderControl {
   abdicate(): Promise<boolean>;
 }
 
-export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opts: { keepAliveMs: number; maxOutstanding: number; maxStreams: number; leadership: LeaderControl; authz?: MarathonAuthz }): void {
+export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opts: { keepAliveMs: number; maxOutstanding: number; maxStreams: number; maxStreamsPerPrincipal?: number; leadership: LeaderControl; authz?: MarathonAuthz }): void {
   const authz = opts.authz ?? new MarathonAuthz();
   let streams = 0;
+  const streamsOf = new Map<string, number>();
   app.get('/v2/tasks', (req, res) => {
     const raw = req.query.status ?? req.query['status[]'];
     const wanted = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map((s) => `TASK_${String(s).toUpperCase()}`));
@@ -105,9 +106,16 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
   app.get('/v2/events', (req: Request, res: Response) => {
     // Each stream costs a socket and a copy of every event: beyond the cap, refuse rather than degrade everyone.
     if (streams >= opts.maxStreams) return void res.status(503).json({ message: `Too many event streams: at most ${opts.maxStreams} may be open at once (--max-event-streams)` });
+    // One principal may not take every stream from the others (only an authenticated one is known).
+    const principal = principalOf(res);
+    const mine = principal === undefined ? 0 : streamsOf.get(principal) ?? 0;
+    if (principal !== undefined && opts.maxStreamsPerPrincipal !== undefined && mine >= opts.maxStreamsPerPrincipal) {
+      return void res.status(429).json({ message: `Too many event streams for '${principal}': at most ${opts.maxStreamsPerPrincipal} at once (--max-event-streams-per-principal)` });
+    }
     const raw = req.query.event_type;
     const types = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map(String));
     streams++;
+    if (principal !== undefined) streamsOf.set(principal, mine + 1);
     res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
     let outstanding = 0;
@@ -127,6 +135,11 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), opts.keepAliveMs);
     req.on('close', () => {
       streams--;
+      if (principal !== undefined) {
+        const left = (streamsOf.get(principal) ?? 1) - 1;
+        if (left > 0) streamsOf.set(principal, left);
+        else streamsOf.delete(principal);
+      }
       clearInterval(keepAlive);
       unsubscribe();
     });
