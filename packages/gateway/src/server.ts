@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { OPEN_PATHS, StrataError, authenticateHttp, isStrataError, listenHttp, routesOf, systemClock, type Clock, type ListeningServer, type Logger } from '@strata/lib';
 import { LOGIN_PATH, loginHandler } from './auth/login';
+import { LOGOUT_PATH, clearedCookie, cookieAuthorization } from './auth/session-cookie';
 import type { GatewayConfig } from './config';
 import { Directory } from './directory/directory';
 import { sendError } from './http/errors';
@@ -55,8 +56,12 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger; c
     } as Response['writeHead'];
     next();
   });
-  if (config.login && config.security) app.post(LOGIN_PATH, express.json({ limit: '16kb' }), loginHandler({ authenticator: config.security.authenticator, ...config.login, clock: deps.clock ?? systemClock }));
-  if (config.security) app.use(authenticateHttp({ ...config.security, open: [...OPEN_PATHS, LOGIN_PATH, ...uiFiles(config.uiDir)] }));
+  if (config.login && config.security) app.post(LOGIN_PATH, express.json({ limit: '16kb' }), loginHandler({ authenticator: config.security.authenticator, ...config.login, clock: deps.clock ?? systemClock, secureCookie: !!config.tls }));
+  if (config.security) {
+    app.post(LOGOUT_PATH, (_req, res) => void res.setHeader('Set-Cookie', clearedCookie(!!config.tls)).status(204).end());
+    app.use(cookieAuthorization());
+    app.use(authenticateHttp({ ...config.security, open: [...OPEN_PATHS, LOGIN_PATH, LOGOUT_PATH, ...uiFiles(config.uiDir)], challenge: ['acsjwt'] }));
+  }
   for (const g of deps.guards ?? []) app.use(g);
   app.use(routing(directory));
   app.use(forwarding(directory, metrics, log, undefined, config.tls));

@@ -1,6 +1,8 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { UNAUTHENTICATED_EVENT, currentUser, logout } from './api/session';
 import { Dashboard } from './views/dashboard';
+import { Login } from './views/login';
 import { JobPage, Jobs, NewJob } from './views/jobs';
 import { NodePage, Nodes } from './views/nodes';
 import { Roles } from './views/roles';
@@ -55,7 +57,14 @@ function App() {
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
   }, []);
-  const current = VIEWS[hash] ?? paged(hash) ?? VIEWS['#/dashboard']!;
+  const [needsLogin, setNeedsLogin] = useState(false);
+  useEffect(() => {
+    const on = () => setNeedsLogin(true);
+    addEventListener(UNAUTHENTICATED_EVENT, on);
+    return () => removeEventListener(UNAUTHENTICATED_EVENT, on);
+  }, []);
+  const user = currentUser();
+  const current = needsLogin ? { title: 'Log in', view: () => <Login onDone={() => location.reload()} /> } : VIEWS[hash] ?? paged(hash) ?? VIEWS['#/dashboard']!;
   const View = current.view;
   return (
     <div class="shell">
@@ -68,6 +77,14 @@ function App() {
               {v.title}
             </a>
           ))}
+        {user && (
+          <p class="muted" data-testid="user">
+            {user}{' '}
+            <a href="#/dashboard" onClick={() => void logout().then(() => location.reload())}>
+              log out
+            </a>
+          </p>
+        )}
       </nav>
       <main>
         <h1 data-testid="view-title">{current.title}</h1>

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { sessionCookie } from './session-cookie';
 import { StrataError, TokenVerifier, type Authenticator, type Clock, type Credentials, type TokenIssuer } from '@strata/lib';
 
 /** DC/OS's login path (the IAM behind Admin Router); the CLI and the UI post here. */
@@ -10,7 +11,7 @@ export const LOGIN_PATH = '/acs/api/v1/auth/login';
  * gateway checks it with the account's public key from the credentials file). Answers
  * `{"token"}`, a cluster token every service verifies with the cluster's public key.
  */
-export function loginHandler(deps: { authenticator: Authenticator; credentials: Credentials; issuer: TokenIssuer; clock: Clock }) {
+export function loginHandler(deps: { authenticator: Authenticator; credentials: Credentials; issuer: TokenIssuer; clock: Clock; secureCookie: boolean }) {
   return async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as { uid?: unknown; password?: unknown; token?: unknown };
     if (typeof body.uid !== 'string' || !body.uid || (typeof body.password !== 'string' && typeof body.token !== 'string')) {
@@ -27,6 +28,8 @@ export function loginHandler(deps: { authenticator: Authenticator; credentials: 
       if (principal !== uid) throw new StrataError('UNAUTHENTICATED', `the service login token is for '${principal}', not '${uid}'`);
     }
     const { token, expiresAt } = await deps.issuer.issue(uid);
+    // The browser keeps it as DC/OS's cookie; the CLI keeps the token from the body.
+    res.setHeader('Set-Cookie', sessionCookie(token, expiresAt, deps.clock.now(), deps.secureCookie));
     res.json({ token, expires_at: new Date(expiresAt).toISOString() });
   };
 }

@@ -10,11 +10,20 @@ export interface HttpSecurity {
    * supervisor can probe a service without a secret. Everything else, /metrics included, asks.
    */
   open?: readonly string[];
+  /**
+   * The schemes a 401 challenges with (default Basic and acsjwt). The gateway, which browsers
+   * talk to, says only `acsjwt` as DC/OS's Admin Router does: a Basic challenge makes a browser
+   * hold the request for its own password dialog (a headless one forever) instead of letting the
+   * page show its login form.
+   */
+  challenge?: readonly string[];
 }
 
 export const OPEN_PATHS: readonly string[] = ['/health'];
 
 const PRINCIPAL = 'strataPrincipal';
+/** Both schemes a client may answer with: Basic (Mesos, curl -u) and a token (DC/OS's acsjwt). */
+const DEFAULT_CHALLENGE = ['Basic realm="strata"', 'acsjwt'];
 
 /**
  * The first step of a service's chain when authentication is on: a request without valid
@@ -27,18 +36,17 @@ export function authenticateHttp(sec: HttpSecurity): RequestHandler {
     if (open.has(req.path)) return next();
     sec.authenticator.principalOf(req.headers.authorization).then(
       (principal) => {
-        if (principal === undefined) return next(unauthenticated(res, 'authentication required: send Authorization (token=JWT, Bearer JWT or Basic)'));
+        if (principal === undefined) return next(unauthenticated(res, 'authentication required: send Authorization (token=JWT, Bearer JWT or Basic)', sec.challenge));
         res.locals[PRINCIPAL] = principal;
         next();
       },
-      (err: unknown) => next(err instanceof StrataError && err.code === 'UNAUTHENTICATED' ? unauthenticated(res, err.message) : err),
+      (err: unknown) => next(err instanceof StrataError && err.code === 'UNAUTHENTICATED' ? unauthenticated(res, err.message, sec.challenge) : err),
     );
   };
 }
 
-function unauthenticated(res: Response, message: string): StrataError {
-  // Both schemes a client may answer with: Basic (Mesos, curl -u) and a token (DC/OS's acsjwt).
-  res.setHeader('WWW-Authenticate', ['Basic realm="strata"', 'acsjwt']);
+function unauthenticated(res: Response, message: string, challenge: readonly string[] = DEFAULT_CHALLENGE): StrataError {
+  res.setHeader('WWW-Authenticate', [...challenge]);
   return new StrataError('UNAUTHENTICATED', message);
 }
 

@@ -7,6 +7,8 @@ export interface Answer<T> {
 
 export async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<Answer<T>> {
   const r = await fetch(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  // Not logged in (or the login expired): the shell asks who you are. The login itself answers 401 to a wrong password, which its form shows.
+  if (r.status === 401 && !path.startsWith('/acs/')) dispatchEvent(new Event('strata:unauthenticated'));
   const text = await r.text();
   let parsed: unknown = text;
   try {
