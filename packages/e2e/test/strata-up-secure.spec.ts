@@ -1,22 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
-import { authorizationFor, tlsFetch } from '@strata/lib';
+import { authorizationFor, freePort, tlsFetch } from '@strata/lib';
 import { tmpDir, waitFor } from '@strata/lib/testing';
 import { BINS } from '../src';
 
 jest.setTimeout(180_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /**
  * `strata up --secure`: the local cluster with authentication on every service and TLS on

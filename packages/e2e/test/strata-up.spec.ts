@@ -1,21 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
+import { freePort } from '@strata/lib';
 import { tmpDir, waitFor } from '@strata/lib/testing';
 import { BINS, isAlive, pidsOfTask } from '../src';
 
 jest.setTimeout(120_000);
-
-/** A port the OS says is free now (the cluster's services bind fixed ports, as operators give them). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 
 /**
  * `strata up` supervises like an init system: SIGKILL of the master or of Marathon restarts that
