@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { authorizationFor } from '@strata/lib';
 import { tmpDir, waitFor } from '@strata/lib/testing';
@@ -61,6 +61,8 @@ describe("the master's ACLs", () => {
 
   beforeAll(async () => {
     cluster = await LocalCluster.start({ agents: 1, masterArgs: [...security, '--acls', files.acls], agentArgs: [...security, '--credential', files.agent], authorization: auth('ops') });
+    // The agent runs a task as its user (nobody, below): the directories above its sandbox must let it through (the test's temp dir is 0700).
+    chmodSync(cluster.dir.path, 0o711);
   });
   afterAll(async () => {
     for (const f of frameworks) f.close();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
 import { SchedulerDriver, offerResources, taskInfo } from '@strata/sdk';
 import { isTerminalState, type Offer__Output } from '@strata/proto';
 import { res } from '@strata/lib';
@@ -44,7 +45,7 @@ export async function runCommand(command: string[], opts: RunOptions): Promise<n
   }
   const taskId = `${opts.name ?? 'strata-run'}.${randomUUID()}`;
   const authorization = clusterAuthorization();
-  const driver = new SchedulerDriver({ master: opts.master, framework: { name: `strata run ${opts.name ?? ''}`.trim(), user: process.env.USER ?? 'root', failoverTimeout: 0 }, ...(authorization ? { authorization } : {}) });
+  const driver = new SchedulerDriver({ master: opts.master, framework: { name: `strata run ${opts.name ?? ''}`.trim(), user: os.userInfo().username, failoverTimeout: 0 }, ...(authorization ? { authorization } : {}) });
   const headers = authorizationHeaders();
   const say = (line: string) => { if (!opts.quiet) process.stderr.write(`${line}\n`); };
   const frameworkId = await driver.subscribe();
