@@ -119,9 +119,17 @@ describe('fuzzing every route of every service', () => {
       alive: alive(bases.chronos!),
     },
   ];
-  /** The gateway's own routes and every prefix it proxies, into the services above: their state is its state. */
+  /**
+   * The gateway's own routes and every prefix it proxies, into the services above: their state is
+   * its state. Three reads a case (most cases are writes), not the upstreams' full snapshots: the
+   * definitions a proxied write could change, and the master's weights and quota.
+   */
   const gatewayTarget = (): FuzzTarget => {
-    const upstream = targets().filter((t) => t.name !== 'agent');
+    const upstream = [
+      { snapshot: async () => ({ weights: await json(`${bases.master}/weights`), quota: await json(`${bases.master}/quota`) }) },
+      { snapshot: async () => ((await json(`${bases.marathon}/v2/apps`)).apps as any[]).map((a) => `${a.id}@${a.version}`).sort() },
+      targets().find((t) => t.name === 'chronos')!,
+    ];
     return {
       name: 'gateway',
       base: bases.gateway!,
