@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { aclsFrom, credentialFrom, createLogger, tlsFromEnv, httpSecurityFrom, isStrataError, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
+import { aclsFrom, credentialFrom, createLogger, parseRateLimit, tlsFromEnv, httpSecurityFrom, isStrataError, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
 import { startAgent } from './server';
 import { agentResources } from './resources/detect';
 import { parseAttributes } from './config';
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     host: opts.ip,
     security,
     acls,
+    rateLimit: parseRateLimit(opts.rateLimit),
     config: {
       master: opts.master,
       masterAuthorization,

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { PERMISSIVE_ACLS, createHttpApp, createMetricsRegistry, finishHttpApp, listenHttp, principalOf, requireAcl, type Acls, type HttpSecurity, type Logger, type Resources } from '@strata/lib';
+import { PERMISSIVE_ACLS, createHttpApp, createMetricsRegistry, finishHttpApp, listenHttp, principalOf, requireAcl, type Acls, type HttpSecurity, type Logger, type RateLimit, type Resources } from '@strata/lib';
 import { Agent } from './agent';
 import type { AgentConfig } from './config';
 import { ProcessContainerizer } from './containerizer/process-containerizer';
@@ -21,14 +21,14 @@ export interface RunningAgent {
 }
 
 /** Composition root: HTTP (health, metrics, state) on the agent's port, then the link to the master. */
-export async function startAgent(opts: { config: Partial<AgentConfig> & { master: string; resources?: Resources }; log: Logger; host?: string; security?: HttpSecurity; acls?: Acls }): Promise<RunningAgent> {
+export async function startAgent(opts: { config: Partial<AgentConfig> & { master: string; resources?: Resources }; log: Logger; host?: string; security?: HttpSecurity; acls?: Acls; rateLimit?: RateLimit }): Promise<RunningAgent> {
   const registry = createMetricsRegistry('agent');
   const metrics = createAgentMetrics(registry);
   const config = defaultAgentConfig(opts.config);
   const host = opts.host ?? '0.0.0.0';
 
   let agent: Agent | undefined;
-  const app = createHttpApp({ metrics: registry, security: opts.security, health: () => ({ healthy: true, connected: agent?.connected ?? false }) });
+  const app = createHttpApp({ metrics: registry, security: opts.security, ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}), health: () => ({ healthy: true, connected: agent?.connected ?? false }) });
   app.get(['/state', '/slave\\(1\\)/state', '/agent/state'], (_req, res) => res.json(agent!.state()));
   const sandboxes = sandboxesDir(config.workDir);
   const acls = opts.acls ?? PERMISSIVE_ACLS;

@@ -55,6 +55,7 @@ export async function startChronos(opts: FrameworkServiceOptions<ChronosConfig>)
         loaded: () => chronos.loaded,
         unloadedBody: { message: 'Chronos is starting: its state is not loaded yet', status: 'Service Unavailable' },
         security: opts.security,
+        ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
       });
       const routes = schedulerRoutes(chronos, () => leaderOf(), new ResourceAuthz(chronosResource, opts.permissions));
       app.use('/v1/scheduler', routes);

@@ -1,4 +1,4 @@
-import type { Credentials, HttpSecurity, TlsConfig, TokenIssuer } from '@strata/lib';
+import type { Credentials, HttpSecurity, RateLimit, TlsConfig, TokenIssuer } from '@strata/lib';
 
 export interface GatewayConfig {
   /** Where it listens (default 0.0.0.0:8000, DC/OS's Admin Router's port is 80; Strata's is 8000). */
@@ -19,4 +19,6 @@ export interface GatewayConfig {
   credentialHeader?: string;
   /** TLS (LIBPROCESS_SSL_*): its listener serves TLS, and it reaches the master, agents and frameworks over TLS with its certificate. */
   tls?: TlsConfig;
+  /** Writes per principal (--rate-limit), before anything is forwarded. */
+  rateLimit?: RateLimit;
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { TokenIssuer, createLogger, schemeOf, tlsFromEnv, credentialHeaderFrom, httpSecurityFrom, parseCredentials, parsePort, runMain, stopOnSignals, withSecurityFlags, type SecurityFlags } from '@strata/lib';
+import { TokenIssuer, createLogger, parseRateLimit, schemeOf, tlsFromEnv, credentialHeaderFrom, httpSecurityFrom, parseCredentials, parsePort, runMain, stopOnSignals, withSecurityFlags, type SecurityFlags } from '@strata/lib';
 import { LOGIN_PATH } from './auth/login';
 import { startGateway } from './server';
 
@@ -34,9 +34,10 @@ async function main(): Promise<void> {
   const log = createLogger('gateway');
   const uiDir = opts.uiDir ?? builtUi();
   const security = httpSecurityFrom(opts);
+  const rateLimit = parseRateLimit(opts.rateLimit);
   const login = security && opts.credentials && opts.tokenPrivateKey ? { credentials: parseCredentials(readFileSync(opts.credentials, 'utf8')), issuer: new TokenIssuer(readFileSync(opts.tokenPrivateKey, 'utf8')) } : undefined;
   const gw = await startGateway(
-    { host: opts.httpAddress, port: parsePort(opts.port), master: opts.master, marathon: list(opts.marathon), chronos: list(opts.chronos), ...(uiDir ? { uiDir } : {}), security, login, credentialHeader: credentialHeaderFrom(opts.credential), ...(tls ? { tls } : {}) },
+    { host: opts.httpAddress, port: parsePort(opts.port), master: opts.master, marathon: list(opts.marathon), chronos: list(opts.chronos), ...(uiDir ? { uiDir } : {}), security, login, credentialHeader: credentialHeaderFrom(opts.credential), ...(tls ? { tls } : {}), ...(rateLimit ? { rateLimit } : {}) },
     { log },
   );
   stopOnSignals(log, () => gw.close());

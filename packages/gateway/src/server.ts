@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { OPEN_PATHS, StrataError, authenticateHttp, isStrataError, listenHttp, routesOf, systemClock, type Clock, type ListeningServer, type Logger } from '@strata/lib';
+import { OPEN_PATHS, StrataError, authenticateHttp, rateLimitWrites, isStrataError, listenHttp, routesOf, systemClock, type Clock, type ListeningServer, type Logger } from '@strata/lib';
 import { LOGIN_PATH, loginHandler } from './auth/login';
 import { LOGOUT_PATH, clearedCookie, cookieAuthorization } from './auth/session-cookie';
 import type { GatewayConfig } from './config';
@@ -62,6 +62,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger; c
     app.use(cookieAuthorization());
     app.use(authenticateHttp({ ...config.security, open: [...OPEN_PATHS, LOGIN_PATH, LOGOUT_PATH, ...uiFiles(config.uiDir)], challenge: ['acsjwt'] }));
   }
+  if (config.rateLimit) app.use(rateLimitWrites(config.rateLimit, deps.clock ?? systemClock));
   for (const g of deps.guards ?? []) app.use(g);
   app.use(routing(directory));
   app.use(forwarding(directory, metrics, log, undefined, config.tls));

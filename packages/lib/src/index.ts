@@ -43,3 +43,5 @@ export * from './security';
 export { routesOf } from './http/routes';
 export type { RouteEntry } from './http/routes';
 export * from './tls';
+export { TokenBuckets, rateLimitWrites } from './http/rate-limit';
+export type { RateLimit } from './http/rate-limit';

@@ -54,6 +54,7 @@ export async function startMarathon(opts: FrameworkServiceOptions<MarathonConfig
         unloadedBody: { message: 'Marathon is starting: its state is not loaded yet' },
         strictJson: false,
         security: opts.security,
+        ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
       });
       const authz = new MarathonAuthz(opts.permissions);
       addAppRoutes(app, marathon, repo, authz);

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { aclsFrom, createLogger, httpSecurityFrom, tlsFromEnv, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
+import { aclsFrom, createLogger, httpSecurityFrom, parseRateLimit, tlsFromEnv, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
 import { etcdTarget } from '@strata/lib/ha';
 import { startMaster } from './server';
 import { defaultMasterConfig } from './config';
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     security: httpSecurityFrom(opts),
     acls: aclsFrom(opts.acls),
     tls: tlsFromEnv(),
+    rateLimit: parseRateLimit(opts.rateLimit),
   });
   stopOnSignals(log, running.stop);
 }

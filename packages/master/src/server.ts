@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
-import { PERMISSIVE_ACLS, StrataError, principalOf, requireAcl, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type Acls, type HttpSecurity, type Logger, type StateStore, type TlsConfig } from '@strata/lib';
+import { PERMISSIVE_ACLS, StrataError, principalOf, requireAcl, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type Acls, type HttpSecurity, type Logger, type RateLimit, type StateStore, type TlsConfig } from '@strata/lib';
 import { EtcdStateStore, candidates, clusterKeys, connectEtcd, workerLease, type Etcd3, type LeaderInfo } from '@strata/lib/ha';
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
@@ -37,7 +37,7 @@ const NO_GAUGES = { agentsConnected: 0, agentsDisconnected: 0, frameworks: 0, ta
  * master itself: made once when it runs alone, or once per term of leadership with --etcd, when
  * a standby redirects HTTP to the leader and answers gRPC with UNAVAILABLE naming it.
  */
-export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore; security?: HttpSecurity; acls?: Acls; tls?: TlsConfig }): Promise<RunningMaster> {
+export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore; security?: HttpSecurity; acls?: Acls; tls?: TlsConfig; rateLimit?: RateLimit }): Promise<RunningMaster> {
   const config = defaultMasterConfig(opts.config);
   const id = randomUUID();
   const clock = opts.clock ?? systemClock;
@@ -76,7 +76,7 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
   // Mesos's newer update_quotas, or the older set_quotas when only that is given.
   const quotaAction = acls.rules.update_quotas || !acls.rules.set_quotas ? 'update_quotas' : 'set_quotas';
 
-  const app = createHttpApp({ metrics: registry, before: [leaderRedirect(seat)], security: opts.security, health: () => ({ healthy: true, leading: !!current(), leader: seat.leader?.address ?? null }) });
+  const app = createHttpApp({ metrics: registry, before: [leaderRedirect(seat)], security: opts.security, ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}), health: () => ({ healthy: true, leading: !!current(), leader: seat.leader?.address ?? null }) });
   const masters = async (): Promise<LeaderInfo[]> => (etcd && election ? candidates(etcd, election).catch(() => []) : [seat.self]);
   const state = async (_req: unknown, res: { json(v: unknown): void }) => res.json(masterState(leaderMaster(), { hostname: config.hostname, port, leader: seat.self, masters: await masters() }));
   app.get('/master/state', state);

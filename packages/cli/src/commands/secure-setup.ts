@@ -53,7 +53,8 @@ export function prepareSecurity(dir: string, ip: string): SecureSetup {
   const ca = createClusterCa(file('ca'), 'strata');
   const hosts = [...new Set([ip, '127.0.0.1', 'localhost', os.hostname()])];
   const node = existsSync(file('certs/node.crt')) ? { cert: file('certs/node.crt'), key: file('certs/node.key') } : issueCertificate(ca, file('certs'), 'node', hosts);
-  const auth = ['--authenticate', '--credentials', credentialsFile, '--token-public-key', file('token.pub')];
+  // Writes are rate-limited per principal too: generous for people and scripts, a wall for a runaway loop.
+  const auth = ['--authenticate', '--credentials', credentialsFile, '--token-public-key', file('token.pub'), '--rate-limit', '50/200'];
   return {
     dir,
     env: { LIBPROCESS_SSL_ENABLED: '1', LIBPROCESS_SSL_CERT_FILE: node.cert, LIBPROCESS_SSL_KEY_FILE: node.key, LIBPROCESS_SSL_CA_FILE: ca.cert, LIBPROCESS_SSL_REQUIRE_CERT: '1' },

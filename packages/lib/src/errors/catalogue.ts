@@ -32,6 +32,7 @@ export const ERROR_CATALOGUE = {
   NOT_SUBSCRIBED: { status: 400, meaning: 'A scheduler stream began with a call other than SUBSCRIBE.' },
   NO_UPSTREAM: { status: 503, meaning: 'The gateway knows no address for what was asked (no leading master, no reachable Marathon or Chronos, a service with no running task).' },
   NO_SERVICE_PORTS: { status: 422, meaning: 'Marathon has no free service port left in its range.' },
+  RATE_LIMITED: { status: 429, meaning: 'A caller made more writes than --rate-limit allows; Retry-After says when to try again.' },
   STATE_READ_FAILED: { status: 503, meaning: 'The state store could not be read.' },
   STATE_WRITE_FAILED: { status: 503, meaning: 'The state store could not be written; the change was not made.' },
   TOO_LARGE: { status: 413, meaning: 'The body is larger than 1 MB.' },

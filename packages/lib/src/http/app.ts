@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { httpErrorOf, internalError, noRoute, strataErrorShape, type ErrorShape } from './errors';
 import { jsonBody } from './json-body';
+import { rateLimitWrites, type RateLimit } from './rate-limit';
 import { routesOf } from './routes';
 import { OPEN_PATHS, authenticateHttp, type HttpSecurity } from '../security/http-guard';
 import { peerRefused, serverTlsOptions, type TlsConfig } from '../tls/tls-config';
@@ -23,6 +24,8 @@ export interface HttpAppOptions {
   strictJson?: boolean;
   /** Authentication (`--authenticate`): every route but the open ones (/health) asks for credentials. */
   security?: HttpSecurity;
+  /** Writes per principal (`--rate-limit`); none when absent. */
+  rateLimit?: RateLimit;
 }
 
 /**
@@ -36,6 +39,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   app.set('json spaces', 0);
   for (const h of opts.before ?? []) app.use(h);
   if (opts.security) app.use(authenticateHttp(opts.security));
+  if (opts.rateLimit) app.use(rateLimitWrites(opts.rateLimit));
   if (opts.loaded) app.use(untilLoaded(opts.loaded, opts.unloadedBody ?? { message: 'starting: state not loaded yet' }));
   app.use(jsonBody({ strict: opts.strictJson ?? true }));
   app.get('/metrics', async (_req, res) => {

@@ -12,6 +12,6 @@ export { Authenticator } from './authenticator';
 export { OPEN_PATHS, authenticateHttp, principalOf } from './http-guard';
 export { ResourceAuthz } from './resource-authz';
 export type { HttpSecurity } from './http-guard';
-export { aclsFrom, credentialFrom, credentialHeaderFrom, httpSecurityFrom, permissionsFrom, withSecurityFlags } from './load';
+export { aclsFrom, parseRateLimit, credentialFrom, credentialHeaderFrom, httpSecurityFrom, permissionsFrom, withSecurityFlags } from './load';
 export type { SecurityFlags } from './load';
 export { AUTHORIZATION_METADATA, authenticatedStream, metadataWith, principalOfCall } from './grpc-guard';

@@ -8,6 +8,7 @@ import { parseCredentials } from './credentials';
 import type { HttpSecurity } from './http-guard';
 import { PERMISSIVE_PERMISSIONS, parsePermissions, type Permissions } from './permissions';
 import { TokenVerifier } from './tokens';
+import type { RateLimit } from '../http/rate-limit';
 
 /** The flags every service takes for authentication (Mesos's names where it has them). */
 export interface SecurityFlags {
@@ -17,6 +18,8 @@ export interface SecurityFlags {
   credentials?: string;
   /** The public key (PEM) that verifies the cluster's tokens. */
   tokenPublicKey?: string;
+  /** --rate-limit: writes a second per principal (N or N/BURST). */
+  rateLimit?: string;
 }
 
 function read(file: string, what: string): string {
@@ -67,10 +70,22 @@ function jsonOf(text: string, file: string): unknown {
   }
 }
 
-/** Adds --authenticate, --credentials and --token-public-key to a service's command line (commander's, structurally). */
+/** `--rate-limit N` (N writes a second, bursts of 2N) or `N/B` (bursts of B); undefined when not given or 0. */
+export function parseRateLimit(v: string | undefined): RateLimit | undefined {
+  if (v === undefined || v === '' || v === '0') return undefined;
+  const m = /^(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(v.trim());
+  const perSecond = m ? Number(m[1]) : NaN;
+  if (!m || !(perSecond > 0)) throw new StrataError('INVALID_REQUEST', `--rate-limit '${v}' is not N (writes a second) or N/BURST, e.g. 20 or 20/100`);
+  const burst = m[2] !== undefined ? Number(m[2]) : Math.max(1, Math.ceil(perSecond * 2));
+  if (burst < 1) throw new StrataError('INVALID_REQUEST', `--rate-limit '${v}': the burst must be at least 1`);
+  return { perSecond, burst };
+}
+
+/** Adds --authenticate, --credentials, --token-public-key and --rate-limit to a service's command line (commander's, structurally). */
 export function withSecurityFlags<C extends { option(flags: string, description: string): C }>(cmd: C, open: readonly string[] = ['/health']): C {
   return cmd
     .option('--authenticate', `refuse requests without valid credentials (401); ${open.join(' and ')} stay open`)
     .option('--credentials <file>', "who may authenticate with Basic: Mesos's credentials file (JSON or 'principal secret' lines)")
-    .option('--token-public-key <file>', "the public key (PEM) that verifies the cluster's tokens (token=JWT, Bearer)");
+    .option('--token-public-key <file>', "the public key (PEM) that verifies the cluster's tokens (token=JWT, Bearer)")
+    .option('--rate-limit <writes/s>', 'writes (POST, PUT, PATCH, DELETE) a principal (or an address, without authentication) may make a second, N or N/BURST; 429 beyond (default: none)');
 }

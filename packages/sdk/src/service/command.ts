@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { authorizationFor, createLogger, httpSecurityFrom, withSecurityFlags, parsePort, permissionsFrom, stopOnSignals, type HttpSecurity, type Logger, type Permissions, type StateStore } from '@strata/lib';
+import { authorizationFor, createLogger, httpSecurityFrom, parseRateLimit, type RateLimit, withSecurityFlags, parsePort, permissionsFrom, stopOnSignals, type HttpSecurity, type Logger, type Permissions, type StateStore } from '@strata/lib';
 import { etcdTarget, type EtcdTarget } from '@strata/lib/ha';
 
 /** The flags every framework service takes (Marathon's and Chronos's names). */
@@ -23,6 +23,7 @@ export interface FrameworkServiceFlags {
   permissions?: string;
   mesosAuthenticationPrincipal?: string;
   mesosAuthenticationSecretFile?: string;
+  rateLimit?: string;
 }
 
 /**
@@ -63,13 +64,15 @@ export interface FrameworkServiceOptions<C> {
   security?: HttpSecurity;
   /** Who may do what on which app or job (--permissions); absent: everything. */
   permissions?: Permissions;
+  /** Writes per principal (--rate-limit); absent: no limit. */
+  rateLimit?: RateLimit;
 }
 
 /** What a framework service leaves open when authentication is on: probes (Marathon's /ping). */
 export const FRAMEWORK_OPEN_PATHS = ['/health', '/ping'];
 
 /** The common flags as the start options and config fields every framework service shares. */
-export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: string; stateDir: string; etcd?: EtcdTarget; leaseTtlSeconds: number; security?: HttpSecurity; permissions: Permissions; config: { master: string; masterCredential?: MasterCredential; hostname: string; httpPort: number; failoverTimeoutSeconds: number } } {
+export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: string; stateDir: string; etcd?: EtcdTarget; leaseTtlSeconds: number; security?: HttpSecurity; permissions: Permissions; rateLimit?: RateLimit; config: { master: string; masterCredential?: MasterCredential; hostname: string; httpPort: number; failoverTimeoutSeconds: number } } {
   if (flags.ha && !flags.etcd) throw new Error('--ha needs --etcd: the instances elect their leader and share their state there');
   const ttl = Number(flags.leaseTtl);
   if (!Number.isInteger(ttl) || ttl < 1) throw new Error(`--lease-ttl: '${flags.leaseTtl}' is not a whole number of seconds >= 1`);
@@ -80,6 +83,7 @@ export function frameworkServiceBase(flags: FrameworkServiceFlags): { host: stri
     leaseTtlSeconds: ttl,
     security: withOpenPaths(httpSecurityFrom(flags)),
     permissions: permissionsFrom(flags.permissions),
+    ...rateLimitOf(flags),
     config: { master: flags.master, ...masterCredentialOf(flags), hostname: flags.hostname, httpPort: flags.httpPort, failoverTimeoutSeconds: Number(flags.failoverTimeout) },
   };
 }
@@ -106,6 +110,11 @@ export interface MasterCredential {
   principal: string;
   authorization: string;
 }
+
+const rateLimitOf = (flags: FrameworkServiceFlags): { rateLimit?: RateLimit } => {
+  const rateLimit = parseRateLimit(flags.rateLimit);
+  return rateLimit ? { rateLimit } : {};
+};
 
 function masterCredentialOf(flags: FrameworkServiceFlags): { masterCredential?: MasterCredential } {
   const { mesosAuthenticationPrincipal: principal, mesosAuthenticationSecretFile: file } = flags;
