@@ -15,3 +15,4 @@ export type { HaClusterOptions } from './ha-cluster';
 export { GatewayCluster } from './gateway-cluster';
 export { methodsOf, routesOfService, samplePath } from './routes';
 export { httpsGet } from './https-get';
+export { StrataUp } from './strata-up';

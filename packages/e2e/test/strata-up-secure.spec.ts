@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { authorizationFor, freePort, tlsFetch } from '@strata/lib';
 import { tmpDir, waitFor } from '@strata/lib/testing';
-import { BINS } from '../src';
+import { StrataUp } from '../src';
 
 jest.setTimeout(180_000);
 
@@ -15,21 +14,17 @@ jest.setTimeout(180_000);
  */
 describe('strata up --secure', () => {
   const dir = tmpDir('strata-up-secure-');
-  let up: ChildProcess;
-  let out = '';
-  let err = '';
+  let up: StrataUp | undefined;
   afterAll(() => {
-    if (up && up.exitCode === null) up.kill('SIGKILL');
+    up?.kill();
     dir.remove();
   });
 
   it('brings up a cluster that answers only TLS and only with credentials, and works for the admin', async () => {
     const [masterPort, agentPort, marathonPort, chronosPort, gatewayPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-    up = spawn(process.execPath, [BINS.cli, 'up', '--secure', '--work-dir', dir.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--chronos-port', String(chronosPort), '--gateway-port', String(gatewayPort), '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    up.stdout!.on('data', (d) => (out += d));
-    up.stderr!.on('data', (d) => (err += d));
-    await waitFor(() => out.includes('Strata is up.') || (up.exitCode !== null && Promise.reject(new Error(`strata up exited: ${err}`))) || undefined, { what: 'strata up --secure', timeoutMs: 90_000 });
-    const password = /log in as admin, password (\S+):/.exec(out)?.[1];
+    up = new StrataUp(['--secure', '--work-dir', dir.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--chronos-port', String(chronosPort), '--gateway-port', String(gatewayPort), '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]']);
+    await up.ready(90_000);
+    const password = /log in as admin, password (\S+):/.exec(up.out)?.[1];
     expect(password).toBeTruthy();
     const secure = path.join(dir.path, 'secure');
     const tls = { ca: readFileSync(path.join(secure, 'ca', 'ca.crt')), cert: readFileSync(path.join(secure, 'certs', 'node.crt')), key: readFileSync(path.join(secure, 'certs', 'node.key')), requireClientCert: false };
@@ -60,8 +55,6 @@ describe('strata up --secure', () => {
       return tasks.some((t) => t.state === 'TASK_RUNNING') || undefined;
     }, { what: 'the app running', timeoutMs: 30_000 });
 
-    up.kill('SIGINT');
-    await waitFor(() => up.exitCode !== null || undefined, { what: 'strata up to stop', timeoutMs: 60_000 });
-    expect(up.exitCode).toBe(0);
+    expect(await up.interrupt()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { freePort } from '@strata/lib';
 import { tmpDir, waitFor } from '@strata/lib/testing';
-import { BINS, isAlive, pidsOfTask } from '../src';
+import { BINS, StrataUp, isAlive, pidsOfTask } from '../src';
 
 jest.setTimeout(120_000);
 
@@ -11,21 +11,17 @@ jest.setTimeout(120_000);
  */
 describe('strata up', () => {
   const dir = tmpDir('strata-up-');
-  let up: ChildProcess;
-  let out = '';
-  let err = '';
+  let up: StrataUp | undefined;
   afterAll(() => {
-    if (up && up.exitCode === null) up.kill('SIGKILL');
+    up?.kill();
     dir.remove();
   });
 
   it('restarts a crashed service and keeps the tasks; Ctrl-C stops everything', async () => {
     const [masterPort, agentPort, marathonPort, gatewayPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    up = spawn(process.execPath, [BINS.cli, 'up', '--work-dir', dir.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--gateway-port', String(gatewayPort), '--no-chronos', '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    up.stdout!.on('data', (d) => (out += d));
-    up.stderr!.on('data', (d) => (err += d));
-    await waitFor(() => out.includes('Strata is up.'), { what: 'strata up', timeoutMs: 60_000 });
-    const pids = Object.fromEntries([...out.matchAll(/(\S+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+    up = new StrataUp(['--work-dir', dir.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--gateway-port', String(gatewayPort), '--no-chronos', '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]']);
+    await up.ready();
+    const pids = up.pids();
     const marathon = `http://127.0.0.1:${marathonPort}`;
     const master = `http://127.0.0.1:${masterPort}`;
     const running = async () => ((await (await fetch(`${marathon}/v2/apps/sv/tasks`)).json()) as { tasks: { id: string; state: string }[] }).tasks.filter((t) => t.state === 'TASK_RUNNING').map((t) => t.id).sort();
@@ -38,7 +34,7 @@ describe('strata up', () => {
     }, { what: 'two tasks', timeoutMs: 30_000 });
     // The gateway is part of the cluster: the UI and the APIs on one origin.
     const gateway = `http://127.0.0.1:${gatewayPort}`;
-    expect(out).toContain(`gateway    http       127.0.0.1:${gatewayPort}`);
+    expect(up.out).toContain(`gateway    http       127.0.0.1:${gatewayPort}`);
     expect(((await (await fetch(`${gateway}/marathon/v2/apps/sv`)).json()) as { app: { instances: number } }).app.instances).toBe(2);
     expect(((await (await fetch(`${gateway}/mesos/master/state`)).json()) as { slaves: unknown[] }).slaves).toHaveLength(1);
     expect(await (await fetch(`${gateway}/`)).text()).toMatch(/<script[^>]+app\.js/);
@@ -46,20 +42,18 @@ describe('strata up', () => {
     for (const name of ['master', 'marathon']) {
       const old = pids[name]!;
       process.kill(old, 'SIGKILL');
-      await waitFor(() => err.includes(`${name} restarted`), { what: `${name} restarted`, timeoutMs: 30_000 });
-      err = err.replace(`${name} restarted`, `${name} was restarted`);
-      expect(up.exitCode).toBeNull();
+      await waitFor(() => up!.err.includes(`${name} restarted`), { what: `${name} restarted`, timeoutMs: 30_000 });
+      up.err = up.err.replace(`${name} restarted`, `${name} was restarted`);
+      expect(up.proc.exitCode).toBeNull();
       await waitFor(async () => JSON.stringify(await masterTasks()) === JSON.stringify(ids) && JSON.stringify(await running()) === JSON.stringify(ids), { what: `the same tasks after ${name} came back`, timeoutMs: 30_000 }).catch(async (e) => {
         throw new Error(`${e.message}: ${JSON.stringify({ ids, master: await masterTasks().catch(() => 'down'), marathon: await running().catch(() => 'down') })}`);
       });
     }
-    expect(err).toMatch(/master exited \(SIGKILL\); restarting it in/);
+    expect(up.err).toMatch(/master exited \(SIGKILL\); restarting it in/);
 
     expect(Object.keys(pids)).toContain('gateway');
     const children = () => Object.values(pids).filter((p) => p !== pids.master && p !== pids.marathon);
-    up.kill('SIGINT');
-    await new Promise((r) => up.once('exit', r));
-    expect(up.exitCode).toBe(0);
+    expect(await up.interrupt()).toBe(0);
     for (const p of children()) expect(isAlive(p)).toBe(false);
     await expect(fetch(`${master}/health`)).rejects.toThrow();
     // The agents killed their tasks on the way down (SIGUSR1): no task process is left.
@@ -70,18 +64,12 @@ describe('strata up', () => {
     const ha = tmpDir('strata-up-ha-');
     try {
       const [masterPort, agentPort, marathonPort, chronosPort, etcdPort, gatewayPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-      let haOut = '';
-      let haErr = '';
-      const p = spawn(process.execPath, [BINS.cli, 'up', '--ha', '--work-dir', ha.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--chronos-port', String(chronosPort), '--etcd-port', String(etcdPort), '--gateway-port', String(gatewayPort), '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      p.stdout!.on('data', (d) => (haOut += d));
-      p.stderr!.on('data', (d) => (haErr += d));
+      const p = new StrataUp(['--ha', '--work-dir', ha.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--chronos-port', String(chronosPort), '--etcd-port', String(etcdPort), '--gateway-port', String(gatewayPort), '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]']);
       try {
-        await waitFor(() => haOut.includes('Strata is up'), { what: 'strata up --ha', timeoutMs: 90_000 }).catch((e: Error) => {
-          throw new Error(`${e.message}; its stderr: ${haErr.slice(-3000)}`);
-        });
-        const pids = Object.fromEntries([...haOut.matchAll(/(\S+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+        await p.ready(90_000);
+        const pids = p.pids();
         expect(Object.keys(pids).sort()).toEqual(['agent-0', 'chronos-0', 'chronos-1', 'etcd0', 'etcd1', 'etcd2', 'gateway', 'marathon-0', 'marathon-1', 'master-0', 'master-1', 'master-2']);
-        const masterUrl = /--master\s+(etcd:\/\/\S+)/.exec(haOut)![1]!;
+        const masterUrl = /--master\s+(etcd:\/\/\S+)/.exec(p.out)![1]!;
         const masters = [0, 1, 2].map((i) => `127.0.0.1:${masterPort + 100 * i}`);
         const leading = async () => {
           const hs = await Promise.all(masters.map((m) => fetch(`http://${m}/health`).then((r) => r.json() as Promise<{ leading: boolean }>).catch(() => undefined)));
@@ -92,7 +80,7 @@ describe('strata up', () => {
         const idx = masters.indexOf(first);
         process.kill(pids[`master-${idx}`]!, 'SIGKILL');
         await waitFor(async () => (await leading()) && (await leading()) !== first, { what: 'another master leading', timeoutMs: 15_000 });
-        await waitFor(() => haErr.includes(`master-${idx} restarted`), { what: 'the killed master restarted by the supervisor', timeoutMs: 30_000 });
+        await waitFor(() => p.err.includes(`master-${idx} restarted`), { what: 'the killed master restarted by the supervisor', timeoutMs: 30_000 });
         // Through the standby Marathon: proxied to the leader.
         const standby = `http://127.0.0.1:${marathonPort + 1}`;
         // A loaded machine can let a Marathon lease lapse around the master's failover: then there
@@ -113,12 +101,10 @@ describe('strata up', () => {
         cli.stdout!.on('data', (d) => (agents += d));
         await new Promise((r) => cli.once('exit', r));
         expect(agents).toMatch(/masters: .*\(leader\)/);
-        p.kill('SIGINT');
-        await new Promise((r) => p.once('exit', r));
-        expect(p.exitCode).toBe(0);
+        expect(await p.interrupt()).toBe(0);
         for (const [name, pid] of Object.entries(pids)) if (name !== `master-${idx}`) expect({ name, alive: isAlive(pid) }).toEqual({ name, alive: false });
       } finally {
-        if (p.exitCode === null) p.kill('SIGKILL');
+        p.kill();
       }
     } finally {
       ha.remove();
