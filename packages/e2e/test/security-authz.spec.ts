@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { authorizationFor } from '@strata/lib';
 import { tmpDir, waitFor } from '@strata/lib/testing';
-import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess, eventStream } from '../src';
+import { BINS, ChronosProcess, LocalCluster, MarathonProcess, ServiceProcess, eventStream, methodsOf, routesOfService } from '../src';
 
 jest.setTimeout(180_000);
 
@@ -129,6 +129,43 @@ describe("Marathon's per-path permissions", () => {
     }
   });
 
+  it("every route Marathon lists, asked by team A about team B's app: no write lands (403), no read shows it", async () => {
+    const snapshot = async () => {
+      const a = (await call('admin', 'GET', '/v2/apps/teamb/web?embed=app.tasks')).body.app;
+      return JSON.stringify({ version: a.version, instances: a.instances, tasks: a.tasks.map((t: { id: string }) => t.id).sort() });
+    };
+    const before = await snapshot();
+    const teambTask = JSON.parse(before).tasks[0];
+    const routes = await routesOfService(marathon.base, who.admin);
+    // Each route pattern as the paths that name team B's things: an app route's sub-resources (restart, tasks, versions) behind its one `*path`, a group by its id.
+    const fill = (pattern: string): string[] => {
+      const plain = pattern.replace(/\\(.)/g, '$1').replace(/[{}]/g, '');
+      if (plain === '/v2/apps/*path') return ['', '/restart', '/tasks', `/tasks/${teambTask}`, '/versions'].map((sub) => `/v2/apps/teamb/web${sub}`);
+      const target = plain.startsWith('/v2/groups') ? 'teamb' : 'teamb/web';
+      return [plain.replace(/\*[A-Za-z_]\w*/g, target).replace(/:[A-Za-z_]\w*/g, 'teamb')];
+    };
+    const bodyFor = (p: string) => (p.startsWith('/v2/groups') ? { id: '/teamb', scaleBy: 2 } : p.startsWith('/v2/tasks') ? { ids: [teambTask] } : p === '/v2/apps' ? [app('/teamb/web', 3)] : app('/teamb/web', 3));
+    const refusals: string[] = [];
+    for (const r of routes) {
+      for (const p of fill(r.path)) {
+        if (['/ping', '/health', '/v2/events', '/help'].includes(p)) continue; // probes; the event stream has its own test
+        for (const m of methodsOf(r)) {
+          const got = await call('teama', m, p, m === 'GET' || m === 'DELETE' ? undefined : bodyFor(p)).catch((e: Error) => ({ status: -1, body: e.message }));
+          const text = JSON.stringify(got.body ?? '');
+          if (m === 'GET') {
+            expect([`${m} ${p}`, got.status === 403 || got.status === 404 || !text.includes('/teamb')]).toEqual([`${m} ${p}`, true]);
+          } else {
+            expect([`${m} ${p}`, got.status >= 200 && got.status < 300]).toEqual([`${m} ${p}`, false]);
+          }
+          if (got.status === 403) refusals.push(`${m} ${p}`);
+        }
+        expect(await snapshot()).toBe(before);
+      }
+    }
+    // The writes that name team B's app, group or task are refused by permission, not by accident.
+    for (const w of ['PUT /v2/apps/teamb/web', 'DELETE /v2/apps/teamb/web', 'POST /v2/apps/teamb/web/restart', 'PUT /v2/groups/teamb', 'DELETE /v2/groups/teamb', 'POST /v2/tasks/delete', 'PUT /v2/apps', 'DELETE /v2/leader', 'DELETE /v2/apps/teamb/web/tasks', `DELETE /v2/apps/teamb/web/tasks/${teambTask}`]) expect(refusals).toContain(w);
+  });
+
   it('one principal cannot take every event stream: past its cap it gets 429, the others still get theirs', async () => {
     const open = [eventStream(`${marathon.base}/v2/events`, { authorization: who.teama }), eventStream(`${marathon.base}/v2/events`, { authorization: who.teama })];
     try {
@@ -220,5 +257,28 @@ describe("Chronos's per-job permissions", () => {
     expect(refusals.map((r) => [r.status, r.body])).toEqual(refusals.map(() => [403, { message: expect.stringMatching(/^principal 'teama' may not (read|update|delete|create) teamb\./), status: 'Forbidden' }]));
     expect((await call('teamb', 'GET', '/job/teamb.nightly')).body).toEqual(before);
     expect((await call('teamb', 'GET', '/jobs')).body.map((j: { name: string }) => j.name)).toEqual(['teamb.nightly']);
+  });
+
+  it("every route Chronos lists, asked by team A about team B's job: no write lands, no read shows it", async () => {
+    const snapshot = async () => JSON.stringify((await call('teamb', 'GET', '/jobs')).body.map((j: { name: string; command: string; schedule: string; disabled: boolean }) => [j.name, j.command, j.schedule, j.disabled]));
+    const before = await snapshot();
+    const routes = (await routesOfService(chronos.base.replace(/\/v1\/scheduler$/, ''), who.teama)).filter((r) => r.path.startsWith('/v1/scheduler'));
+    expect(routes.length).toBeGreaterThan(10);
+    const bodies = [{ ...job('teamb.nightly'), command: 'echo pwned' }, { name: 'teamb.child', command: 'true', parents: ['teamb.nightly'], owner: 'x@y.z' }];
+    let refused = 0;
+    for (const r of routes) {
+      const p = r.path.replace('/v1/scheduler', '').replace(/:[A-Za-z_]\w*/g, 'teamb.nightly');
+      for (const m of methodsOf(r)) {
+        for (const body of m === 'GET' || m === 'DELETE' ? [undefined] : bodies) {
+          const got = await call('teama', m, p, body);
+          const text = typeof got.body === 'string' ? got.body : JSON.stringify(got.body ?? '');
+          if (m === 'GET') expect([`${m} ${p}`, got.status === 403 || got.status === 404 || !text.includes('teamb')]).toEqual([`${m} ${p}`, true]);
+          else expect([`${m} ${p}`, got.status >= 200 && got.status < 300]).toEqual([`${m} ${p}`, false]);
+          if (got.status === 403) refused++;
+        }
+        expect(await snapshot()).toBe(before);
+      }
+    }
+    expect(refused).toBeGreaterThan(8);
   });
 });
