@@ -42,7 +42,8 @@ describe('Leadership on etcd', () => {
     const election = `e/${++n}/`;
     const leases = kind === 'worker' ? workerLease(etcd.endpoints) : undefined;
     const ls = ['a', 'b', 'c'].map((id) => candidate(election, id, { leases }));
-    await waitFor(() => leaders(ls) === 1, { what: 'a leader' });
+    // Three worker threads each load an etcd client first: seconds on a busy two-core machine (CI ran out of 5 s once).
+    await waitFor(() => leaders(ls) === 1, { what: 'a leader', timeoutMs: 15_000 });
     const first = ls.find((l) => l.isLeader())!;
     const deposed = new Promise<string>((r) => first.once('deposed', r));
     const t0 = Date.now();
@@ -52,7 +53,7 @@ describe('Leadership on etcd', () => {
     // A revoked lease frees the key at once: no waiting out a TTL.
     expect(Date.now() - t0).toBeLessThan(900);
     expect(leaders(ls)).toBe(1);
-  });
+  }, 20_000);
 
   it('never has two leaders at once while candidates come and go', async () => {
     const election = `e/${++n}/`;
