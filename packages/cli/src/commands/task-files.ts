@@ -36,8 +36,12 @@ export class FileFollower {
     private readonly out: NodeJS.WritableStream,
     /** The login's Authorization, when reading through the gateway. */
     private readonly headers: Record<string, string> = {},
-  ) {}
+  ) {
+    // Once, not on every poll: an agent that serves TLS (LIBPROCESS_SSL_* set here too) is read with the cluster's CA.
+    this.fetch = clusterFetch(files.startsWith('https:') ? tlsFromEnv() : undefined);
+  }
 
+  private readonly fetch: ReturnType<typeof clusterFetch>;
   private last: Promise<boolean> = Promise.resolve(false);
 
   /** Writes everything new; true when something was. Calls run one after another, so nothing is read twice. */
@@ -50,8 +54,7 @@ export class FileFollower {
   private async readNew(): Promise<boolean> {
     let wrote = false;
     for (;;) {
-      // An agent that serves TLS (LIBPROCESS_SSL_* set here too) is read with the cluster's CA.
-      const resp = await clusterFetch(this.files.startsWith('https:') ? tlsFromEnv() : undefined)(`${this.files}/files/read?path=${encodeURIComponent(this.file)}&offset=${this.offset}&length=65536`, { headers: this.headers });
+      const resp = await this.fetch(`${this.files}/files/read?path=${encodeURIComponent(this.file)}&offset=${this.offset}&length=65536`, { headers: this.headers });
       if (resp.status === 404) return wrote;
       if (!resp.ok) {
         const body = (await resp.json().catch(() => ({}))) as { message?: string };
