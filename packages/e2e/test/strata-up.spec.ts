@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
-import { freePort } from '@strata/lib';
+import { existsSync } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { freePort, freePortRange } from '@strata/lib';
 import { tmpDir, waitFor } from '@strata/lib/testing';
 import { BINS, StrataUp, isAlive, pidsOfTask } from '../src';
 
@@ -60,10 +63,31 @@ describe('strata up', () => {
     for (const id of ids) expect(pidsOfTask(id)).toEqual([]);
   });
 
+  it('a planned port already in use: it says which one and which flag moves it, and starts nothing', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const taken = (busy.address() as net.AddressInfo).port;
+    const work = tmpDir('strata-up-busy-');
+    try {
+      const p = new StrataUp(['--work-dir', work.path, '--ip', '127.0.0.1', '--master-port', String(await freePort()), '--agent-port', String(await freePort()), '--marathon-port', String(taken), '--no-chronos', '--no-gateway']);
+      await waitFor(() => p.proc.exitCode !== null || undefined, { what: 'strata up to refuse', timeoutMs: 20_000 });
+      expect(p.proc.exitCode).toBe(1);
+      expect(p.err).toContain(`port ${taken} on 127.0.0.1 (for marathon) is in use; choose another with --marathon-port`);
+      expect(p.out).not.toContain('Strata is up');
+      // Nothing was started: no service wrote a log.
+      expect(existsSync(path.join(work.path, 'logs', 'master.log'))).toBe(false);
+    } finally {
+      busy.close();
+      work.remove();
+    }
+  });
+
   it('--ha: etcd, three masters, two of each framework; a SIGKILLed leader is replaced and restarted; the API answers through any instance; Ctrl-C stops everything', async () => {
     const ha = tmpDir('strata-up-ha-');
     try {
-      const [masterPort, agentPort, marathonPort, chronosPort, etcdPort, gatewayPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+      // --ha derives ports from each base (masters and etcd members 100 apart, standbys next door): one free block holds them all.
+      const base = await freePortRange(260);
+      const [masterPort, agentPort, marathonPort, chronosPort, gatewayPort, etcdPort] = [base, base + 10, base + 20, base + 30, base + 40, base + 50];
       const p = new StrataUp(['--ha', '--work-dir', ha.path, '--ip', '127.0.0.1', '--master-port', String(masterPort), '--agent-port', String(agentPort), '--marathon-port', String(marathonPort), '--chronos-port', String(chronosPort), '--etcd-port', String(etcdPort), '--gateway-port', String(gatewayPort), '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]']);
       try {
         await p.ready(90_000);

@@ -22,7 +22,7 @@ export type { ErrorShape, HttpError } from './http/errors';
 export { jsonBody, jsonDepth, MAX_JSON_DEPTH } from './http/json-body';
 export { roleProblem, MAX_ROLE_LENGTH, sandboxPathProblem } from './validation';
 export { serveMuxed } from './net/mux-server';
-export { freePort } from './net/free-port';
+export { freePort, freePortRange, portBindable } from './net/free-port';
 export type { MuxServer } from './net/mux-server';
 export * as res from './resources';
 export type { Resources, Range, ReservedResources } from './resources';

@@ -5,6 +5,7 @@ import { clusterFetch, schemeOf, tlsFromEnv } from '@strata/lib';
 import { fetchState } from '../master-api';
 import { prepareSecurity } from './secure-setup';
 import { Supervisor } from '../supervisor/supervisor';
+import { checkPorts, etcdClientPortOf, etcdPeerPortOf, frameworkPortOf, masterPortOf, portPlan } from '../up';
 
 export interface UpOptions {
   workDir: string;
@@ -27,8 +28,6 @@ export interface UpOptions {
   secure?: boolean;
 }
 
-/** In --ha, where the n-th instance of a service listens: masters 100 ports apart (agents take the ports above the first), frameworks side by side. */
-const masterPortOf = (base: number, i: number) => base + 100 * i;
 const CLUSTER = 'strata';
 
 const bin = (pkg: string, file: string) => require.resolve(`@strata/${pkg}/bin/${file}`);
@@ -77,6 +76,7 @@ export async function upCommand(opts: UpOptions): Promise<void> {
   process.once('SIGTERM', stopOn);
 
   try {
+    await checkPorts(opts.ip, portPlan(opts));
     await bringUp();
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
@@ -87,8 +87,8 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     let masterFlag = master;
     let haFlags: string[] = [];
     if (opts.ha) {
-      const clientPorts = [0, 1, 2].map((i) => opts.etcdPort + 100 * i);
-      etcd = await EtcdCluster.start({ members: 3, dir: path.join(workDir, 'etcd'), host: opts.ip, clientPorts, peerPorts: clientPorts.map((p) => p + 1) });
+      const members = [0, 1, 2];
+      etcd = await EtcdCluster.start({ members: 3, dir: path.join(workDir, 'etcd'), host: opts.ip, clientPorts: members.map((i) => etcdClientPortOf(opts.etcdPort, i)), peerPorts: members.map((i) => etcdPeerPortOf(opts.etcdPort, i)) });
       masterFlag = etcd.masterUrl(CLUSTER);
       haFlags = ['--etcd', etcd.endpoints.join(','), '--cluster-name', CLUSTER];
     }
@@ -113,8 +113,8 @@ export async function upCommand(opts: UpOptions): Promise<void> {
       if (!on) continue;
       for (let i = 0; i < instances; i++) {
         const name = opts.ha ? `${kind}-${i}` : kind;
-        const address = `${opts.ip}:${port + i}`;
-        start(name, bin(kind, `strata-${kind}.js`), ['--master', masterFlag, '--http-address', opts.ip, '--http-port', String(port + i), '--hostname', opts.ip, '--state', path.join(workDir, name), ...haFlags, ...(sec?.framework(kind) ?? [])], 'SIGTERM');
+        const address = `${opts.ip}:${frameworkPortOf(port, i)}`;
+        start(name, bin(kind, `strata-${kind}.js`), ['--master', masterFlag, '--http-address', opts.ip, '--http-port', String(frameworkPortOf(port, i)), '--hostname', opts.ip, '--state', path.join(workDir, name), ...haFlags, ...(sec?.framework(kind) ?? [])], 'SIGTERM');
         frameworks.push({ name, address, what: what.replace('%', address), leaderPath });
       }
     }
