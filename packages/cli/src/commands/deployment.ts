@@ -3,6 +3,7 @@ import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { gateway as client, printJson as print } from '../cluster/output';
 import { parseSse } from '../cluster/sse';
 import { table } from '../table';
+import { DeploymentEnds } from '../deployments';
 
 interface Deployment {
   id: string;
@@ -139,8 +140,7 @@ export type DeploymentOutcomes = ReturnType<typeof followOutcomes>;
  * deployment (`app add --wait`), so that even one that ends at once is seen ending.
  */
 export function followOutcomes(api: GatewayClient) {
-  const results = new Map<string, { ok: boolean; why: string }>();
-  const waiters = new Set<() => void>();
+  const ends = new DeploymentEnds();
   const ac = new AbortController();
   let opened: () => void = () => undefined;
   const ready = new Promise<void>((r) => (opened = r));
@@ -158,8 +158,7 @@ export function followOutcomes(api: GatewayClient) {
           if (f.event !== 'deployment_success' && f.event !== 'deployment_failed') continue;
           const data = JSON.parse(f.data) as { id?: string; reason?: string };
           if (!data.id) continue;
-          results.set(data.id, f.event === 'deployment_success' ? { ok: true, why: '' } : { ok: false, why: data.reason ?? 'deployment_failed' });
-          waiters.forEach((w) => w());
+          ends.record(data.id, f.event === 'deployment_success' ? { ok: true, why: '' } : { ok: false, why: data.reason ?? 'deployment_failed' });
         }
       }
     } catch {
@@ -171,20 +170,8 @@ export function followOutcomes(api: GatewayClient) {
   return {
     /** Resolves once the stream is open (or could not be): events from then on are seen. */
     ready: Promise.race([ready, new Promise<void>((r) => setTimeout(r, 3_000).unref())]),
-    result: (id: string) => results.get(id),
-    within: (id: string, ms: number) =>
-      new Promise<{ ok: boolean; why: string } | undefined>((resolve) => {
-        if (results.has(id)) return resolve(results.get(id));
-        const done = () => {
-          if (!results.has(id) && Date.now() < until) return;
-          clearTimeout(t);
-          waiters.delete(done);
-          resolve(results.get(id));
-        };
-        const until = Date.now() + ms;
-        const t = setTimeout(done, ms);
-        waiters.add(done);
-      }),
+    result: (id: string) => ends.get(id),
+    within: (id: string, ms: number) => ends.within(id, ms),
     close: () => ac.abort(),
   };
 }

@@ -1,0 +1,2 @@
+export { DeploymentEnds } from './deployment-ends';
+export type { DeploymentEnd } from './deployment-ends';
