@@ -5,6 +5,7 @@ import { MasterLocator } from '@strata/lib/ha';
 import { isTerminalState, statusUpdateAcksOf, type FrameworkInfo__Output, type MasterMessage__Output } from '@strata/proto';
 import { AgentCheckpoint } from './checkpoint/task-checkpoint';
 import { frameworksDir, safeId, sandboxPath } from './checkpoint/paths';
+import { secretFilePaths } from './tasks/task-secrets';
 import type { AgentConfig } from './config';
 import type { Containerizer, ExitInfo } from './containerizer/containerizer';
 import { MasterLink } from './grpc/master-link';
@@ -191,6 +192,16 @@ export class Agent {
     for (const t of this.tasks.values()) if (mine(t.frameworkId, t.sandbox)) return taskUserName(t.info, t.checkpoint.frameworkInfo);
     for (const fw of this.runner.completed.frameworks()) for (const t of this.runner.completed.of(fw)) if (mine(t.frameworkId, t.sandbox)) return t.user;
     return undefined;
+  }
+
+  /** Whether `rel` inside the sandbox `fwDir/taskDir` is one of its running task's secret files, which the files API never serves. */
+  isSecretFile(fwDir: string, taskDir: string, rel: string): boolean {
+    const wanted = path.normalize(rel);
+    for (const t of this.tasks.values()) {
+      if (safeId(t.frameworkId) !== fwDir || path.basename(t.sandbox) !== taskDir) continue;
+      if (secretFilePaths(t.info).some((p) => path.normalize(p) === wanted)) return true;
+    }
+    return false;
   }
 
   /** Sandbox directory of a task, for the files API. */

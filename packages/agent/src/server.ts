@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { PERMISSIVE_ACLS, createHttpApp, createMetricsRegistry, finishHttpApp, listenHttp, principalOf, requireAcl, type Acls, type HttpSecurity, type Logger, type RateLimit, type Resources } from '@strata/lib';
+import { PERMISSIVE_ACLS, StrataError, createHttpApp, createMetricsRegistry, finishHttpApp, listenHttp, principalOf, requireAcl, type Acls, type HttpSecurity, type Logger, type RateLimit, type Resources } from '@strata/lib';
 import { Agent } from './agent';
 import type { AgentConfig } from './config';
 import { ProcessContainerizer } from './containerizer/process-containerizer';
@@ -35,9 +35,11 @@ export async function startAgent(opts: { config: Partial<AgentConfig> & { master
   addFileRoutes(app, sandboxes, (res, real) => {
     // access_sandboxes is about the user a sandbox's task runs as; above a task's sandbox (the
     // root, a framework's directory) nothing names one, so only a rule for ANY user lets it in.
-    const [fwDir, taskDir] = path.relative(realpathSync(sandboxes), real).split(path.sep);
+    const [fwDir, taskDir, ...rest] = path.relative(realpathSync(sandboxes), real).split(path.sep);
     const user = fwDir && taskDir ? agent?.sandboxUser(fwDir, taskDir) : undefined;
     requireAcl(acls, 'access_sandboxes', principalOf(res), user, user ? `access the sandboxes of tasks run as '${user}'` : 'access this directory of sandboxes');
+    // `real` has its links resolved: a link to a secret file is refused as the file is.
+    if (fwDir && taskDir && rest.length && agent?.isSecretFile(fwDir, taskDir, rest.join(path.sep))) throw new StrataError('FORBIDDEN_PATH', 'A secret file is not served', { status: 403 });
   });
   finishHttpApp(app, opts.log);
   const http = await listenHttp(app, config.port, host, config.tls);

@@ -9,6 +9,7 @@ import type { FrameworkRegistry } from './frameworks/framework-registry';
 import type { MasterMetrics } from './metrics';
 import type { OfferBook } from './offers';
 import type { DynamicReservations } from './registry/dynamic-reservations';
+import type { SecretBook } from './secrets/secret-book';
 import type { MasterStore } from './state/master-store';
 import type { TaskBook } from './tasks/task-book';
 
@@ -32,6 +33,8 @@ export interface MasterCore {
   readonly offers: OfferBook;
   readonly dynamic: DynamicReservations;
   readonly messages: FrameworkMessages;
+  /** DC/OS's secret store: resolved into launches, never answered. */
+  readonly secrets: SecretBook;
   /** Mesos's --acls: who may register with which role, run as which user, reserve, set quota and weights, tear down. */
   readonly acls: Acls;
   masterInfo(): MasterInfo;

@@ -22,6 +22,7 @@ import { Reservations } from './operator/reservations';
 import { RoleSettings } from './operator/role-settings';
 import { DynamicReservations } from './registry/dynamic-reservations';
 import type { AgentEntry, Outbox } from './registry';
+import { SecretBook, SecretOperations } from './secrets';
 import { MasterStore } from './state/master-store';
 import { StatusUpdates } from './tasks/status-updates';
 import { TaskBook } from './tasks/task-book';
@@ -55,6 +56,8 @@ export class Master {
   private readonly calls: CallDispatch;
   private readonly reservations: Reservations;
   private readonly roles: RoleSettings;
+  /** The secret store's API (its rules in secrets/). */
+  readonly secrets: SecretOperations;
   private timers: Timer[] = [];
   private advertisedPort = 0;
 
@@ -81,12 +84,14 @@ export class Master {
       offers: new OfferBook(),
       dynamic: new DynamicReservations(),
       messages: new FrameworkMessages(deps.log, () => deps.clock.now()),
+      secrets: new SecretBook(),
       acls: deps.acls ?? PERMISSIVE_ACLS,
       masterInfo: () => this.masterInfo(),
     };
     this.ctx = { ...core, allocation: new AllocationLoop(core, setImmediate) };
     this.reservations = new Reservations(this.ctx);
     this.roles = new RoleSettings(this.ctx);
+    this.secrets = new SecretOperations(this.ctx);
     this.frameworkLife = new FrameworkLifecycle(this.ctx);
     this.agentLife = new AgentLifecycle(this.ctx, { frameworks: this.frameworkLife, reservations: this.reservations, updates: new StatusUpdates(this.ctx) });
     this.calls = new CallDispatch({ offers: new OfferCalls(this.ctx, this.reservations), tasks: new TaskCalls(this.ctx), lifecycle: this.frameworkLife, messages: this.ctx.messages });
@@ -104,7 +109,8 @@ export class Master {
     }
     for (const id of state.frameworkIds) frameworks.remember(id);
     for (const r of state.reservations) dynamic.load(r.agentId, r.record);
-    log.info({ agents: agents.size, frameworks: frameworks.knownCount }, 'recovered state');
+    for (const s of state.secrets) this.ctx.secrets.load(s.path, s.record);
+    log.info({ agents: agents.size, frameworks: frameworks.knownCount, secrets: this.ctx.secrets.size }, 'recovered state');
   }
 
   start(advertisedPort: number): void {

@@ -13,6 +13,7 @@ import { masterState, rolesJson } from './http/state';
 import { parseReservationRequest } from './http/reservations';
 import { checkedRole, parseQuotaRequest, parseWeightsRequest } from './http/roles';
 import { leaderRedirect } from './http/leader-redirect';
+import { secretRoutes } from './http/secrets';
 import { MasterElection } from './ha/master-election';
 import { MasterSeat } from './ha/master-seat';
 import { MasterTerm } from './ha/master-term';
@@ -127,6 +128,7 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
     res.status(200).end();
   });
   app.get('/version', (_req, res) => res.json({ version: '0.1.0', build: 'strata' }));
+  secretRoutes(app, () => leaderMaster().secrets);
   finishHttpApp(app, log);
 
   const recovered = async (): Promise<Master> => {

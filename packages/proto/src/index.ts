@@ -46,6 +46,7 @@ export type { URL, URL__Output } from './gen/strata/v1/URL';
 export type { Value, Value__Output } from './gen/strata/v1/Value';
 export { _strata_v1_Value_Type } from './gen/strata/v1/Value';
 export type { Volume, Volume__Output } from './gen/strata/v1/Volume';
+export type { Secret, Secret__Output } from './gen/strata/v1/Secret';
 export { _strata_v1_Volume_Mode } from './gen/strata/v1/Volume';
 export type { AgentHello, AgentHello__Output } from './gen/strata/internal/v1/AgentHello';
 export type { AgentMessage, AgentMessage__Output } from './gen/strata/internal/v1/AgentMessage';

@@ -49,6 +49,7 @@ export function taskEnv(input: TaskEnvInput): Record<string, string> {
     env.PORT = String(ports[0]);
     env.PORTS = ports.join(',');
   }
-  for (const v of info.command?.environment?.variables ?? []) env[v.name] = v.value;
+  // Secret variables are added by the runner from memory: the task info holds their names alone.
+  for (const v of info.command?.environment?.variables ?? []) if (v.type !== 'SECRET') env[v.name] = v.value;
   return env;
 }

@@ -14,6 +14,8 @@ export interface TaskRecord {
   state: TaskStateName;
   sandbox: string;
   checkpoint: CheckpointedTask;
+  /** Secret environment variables, in memory only: never checkpointed, so a recovered task has none. */
+  secretEnv?: Record<string, string>;
   container?: Container;
   health?: TaskHealthChecker;
   /** Set when the agent killed the task for running past its max_completion_time. */

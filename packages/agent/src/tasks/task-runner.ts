@@ -12,6 +12,8 @@ import type { AgentMetrics } from '../metrics';
 import type { StatusUpdateManager } from '../status-updates/status-update-manager';
 import { exitStatus } from './exit-status';
 import { taskEnv } from './task-env';
+import { secretFilePaths, takeSecrets } from './task-secrets';
+import { removeSecretFiles, writeSecretFiles } from './secret-files';
 import { containerIdOf, taskKeyOf, type TaskRecord } from './task-record';
 import { taskUserName, type SystemUser } from '../users/passwd';
 import type { UserSwitch } from '../users/user-switch';
@@ -50,8 +52,11 @@ export class TaskRunner {
 
   constructor(private readonly deps: TaskRunnerDeps) {}
 
-  async launch(fw: FrameworkInfo__Output, info: TaskInfo__Output): Promise<void> {
+  async launch(fw: FrameworkInfo__Output, sent: TaskInfo__Output): Promise<void> {
     const { config, checkpoint: store, containerizer, metrics } = this.deps;
+    // From here on the task is known without its secrets' values: those live in `secrets` alone.
+    const secrets = takeSecrets(sent);
+    const info = secrets.redacted;
     const frameworkId = fw.id?.value ?? '';
     const taskId = info.taskId?.value ?? '';
     const key = taskKeyOf(frameworkId, taskId);
@@ -62,7 +67,7 @@ export class TaskRunner {
     }
     const sandbox = sandboxPath(config.workDir, frameworkId, taskId);
     const checkpoint: CheckpointedTask = { frameworkId, frameworkInfo: fw, task: info, sandbox };
-    const record: TaskRecord = { containerId: containerIdOf(frameworkId, taskId), frameworkId, info, state: 'TASK_STAGING', sandbox, checkpoint };
+    const record: TaskRecord = { containerId: containerIdOf(frameworkId, taskId), frameworkId, info, state: 'TASK_STAGING', sandbox, checkpoint, secretEnv: secrets.env };
     this.tasks.set(key, record);
     const fail = (message: string) => this.report(record, 'TASK_FAILED', message, 'REASON_CONTAINER_LAUNCH_FAILED');
     const deadline = launchDeadlineMs(info);
@@ -81,15 +86,18 @@ export class TaskRunner {
       return fail(`Cannot checkpoint the task: ${(err as Error).message}`);
     }
     if (!info.command && !isDockerTask(info)) return fail('A task needs a command, or a DOCKER container');
+    if (secrets.problem) return fail(secrets.problem);
     let user: SystemUser | undefined;
     try {
       user = this.deps.users.userFor(taskUserName(info, fw));
     } catch (err) {
       return fail((err as Error).message);
     }
-    if (info.command?.uris.length || user) {
+    if (info.command?.uris.length || user || secrets.files.length) {
       try {
         await mkdir(sandbox, { recursive: true });
+        // Before the fetch, into a sandbox nothing has written yet: no link a download brought can redirect them.
+        await writeSecretFiles(sandbox, secrets.files);
         if (info.command?.uris.length) await fetchUris(info.command.uris, sandbox);
         if (user) this.deps.users.prepareSandbox(sandbox, user);
       } catch (err) {
@@ -103,7 +111,7 @@ export class TaskRunner {
         taskId,
         task: info,
         resources: res.fromProto(info.resources),
-        env: this.envOf(frameworkId, info, sandbox, isDockerTask(info)),
+        env: this.envOf(record, isDockerTask(info)),
         sandbox,
         statusFile: store.exitStatusFile(frameworkId, taskId),
         ...(user ? { user } : {}),
@@ -188,6 +196,11 @@ export class TaskRunner {
     this.destroying.add(destroyed);
     const forget = () => this.destroying.delete(destroyed);
     destroyed.then(forget, forget);
+    try {
+      removeSecretFiles(t.sandbox, secretFilePaths(t.info));
+    } catch (err) {
+      this.deps.log.warn({ err, taskId: t.info.taskId?.value }, 'cannot remove the secret files of a finished task');
+    }
     const s = exitStatus(exit, t.info, !!t.timedOut);
     this.report(t, s.state, s.message, s.reason, s.exitCode);
   }
@@ -198,7 +211,7 @@ export class TaskRunner {
     if (!check || check.type === 'UNKNOWN') return;
     const frameworkId = t.frameworkId;
     const taskId = t.info.taskId?.value ?? '';
-    const target = { env: this.envOf(frameworkId, t.info, t.sandbox, false), cwd: t.sandbox, startedAt: this.deps.clock.now() };
+    const target = { env: this.envOf(t, false), cwd: t.sandbox, startedAt: this.deps.clock.now() };
     t.health = new TaskHealthChecker(check, target, (healthy, changed, kill) => {
       if (isTerminalState(t.state) || t.state === 'TASK_KILLING') return;
       if (changed) this.report(t, 'TASK_RUNNING', healthy ? 'Task is healthy' : 'Task is unhealthy', 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', undefined, healthy);
@@ -226,8 +239,10 @@ export class TaskRunner {
     );
   }
 
-  private envOf(frameworkId: string, info: TaskInfo__Output, sandbox: string, inImage: boolean): Record<string, string> {
+  /** The task's environment, its secrets from memory on top (a recovered task's health checks go without them). */
+  private envOf(t: TaskRecord, inImage: boolean): Record<string, string> {
     const { config } = this.deps;
-    return taskEnv({ frameworkId, info, sandbox, inImage, agentId: this.deps.agentId(), workDir: config.workDir, hostname: config.hostname, agentEnv: process.env });
+    const env = taskEnv({ frameworkId: t.frameworkId, info: t.info, sandbox: t.sandbox, inImage, agentId: this.deps.agentId(), workDir: config.workDir, hostname: config.hostname, agentEnv: process.env });
+    return t.secretEnv ? Object.assign(env, t.secretEnv) : env;
   }
 }

@@ -5,6 +5,7 @@
  * Marathon's `{message, details}`, Chronos's `{message, status}`, Mesos's plain messages.
  */
 export const ERROR_CATALOGUE = {
+  ALREADY_EXISTS: { status: 409, meaning: 'What a request would create exists already (a secret at that path: PATCH changes it).' },
   APP_LOCKED: { status: 409, meaning: 'A Marathon app is changed by a running deployment; retry with ?force=true.' },
   BAD_REQUEST: { status: 400, meaning: 'A request the API cannot act on (Chronos: an unknown job, a bad parameter).' },
   CONFLICT: { status: 409, meaning: 'A write lost a race with another (a compare-and-set on a stale version).' },

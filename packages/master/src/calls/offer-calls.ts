@@ -4,6 +4,7 @@ import { planAccept, planReservations, type OutstandingOffer, type ReservationOp
 import { taskKey, type FrameworkEntry } from '../registry';
 import type { MasterContext } from '../master-context';
 import type { Reservations } from '../operator/reservations';
+import { unresolvable, withSecretValues } from '../secrets';
 
 /** ACCEPT and DECLINE: what a framework does with its offers. */
 export class OfferCalls {
@@ -17,7 +18,7 @@ export class OfferCalls {
     const accept = call.accept;
     if (!accept) return messages.error(fw, "Expecting 'accept' to be present");
     const offerIds = accept.offerIds.map((o) => o.value);
-    const launches = this.authorizedLaunches(fw, accept.operations.flatMap((op) => (op.type === 'LAUNCH' ? op.launch?.taskInfos ?? [] : [])));
+    const launches = this.resolvableLaunches(fw, this.authorizedLaunches(fw, accept.operations.flatMap((op) => (op.type === 'LAUNCH' ? op.launch?.taskInfos ?? [] : []))));
     const reservationOps = accept.operations.flatMap((op): ReservationOp[] =>
       op.type === 'RESERVE' ? [{ type: 'RESERVE', resources: op.reserve?.resources ?? [] }] : op.type === 'UNRESERVE' ? [{ type: 'UNRESERVE', resources: op.unreserve?.resources ?? [] }] : [],
     ).filter((op) => this.mayReserve(fw, op));
@@ -59,7 +60,9 @@ export class OfferCalls {
         agent.tasks.add(taskKey(fw.id, entry.id));
       }
       metrics.tasksLaunched.inc(plan.launch.length);
-      agent.outbox?.send({ launchTasks: { frameworkInfo: fw.info, tasks: plan.launch.map((p) => p.task) } });
+      // Secrets as values in this message alone: the recorded task keeps its references.
+      const valueOf = (path: string) => this.ctx.secrets.valueOf(path);
+      agent.outbox?.send({ launchTasks: { frameworkInfo: fw.info, tasks: plan.launch.map((p) => withSecretValues(p.task, valueOf)) } });
     }
     if (agentId) {
       allocator.recover(fw.id, agentId, plan.unused, { refuseMs: this.refuseMs(accept.filters?.refuseSeconds), now: clock.now() }, mine[0]?.role);
@@ -80,6 +83,17 @@ export class OfferCalls {
       const message = `Not authorized to launch as user '${user ?? ''}'`;
       this.ctx.log.warn({ frameworkId: fw.id, taskId: t.taskId?.value, principal, user }, message);
       this.ctx.messages.update(fw, t.taskId?.value ?? '', '', 'TASK_ERROR', 'REASON_TASK_UNAUTHORIZED', message);
+      return false;
+    });
+  }
+
+  /** A task that refers to a secret the store does not have ends TASK_ERROR (REASON_TASK_INVALID), naming it. */
+  private resolvableLaunches(fw: FrameworkEntry, launches: TaskInfo__Output[]): TaskInfo__Output[] {
+    return launches.filter((t) => {
+      const why = unresolvable(t, (path) => this.ctx.secrets.has(path));
+      if (!why) return true;
+      this.ctx.log.warn({ frameworkId: fw.id, taskId: t.taskId?.value }, why);
+      this.ctx.messages.update(fw, t.taskId?.value ?? '', '', 'TASK_ERROR', 'REASON_TASK_INVALID', why);
       return false;
     });
   }

@@ -1,6 +1,7 @@
 import type { Logger, StateStore } from '@strata/lib';
 import type { AgentInfo__Output, FrameworkInfo__Output } from '@strata/proto';
 import type { PersistedReservations } from '../registry/dynamic-reservations';
+import type { SecretRecord } from '../secrets/secret-book';
 
 /** An admitted agent as the master stores it (Mesos's registry entry): never its tasks, which agents bring back. */
 export interface PersistedAgent {
@@ -19,11 +20,13 @@ export interface RecoveredState {
   agents: PersistedAgent[];
   frameworkIds: string[];
   reservations: { agentId: string; record: PersistedReservations }[];
+  secrets: { path: string; record: SecretRecord }[];
 }
 
 const AGENTS = 'agents/';
 const FRAMEWORKS = 'frameworks/';
 const RESERVATIONS = 'reservations/';
+const SECRETS = 'secrets/';
 
 /**
  * The master's registry in its state store: the only place that knows the keys. Writes that
@@ -41,7 +44,8 @@ export class MasterStore {
     const agents = (await this.store.list<PersistedAgent>(AGENTS)).map((e) => e.value).filter((a) => !!a.info.id?.value);
     const frameworkIds = (await this.store.list<PersistedFramework>(FRAMEWORKS)).map((e) => e.key.slice(FRAMEWORKS.length));
     const reservations = (await this.store.list<PersistedReservations>(RESERVATIONS)).map((e) => ({ agentId: e.key.slice(RESERVATIONS.length), record: e.value }));
-    return { agents, frameworkIds, reservations };
+    const secrets = (await this.store.list<SecretRecord>(SECRETS)).map((e) => ({ path: e.key.slice(SECRETS.length), record: e.value }));
+    return { agents, frameworkIds, reservations, secrets };
   }
 
   async putAgent(agentId: string, record: PersistedAgent): Promise<void> {
@@ -58,6 +62,15 @@ export class MasterStore {
 
   forgetFramework(frameworkId: string): void {
     this.background(this.store.delete(FRAMEWORKS + frameworkId), { frameworkId }, 'cannot forget framework');
+  }
+
+  /** A secret: awaited, so the API answers only once it is stored (and a failed write is the API's error). */
+  async putSecret(path: string, record: SecretRecord): Promise<void> {
+    await this.store.put(SECRETS + path, record);
+  }
+
+  async deleteSecret(path: string): Promise<void> {
+    await this.store.delete(SECRETS + path);
   }
 
   /** An agent's dynamic reservations; an empty record deletes the key. */

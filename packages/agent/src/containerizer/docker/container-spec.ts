@@ -58,6 +58,8 @@ export function containerSpec(input: {
   }
   const binds = [`${input.sandbox}:${CONTAINER_SANDBOX}:rw`];
   for (const v of container?.volumes ?? []) {
+    // A secret is a file the agent wrote into the sandbox, which is mounted already.
+    if (v.source?.type === 'SECRET') continue;
     if (!v.hostPath || !v.containerPath) throw new ContainerSpecError('volumes need host_path and container_path');
     if (!v.containerPath.startsWith('/')) throw new ContainerSpecError(`volume container_path '${v.containerPath}' must be absolute`);
     binds.push(`${v.hostPath}:${v.containerPath}:${v.mode === 'RO' ? 'ro' : 'rw'}`);

@@ -1,0 +1,41 @@
+import type { Express, Request } from 'express';
+import { StrataError } from '@strata/lib';
+import type { SecretOperations } from '../secrets';
+
+/** DC/OS's one store name: `/secrets/v1/secret/default/PATH`. */
+const PREFIX = '/secrets/v1/secret/default';
+
+/** The secret's path after the store's prefix, decoded (`a%2Fb` and `a/b` are the same secret). */
+function pathOf(req: Request): string {
+  const raw = req.path.slice(PREFIX.length).replace(/^\/+/, '');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new StrataError('INVALID_PATH', 'The secret path is not valid percent-encoding', { context: { path: raw.slice(0, 300) } });
+  }
+}
+
+/**
+ * DC/OS's secrets API, served by the leading master (a standby redirects, as for every route):
+ * PUT {"value"} creates (201; 409 when it exists), PATCH changes (204), DELETE (204), GET
+ * `?list=true` lists the paths under a directory as `{"array": [...]}`. GET of one secret
+ * answers when it was made and changed, never its value: that leaves the master only in a launch.
+ */
+export function secretRoutes(app: Express, secrets: () => SecretOperations): void {
+  app.put(`${PREFIX}/*path`, async (req, res) => {
+    await secrets().create(pathOf(req), req.body);
+    res.status(201).end();
+  });
+  app.patch(`${PREFIX}/*path`, async (req, res) => {
+    await secrets().update(pathOf(req), req.body);
+    res.status(204).end();
+  });
+  app.delete(`${PREFIX}/*path`, async (req, res) => {
+    await secrets().remove(pathOf(req));
+    res.status(204).end();
+  });
+  app.get([PREFIX, `${PREFIX}/*path`], (req, res) => {
+    if (req.query.list === 'true' || pathOf(req) === '') return void res.json({ array: secrets().list(pathOf(req)) });
+    res.json(secrets().meta(pathOf(req)));
+  });
+}
