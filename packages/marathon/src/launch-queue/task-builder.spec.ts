@@ -28,3 +28,25 @@ describe('marathonTaskInfo', () => {
     expect([argv.command?.shell, argv.command?.value, argv.command?.arguments]).toEqual([false, '/bin/echo', ['/bin/echo', 'a b']]);
   });
 });
+
+describe('marathonTaskInfo with secrets', () => {
+  const withSecrets = (extra: Record<string, unknown> = {}) =>
+    appOf({ cmd: 'env', env: { PLAIN: 'x', DB: { secret: 'db' } }, secrets: { db: { source: '/web/db-password' }, key: { source: 'tls-key' } }, ...extra });
+
+  it('a secret env is a SECRET variable naming the store path, and no value', () => {
+    const vars = placed(withSecrets()).command!.environment!.variables!;
+    expect(vars.find((v) => v.name === 'PLAIN')).toEqual({ name: 'PLAIN', value: 'x' });
+    expect(vars.find((v) => v.name === 'DB')).toEqual({ name: 'DB', type: 'SECRET', secret: { type: 'REFERENCE', reference: { name: 'web/db-password' } } });
+  });
+
+  it('a secret volume of a command app rides in a MESOS container; a Docker one keeps its host volumes beside it', () => {
+    const cmdTask = placed(withSecrets({ container: { type: 'MESOS', volumes: [{ containerPath: 'tls/key.pem', secret: 'key' }] } }));
+    expect(cmdTask.container).toEqual({ type: 'MESOS', volumes: [{ containerPath: 'tls/key.pem', mode: 'RO', source: { type: 'SECRET', secret: { type: 'REFERENCE', reference: { name: 'tls-key' } } } }] });
+    expect(cmdTask.command?.shell).toBe(true);
+    const docker = placed(withSecrets({ container: { type: 'DOCKER', docker: { image: 'busybox' }, volumes: [{ containerPath: '/data', hostPath: '/srv', mode: 'RW' }, { containerPath: 'key.pem', secret: 'key' }] } }));
+    expect(docker.container!.volumes!.map((v) => [v.containerPath, v.hostPath ?? '', v.source?.type ?? ''])).toEqual([
+      ['/data', '/srv', ''],
+      ['key.pem', '', 'SECRET'],
+    ]);
+  });
+});

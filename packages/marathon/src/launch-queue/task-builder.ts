@@ -1,12 +1,13 @@
 import type { Resources } from '@strata/lib/resources';
 import { buildTaskInfo } from '@strata/sdk/offers';
-import type { ContainerInfo, HealthCheck, TaskInfo } from '@strata/proto';
+import type { ContainerInfo, HealthCheck, TaskInfo, Volume } from '@strata/proto';
 import type { Instance } from '../instances/instance';
 import type { AppDefinition } from '../model/app-definition';
 import { isMarathonLevel } from '../model/health-checks';
 import { dockerNetworkOf, portMappingsOf } from '../model/networking';
+import { secretVolumesOf, sourceOf } from '../model/secrets';
 
-/** Marathon's task environment: MARATHON_APP_*, labels, named ports, then the app's own env. */
+/** Marathon's task environment: MARATHON_APP_*, labels, named ports, then the app's own env (its secrets go apart, as references). */
 export function marathonEnv(app: AppDefinition, inst: Instance): Record<string, string> {
   const env: Record<string, string> = {
     MARATHON_APP_ID: app.id,
@@ -17,8 +18,8 @@ export function marathonEnv(app: AppDefinition, inst: Instance): Record<string, 
     MARATHON_APP_RESOURCE_GPUS: String(app.gpus),
     MARATHON_APP_LABELS: Object.keys(app.labels).join(' '),
     ...Object.fromEntries(Object.entries(app.labels).map(([k, v]) => [`MARATHON_APP_LABEL_${k.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`, v])),
-    ...app.env,
   };
+  for (const [k, v] of Object.entries(app.env)) if (typeof v === 'string') env[k] = v;
   // Named ports: $PORT_<NAME> is the host port the name was given (port definitions, or mappings with a host port).
   const hostMapped = portMappingsOf(app).filter((m) => m.hostPort !== undefined);
   const named = app.networks[0]!.mode === 'host' ? app.portDefinitions.map((p) => p.name) : hostMapped.map((m) => m.name);
@@ -26,6 +27,18 @@ export function marathonEnv(app: AppDefinition, inst: Instance): Record<string, 
     if (name && inst.ports[i] !== undefined) env[`PORT_${name.toUpperCase()}`] = String(inst.ports[i]);
   });
   return env;
+}
+
+/** Environment variables whose values are secrets: name -> the secret's path in the master's store. */
+function secretEnv(app: AppDefinition): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(app.env)) if (typeof v !== 'string') out[k] = sourceOf(app.secrets ?? {}, v.secret);
+  return out;
+}
+
+/** Marathon's secret volumes as Mesos's: a SECRET source, the file at containerPath in the sandbox. */
+function secretVolumes(app: AppDefinition): Volume[] {
+  return secretVolumesOf(app.container).map((v) => ({ containerPath: v.containerPath, mode: 'RO', source: { type: 'SECRET', secret: { type: 'REFERENCE', reference: { name: sourceOf(app.secrets ?? {}, v.secret) } } } }));
 }
 
 /** The Docker container for an app with an image, its host ports bound as the instance got them. */
@@ -40,7 +53,7 @@ function dockerContainer(app: AppDefinition, inst: Instance): ContainerInfo | un
   return {
     type: 'DOCKER',
     docker: { image: c.docker.image, network, portMappings, forcePullImage: !!c.docker.forcePullImage, privileged: !!c.docker.privileged },
-    volumes: (c.volumes ?? []).map((v) => ({ containerPath: v.containerPath, hostPath: v.hostPath, mode: v.mode === 'RO' ? 'RO' : 'RW' })),
+    volumes: [...(c.volumes ?? []).filter((v) => !('secret' in v)).map((v): Volume => ({ containerPath: v.containerPath, hostPath: v.hostPath, mode: v.mode === 'RO' ? 'RO' : 'RW' })), ...secretVolumes(app)],
   };
 }
 
@@ -58,10 +71,12 @@ function mesosHealthCheck(app: AppDefinition, inst: Instance): HealthCheck | und
 /** The TaskInfo for one placed instance (the SDK's builder): command or container, Marathon's environment, labels, health check, kill grace. */
 export function marathonTaskInfo(app: AppDefinition, inst: Instance, role: string, resources: Resources): TaskInfo {
   const env = marathonEnv(app, inst);
-  const container = dockerContainer(app, inst);
-  if (container) env.MARATHON_APP_DOCKER_IMAGE = container.docker!.image!;
+  // A command task with secret files still needs a container to carry them (Mesos's MESOS type).
+  const files = secretVolumes(app);
+  const container = dockerContainer(app, inst) ?? (files.length ? { type: 'MESOS' as const, volumes: files } : undefined);
+  if (container?.docker) env.MARATHON_APP_DOCKER_IMAGE = container.docker.image!;
   // cmd runs in a shell; args without one: a Docker image's entrypoint takes them, otherwise args[0] is the program.
-  const command = app.cmd ? { command: app.cmd } : container ? { args: app.args ?? [] } : { argv: app.args ?? [] };
+  const command = app.cmd ? { command: app.cmd } : container?.docker ? { args: app.args ?? [] } : { argv: app.args ?? [] };
   return buildTaskInfo(
     {
       id: inst.taskId!,
@@ -71,6 +86,7 @@ export function marathonTaskInfo(app: AppDefinition, inst: Instance, role: strin
       cpus: app.cpus,
       mem: app.mem,
       env,
+      secretEnv: secretEnv(app),
       uris: app.fetch.map((f) => ({ value: f.uri, extract: f.extract, executable: f.executable, cache: f.cache })),
       labels: app.labels,
       healthCheck: mesosHealthCheck(app, inst),

@@ -1,4 +1,5 @@
 import type { Network } from './networking';
+import type { AppSecrets, EnvValue } from './secrets';
 /**
  * An app as Marathon shows it: every field present, every default filled in
  * (../shared/reference/marathon.md §2.2). `normalizeApp` is the only way to make one.
@@ -47,7 +48,10 @@ export interface AppDefinition {
   disk: number;
   gpus: number;
   executor: string;
-  env: Record<string, string>;
+  /** A value, or `{secret: NAME}` naming one of `secrets`. */
+  env: Record<string, EnvValue>;
+  /** Marathon's `secrets`: name -> `{source}`, a path in the master's secret store (absent in definitions stored before it). */
+  secrets: AppSecrets;
   labels: Record<string, string>;
   constraints: string[][];
   acceptedResourceRoles?: string[];

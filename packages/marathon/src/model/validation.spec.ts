@@ -108,3 +108,25 @@ describe('bounds and hostile definitions', () => {
     expect(paths({ id: '/a', cmd: 'x', ports: [0], portDefinitions: [{ port: 0 }] })).toEqual(['/']);
   });
 });
+
+describe('secrets', () => {
+  it('keeps env references and secrets as given (no value is ever in the definition)', () => {
+    const app = ok({ id: '/team/web', cmd: 'x', env: { DB: { secret: 's' }, A: 'b' }, secrets: { s: { source: 'team/db' } } });
+    expect(app.env).toEqual({ DB: { secret: 's' }, A: 'b' });
+    expect(app.secrets).toEqual({ s: { source: 'team/db' } });
+    expect(ok({ id: '/a', cmd: 'x' }).secrets).toEqual({});
+  });
+
+  it('an env or a volume naming no secret of the app is a 422 in Marathon words', () => {
+    expect(details({ id: '/a', cmd: 'x', env: { DB: { secret: 'nope' } } })).toEqual([{ path: '/env/DB', errors: ["references an undefined secret named 'nope'"] }]);
+    expect(details({ id: '/a', cmd: 'x', secrets: { s: { source: 'k' } }, container: { type: 'MESOS', volumes: [{ containerPath: '../out', secret: 'other' }] } })).toEqual([
+      { path: '/container/volumes/0/secret', errors: ["references an undefined secret named 'other'"] },
+      { path: '/container/volumes/0/containerPath', errors: ["must be a relative path inside the sandbox, without '..'"] },
+    ]);
+  });
+
+  it('a source that is no store path, or that belongs to another group, is refused', () => {
+    expect(details({ id: '/a', cmd: 'x', secrets: { s: { source: '../etc' } } })[0]!.path).toBe('/secrets/s/source');
+    expect(details({ id: '/teama/web', cmd: 'x', secrets: { s: { source: 'teamb/db' } } })).toEqual([{ path: '/secrets/s/source', errors: ["the secret 'teamb/db' is only for services under /teamb"] }]);
+  });
+});

@@ -5,6 +5,7 @@ import type { AppDefinition, HealthCheck, PortDefinition } from './app-definitio
 import { appIdProblems, resolvePathId } from './path-id';
 import { DEFAULT_LIMITS, MAX_LIST, MAX_SECONDS, type MarathonLimits } from './limits';
 import { normalizeNetworking, portMappingsOf } from './networking';
+import { secretProblems, type AppSecrets, type EnvValue } from './secrets';
 
 /**
  * What a client may send for an app (every field optional: PUT and PATCH merge). Unknown fields
@@ -45,6 +46,7 @@ export const appInput = z.object({
   gpus: z.number().int().min(0, 'expected 0 or more').optional(),
   executor: z.string().regex(/^(\/\/cmd)|(\/?[^/]+(\/[^/]+)*)|$/).optional(),
   env: z.record(z.string(), z.union([z.string(), z.object({ secret: z.string() })])).optional(),
+  secrets: z.record(z.string(), z.object({ source: z.string() })).optional(),
   labels: stringMap.optional(),
   constraints: list(z.array(z.string()).min(2, 'a constraint is [field, OPERATOR] or [field, OPERATOR, value]').max(3)).optional(),
   acceptedResourceRoles: list(z.string()).optional(),
@@ -237,9 +239,12 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
     return r ?? d;
   });
 
+  // Secrets are values the app names, not holds: env and volumes refer to `secrets`, which point into the master's store.
+  const env: Record<string, EnvValue> = Object.fromEntries(Object.entries(input.env ?? base?.env ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : { secret: v.secret }]));
+  const secrets: AppSecrets = Object.fromEntries(Object.entries(input.secrets ?? base?.secrets ?? {}).map(([k, v]) => [k, { source: v.source }]));
+  for (const p of secretProblems({ id, env, secrets, ...(container ? { container } : {}) })) addDetail(details, p.path, p.error);
+
   if (details.length) return { ok: false, details };
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input.env ?? base?.env ?? {})) env[k] = typeof v === 'string' ? v : `secret:${(v as { secret: string }).secret}`;
   const killGrace = input.taskKillGracePeriodSeconds === null ? undefined : input.taskKillGracePeriodSeconds ?? base?.taskKillGracePeriodSeconds;
   const fetch = input.fetch
     ? input.fetch.map((f) => ({ uri: f.uri, extract: f.extract ?? true, executable: f.executable ?? false, cache: f.cache ?? false, ...(f.destPath ? { destPath: f.destPath } : {}) }))
@@ -258,6 +263,7 @@ export function validateApp(body: unknown, opts: { id?: string; base?: AppDefini
     gpus: pick('gpus', 0),
     executor: pick('executor', ''),
     env,
+    secrets,
     labels: pick('labels', {}),
     constraints,
     ...(input.acceptedResourceRoles ?? base?.acceptedResourceRoles ? { acceptedResourceRoles: input.acceptedResourceRoles ?? base?.acceptedResourceRoles } : {}),

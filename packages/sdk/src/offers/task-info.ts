@@ -18,6 +18,8 @@ export interface TaskSpec {
   disk?: number;
   ports?: number[];
   env?: Record<string, string>;
+  /** Variables whose values are secrets: name -> the secret's path in the master's store (the master puts the value in). */
+  secretEnv?: Record<string, string>;
   /** Fetched into the sandbox before the task starts (Mesos's fetcher). */
   uris?: { value: string; extract?: boolean; executable?: boolean; cache?: boolean }[];
   /** A check the agent runs next to the task (COMMAND, HTTP, TCP). */
@@ -59,7 +61,7 @@ export function buildTaskInfo(spec: TaskSpec, at: Placement): TaskInfo {
       value: shell ? spec.command : spec.argv?.[0],
       shell,
       arguments: shell ? undefined : spec.argv ?? spec.args ?? [],
-      environment: { variables: Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })) },
+      environment: { variables: environmentOf(spec) },
       uris: spec.uris?.map((u) => ({ value: u.value, extract: u.extract, executable: u.executable, cache: u.cache })),
       user: spec.user,
     },
@@ -70,6 +72,12 @@ export function buildTaskInfo(spec: TaskSpec, at: Placement): TaskInfo {
     labels: spec.labels ? { labels: Object.entries(spec.labels).map(([key, value]) => ({ key, value })) } : undefined,
     launchDeadline: spec.launchDeadlineMs !== undefined ? ns(spec.launchDeadlineMs) : undefined,
   };
+}
+
+function environmentOf(spec: TaskSpec): NonNullable<NonNullable<TaskInfo['command']>['environment']>['variables'] {
+  const vars: NonNullable<NonNullable<TaskInfo['command']>['environment']>['variables'] = Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value }));
+  for (const [name, path] of Object.entries(spec.secretEnv ?? {})) vars!.push({ name, type: 'SECRET', secret: { type: 'REFERENCE', reference: { name: path } } });
+  return vars;
 }
 
 /** What a spec asks for, as resources: cpus, mem, disk and the named ports. */
