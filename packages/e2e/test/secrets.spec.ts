@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@strata/lib/testing';
 import { taskInfo } from '@strata/sdk';
-import { LocalCluster, MarathonProcess, TestFramework } from '../src';
+import { ChronosProcess, LocalCluster, MarathonProcess, TestFramework } from '../src';
 
 jest.setTimeout(120_000);
 
@@ -156,6 +156,34 @@ describe('secrets', () => {
     expect((await marathon.call('DELETE', '/v2/apps/web/as-nobody')).status).toBe(200);
   });
 
+  it('a Chronos job gets its secret too, and a reference to an undefined one is a 400', async () => {
+    const chronos = await ChronosProcess.start(cluster);
+    try {
+      const bad = await chronos.call('POST', '/iso8601', { name: 'etl.bad', command: 'true', schedule: 'R1//PT1S', cpus: 0.1, mem: 16, environmentVariables: [{ name: 'PW', secret: 'nope' }] });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toContain("references an undefined secret named 'nope'");
+      const job = { name: 'web.report', command: 'printf %s "$PW" > seen-env', schedule: 'R1//PT1S', cpus: 0.1, mem: 16, environmentVariables: [{ name: 'PW', secret: 'pw' }], secrets: { pw: { source: 'web/db-password' } } };
+      expect((await chronos.call('POST', '/iso8601', job)).status).toBe(204);
+      const sandboxes = path.join(cluster.dir.path, 'agent-0', 'sandboxes');
+      const seen = await waitFor(() => {
+        for (const fw of readdirSync(sandboxes)) {
+          for (const t of readdirSync(path.join(sandboxes, fw))) {
+            const f = path.join(sandboxes, fw, t, 'seen-env');
+            if (t.includes('web.report') && statSync(f, { throwIfNoEntry: false })?.size) return readFileSync(f, 'utf8');
+          }
+        }
+        return undefined;
+      }, { what: 'the job to write what it saw', timeoutMs: 30_000 });
+      expect(seen).toBe(dbPassword);
+      const shown = JSON.stringify((await chronos.call('GET', '/jobs')).body);
+      expect(shown).toContain('web/db-password');
+      expect(shown).not.toContain(dbPassword);
+      expect(JSON.stringify(chronos.proc.logs) + chronos.proc.stderr).not.toContain(dbPassword);
+    } finally {
+      await chronos.stop();
+    }
+  });
+
   it('a task naming a secret the store does not have ends TASK_ERROR naming it', async () => {
     const fw = await TestFramework.subscribe(cluster.masterAddress, { name: 'missing-secret' });
     try {
@@ -167,5 +195,12 @@ describe('secrets', () => {
     } finally {
       fw.close();
     }
+  });
+
+  it('secrets outlive a master restart (they are in its store), still without their values in any answer', async () => {
+    await cluster.master.stop('SIGTERM');
+    await cluster.restartMaster();
+    expect(await (await fetch(`${secretApi('')}?list=true`)).json()).toEqual({ array: ['tls-key', 'web/db-password'] });
+    expect(await (await fetch(secretApi('tls-key'))).text()).not.toContain(tlsKey);
   });
 });

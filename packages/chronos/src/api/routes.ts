@@ -10,7 +10,7 @@ const MAX_ARGUMENTS = 4096;
 /** Chronos's 400: `{"message": …, "status": "Bad Request"}`, also for unknown jobs. */
 const badRequest = (message: string) => new StrataError('BAD_REQUEST', message, { status: 400 });
 
-const order: (keyof Job)[] = ['name', 'command', 'shell', 'executor', 'executorFlags', 'taskInfoData', 'retries', 'owner', 'ownerName', 'description', 'successCount', 'errorCount', 'lastSuccess', 'lastError', 'cpus', 'disk', 'mem', 'disabled', 'softError', 'dataProcessingJobType', 'errorsSinceLastSuccess', 'fetch', 'uris', 'environmentVariables', 'arguments', 'highPriority', 'runAsUser', 'concurrent', 'maxCompletionTime', 'container', 'constraints', 'epsilon', 'parents', 'schedule', 'scheduleTimeZone', 'cronSchedule'];
+const order: (keyof Job)[] = ['name', 'command', 'shell', 'executor', 'executorFlags', 'taskInfoData', 'retries', 'owner', 'ownerName', 'description', 'successCount', 'errorCount', 'lastSuccess', 'lastError', 'cpus', 'disk', 'mem', 'disabled', 'softError', 'dataProcessingJobType', 'errorsSinceLastSuccess', 'fetch', 'uris', 'environmentVariables', 'secrets', 'arguments', 'highPriority', 'runAsUser', 'concurrent', 'maxCompletionTime', 'container', 'constraints', 'epsilon', 'parents', 'schedule', 'scheduleTimeZone', 'cronSchedule'];
 
 /** Job JSON in Chronos's field order; `fetch` and `uris` each filled from the other when empty. */
 export function jobJson(job: Job): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import type { Resources } from '@strata/lib/resources';
 import { buildTaskInfo } from '@strata/sdk/offers';
-import type { ContainerInfo, TaskInfo } from '@strata/proto';
+import type { ContainerInfo, TaskInfo, Volume } from '@strata/proto';
+import { jobSecretSource, jobSecretVolumes } from '../model/job-secrets';
 import { epsilonMs, type Job } from '../model/job';
 import type { Run } from '../model/run';
 
@@ -12,7 +13,7 @@ export function shellQuote(word: string): string {
 /** Chronos's task environment: the job's variables, then Chronos's own (which win). */
 export function chronosEnv(job: Job, run: Run, hostname: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const v of job.environmentVariables) env[v.name] = v.value;
+  for (const v of job.environmentVariables) if ('value' in v) env[v.name] = v.value;
   return Object.assign(env, {
     mesos_task_id: run.id,
     MESOS_TASK_ID: run.id,
@@ -33,13 +34,18 @@ export function chronosTaskInfo(job: Job, run: Run, hostname: string, role: stri
   const eps = epsilonMs(job);
   const extra = run.arguments ? run.arguments.split(/\s+/).filter(Boolean) : [];
   const c = job.container as { image?: string; network?: string; forcePullImage?: boolean; volumes?: { containerPath: string; hostPath?: string; mode?: string }[] } | null;
+  const secrets = job.secrets ?? {};
+  const files: Volume[] = jobSecretVolumes(job.container).map((v) => ({ containerPath: v.containerPath, mode: 'RO', source: { type: 'SECRET', secret: { type: 'REFERENCE', reference: { name: jobSecretSource(secrets, v.secret) } } } }));
   const container: ContainerInfo | undefined = c?.image
     ? {
         type: 'DOCKER',
         docker: { image: c.image, network: (c.network as 'HOST' | 'BRIDGE') ?? 'HOST', forcePullImage: !!c.forcePullImage },
-        volumes: (c.volumes ?? []).filter((v) => v.hostPath).map((v) => ({ containerPath: v.containerPath, hostPath: v.hostPath!, mode: v.mode === 'RO' ? 'RO' : 'RW' })),
+        volumes: [...(c.volumes ?? []).filter((v) => v.hostPath).map((v): Volume => ({ containerPath: v.containerPath, hostPath: v.hostPath!, mode: v.mode === 'RO' ? 'RO' : 'RW' })), ...files],
       }
-    : undefined;
+    : files.length
+      ? { type: 'MESOS', volumes: files }
+      : undefined;
+  const secretEnv = Object.fromEntries(job.environmentVariables.flatMap((v) => ('secret' in v ? [[v.name, jobSecretSource(secrets, v.secret)]] : [])));
   return buildTaskInfo(
     {
       id: run.id,
@@ -49,6 +55,7 @@ export function chronosTaskInfo(job: Job, run: Run, hostname: string, role: stri
       cpus: job.cpus,
       mem: job.mem,
       env: chronosEnv(job, run, hostname),
+      secretEnv,
       uris: [...job.fetch.map((f) => ({ value: f.uri, executable: f.executable, extract: f.extract, cache: f.cache })), ...job.uris.map((u) => ({ value: u }))],
       maxCompletionMs: job.maxCompletionTime > 0 ? job.maxCompletionTime * 1000 : undefined,
       // A first attempt starts inside its epsilon or not at all, wherever the launch is held up.

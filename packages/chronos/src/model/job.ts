@@ -2,6 +2,7 @@ import { sandboxPathProblem } from '@strata/lib/validation';
 import { Duration } from 'luxon';
 import { CronSchedule, IsoSchedule, ScheduleError, MAX_PERIOD_YEARS, type Schedule } from '../schedule/schedule';
 import { StrataError } from '@strata/lib/errors';
+import { checkJobSecretUse, parseJobSecrets, type JobEnvVar, type JobSecrets } from './job-secrets';
 
 /**
  * A Chronos job as the API shows it: Chronos 3.x's fields and defaults
@@ -32,7 +33,10 @@ export interface Job {
   errorsSinceLastSuccess: number;
   fetch: { uri: string; executable: boolean; cache: boolean; extract: boolean; output_file: string }[];
   uris: string[];
-  environmentVariables: { name: string; value: string }[];
+  /** Values, or `{name, secret}` naming one of `secrets`. */
+  environmentVariables: JobEnvVar[];
+  /** Metronome's `secrets`: name -> `{source}` in the master's secret store (absent on jobs stored before it). */
+  secrets?: JobSecrets;
   arguments: string[];
   highPriority: boolean;
   runAsUser: string;
@@ -125,9 +129,13 @@ export function parseJob(body: unknown, kind: 'iso8601' | 'dependency', defaults
     ? (b.environmentVariables as unknown[]).map((raw, i) => {
         if (raw === null || typeof raw !== 'object') throw new JobValidationError(`'environmentVariables[${i}]' must be an object {name, value}`);
         const e = raw as Record<string, unknown>;
-        return { name: str(e.name, `environmentVariables[${i}].name`), value: str(e.value, `environmentVariables[${i}].value`) };
+        const varName = str(e.name, `environmentVariables[${i}].name`);
+        if (e.secret !== undefined && e.secret !== null) return { name: varName, secret: str(e.secret, `environmentVariables[${i}].secret`) };
+        return { name: varName, value: str(e.value, `environmentVariables[${i}].value`) };
       })
     : [];
+  const secrets = parseJobSecrets(b.secrets, name, (m) => new JobValidationError(m));
+  checkJobSecretUse(env, (b.container as { volumes?: unknown } | null | undefined)?.volumes, secrets, (m) => new JobValidationError(m));
   const constraints = b.constraints === undefined || b.constraints === null ? [] : b.constraints;
   if (!Array.isArray(constraints) || !constraints.every((c) => Array.isArray(c) && c.length === 3 && c.every((x) => typeof x === 'string'))) throw new JobValidationError("'constraints' must be an array of [attribute, operator, value]");
   for (const c of constraints as string[][]) {
@@ -168,6 +176,7 @@ export function parseJob(body: unknown, kind: 'iso8601' | 'dependency', defaults
     fetch,
     uris,
     environmentVariables: env,
+    secrets,
     arguments: strings(b.arguments, 'arguments'),
     highPriority: bool(b.highPriority, 'highPriority', false),
     runAsUser: str(b.runAsUser, 'runAsUser', 'root'),
