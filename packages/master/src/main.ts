@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { aclsFrom, createLogger, httpSecurityFrom, parseRateLimit, tlsFromEnv, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
+import { aclsFrom, permissionsFrom, createLogger, httpSecurityFrom, parseRateLimit, tlsFromEnv, stopOnSignals, parsePort, runMain, withSecurityFlags, type SecurityFlags } from '@strata/lib';
 import { etcdTarget } from '@strata/lib/ha';
 import { startMaster } from './server';
 import { defaultMasterConfig } from './config';
@@ -42,10 +42,11 @@ async function main(): Promise<void> {
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${v}' is not a whole number of seconds >= 1`);
       return n;
     }, d.leaseTtlSeconds)
-    .option('--acls <file>', "Mesos's ACL JSON (register_frameworks, run_tasks, teardown_frameworks, reserve_resources, unreserve_resources, update_quotas, update_weights, register_agents); without it everything is allowed");
+    .option('--acls <file>', "Mesos's ACL JSON (register_frameworks, run_tasks, teardown_frameworks, reserve_resources, unreserve_resources, update_quotas, update_weights, register_agents); without it everything is allowed")
+    .option('--permissions <file>', 'DC/OS permissions on secrets ({"permissions": [{"principal", "resource": "dcos:secrets:default:/PATH", "actions"}]}): who may create, read (list, use in a launch), update, delete which; without it every authenticated principal may');
   const opts = withSecurityFlags(cmd)
     .parse()
-    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string; maxOffersPerFramework: number; minAllocatableResources: string; etcd?: string; clusterName: string; leaseTtl: number; acls?: string } & SecurityFlags>();
+    .opts<{ ip: string; port: number; hostname: string; workDir: string; offerTimeout: number; allocationInterval: number; agentPingTimeout: number; maxAgentPingTimeouts: number; agentReregisterTimeout: number; recoveredFrameworkGrace: number; allocator: string; maxOffersPerFramework: number; minAllocatableResources: string; etcd?: string; clusterName: string; leaseTtl: number; acls?: string; permissions?: string } & SecurityFlags>();
   if (opts.allocator !== 'drf' && opts.allocator !== 'hierarchical') throw new Error(`--allocator must be 'drf' or 'hierarchical', not '${opts.allocator}'`);
 
   const log = createLogger('master');
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     },
     security: httpSecurityFrom(opts),
     acls: aclsFrom(opts.acls),
+    permissions: permissionsFrom(opts.permissions),
     tls: tlsFromEnv(),
     rateLimit: parseRateLimit(opts.rateLimit),
   });

@@ -1,4 +1,4 @@
-import type { Acls, Clock, Logger } from '@strata/lib';
+import type { Acls, Clock, Logger, Permissions } from '@strata/lib';
 import type { MasterInfo } from '@strata/proto';
 import type { Allocator } from './allocator/allocator-interface';
 import type { AgentRegistry } from './agents/agent-registry';
@@ -37,6 +37,8 @@ export interface MasterCore {
   readonly secrets: SecretBook;
   /** Mesos's --acls: who may register with which role, run as which user, reserve, set quota and weights, tear down. */
   readonly acls: Acls;
+  /** --permissions: which principal may use which secret in a launch. */
+  readonly permissions: Permissions;
   masterInfo(): MasterInfo;
 }
 

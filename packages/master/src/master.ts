@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PERMISSIVE_ACLS, STRATA_VERSION, StrataError, requireAcl, res, type Acls, type Clock, type Logger, type Resources, type StateStore, type Timer } from '@strata/lib';
+import { PERMISSIVE_ACLS, PERMISSIVE_PERMISSIONS, STRATA_VERSION, StrataError, requireAcl, res, type Acls, type Permissions, type Clock, type Logger, type Resources, type StateStore, type Timer } from '@strata/lib';
 import type { AgentMessage__Output, Call__Output, Event, MasterInfo, MasterMessage, RegisterAgentRequest__Output, RegisterAgentResponse, ReregisterAgentRequest__Output } from '@strata/proto';
 import { DrfAllocator } from './allocator';
 import { HierarchicalAllocator, type RoleView } from './allocator/hierarchical';
@@ -38,6 +38,8 @@ export interface MasterDeps {
   id?: string;
   /** Mesos's --acls; permissive when absent. */
   acls?: Acls;
+  /** --permissions on secrets (who may use which in a launch); permissive when absent. */
+  permissions?: Permissions;
 }
 
 /**
@@ -86,6 +88,7 @@ export class Master {
       messages: new FrameworkMessages(deps.log, () => deps.clock.now()),
       secrets: new SecretBook(),
       acls: deps.acls ?? PERMISSIVE_ACLS,
+      permissions: deps.permissions ?? PERMISSIVE_PERMISSIONS,
       masterInfo: () => this.masterInfo(),
     };
     this.ctx = { ...core, allocation: new AllocationLoop(core, setImmediate) };

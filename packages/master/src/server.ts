@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
-import { PERMISSIVE_ACLS, StrataError, principalOf, requireAcl, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type Acls, type HttpSecurity, type Logger, type RateLimit, type StateStore, type TlsConfig } from '@strata/lib';
+import { PERMISSIVE_ACLS, ResourceAuthz, secretResource, StrataError, type Permissions, principalOf, requireAcl, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type Acls, type HttpSecurity, type Logger, type RateLimit, type StateStore, type TlsConfig } from '@strata/lib';
 import { EtcdStateStore, candidates, clusterKeys, connectEtcd, workerLease, type Etcd3, type LeaderInfo } from '@strata/lib/ha';
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
@@ -38,7 +38,7 @@ const NO_GAUGES = { agentsConnected: 0, agentsDisconnected: 0, frameworks: 0, ta
  * master itself: made once when it runs alone, or once per term of leadership with --etcd, when
  * a standby redirects HTTP to the leader and answers gRPC with UNAVAILABLE naming it.
  */
-export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore; security?: HttpSecurity; acls?: Acls; tls?: TlsConfig; rateLimit?: RateLimit }): Promise<RunningMaster> {
+export async function startMaster(opts: { config?: Partial<MasterConfig>; log: Logger; clock?: Clock; store?: StateStore; security?: HttpSecurity; acls?: Acls; permissions?: Permissions; tls?: TlsConfig; rateLimit?: RateLimit }): Promise<RunningMaster> {
   const config = defaultMasterConfig(opts.config);
   const id = randomUUID();
   const clock = opts.clock ?? systemClock;
@@ -128,11 +128,11 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
     res.status(200).end();
   });
   app.get('/version', (_req, res) => res.json({ version: '0.1.0', build: 'strata' }));
-  secretRoutes(app, () => leaderMaster().secrets);
+  secretRoutes(app, () => leaderMaster().secrets, new ResourceAuthz(secretResource, opts.permissions));
   finishHttpApp(app, log);
 
   const recovered = async (): Promise<Master> => {
-    const master = new Master(config, { store, clock, log, metrics, id, acls });
+    const master = new Master(config, { store, clock, log, metrics, id, acls, ...(opts.permissions ? { permissions: opts.permissions } : {}) });
     await master.recover();
     return master;
   };

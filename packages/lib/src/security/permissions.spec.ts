@@ -1,4 +1,4 @@
-import { chronosResource, marathonResource, parsePermissions, permits, seesInto } from './permissions';
+import { chronosResource, marathonResource, parsePermissions, permits, secretResource, seesInto } from './permissions';
 
 describe('per-path permissions', () => {
   const p = parsePermissions({
@@ -16,6 +16,14 @@ describe('per-path permissions', () => {
     expect(permits(p, 'teama', 'read', marathonResource('/teamab/web'))).toBe(false);
     expect(permits(p, 'teama', 'read', marathonResource('/teamb/web'))).toBe(false);
     expect(permits(p, 'teama', 'read', marathonResource('/'))).toBe(false);
+  });
+
+  it("a grant on a secret path covers it and the secrets under it, with or without the store path's slash", () => {
+    const q = parsePermissions({ permissions: [{ principal: 'teama', resource: 'dcos:secrets:default:/teama', actions: ['read'] }] });
+    expect(permits(q, 'teama', 'read', secretResource('teama/db'))).toBe(true);
+    expect(permits(q, 'teama', 'read', secretResource('/teama'))).toBe(true);
+    expect(permits(q, 'teama', 'read', secretResource('teamab/db'))).toBe(false);
+    expect(permits(q, 'teama', 'update', secretResource('teama/db'))).toBe(false);
   });
 
   it('only the actions granted', () => {

@@ -28,6 +28,8 @@ export const PERMISSIVE_PERMISSIONS: Permissions = { permissive: true, grants: [
 /** The resource prefixes of each framework's objects. */
 export const MARATHON_SERVICES = 'dcos:service:marathon:marathon:services:';
 export const CHRONOS_JOBS = 'dcos:service:chronos:chronos:jobs:';
+/** DC/OS's secrets: `dcos:secrets:default:/team/db` covers that secret and the ones under `team/db/`. */
+export const SECRETS = 'dcos:secrets:default:';
 export const SUPERUSER = 'dcos:superuser';
 
 /** Parses `{"permissions": [{"principal", "resource", "actions": [...] | "full"}]}`. */
@@ -43,8 +45,8 @@ export function parsePermissions(json: unknown): Permissions {
     if (!g || typeof g !== 'object' || Array.isArray(g)) throw fail(`${where} must be an object`);
     const { principal, resource, actions } = g as Record<string, unknown>;
     if (typeof principal !== 'string' || !principal) throw fail(`${where}.principal must be a name`);
-    if (typeof resource !== 'string' || !(resource === SUPERUSER || resource.startsWith(MARATHON_SERVICES) || resource.startsWith(CHRONOS_JOBS))) {
-      throw fail(`${where}.resource must be ${SUPERUSER}, ${MARATHON_SERVICES}/PATH or ${CHRONOS_JOBS}NAME`);
+    if (typeof resource !== 'string' || !(resource === SUPERUSER || resource.startsWith(MARATHON_SERVICES) || resource.startsWith(CHRONOS_JOBS) || resource.startsWith(SECRETS))) {
+      throw fail(`${where}.resource must be ${SUPERUSER}, ${MARATHON_SERVICES}/PATH, ${CHRONOS_JOBS}NAME or ${SECRETS}/PATH`);
     }
     const list = actions === 'full' ? [...PERMISSION_ACTIONS] : actions;
     if (!Array.isArray(list) || !list.length || !list.every((a) => (PERMISSION_ACTIONS as readonly unknown[]).includes(a))) {
@@ -74,7 +76,7 @@ export function seesInto(p: Permissions, principal: string | undefined, resource
 
 function covers(granted: string, asked: string): boolean {
   if (granted === asked) return true;
-  const sep = granted.startsWith(MARATHON_SERVICES) ? '/' : '.';
+  const sep = granted.startsWith(MARATHON_SERVICES) || granted.startsWith(SECRETS) ? '/' : '.';
   const base = granted.endsWith(sep) ? granted : granted + sep;
   return asked.startsWith(base);
 }
@@ -83,3 +85,5 @@ function covers(granted: string, asked: string): boolean {
 export const marathonResource = (id: string) => MARATHON_SERVICES + (id.startsWith('/') ? id : `/${id}`);
 /** The resource of a Chronos job. */
 export const chronosResource = (name: string) => CHRONOS_JOBS + name;
+/** The resource of a secret (its store path, with or without the leading slash). */
+export const secretResource = (path: string) => SECRETS + (path.startsWith('/') ? path : `/${path}`);

@@ -4,7 +4,8 @@ import { planAccept, planReservations, type OutstandingOffer, type ReservationOp
 import { taskKey, type FrameworkEntry } from '../registry';
 import type { MasterContext } from '../master-context';
 import type { Reservations } from '../operator/reservations';
-import { unresolvable, withSecretValues } from '../secrets';
+import { secretReferences, unresolvable, withSecretValues } from '../secrets';
+import { permits, secretResource } from '@strata/lib';
 
 /** ACCEPT and DECLINE: what a framework does with its offers. */
 export class OfferCalls {
@@ -87,13 +88,20 @@ export class OfferCalls {
     });
   }
 
-  /** A task that refers to a secret the store does not have ends TASK_ERROR (REASON_TASK_INVALID), naming it. */
+  /**
+   * A task that refers to a secret the store does not have ends TASK_ERROR (REASON_TASK_INVALID),
+   * naming it; one whose framework's principal may not read a secret it names (--permissions),
+   * REASON_TASK_UNAUTHORIZED.
+   */
   private resolvableLaunches(fw: FrameworkEntry, launches: TaskInfo__Output[]): TaskInfo__Output[] {
+    const principal = fw.info.principal || undefined;
     return launches.filter((t) => {
-      const why = unresolvable(t, (path) => this.ctx.secrets.has(path));
+      const missing = unresolvable(t, (path) => this.ctx.secrets.has(path));
+      const refused = missing ? undefined : secretReferences(t).find((path) => !permits(this.ctx.permissions, principal, 'read', secretResource(path)));
+      const why = missing ?? (refused !== undefined ? `Not authorized to use secret '${refused}'` : undefined);
       if (!why) return true;
-      this.ctx.log.warn({ frameworkId: fw.id, taskId: t.taskId?.value }, why);
-      this.ctx.messages.update(fw, t.taskId?.value ?? '', '', 'TASK_ERROR', 'REASON_TASK_INVALID', why);
+      this.ctx.log.warn({ frameworkId: fw.id, taskId: t.taskId?.value, principal }, why);
+      this.ctx.messages.update(fw, t.taskId?.value ?? '', '', 'TASK_ERROR', missing ? 'REASON_TASK_INVALID' : 'REASON_TASK_UNAUTHORIZED', why);
       return false;
     });
   }

@@ -1,5 +1,5 @@
 import type { Express, Request } from 'express';
-import { StrataError } from '@strata/lib';
+import { StrataError, type ResourceAuthz } from '@strata/lib';
 import type { SecretOperations } from '../secrets';
 
 /** DC/OS's one store name: `/secrets/v1/secret/default/PATH`. */
@@ -21,21 +21,27 @@ function pathOf(req: Request): string {
  * `?list=true` lists the paths under a directory as `{"array": [...]}`. GET of one secret
  * answers when it was made and changed, never its value: that leaves the master only in a launch.
  */
-export function secretRoutes(app: Express, secrets: () => SecretOperations): void {
+export function secretRoutes(app: Express, secrets: () => SecretOperations, authz: ResourceAuthz): void {
   app.put(`${PREFIX}/*path`, async (req, res) => {
+    authz.require(res, 'create', pathOf(req));
     await secrets().create(pathOf(req), req.body);
     res.status(201).end();
   });
   app.patch(`${PREFIX}/*path`, async (req, res) => {
+    authz.require(res, 'update', pathOf(req));
     await secrets().update(pathOf(req), req.body);
     res.status(204).end();
   });
   app.delete(`${PREFIX}/*path`, async (req, res) => {
+    authz.require(res, 'delete', pathOf(req));
     await secrets().remove(pathOf(req));
     res.status(204).end();
   });
   app.get([PREFIX, `${PREFIX}/*path`], (req, res) => {
-    if (req.query.list === 'true' || pathOf(req) === '') return void res.json({ array: secrets().list(pathOf(req)) });
-    res.json(secrets().meta(pathOf(req)));
+    const dir = pathOf(req);
+    // A listing shows what the principal may read, and nothing of the rest (not even its name).
+    if (req.query.list === 'true' || dir === '') return void res.json({ array: secrets().list(dir).filter((p) => authz.can(res, 'read', dir ? `${dir}/${p}` : p)) });
+    authz.require(res, 'read', dir);
+    res.json(secrets().meta(dir));
   });
 }
