@@ -5,7 +5,7 @@ import { taskKey, type FrameworkEntry } from '../registry';
 import type { MasterContext } from '../master-context';
 import type { Reservations } from '../operator/reservations';
 import { secretReferences, unresolvable, withSecretValues } from '../secrets';
-import { permits, secretResource } from '@strata/lib';
+import { permits, secretResource } from '@strata/lib/permissions';
 
 /** ACCEPT and DECLINE: what a framework does with its offers. */
 export class OfferCalls {
