@@ -120,6 +120,23 @@ describe('Docker containerizer through the master, against a real engine', () =>
     expect(s.reason).toBe('REASON_CONTAINER_LIMITATION_MEMORY');
   });
 
+  it('a container task gets its secrets: the variable in its environment, the file in its mounted sandbox', async () => {
+    const value = `pw-${Date.now()}`;
+    for (const [p, v] of [['docker/pw', value], ['docker/key', `key-${value}`]]) {
+      const r = await fetch(`http://${cluster.masterAddress}/secrets/v1/secret/default/${p}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: v }) });
+      expect(r.status).toBe(201);
+    }
+    const ref = (name: string) => ({ type: 'REFERENCE' as const, reference: { name } });
+    await launch({
+      id: 'd-secrets',
+      command: 'printf "%s|" "$PW"; cat "$MESOS_SANDBOX/tls/key.pem"',
+      secretEnv: { PW: 'docker/pw' },
+      container: { ...container(), volumes: [{ containerPath: 'tls/key.pem', mode: 'RO', source: { type: 'SECRET', secret: ref('docker/key') } }] },
+    });
+    await f.waitForState('d-secrets', 'TASK_FINISHED', 60_000);
+    expect(await stdout('d-secrets')).toBe(`${value}|key-${value}`);
+  });
+
   it('fails cleanly when the image cannot be pulled; BRIDGE runs on the engine\'s bridge', async () => {
     const t0 = Date.now();
     await launch([
