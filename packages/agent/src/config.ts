@@ -34,6 +34,8 @@ export interface AgentConfig {
   dockerPullTimeoutMs: number;
   /** Mesos's --switch_user (default true): a task runs as its user, not as the agent (only an agent running as root can). */
   switchUser: boolean;
+  /** A task run as a user gets private /tmp, /var/tmp (its sandbox's tmp), /dev/shm and /run/lock (default true; needs root). */
+  privateTmp: boolean;
 }
 
 export function defaultAgentConfig(overrides: Partial<AgentConfig> & { master: string }): AgentConfig {
@@ -50,6 +52,7 @@ export function defaultAgentConfig(overrides: Partial<AgentConfig> & { master: s
     dockerSocket: '/var/run/docker.sock',
     dockerPullTimeoutMs: 600_000,
     switchUser: true,
+    privateTmp: true,
     ...overrides,
     workDir,
     resources: overrides.resources ?? agentResources(workDir, undefined).unreserved,

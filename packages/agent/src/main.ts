@@ -26,10 +26,11 @@ async function main(): Promise<void> {
     .option('--docker-pull-timeout <seconds>', 'fail a DOCKER task whose image pull takes longer', '600')
     .option('--acls <file>', "Mesos's ACL JSON; the agent honours access_sandboxes (who may read the sandboxes of tasks run as which user)")
     .option('--no-switch-user', 'run every task as the agent itself, not as its user (Mesos: --switch_user=false)')
+    .option('--no-private-tmp', "let tasks run as a user share the host's /tmp, /var/tmp, /dev/shm and /run/lock")
     .option('--credential <file>', "what it registers with when the master authenticates: Mesos's credential file ({\"principal\", \"secret\"} or 'principal secret')");
   const opts = withSecurityFlags(cmd)
     .parse()
-    .opts<SecurityFlags & { master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string; dockerSocket: string; dockerPullTimeout: string; credential?: string; switchUser: boolean; acls?: string }>();
+    .opts<SecurityFlags & { master: string; port: number; ip: string; advertiseIp: string; hostname: string; workDir: string; resources?: string; attributes: string; killGracePeriod: string; isolation: string; cgroupsEnableCfs?: boolean; statusUpdateRetry: string; dockerSocket: string; dockerPullTimeout: string; credential?: string; switchUser: boolean; privateTmp: boolean; acls?: string }>();
 
   let resources;
   let reservations;
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
       masterAuthorization,
       tls: tlsFromEnv(),
       switchUser: opts.switchUser,
+      privateTmp: opts.privateTmp,
       port: opts.port,
       advertiseIp: opts.advertiseIp,
       hostname: opts.hostname,

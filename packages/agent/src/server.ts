@@ -4,6 +4,7 @@ import { PERMISSIVE_ACLS, StrataError, createHttpApp, createMetricsRegistry, fin
 import { Agent } from './agent';
 import type { AgentConfig } from './config';
 import { ProcessContainerizer } from './containerizer/process-containerizer';
+import { probePrivateDirs } from './containerizer/private-dirs';
 import { createAgentMetrics } from './metrics';
 import { defaultAgentConfig } from './config';
 import { addFileRoutes } from './http/files';
@@ -66,10 +67,16 @@ export async function startAgent(opts: { config: Partial<AgentConfig> & { master
       opts.log.warn({ why: probe.why }, 'DOCKER tasks will fail on this agent');
     }
   }
-  const containerizer = new ComposingContainerizer(new ProcessContainerizer(isolator), docker, dockerWhy);
+  let privateDirs = false;
+  if (config.privateTmp && config.switchUser) {
+    const probe = probePrivateDirs();
+    privateDirs = probe.ok;
+    if (!probe.ok) opts.log.warn({ why: probe.why }, "tasks run as a user share the host's /tmp, /var/tmp, /dev/shm and /run/lock");
+  }
+  const containerizer = new ComposingContainerizer(new ProcessContainerizer(isolator, { privateDirs }), docker, dockerWhy);
   agent = new Agent({ ...config, port }, { containerizer, log: opts.log, metrics, isolation: isolator.description, docker: dockerVersion });
   await agent.start();
-  opts.log.info({ port, master: config.master, workDir: config.workDir, isolation: isolator.description, docker: dockerVersion ?? dockerWhy }, 'agent listening');
+  opts.log.info({ port, master: config.master, workDir: config.workDir, isolation: isolator.description, privateDirs, docker: dockerVersion ?? dockerWhy }, 'agent listening');
   return {
     agent,
     port,

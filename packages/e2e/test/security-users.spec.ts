@@ -34,6 +34,8 @@ describe('tasks run as their user', () => {
   let root: TestFramework;
   let nobody: TestFramework;
   let sandboxes: string;
+  const mark = `strata-escaped-${process.pid}-${Date.now()}`;
+  const PRIVATE = [['tmp', '/tmp'], ['var-tmp', '/var/tmp'], ['shm', '/dev/shm'], ['run-lock', '/run/lock']] as const;
 
   beforeAll(async () => {
     cluster = await LocalCluster.start({ agents: 1, agentArgs: ['--authenticate', '--credentials', files.credentials, '--acls', files.acls] });
@@ -58,6 +60,8 @@ describe('tasks run as their user', () => {
       attempt('other-sandbox', `${other}/escaped`),
       attempt('etc', '/etc/strata-escaped'),
       attempt('root-home', '/root/strata-escaped'),
+      // World-writable on the host: the task gets private ones (its sandbox's tmp, a tmpfs), so these land nowhere the host sees.
+      ...PRIVATE.map(([name, d]) => attempt(name, `${d}/${mark}`)),
       'ln -s / root',
       'exec sleep 300',
     ].join('; ');
@@ -74,7 +78,7 @@ describe('tasks run as their user', () => {
   const sandboxOf = (f: TestFramework, task: string) => path.join(sandboxes, f.driver.frameworkId!, task);
   const read = (principal: string | undefined, p: string, endpoint = 'read') => fetch(`${agentHttp}/files/${endpoint}?path=${encodeURIComponent(p)}`, { headers: principal ? { authorization: auth(principal) } : {} });
 
-  it('a task run as nobody has uid and gid 65534 (in /proc), owns its sandbox, and cannot write outside it', async () => {
+  it('a task run as nobody has uid and gid 65534 (in /proc), owns its sandbox, and cannot write outside it, not even to /tmp', async () => {
     const sandbox = sandboxOf(nobody, 'nobody-task');
     const pid = await waitFor(() => (existsSync(path.join(sandbox, 'pid')) ? Number(readFileSync(path.join(sandbox, 'pid'), 'utf8').trim()) || undefined : undefined), { what: 'the task to write its pid' });
     const ids = (field: string) => readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`))!.split(/\s+/).slice(1, 5);
@@ -83,10 +87,12 @@ describe('tasks run as their user', () => {
     expect([statSync(sandbox).uid, statSync(sandbox).mode & 0o777]).toEqual([65534, 0o750]);
     const out = await waitFor(() => {
       const text = readFileSync(path.join(sandbox, 'stdout'), 'utf8');
-      return text.includes('root-home') ? text : undefined;
+      return text.includes('run-lock') ? text : undefined;
     }, { what: 'the write attempts to finish' });
-    expect(out.split('\n').filter(Boolean)).toEqual(['wrote-inside', 'refused-workdir', 'refused-other-sandbox', 'refused-etc', 'refused-root-home']);
-    expect([path.join(cluster.dir.path, 'agent-0', 'escaped'), path.join(sandboxOf(root, 'root-task'), 'escaped'), '/etc/strata-escaped', '/root/strata-escaped'].filter((p) => existsSync(p))).toEqual([]);
+    expect(out.split('\n').filter(Boolean)).toEqual(['wrote-inside', 'refused-workdir', 'refused-other-sandbox', 'refused-etc', 'refused-root-home', 'wrote-tmp', 'wrote-var-tmp', 'wrote-shm', 'wrote-run-lock']);
+    expect([path.join(cluster.dir.path, 'agent-0', 'escaped'), path.join(sandboxOf(root, 'root-task'), 'escaped'), '/etc/strata-escaped', '/root/strata-escaped', ...PRIVATE.map(([, d]) => `${d}/${mark}`)].filter((p) => existsSync(p))).toEqual([]);
+    // What it wrote to /tmp and /var/tmp is in its sandbox (one directory behind both), its own.
+    expect([existsSync(path.join(sandbox, 'tmp', mark)), statSync(path.join(sandbox, 'tmp')).uid]).toEqual([true, 65534]);
     // The task of the framework whose user is root ran as root: the user is the task's (or its framework's), not the agent's choice.
     expect(statSync(sandboxOf(root, 'root-task')).uid).toBe(0);
   });

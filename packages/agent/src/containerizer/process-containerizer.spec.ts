@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { tmpDir, waitFor } from '@strata/lib/testing';
 import type { CommandInfo__Output, TaskInfo__Output } from '@strata/proto';
@@ -109,5 +109,40 @@ describe('ProcessContainerizer (real processes)', () => {
     ct.kill(100);
     expect((await ct.exited).killed).toBe(true);
     expect(statSync(path.join(sandbox, 'stdout')).uid).toBe(65534);
+  });
+
+  (process.getuid?.() === 0 || process.env.CI === 'true' ? it : it.skip)('gives a task run as a user its own /tmp, /var/tmp (its sandbox tmp), /dev/shm and /run/lock, its sandbox path still valid', async () => {
+    chmodSync(dir.path, 0o711);
+    const sandbox = path.join(dir.path, 't8');
+    mkdirSync(sandbox);
+    chownSync(sandbox, 65534, 65534);
+    const mark = `m8-${process.pid}`;
+    const statusFile = path.join(dir.path, 't8.status');
+    const writes = ['/tmp', '/var/tmp', '/dev/shm', '/run/lock'].map((d) => `(echo x > ${d}/${mark} && echo wrote ${d}) || echo refused ${d}`);
+    const command = [...writes, 'echo $$ > "$MESOS_SANDBOX/pid"', 'pwd', 'sleep 300 & wait'].join('; ');
+    const privately = new ProcessContainerizer(undefined, { privateDirs: true });
+    const ct = await privately.launch({ ...spec({ taskId: 't8', command: shell(command), env: { ...env(mark), MESOS_SANDBOX: sandbox }, sandbox, statusFile }), user: { name: 'nobody', uid: 65534, gid: 65534 } });
+    const pid = await waitFor(() => (existsSync(path.join(sandbox, 'pid')) ? Number(readFileSync(path.join(sandbox, 'pid'), 'utf8').trim()) || undefined : undefined), { what: 'the task to write its pid' });
+    const lines = readFileSync(path.join(sandbox, 'stdout'), 'utf8').split('\n');
+    expect(lines.slice(0, 5)).toEqual(['wrote /tmp', 'wrote /var/tmp', 'wrote /dev/shm', 'wrote /run/lock', sandbox]);
+    // Written where the task saw /tmp and /var/tmp: its sandbox's tmp, the same directory; the host's are untouched.
+    expect(['/tmp', '/var/tmp', '/dev/shm', '/run/lock'].filter((d) => existsSync(path.join(d, mark)))).toEqual([]);
+    expect(readFileSync(path.join(sandbox, 'tmp', mark), 'utf8')).toBe('x\n');
+    expect(statSync(path.join(sandbox, 'tmp')).uid).toBe(65534);
+    // The pid the agent holds (and checkpoints) is the executor's, already the user's: one process from unshare to it.
+    const ids = (p: number, field: string) => readFileSync(`/proc/${p}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`))!.split(/\s+/).slice(1, 5);
+    expect([ids(ct.pid!, 'Uid'), ids(pid, 'Uid'), ids(pid, 'Gid')]).toEqual([Array(4).fill('65534'), Array(4).fill('65534'), Array(4).fill('65534')]);
+    expect(ids(pid, 'Groups').filter(Boolean)).toEqual([]);
+    ct.kill(100);
+    expect((await ct.exited).killed).toBe(true);
+  });
+
+  (process.getuid?.() === 0 || process.env.CI === 'true' ? it : it.skip)('refuses a sandbox whose tmp is a link (the mount, made as root, would follow it)', async () => {
+    const sandbox = path.join(dir.path, 't9');
+    mkdirSync(sandbox);
+    symlinkSync('/etc', path.join(sandbox, 'tmp'));
+    const privately = new ProcessContainerizer(undefined, { privateDirs: true });
+    await expect(privately.launch({ ...spec({ taskId: 't9', command: shell('true'), env: env('m9'), sandbox, statusFile: path.join(dir.path, 't9.status') }), user: { name: 'nobody', uid: 65534, gid: 65534 } })).rejects.toThrow(/tmp is not a directory/);
+    expect(lstatSync(path.join(sandbox, 'tmp')).isSymbolicLink()).toBe(true);
   });
 });

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { chownSync, closeSync, fchownSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, fchownSync, lstatSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { res } from '@strata/lib';
 import type { Container, Containerizer, ExitInfo, LaunchSpec, RecoverSpec } from './containerizer';
 import { noIsolation, type Isolator } from '../isolation/isolator';
+import type { SystemUser } from '../users/passwd';
+import { privateDirsArgv, SANDBOX_TMP } from './private-dirs';
 
 /**
  * The executor: a few lines of POSIX shell that lead the task's process group. It waits on a gate
@@ -50,6 +52,17 @@ function readExitStatus(file: string): number | undefined {
   }
 }
 
+/**
+ * The user's directory behind its private /tmp. One a fetched archive brought is used if it is a
+ * real directory; a link is refused, since the mount (made as root) would follow it.
+ */
+function makeSandboxTmp(sandbox: string, user: SystemUser): void {
+  const dir = path.join(sandbox, SANDBOX_TMP);
+  mkdirSync(dir, { recursive: true, mode: 0o750 });
+  if (!lstatSync(dir).isDirectory()) throw new Error(`the sandbox's ${SANDBOX_TMP} is not a directory, so it cannot be the task's /tmp`);
+  chownSync(dir, user.uid, user.gid);
+}
+
 /** The shell reports death by signal n as 128+n. */
 function toExit(code: number, killed: boolean): ExitInfo {
   const signal = code > 128 && code < 128 + 65 ? (Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] as NodeJS.Signals | undefined) ?? null : null;
@@ -70,8 +83,16 @@ function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
  * and stdout/stderr going to files there. Kills take the whole group, so a shell's children do
  * not outlive the task; whatever is left in the group when the executor exits is killed too.
  */
+export interface ProcessContainerizerOptions {
+  /** A task run as a user gets its own /tmp, /var/tmp, /dev/shm and /run/lock (see private-dirs.ts). */
+  privateDirs?: boolean;
+}
+
 export class ProcessContainerizer implements Containerizer {
-  constructor(readonly isolator: Isolator = noIsolation) {}
+  constructor(
+    readonly isolator: Isolator = noIsolation,
+    private readonly options: ProcessContainerizerOptions = {},
+  ) {}
 
   /** Adds what the isolator knows (a memory-limit kill) to an exit. */
   private withLimits(id: string, exit: ExitInfo): ExitInfo {
@@ -96,14 +117,19 @@ export class ProcessContainerizer implements Containerizer {
     }
     const shell = command.shell ?? true;
     const argv = shell ? ['/bin/sh', '-c', command.value] : [command.value, ...command.arguments.slice(1)];
+    const executor = ['/bin/sh', '-c', EXECUTOR, 'strata-executor', spec.statusFile, ...argv];
     let child;
     try {
-      child = spawn('/bin/sh', ['-c', EXECUTOR, 'strata-executor', spec.statusFile, ...argv], {
+      // With private directories the namespace is set up as root and the drop to the user is setpriv's, inside it.
+      const privately = user && this.options.privateDirs;
+      if (privately) makeSandboxTmp(spec.sandbox, user);
+      const [file, ...args] = privately ? privateDirsArgv(user, spec.sandbox, res.scalar(spec.resources, 'mem'), executor) : executor;
+      child = spawn(file!, args, {
         cwd: spec.sandbox,
         env: spec.env,
         detached: true,
         stdio: ['pipe', out, err],
-        ...(user ? { uid: user.uid, gid: user.gid } : {}),
+        ...(user && !privately ? { uid: user.uid, gid: user.gid } : {}),
       });
     } finally {
       closeSync(out);
