@@ -23,12 +23,14 @@ export const SANDBOX_TMP = 'tmp';
  * tasks), then drops to the user and execs the executor. When the sandbox itself lives under a
  * directory being covered (a work dir under /tmp, as in tests), its path is made again inside
  * the cover and the sandbox bound back onto it through the shell's working directory, which
- * still holds it: the task's $MESOS_SANDBOX keeps meaning what it says.
- * Positional: sandbox, uid, gid, tmpfs size in MiB, then the executor's argv.
+ * still holds it: the task's $MESOS_SANDBOX keeps meaning what it says. The exit status file,
+ * in the agent's work dir, may be covered the same way, so it is opened first as fd 3 and the
+ * executor writes to /dev/fd/3 (a reopen of that file, whatever hides its path).
+ * Positional: sandbox, uid, gid, tmpfs size in MiB, status file, then the executor's argv.
  */
 const SCRIPT = [
   'set -e',
-  'sb=$1; uid=$2; gid=$3; mb=$4; shift 4',
+  'sb=$1; uid=$2; gid=$3; mb=$4; exec 3>>"$5"; shift 5',
   'rebind() { case "$sb/" in "$1"/*) mkdir -p "$sb"; mount -c --bind /proc/self/cwd "$sb";; esac; }',
   `onto_sandbox_tmp() { [ -d "$1" ] || return 0; mount --bind "$sb/${SANDBOX_TMP}" "$1"; rebind "$1"; }`,
   'onto_tmpfs() { [ -d "$1" ] || return 0; mount -t tmpfs -o "mode=1777,nosuid,nodev,size=${mb}m" strata-private "$1"; rebind "$1"; }',
@@ -36,15 +38,18 @@ const SCRIPT = [
   'exec setpriv --reuid="$uid" --regid="$gid" --clear-groups "$@"',
 ].join('\n');
 
+/** Where an executor started by privateDirsArgv writes its exit status. */
+export const STATUS_FD_PATH = '/dev/fd/3';
+
 /**
- * The argv that starts `executor` (an argv, run by its first element) as `user` with private
- * temporary directories. The process keeps one pid from unshare to the executor (each step
+ * The argv that starts `executor` (an argv, run by its first element, writing its exit status
+ * to STATUS_FD_PATH) as `user` with private temporary directories. The process keeps one pid from unshare to the executor (each step
  * execs the next), so the pid the agent isolates and checkpoints is the executor's. Pure.
  */
-export function privateDirsArgv(user: SystemUser, sandbox: string, memMb: number, executor: readonly string[]): string[] {
+export function privateDirsArgv(user: SystemUser, sandbox: string, memMb: number, statusFile: string, executor: readonly string[]): string[] {
   // A task that asked for no memory still gets a usable /dev/shm; its cgroup bounds it anyway.
   const mb = memMb > 0 ? Math.ceil(memMb) : 64;
-  return ['unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c', SCRIPT, 'strata-private-dirs', sandbox, String(user.uid), String(user.gid), String(mb), ...executor];
+  return ['unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c', SCRIPT, 'strata-private-dirs', sandbox, String(user.uid), String(user.gid), String(mb), statusFile, ...executor];
 }
 
 /**

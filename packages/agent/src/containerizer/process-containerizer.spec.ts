@@ -119,7 +119,8 @@ describe('ProcessContainerizer (real processes)', () => {
     const mark = `m8-${process.pid}`;
     const statusFile = path.join(dir.path, 't8.status');
     const writes = ['/tmp', '/var/tmp', '/dev/shm', '/run/lock'].map((d) => `(echo x > ${d}/${mark} && echo wrote ${d}) || echo refused ${d}`);
-    const command = [...writes, 'echo $$ > "$MESOS_SANDBOX/pid"', 'pwd', 'sleep 300 & wait'].join('; ');
+    // The pid comes last: once it is there, everything above is in stdout.
+    const command = [...writes, 'pwd', 'echo $$ > "$MESOS_SANDBOX/pid"', 'sleep 300 & wait'].join('; ');
     const privately = new ProcessContainerizer(undefined, { privateDirs: true });
     const ct = await privately.launch({ ...spec({ taskId: 't8', command: shell(command), env: { ...env(mark), MESOS_SANDBOX: sandbox }, sandbox, statusFile }), user: { name: 'nobody', uid: 65534, gid: 65534 } });
     const pid = await waitFor(() => (existsSync(path.join(sandbox, 'pid')) ? Number(readFileSync(path.join(sandbox, 'pid'), 'utf8').trim()) || undefined : undefined), { what: 'the task to write its pid' });
@@ -134,7 +135,9 @@ describe('ProcessContainerizer (real processes)', () => {
     expect([ids(ct.pid!, 'Uid'), ids(pid, 'Uid'), ids(pid, 'Gid')]).toEqual([Array(4).fill('65534'), Array(4).fill('65534'), Array(4).fill('65534')]);
     expect(ids(pid, 'Groups').filter(Boolean)).toEqual([]);
     ct.kill(100);
-    expect((await ct.exited).killed).toBe(true);
+    expect(await ct.exited).toEqual({ code: 143, signal: 'SIGTERM', killed: true });
+    // Its status file is under this test's /tmp dir, hidden from the executor by its private /tmp: written through fd 3 all the same.
+    expect(readFileSync(statusFile, 'utf8')).toBe('143\n');
   });
 
   (process.getuid?.() === 0 || process.env.CI === 'true' ? it : it.skip)('refuses a sandbox whose tmp is a link (the mount, made as root, would follow it)', async () => {

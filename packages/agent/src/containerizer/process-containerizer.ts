@@ -6,7 +6,7 @@ import { res } from '@strata/lib';
 import type { Container, Containerizer, ExitInfo, LaunchSpec, RecoverSpec } from './containerizer';
 import { noIsolation, type Isolator } from '../isolation/isolator';
 import type { SystemUser } from '../users/passwd';
-import { privateDirsArgv, SANDBOX_TMP } from './private-dirs';
+import { privateDirsArgv, SANDBOX_TMP, STATUS_FD_PATH } from './private-dirs';
 
 /**
  * The executor: a few lines of POSIX shell that lead the task's process group. It waits on a gate
@@ -20,7 +20,7 @@ const EXECUTOR = [
   'read _gate; [ "$_gate" = go ] || exit 125',
   'status=$1; shift',
   'trap \'kill -TERM "$child" 2>/dev/null\' TERM',
-  '"$@" & child=$!',
+  '"$@" 3>&- & child=$!', // fd 3 is the status file when the executor started in private dirs: not the task's
   'while :; do wait "$child"; rc=$?; kill -0 "$child" 2>/dev/null || break; done',
   // One small write: no temp file and rename needed (and `mv` would cost a fork). Readers look only after the executor is gone.
   'printf "%s\\n" "$rc" > "$status"',
@@ -117,13 +117,13 @@ export class ProcessContainerizer implements Containerizer {
     }
     const shell = command.shell ?? true;
     const argv = shell ? ['/bin/sh', '-c', command.value] : [command.value, ...command.arguments.slice(1)];
-    const executor = ['/bin/sh', '-c', EXECUTOR, 'strata-executor', spec.statusFile, ...argv];
+    const executor = (statusFile: string) => ['/bin/sh', '-c', EXECUTOR, 'strata-executor', statusFile, ...argv];
     let child;
     try {
       // With private directories the namespace is set up as root and the drop to the user is setpriv's, inside it.
       const privately = user && this.options.privateDirs;
       if (privately) makeSandboxTmp(spec.sandbox, user);
-      const [file, ...args] = privately ? privateDirsArgv(user, spec.sandbox, res.scalar(spec.resources, 'mem'), executor) : executor;
+      const [file, ...args] = privately ? privateDirsArgv(user, spec.sandbox, res.scalar(spec.resources, 'mem'), spec.statusFile, executor(STATUS_FD_PATH)) : executor(spec.statusFile);
       child = spawn(file!, args, {
         cwd: spec.sandbox,
         env: spec.env,
