@@ -68,7 +68,8 @@ export async function startAgent(opts: { config: Partial<AgentConfig> & { master
     }
   }
   let privateDirs = false;
-  if (config.privateTmp && config.switchUser) {
+  // Only an agent running as root switches users, so only it has user tasks to keep out of the host's dirs.
+  if (config.privateTmp && config.switchUser && process.getuid?.() === 0) {
     const probe = probePrivateDirs();
     privateDirs = probe.ok;
     if (!probe.ok) opts.log.warn({ why: probe.why }, "tasks run as a user share the host's /tmp, /var/tmp, /dev/shm and /run/lock");

@@ -78,16 +78,16 @@ function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
   }
 }
 
-/**
- * Runs a task as a plain process group under the executor, with the sandbox as working directory
- * and stdout/stderr going to files there. Kills take the whole group, so a shell's children do
- * not outlive the task; whatever is left in the group when the executor exits is killed too.
- */
 export interface ProcessContainerizerOptions {
   /** A task run as a user gets its own /tmp, /var/tmp, /dev/shm and /run/lock (see private-dirs.ts). */
   privateDirs?: boolean;
 }
 
+/**
+ * Runs a task as a plain process group under the executor, with the sandbox as working directory
+ * and stdout/stderr going to files there. Kills take the whole group, so a shell's children do
+ * not outlive the task; whatever is left in the group when the executor exits is killed too.
+ */
 export class ProcessContainerizer implements Containerizer {
   constructor(
     readonly isolator: Isolator = noIsolation,
