@@ -3,6 +3,7 @@ export type { RunningMaster } from './server';
 export { Master, STRATA_VERSION } from './master';
 export { defaultMasterConfig } from './config';
 export type { MasterConfig } from './config';
+export { createMasterMetrics } from './metrics';
 export { DrfAllocator, dominantShare, isAllocatable } from './allocator';
 export { HierarchicalAllocator } from './allocator/hierarchical';
 export type { OfferProposal } from './allocator';

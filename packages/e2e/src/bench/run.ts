@@ -9,6 +9,7 @@ import { allocatorBench } from './allocator-bench';
 import { scaleBench } from './scale-bench';
 import { haBench } from './ha-bench';
 import { haRecovery } from './ha-recovery';
+import { reregistrationBench } from './reregistration-bench';
 import { uiBench } from './ui-bench';
 import { securityBench } from './security-bench';
 
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'ha') {
     results.ha = await haBench({ kills: Number(process.env.BENCH_HA_KILLS ?? 20), leaseTtl: Number(process.env.BENCH_HA_LEASE_TTL ?? 1), instances: Number(process.env.BENCH_HA_INSTANCES ?? 1000), launches: Number(process.env.BENCH_HA_LAUNCHES ?? 100) });
+  }
+  if (!only || only === 'reregistration') {
+    // The master's own part of ha-recovery's storm, in-process: no gRPC, no etcd, no emulator sharing the cores.
+    results.reregistration = await reregistrationBench({ agents: Number(process.env.BENCH_HA_AGENTS ?? 40_000), tasksPerAgent: Number(process.env.BENCH_HA_TASKS_PER_AGENT ?? 10) });
   }
   if (!only || only === 'ha-recovery') {
     results.ha_recovery = await haRecovery({ agents: Number(process.env.BENCH_HA_AGENTS ?? 40_000), tasksPerAgent: Number(process.env.BENCH_HA_TASKS_PER_AGENT ?? 10) });

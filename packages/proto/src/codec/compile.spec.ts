@@ -134,4 +134,20 @@ describe('compiled codecs', () => {
     const range = compiler.codec(root.lookupType('strata.v1.Value.Range')).decode(new Uint8Array(0));
     expect(range).toEqual({ begin: '0', end: '0' });
   });
+
+  it('gives every absent bytes field one frozen empty buffer, and a present one its own bytes', () => {
+    const codec = compiler.codec(root.lookupType('strata.v1.TaskStatus'));
+    const a = codec.decode(new Uint8Array(0)) as { uuid: Buffer; data: Buffer };
+    const b = codec.decode(codec.encode({ state: 'TASK_RUNNING' })) as { uuid: Buffer; data: Buffer };
+    expect(a.uuid).toBe(b.uuid);
+    expect(a.uuid).toBe(a.data);
+    expect(Object.isFrozen(a.uuid)).toBe(true);
+    expect(() => {
+      'use strict';
+      (a.uuid as unknown as Record<string, number>).x = 1;
+    }).toThrow(TypeError);
+    const c = codec.decode(codec.encode({ uuid: Buffer.from('abc') })) as { uuid: Buffer };
+    expect(c.uuid.toString()).toBe('abc');
+    expect(a.uuid.length).toBe(0);
+  });
 });
