@@ -19,3 +19,4 @@ export type { Host } from './hosts/host-network';
 export { shortPlan, randomPlan, planSpan } from './nemesis/plan';
 export type { PlannedFault, FaultKind } from './nemesis/plan';
 export { renderTimeline } from './report/timeline';
+export { evidence } from './report/evidence';

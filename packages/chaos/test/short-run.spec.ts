@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chaosRun, faults, operations, type ChaosReport } from '../src';
+import { chaosRun, evidence, faults, operations, type ChaosReport } from '../src';
 
 jest.setTimeout(15 * 60_000);
 
@@ -23,6 +23,8 @@ describe('the short chaos run', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('judges every checker valid, over a history with every planned fault and real work in it', () => {
+    // CI keeps only what is printed: the lines that tell what happened go with the failure.
+    if (!report.valid) process.stdout.write(`${faults(report.history.entries).map((f) => `fault ${f.fault} ${f.targets.join(',')} at +${((f.startedAt - report.history.startedAt) / 1000).toFixed(1)} s, healed +${(((f.healedAt ?? NaN) - report.history.startedAt) / 1000).toFixed(1)} s`).join('\n')}\n${evidence(path.join(dir, 'logs'), report.verdicts)}\n`);
     const summary = report.verdicts.map((v) => ({ checker: v.checker, valid: v.valid, violations: v.violations.slice(0, 5).map((x) => x.message) }));
     expect(summary).toEqual(report.verdicts.map((v) => ({ checker: v.checker, valid: true, violations: [] })));
     const [marathon, chronos, kernel] = report.verdicts;
