@@ -25,7 +25,10 @@ export function jobJson(job: Job): Record<string, unknown> {
 export function schedulerRoutes(c: Chronos, leader: () => string = () => `${c.config.hostname}:${c.config.httpPort}`, authz = new ResourceAuthz(chronosResource)): Router {
   const r = Router();
   // Jobs a principal may not read are in no list, graph or statistic (issue 17: per-job permissions).
-  const readable = (res: Response) => [...c.jobs.values()].filter((j) => authz.can(res, 'read', j.name));
+  const readable = (res: Response) => {
+    const canRead = authz.canEach(res, 'read');
+    return [...c.jobs.values()].filter((j) => canRead(j.name));
+  };
   const job = (name: string) => {
     const j = c.jobs.get(name);
     if (!j) throw badRequest(`Job '${name}' not found`);

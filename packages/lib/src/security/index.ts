@@ -1,6 +1,6 @@
 export { ACL_ACTIONS, PERMISSIVE_ACLS, aclAllows, parseAcls, requireAcl } from './acls';
 export type { AclAction, AclRule, Acls, Entity } from './acls';
-export { CHRONOS_JOBS, MARATHON_SERVICES, PERMISSION_ACTIONS, PERMISSIVE_PERMISSIONS, SUPERUSER, chronosResource, marathonResource, secretResource, SECRETS, parsePermissions, permits, seesInto } from './permissions';
+export { CHRONOS_JOBS, MARATHON_SERVICES, PERMISSION_ACTIONS, PERMISSIVE_PERMISSIONS, SUPERUSER, chronosResource, marathonResource, secretResource, SECRETS, parsePermissions, permits, permitter, seesInto } from './permissions';
 export type { Grant, PermissionAction, Permissions } from './permissions';
 export { parseCredentials } from './credentials';
 export type { Credential, Credentials } from './credentials';

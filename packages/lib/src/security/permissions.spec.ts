@@ -1,4 +1,4 @@
-import { chronosResource, marathonResource, parsePermissions, permits, secretResource, seesInto } from './permissions';
+import { PERMISSION_ACTIONS, PERMISSIVE_PERMISSIONS, chronosResource, marathonResource, parsePermissions, permits, permitter, secretResource, seesInto } from './permissions';
 
 describe('per-path permissions', () => {
   const p = parsePermissions({
@@ -54,5 +54,35 @@ describe('per-path permissions', () => {
     expect(() => parsePermissions({ permissions: [{ principal: 'a', resource: 'marathon:/x', actions: 'full' }] })).toThrow(/resource must be/);
     expect(() => parsePermissions({ permissions: [{ principal: 'a', resource: 'dcos:superuser', actions: ['write'] }] })).toThrow(/actions must be "full" or a list/);
     expect(() => parsePermissions({ permissions: [{ resource: 'dcos:superuser', actions: 'full' }] })).toThrow(/principal must be a name/);
+  });
+
+  it('permitter answers as permits for every principal, action and object (one lookup of grants per list)', () => {
+    const p = parsePermissions({
+      permissions: [
+        { principal: 'a', resource: 'dcos:service:marathon:marathon:services:/teama', actions: ['read'] },
+        { principal: 'a', resource: 'dcos:service:chronos:chronos:jobs:nightly', actions: 'full' },
+        { principal: 'b', resource: 'dcos:service:marathon:marathon:services:/', actions: ['read', 'update'] },
+        { principal: 'b', resource: 'dcos:secrets:default:/team/db', actions: ['read'] },
+        { principal: 'root', resource: 'dcos:superuser', actions: ['read'] },
+      ],
+    });
+    const objects = ['/teama', '/teama/web', '/teamab', '/teamb/x', '/', '/teama/deep/er'].map(marathonResource)
+      .concat(['nightly', 'nightly.backup', 'nightly2', 'daily'].map(chronosResource), ['team/db', '/team/db/pw', 'team/dbx'].map(secretResource));
+    let checked = 0;
+    for (const perms of [p, PERMISSIVE_PERMISSIONS]) {
+      for (const who of ['a', 'b', 'root', 'nobody', undefined]) {
+        for (const action of PERMISSION_ACTIONS) {
+          const can = permitter(perms, who, action);
+          for (const r of objects) {
+            expect([who, action, r, can(r)]).toEqual([who, action, r, permits(perms, who, action, r)]);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(2 * 5 * 4 * objects.length);
+    // And it does decide: not everything is allowed, nor everything refused.
+    expect(permitter(p, 'a', 'read')(marathonResource('/teama/web'))).toBe(true);
+    expect(permitter(p, 'a', 'read')(marathonResource('/teamab'))).toBe(false);
   });
 });

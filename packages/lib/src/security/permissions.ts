@@ -65,6 +65,19 @@ export function permits(p: Permissions, principal: string | undefined, action: P
 }
 
 /**
+ * `permits` for one principal and action over many objects (a list of 1,000 apps filtered for
+ * one request): the principal's grants are picked and their prefixes made once, not per object.
+ */
+export function permitter(p: Permissions, principal: string | undefined, action: PermissionAction): (resource: string) => boolean {
+  if (p.permissive) return () => true;
+  const grants = principal === undefined ? [] : p.grants.filter((g) => g.principal === principal && (g.resource === SUPERUSER || g.actions.includes(action)));
+  if (grants.some((g) => g.resource === SUPERUSER)) return () => true;
+  if (!grants.length) return () => false;
+  const prefixes = grants.map((g) => ({ exact: g.resource, base: baseOf(g.resource) }));
+  return (resource) => prefixes.some((g) => resource === g.exact || resource.startsWith(g.base));
+}
+
+/**
  * Whether `principal` may see something under `resource`: a grant on a path below it (a team's
  * group inside `/`) makes the group visible as a way in, without its other contents.
  */
@@ -75,10 +88,13 @@ export function seesInto(p: Permissions, principal: string | undefined, resource
 }
 
 function covers(granted: string, asked: string): boolean {
-  if (granted === asked) return true;
+  return granted === asked || asked.startsWith(baseOf(granted));
+}
+
+/** What a granted resource's children start with: paths go on after '/', job names after '.'. */
+function baseOf(granted: string): string {
   const sep = granted.startsWith(MARATHON_SERVICES) || granted.startsWith(SECRETS) ? '/' : '.';
-  const base = granted.endsWith(sep) ? granted : granted + sep;
-  return asked.startsWith(base);
+  return granted.endsWith(sep) ? granted : granted + sep;
 }
 
 /** The resource of a Marathon app or group id ('/teama/web'). */

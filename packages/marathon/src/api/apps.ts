@@ -142,8 +142,9 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository, authz:
     const id = req.query.id ? String(req.query.id) : undefined;
     const cmd = req.query.cmd ? String(req.query.cmd).toLowerCase() : undefined;
     const label = req.query.label ? String(req.query.label) : undefined;
+    const canRead = authz.canEach(res, 'read');
     const apps = [...m.apps.values()]
-      .filter((a) => authz.can(res, 'read', a.id) && (!id || a.id.includes(id)) && (!cmd || (a.cmd ?? '').toLowerCase().includes(cmd)) && (!label || matchesLabels(a.labels, label)))
+      .filter((a) => canRead(a.id) && (!id || a.id.includes(id)) && (!cmd || (a.cmd ?? '').toLowerCase().includes(cmd)) && (!label || matchesLabels(a.labels, label)))
       .sort((a, b) => (a.id < b.id ? -1 : 1))
       .map((a) => appInfo(m, a, embed));
     res.json({ apps });
@@ -197,7 +198,8 @@ export function addAppRoutes(app: Express, m: Marathon, repo: Repository, authz:
     }
     if (parts[parts.length - 1] === '*' && req.method === 'GET' && suffix.length === 0) {
       const group = resolvePathId(parts.slice(0, -1).join('/')) ?? '/';
-      const apps = [...m.apps.values()].filter((a) => a.id.startsWith(group === '/' ? '/' : `${group}/`) && authz.can(res, 'read', a.id)).map((a) => appInfo(m, a, new Set(['tasks', 'lastTaskFailure'])));
+      const canRead = authz.canEach(res, 'read');
+      const apps = [...m.apps.values()].filter((a) => a.id.startsWith(group === '/' ? '/' : `${group}/`) && canRead(a.id)).map((a) => appInfo(m, a, new Set(['tasks', 'lastTaskFailure'])));
       return void res.json({ '*': apps });
     }
     const id = resolvePathId(parts.join('/'));

@@ -128,10 +128,11 @@ export function addGroupRoutes(app: Express, m: Marathon, repo: Repository, log:
     if (appsOnly) id = id.slice(0, -'/apps'.length) || '/';
     if (!groupExists(m, id)) throw new StrataError('NOT_FOUND', `Group '${id}' does not exist`, { status: 404 });
     if (!authz.seesInto(res, id)) authz.require(res, 'read', id);
-    if (appsOnly) return void res.json({ apps: [...m.apps.values()].filter((a) => inGroup(a.id, id) && authz.can(res, 'read', a.id)).map((a) => appInfo(m, a, new Set())) });
+    const canRead = authz.canEach(res, 'read');
+    if (appsOnly) return void res.json({ apps: [...m.apps.values()].filter((a) => inGroup(a.id, id) && canRead(a.id)).map((a) => appInfo(m, a, new Set())) });
     const raw = req.query.embed;
     const embed = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map(String).filter((e) => e.startsWith('group.')).map((e) => e.slice('group.'.length)));
-    res.json(visibleGroup(groupJson(m, id, embed), (app) => authz.can(res, 'read', app), (group) => authz.seesInto(res, group)));
+    res.json(visibleGroup(groupJson(m, id, embed), canRead, (group) => authz.seesInto(res, group)));
   };
   app.get('/v2/groups/*path/versions', async (req, res) => {
     const id = idOf(req);

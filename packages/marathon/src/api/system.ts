@@ -26,7 +26,8 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
   app.get('/v2/tasks', (req, res) => {
     const raw = req.query.status ?? req.query['status[]'];
     const wanted = new Set((Array.isArray(raw) ? raw : raw ? [raw] : []).map((s) => `TASK_${String(s).toUpperCase()}`));
-    const tasks = [...m.instances.values()].filter((i) => i.taskId && i.state && (wanted.size === 0 || wanted.has(i.state)) && authz.can(res, 'read', i.appId)).map((i) => taskJson(m, i));
+    const canRead = authz.canEach(res, 'read');
+    const tasks = [...m.instances.values()].filter((i) => i.taskId && i.state && (wanted.size === 0 || wanted.has(i.state)) && canRead(i.appId)).map((i) => taskJson(m, i));
     if (req.accepts(['application/json', 'text/plain']) === 'text/plain' && !req.accepts('application/json')) {
       return void res.type('text/plain').send(endpointsText([...m.apps.values()], tasks));
     }
@@ -70,8 +71,9 @@ export function addSystemRoutes(app: Express, m: Marathon, events: EventBus, opt
 
   app.get('/v2/queue', (_req, res) => {
     const now = Date.now();
+    const canRead = authz.canEach(res, 'read');
     const queue = [...m.apps.values()]
-      .filter((a) => authz.can(res, 'read', a.id))
+      .filter((a) => canRead(a.id))
       .map((a) => ({ a, count: m.instances.ofApp(a.id).filter((i) => needsLaunch(i)).length }))
       .filter(({ count }) => count > 0)
       .map(({ a, count }) => {
