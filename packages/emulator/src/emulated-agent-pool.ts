@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { MinHeap, coalescingSender, res, silentLogger, type Logger, type Resources } from '@strata/lib';
 import { MasterLocator, notLeaderHint } from '@strata/lib/ha';
-import { STATUS_UPDATE_BATCH, loadStrata, type AgentMessage, type AgentServiceClient, type MasterMessage__Output, type RegisterAgentResponse__Output } from '@strata/proto';
+import { STATUS_UPDATE_BATCH, loadStrata, type AgentMessage, type AgentServiceClient, type MasterMessage__Output, type RegisterAgentResponse__Output, type ReregisterAgentRequest } from '@strata/proto';
 import { EmulatedAgent, type AgentHost } from './emulated-agent';
 
 export interface EmulatedAgentPoolOptions {
@@ -93,7 +93,7 @@ export class EmulatedAgentPool implements AgentHost {
       while (!this.stopped && next < this.agents.length) {
         const agent = this.agents[next++]!;
         await this.register(agent);
-        this.connect(agent);
+        await this.connect(agent); // resolves at once: a new agent says a plain hello
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, this.agents.length) }, worker));
@@ -171,11 +171,9 @@ export class EmulatedAgentPool implements AgentHost {
             ...a.reregistration(),
             version: 'emulator',
           };
-          await new Promise<RegisterAgentResponse__Output>((resolve, reject) =>
-            client[a.index % client.length]!.Reregister(req, { deadline: new Date(Date.now() + 60_000) }, (err, r) => (err ? reject(err) : resolve(r!))),
-          );
+          // As strata-agent: the stream's hello reregisters, one stream per agent.
+          await this.connect(a, req);
           this.counters.reregistrations++;
-          this.connect(a);
           a.resendAll(); // what the old master had not acknowledged goes to the new one
           break;
         } catch (err) {
@@ -242,7 +240,12 @@ export class EmulatedAgentPool implements AgentHost {
     }
   }
 
-  private connect(agent: EmulatedAgent): void {
+  /**
+   * Opens the agent's stream and says hello; with `reregister` the hello carries it, and this
+   * resolves on the master's answer (rejects on its refusal, or after 60 s without one, and the
+   * caller retries). A stream lost after that puts the agent back among those to rejoin.
+   */
+  private connect(agent: EmulatedAgent, reregister?: ReregisterAgentRequest): Promise<void> {
     const stream = this.clientOf(agent).Connect();
     // As the real agent: the updates of one turn (a launch of many tasks) leave as one message.
     const send = coalescingSender((m: AgentMessage) => {
@@ -250,20 +253,37 @@ export class EmulatedAgentPool implements AgentHost {
       this.counters.out++;
       stream.write(m);
     }, STATUS_UPDATE_BATCH);
-    this.streams.set(agent, { stream, send });
-    stream.on('data', (m: MasterMessage__Output) => {
-      this.counters.in++;
-      agent.onMessage(m);
+    return new Promise<void>((resolve, reject) => {
+      let answered = !reregister;
+      const timer = reregister ? setTimeout(() => stream.cancel(), 60_000) : undefined;
+      const up = () => {
+        this.streams.set(agent, { stream, send });
+        resolve();
+      };
+      stream.on('data', (m: MasterMessage__Output) => {
+        this.counters.in++;
+        if (answered) return agent.onMessage(m);
+        if (m.msg !== 'reregistered') return void stream.cancel();
+        answered = true;
+        clearTimeout(timer);
+        up();
+      });
+      const closed = (why: string, err?: Error) => {
+        clearTimeout(timer);
+        if (!answered) {
+          answered = true;
+          return reject(err ?? new Error(why));
+        }
+        if (this.streams.get(agent)?.stream !== stream) return;
+        this.streams.delete(agent);
+        if (this.stopped) return;
+        this.opts.log?.debug({ agentId: agent.id, why }, 'emulated agent stream closed; reregistering');
+        this.rejoin(agent);
+      };
+      stream.on('error', (err) => closed(err.message, err));
+      stream.on('end', () => closed('ended by master'));
+      stream.write({ hello: { agentId: { value: agent.id }, ...(reregister ? { reregister } : {}) } });
+      if (!reregister) up();
     });
-    const closed = (why: string) => {
-      if (this.streams.get(agent)?.stream !== stream) return;
-      this.streams.delete(agent);
-      if (this.stopped) return;
-      this.opts.log?.debug({ agentId: agent.id, why }, 'emulated agent stream closed; reregistering');
-      this.rejoin(agent);
-    };
-    stream.on('error', (err) => closed(err.message));
-    stream.on('end', () => closed('ended by master'));
-    stream.write({ hello: { agentId: { value: agent.id } } });
   }
 }

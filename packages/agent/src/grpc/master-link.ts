@@ -24,10 +24,12 @@ export interface MasterLinkHandlers {
 }
 
 const RECONNECT = { initialMs: 100, factor: 2, maxMs: 5_000 };
+/** How long a reregistration may wait for the master's answer (as the unary calls' deadline). */
+const REREGISTER_TIMEOUT_MS = 10_000;
 
 /**
- * The agent's end of the agent channel: find the leading master, (re)register, open the stream,
- * say hello, and reconnect with backoff whenever it drops, so a restarted master, or a new
+ * The agent's end of the agent channel: find the leading master, open the stream and reregister
+ * in its hello (or register first, when new or unknown to the master), and reconnect with backoff whenever it drops, so a restarted master, or a new
  * leader, sees its agents come back on their own. When the locator reports another leader the
  * open stream is dropped at once: a paused old leader keeps its connections open.
  */
@@ -114,24 +116,21 @@ export class MasterLink {
     try {
       address = await this.locator.leader();
       const client = this.clientFor(address);
-      const { register, reregister } = this.handlers.registration();
-      let resp: RegisterAgentResponse__Output;
-      let reregistered = false;
-      if (reregister) {
+      const { reregister } = this.handlers.registration();
+      const knownId = reregister?.agentInfo?.id?.value;
+      if (reregister && knownId) {
         try {
-          resp = await this.unary(client, 'Reregister', reregister);
-          reregistered = true;
+          await this.openStream(client, knownId, reregister);
+          return;
         } catch (err) {
           if ((err as grpc.ServiceError).code !== grpc.status.NOT_FOUND) throw err;
           this.log.warn('master does not know this agent; registering as a new agent');
           this.handlers.onUnknownToMaster();
-          resp = await this.unary(client, 'Register', this.handlers.registration().register);
         }
-      } else {
-        resp = await this.unary(client, 'Register', register);
       }
-      this.handlers.onRegistered(resp, reregistered);
-      this.openStream(client, resp.agentId!.value);
+      const resp: RegisterAgentResponse__Output = await this.unary(client, 'Register', this.handlers.registration().register);
+      this.handlers.onRegistered(resp, false);
+      await this.openStream(client, resp.agentId!.value);
     } catch (err) {
       this.failed(address, err as grpc.ServiceError);
       this.scheduleReconnect();
@@ -151,30 +150,57 @@ export class MasterLink {
     }
   }
 
-  private openStream(client: AgentServiceClient, agentId: string): void {
+  /**
+   * Opens the stream and says hello. With `reregister` the hello carries the reregistration and
+   * the stream is up once the master answers it (rejects with the master's refusal, NOT_FOUND for
+   * an agent it does not know, or DEADLINE_EXCEEDED without an answer in time); without, the
+   * stream counts as up at once (updates written before the master reads the hello are buffered
+   * by grpc-js in order anyway).
+   */
+  private openStream(client: AgentServiceClient, agentId: string, reregister?: ReregisterAgentRequest): Promise<void> {
     const stream = client.Connect(metadataWith(this.authorization));
     this.stream = stream;
-    let closed = false;
-    const onClose = (why: string) => {
-      if (closed) return;
-      closed = true;
-      if (this.stream === stream) this.stream = undefined;
-      if (this.connected) {
-        this.connected = false;
-        this.handlers.onDisconnected();
-      }
-      this.log.warn({ why, master: this.clientAddress }, 'master stream closed');
-      this.scheduleReconnect();
-    };
-    stream.on('data', (msg: MasterMessage__Output) => this.handlers.onMessage(msg));
-    stream.on('error', (err) => onClose(err.message));
-    stream.on('end', () => onClose('ended by master'));
-    stream.write({ hello: { agentId: { value: agentId } } });
-    // The stream counts as up once the master answers anything or a moment passes without a refusal;
-    // status updates written before that are buffered by grpc-js in order anyway.
-    this.connected = true;
-    this.attempt = 0;
-    this.handlers.onConnected();
+    return new Promise<void>((resolve, reject) => {
+      let closed = false;
+      let answered = !reregister;
+      let timedOut = false;
+      const timer = reregister ? setTimeout(() => { timedOut = true; stream.cancel(); }, REREGISTER_TIMEOUT_MS) : undefined;
+      const up = () => {
+        this.connected = true;
+        this.attempt = 0;
+        this.handlers.onConnected();
+        resolve();
+      };
+      const onClose = (why: string, err?: grpc.ServiceError) => {
+        if (closed) return;
+        closed = true;
+        clearTimeout(timer);
+        if (this.stream === stream) this.stream = undefined;
+        if (!answered) {
+          // Refused or unanswered: connect() decides what follows.
+          answered = true;
+          return reject(timedOut ? Object.assign(new Error(`no answer to the reregistration within ${REREGISTER_TIMEOUT_MS} ms`), { code: grpc.status.DEADLINE_EXCEEDED }) : err ?? new Error(why));
+        }
+        if (this.connected) {
+          this.connected = false;
+          this.handlers.onDisconnected();
+        }
+        this.log.warn({ why, master: this.clientAddress }, 'master stream closed');
+        this.scheduleReconnect();
+      };
+      stream.on('data', (msg: MasterMessage__Output) => {
+        if (answered) return this.handlers.onMessage(msg);
+        if (msg.msg !== 'reregistered' || !msg.reregistered?.agentId?.value) return void stream.cancel(); // not an answer to our hello
+        answered = true;
+        clearTimeout(timer);
+        this.handlers.onRegistered(msg.reregistered, true);
+        up();
+      });
+      stream.on('error', (err: grpc.ServiceError) => onClose(err.message, err));
+      stream.on('end', () => onClose('ended by master'));
+      stream.write({ hello: { agentId: { value: agentId }, ...(reregister ? { reregister } : {}) } });
+      if (!reregister) up();
+    });
   }
 
   private scheduleReconnect(): void {
@@ -186,7 +212,7 @@ export class MasterLink {
     }, delay);
   }
 
-  private unary<Req, Res>(client: AgentServiceClient, method: 'Register' | 'Reregister', req: Req): Promise<Res> {
+  private unary<Req, Res>(client: AgentServiceClient, method: 'Register', req: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
       const deadline = new Date(Date.now() + 10_000);
       (client[method] as unknown as (r: Req, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: Res) => void) => void).call(

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { STATUS_UPDATE_ACK_BATCH, type AgentMessage__Output, type AgentServiceHandlers, type MasterMessage } from '@strata/proto';
+import { STATUS_UPDATE_ACK_BATCH, type AgentMessage__Output, type AgentServiceHandlers, type MasterMessage, type RegisterAgentResponse } from '@strata/proto';
 import { StrataError, authenticatedStream, principalOfCall, type HttpSecurity, type Logger } from '@strata/lib';
 import type { MasterSeat } from '../ha/master-seat';
 import type { MasterTerm } from '../ha/master-term';
@@ -39,41 +39,78 @@ export function agentServiceHandlers(seat: MasterSeat, log: Logger, security?: H
       if (!term) return;
       const noCert = uncertified(call);
       if (noCert) return void call.emit('error', toGrpcError(noCert));
-      authenticatedStream(security, call, () => connected(call, term), (err) => {
+      authenticatedStream(security, call, (principal) => connected(call, term, principal), (err) => {
         log.warn({ err: (err as Error).message }, 'agent stream refused: not authenticated');
         call.emit('error', toGrpcError(err));
       });
     },
   };
 
-  function connected(call: Parameters<AgentServiceHandlers['Connect']>[0], term: MasterTerm): void {
+  function connected(call: Parameters<AgentServiceHandlers['Connect']>[0], term: MasterTerm, principal: string | undefined): void {
     const master = term.master;
     // A framework acknowledges a burst of updates at once: their acks reach the agent as one message.
     const outbox = term.gate(coalescingOutbox(streamOutbox<MasterMessage>(call), STATUS_UPDATE_ACK_BATCH));
     let agentId: string | undefined;
+    /** Messages that came while the hello's reregistration was under way: handled after it, in order. */
+    let held: AgentMessage__Output[] | undefined;
+    let gone = false;
     const done = () => {
+      gone = true;
       if (agentId) master.agentDisconnected(agentId, outbox);
     };
-    call.on('data', (msg: AgentMessage__Output) => {
-      if (term.ended) return;
-      if (!agentId) {
-        if (msg.msg !== 'hello' || !msg.hello?.agentId?.value) {
-          call.emit('error', Object.assign(toGrpcError(new Error('the first message on the agent stream must be hello with agent_id')), { code: grpc.status.INVALID_ARGUMENT }));
-          return;
-        }
+    const refuse = (err: unknown, id: string) => {
+      log.warn({ err, agentId: id }, 'agent stream refused');
+      call.emit('error', toGrpcError(err));
+    };
+    const accept = (id: string, reregistered?: RegisterAgentResponse) => {
+      // The answer first: the launches and kills connecting may send come after it.
+      if (reregistered) outbox.send({ reregistered });
+      master.agentConnected(id, outbox);
+      agentId = id;
+      // Headers now, not with the first launch: the agent knows it was accepted, and a burst
+      // of launches to thousands of fresh agents does not pay for thousands of HEADERS frames.
+      call.sendMetadata(new grpc.Metadata());
+    };
+    const hello = (msg: AgentMessage__Output) => {
+      const id = msg.msg === 'hello' ? msg.hello?.agentId?.value : undefined;
+      if (!id) {
+        call.emit('error', Object.assign(toGrpcError(new Error('the first message on the agent stream must be hello with agent_id')), { code: grpc.status.INVALID_ARGUMENT }));
+        return;
+      }
+      const reregister = msg.hello!.reregister;
+      if (!reregister) {
         try {
-          master.agentConnected(msg.hello.agentId.value, outbox);
-          agentId = msg.hello.agentId.value;
-          // Headers now, not with the first launch: the agent knows it was accepted, and a burst
-          // of launches to thousands of fresh agents does not pay for thousands of HEADERS frames.
-          call.sendMetadata(new grpc.Metadata());
+          accept(id);
         } catch (err) {
-          log.warn({ err, agentId: msg.hello.agentId.value }, 'agent stream refused');
-          call.emit('error', toGrpcError(err));
+          refuse(err, id);
         }
         return;
       }
-      master.agentMessage(agentId, msg);
+      if (reregister.agentInfo?.id?.value !== id) {
+        refuse(new StrataError('INVALID_AGENT', "hello's agent_id differs from reregister.agent_info.id", { status: 400, context: { agentId: id } }), id);
+        return;
+      }
+      held = [];
+      master.reregisterAgent(reregister, principal).then(
+        (resp) => {
+          if (term.ended || gone) return; // the agent left meanwhile: it reregisters again
+          try {
+            accept(id, resp);
+          } catch (err) {
+            return refuse(err, id);
+          }
+          const later = held ?? [];
+          held = undefined;
+          for (const m of later) master.agentMessage(id, m);
+        },
+        (err: unknown) => refuse(err, id),
+      );
+    };
+    call.on('data', (msg: AgentMessage__Output) => {
+      if (term.ended) return;
+      if (held) held.push(msg);
+      else if (!agentId) hello(msg);
+      else master.agentMessage(agentId, msg);
     });
     call.on('end', () => {
       done();
