@@ -34,6 +34,7 @@ export { stopOnSignals } from './process/run-service';
 export { testHook } from './process/test-hooks';
 export type { TestHook } from './process/test-hooks';
 export { MinHeap } from './collections/min-heap';
+export { jsonEqual } from './collections/json-equal';
 export { TurnBatch, coalescingSender } from './collections/turn-batch';
 export type { BatchKind, CoalescingSender } from './collections/turn-batch';
 export { parsePort, parseSeconds, runMain } from './process/cli';

@@ -1,1 +1,2 @@
 export { MinHeap } from './min-heap';
+export { jsonEqual } from './json-equal';

@@ -1,5 +1,6 @@
 import { requireAcl } from '@strata/lib/acls';
 import { StrataError } from '@strata/lib/errors';
+import { jsonEqual } from '@strata/lib/collections';
 import * as res from '@strata/lib/resources';
 import {
   statusUpdatesOf,
@@ -64,7 +65,7 @@ export class AgentLifecycle {
     if (!existing) throw new StrataError('UNKNOWN_AGENT', `agent '${id}' is not known to this master; register anew`, { status: 404, context: { agentId: id } });
     const resources = validAgentResources(info);
     if (allocator.hasAgent(id)) allocation.removeAgent(id);
-    const before = JSON.stringify(existing.info);
+    const before = existing.info;
     existing.info = { ...info, id: { value: id } };
     Object.assign(existing, resources);
     existing.hostname = info.hostname || existing.hostname;
@@ -115,7 +116,7 @@ export class AgentLifecycle {
     // As Mesos's registrar: an admitted agent coming back as it was needs no registry write (after
     // a failover every agent reregisters at once, and one write each was what held them back);
     // one coming back from unreachable, or with a changed info, is written.
-    if (wasUnreachable || JSON.stringify(existing.info) !== before) await store.putAgent(id, { info: existing.info, registeredAt: existing.registeredAt });
+    if (wasUnreachable || !jsonEqual(existing.info, before)) await store.putAgent(id, { info: existing.info, registeredAt: existing.registeredAt });
     log.info({ agentId: id, tasks: req.tasks.length, wasUnreachable, killing: existing.pendingKills.length }, 'agent reregistered');
     return this.response(id);
   }

@@ -30,21 +30,26 @@ export interface ReregistrationDiff {
  * on its way) but are neither adopted nor killed; those new to this master are remembered as ended.
  */
 export function diffReregistration(input: {
-  known: Iterable<string>;
+  known: ReadonlySet<string>;
   reported: readonly ReportedTask[];
   givenUp: ReadonlySet<string>;
   hasFramework: (frameworkId: string) => boolean;
 }): ReregistrationDiff {
-  const reportedKeys = new Set(input.reported.map((t) => taskKey(t.frameworkId, t.taskId)));
-  const lost = [...input.known].filter((k) => !reportedKeys.has(k));
+  const { known } = input;
+  // After a failover the new leader knows no task of any agent: nothing can be lost, and the
+  // keys of every reported task (400,000 of them) need not be made.
+  let lost: string[] = [];
+  if (known.size) {
+    const reportedKeys = new Set(input.reported.map((t) => taskKey(t.frameworkId, t.taskId)));
+    lost = [...known].filter((k) => !reportedKeys.has(k));
+  }
   const adopt: ReportedTask[] = [];
   const kill: { frameworkId: string; taskId: string }[] = [];
   const ended: ReportedTask[] = [];
-  const known = new Set(input.known);
   for (const t of input.reported) {
     if (!t.frameworkId || !t.taskId) continue;
     if (isTerminalState(t.state)) {
-      if (!known.has(taskKey(t.frameworkId, t.taskId)) && input.hasFramework(t.frameworkId)) ended.push(t);
+      if ((!known.size || !known.has(taskKey(t.frameworkId, t.taskId))) && input.hasFramework(t.frameworkId)) ended.push(t);
       continue;
     }
     if (!input.hasFramework(t.frameworkId) || input.givenUp.has(taskKey(t.frameworkId, t.taskId))) kill.push({ frameworkId: t.frameworkId, taskId: t.taskId });

@@ -29,6 +29,22 @@ describe('a restarted master (in-process harness)', () => {
     ]);
   });
 
+  it('writes nothing for an agent that comes back as it was, and writes the agent whose info changed', async () => {
+    const { store, agentId, frameworkId } = await admitted();
+    const versions = async () => Object.fromEntries((await store.list('')).map((e) => [e.key, e.version]));
+    const master = await MasterHarness.start({ store });
+    const before = await versions();
+    // The decoded request carries fields the stored info (read back from JSON) does not: the same info all the same.
+    await master.reregisterAgent({ agentInfo: { ...agentInfo(agentId), attributes: [], capabilities: [] }, frameworks: [framework(frameworkId)], tasks: [task(frameworkId, agentId, 't1')] });
+    expect(await versions()).toEqual(before);
+    const restarted = await MasterHarness.start({ store });
+    await restarted.reregisterAgent({ agentInfo: { ...agentInfo(agentId), hostname: 'elsewhere' }, frameworks: [framework(frameworkId)], tasks: [] });
+    const after = await versions();
+    const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toContain(agentId);
+  });
+
   it('gives no reconciliation answer for a task on an admitted agent that has not reregistered, and the real state once it has', async () => {
     const { store, agentId, frameworkId } = await admitted();
     const master = await MasterHarness.start({ store });
