@@ -29,9 +29,10 @@ const REREGISTER_TIMEOUT_MS = 10_000;
 
 /**
  * The agent's end of the agent channel: find the leading master, open the stream and reregister
- * in its hello (or register first, when new or unknown to the master), and reconnect with backoff whenever it drops, so a restarted master, or a new
- * leader, sees its agents come back on their own. When the locator reports another leader the
- * open stream is dropped at once: a paused old leader keeps its connections open.
+ * in its hello (or register first, when new or unknown to the master), and reconnect with
+ * backoff whenever it drops, so a restarted master, or a new leader, sees its agents come back
+ * on their own. When the locator reports another leader the open stream is dropped at once: a
+ * paused old leader keeps its connections open.
  */
 export class MasterLink {
   private client?: AgentServiceClient;
