@@ -2,6 +2,8 @@ import { createWriteStream, mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { constants } from 'node:os';
 import { PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { once } from 'node:events';
 import Docker from 'dockerode';
 import type { Logger } from '@strata/lib';
 import type { Container, Containerizer, ExitInfo, LaunchSpec, RecoverSpec } from '../containerizer';
@@ -154,8 +156,15 @@ export class DockerContainerizer implements Containerizer {
         o.pipe(out, { end: false });
         r.pipe(err, { end: false });
         this.docker.modem.demuxStream(stream, o, r);
-        stream.on('end', () => resolve());
-        stream.on('error', () => resolve());
+        // Done when what the engine sent has passed into the files, not when the engine's stream
+        // ends: the terminal update follows, and a reader of stdout must find all of it.
+        Promise.all([once(o, 'end'), once(r, 'end')]).then(() => resolve(), () => resolve());
+        const flush = () => {
+          o.end();
+          r.end();
+        };
+        stream.on('end', flush);
+        stream.on('error', flush);
       });
     }));
     const exited = (async (): Promise<ExitInfo> => {
@@ -178,6 +187,7 @@ export class DockerContainerizer implements Containerizer {
       await Promise.race([logsDone, new Promise((r) => setTimeout(r, 2_000).unref())]);
       out.end();
       err.end();
+      await Promise.race([Promise.all([finished(out), finished(err)]).catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
       try {
         info = await c.inspect();
       } catch {
