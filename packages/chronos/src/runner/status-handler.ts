@@ -25,6 +25,8 @@ export class StatusHandler {
       // The launch never reached the master (or died with it): launch it again, same run; past
       // its epsilon the next offer skips it instead (scheduler-loop skipExpired).
       run.state = 'queued';
+      // Warned: the chaos run once found an occurrence both run and skipped after a failover, and this is one way it can queue again.
+      this.ctx.log.warn({ jobName: run.job, taskId: run.id, state: s.state, agentId: s.agentId?.value, message: s.message }, 'launch not known to the master: queued again');
       await this.ctx.saveRun(run);
       return this.ctx.tick();
     }
