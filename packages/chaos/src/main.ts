@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${v.checker}: ${v.valid ? 'valid' : 'INVALID'} (${Object.entries(v.checked).map(([k, n]) => `${k} ${n}`).join(', ')})\n`);
     for (const x of v.violations.slice(0, 10)) process.stderr.write(`  ${x.kind}: ${x.message}\n`);
   }
-  if (!report.valid) process.stderr.write(`${evidence(path.join(path.dirname(report.reportDir), 'logs'), report.verdicts)}\n`);
+  if (!report.valid) process.stderr.write(`${evidence(path.join(path.dirname(report.reportDir), 'logs'), report.verdicts, { history: report.history })}\n`);
   process.stdout.write(`${JSON.stringify({ seed: report.seed, valid: report.valid, seconds: report.seconds, faults: report.plan.length, verdicts: report.verdicts.map((v) => ({ checker: v.checker, valid: v.valid, checked: v.checked, violations: v.violations.length })), report: report.reportDir })}\n`);
   process.exitCode = report.valid ? 0 : 1;
 }

@@ -24,7 +24,7 @@ describe('the short chaos run', () => {
 
   it('judges every checker valid, over a history with every planned fault and real work in it', () => {
     // CI keeps only what is printed: the lines that tell what happened go with the failure.
-    if (!report.valid) process.stdout.write(`${faults(report.history.entries).map((f) => `fault ${f.fault} ${f.targets.join(',')} at +${((f.startedAt - report.history.startedAt) / 1000).toFixed(1)} s, healed +${(((f.healedAt ?? NaN) - report.history.startedAt) / 1000).toFixed(1)} s`).join('\n')}\n${evidence(path.join(dir, 'logs'), report.verdicts)}\n`);
+    if (!report.valid) process.stdout.write(`${evidence(path.join(dir, 'logs'), report.verdicts, { history: report.history })}\n`);
     const summary = report.verdicts.map((v) => ({ checker: v.checker, valid: v.valid, violations: v.violations.slice(0, 5).map((x) => x.message) }));
     expect(summary).toEqual(report.verdicts.map((v) => ({ checker: v.checker, valid: true, violations: [] })));
     const [marathon, chronos, kernel] = report.verdicts;

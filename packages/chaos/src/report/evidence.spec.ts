@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { evidence } from './evidence';
+import { History } from '../history/history';
 import type { CheckerVerdict } from '../checkers/verdict';
 
 const verdict = (subjects: string[]): CheckerVerdict => ({ checker: 'kernel', valid: subjects.length === 0, checked: {}, violations: subjects.map((subject) => ({ kind: 'task-unaccounted', subject, message: subject })) });
@@ -39,5 +40,19 @@ describe('evidence', () => {
     expect(out).toContain('... 96 more ...');
     expect(out).toContain('error 99');
     expect(out).not.toContain('error 50');
+  });
+
+  it('puts the faults first, with their times from the start of the run, when given the history', () => {
+    let now = 1_000;
+    const h = new History(1, () => now);
+    now = 3_500;
+    const f = h.fault('partition-isolate', ['h2']);
+    now = 13_500;
+    h.healed(f);
+    now = 20_000;
+    h.fault('kill-leader', ['master-h1']);
+    const out = evidence(dir, [verdict(['chaos-task-30'])], { history: h.toJSON() }).split('\n');
+    expect(out.slice(0, 2)).toEqual(['fault partition-isolate h2 at +2.5 s, healed +12.5 s', 'fault kill-leader master-h1 at +19.0 s, healed never']);
+    expect(out[2]).toContain('--- agent-h1.log');
   });
 });

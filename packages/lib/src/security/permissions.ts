@@ -59,9 +59,7 @@ export function parsePermissions(json: unknown): Permissions {
 
 /** Whether `principal` may do `action` on the object named by `resource` (a prefix above and a path or name). */
 export function permits(p: Permissions, principal: string | undefined, action: PermissionAction, resource: string): boolean {
-  if (p.permissive) return true;
-  if (principal === undefined) return false;
-  return p.grants.some((g) => g.principal === principal && (g.resource === SUPERUSER || (g.actions.includes(action) && covers(g.resource, resource))));
+  return permitter(p, principal, action)(resource);
 }
 
 /**
