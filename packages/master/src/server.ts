@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { PERMISSIVE_ACLS, ResourceAuthz, secretResource, StrataError, type Permissions, principalOf, requireAcl, createHttpApp, createMetricsRegistry, finishHttpApp, serveMuxed, systemClock, FileStateStore, timedStore, res as rs, type Clock, type Acls, type HttpSecurity, type Logger, type RateLimit, type StateStore, type TlsConfig } from '@strata/lib';
-import { EtcdStateStore, candidates, clusterKeys, connectEtcd, workerLease, type Etcd3, type LeaderInfo } from '@strata/lib/ha';
+import { EtcdStateStore, candidates, clusterKeys, connectEtcd, workerLease, type Etcd3, type LeaderInfo, type LeaderTerm } from '@strata/lib/ha';
 import { loadStrata } from '@strata/proto';
 import { Master } from './master';
 import { defaultMasterConfig, type MasterConfig } from './config';
@@ -50,8 +50,11 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
   const election = config.etcd ? clusterKeys(config.etcd.cluster).election('master') : undefined;
 
   let leadership: MasterElection | undefined;
-  const baseStore = opts.store ?? (etcd ? new EtcdStateStore(etcd, { prefix: clusterKeys(config.etcd!.cluster).store('master'), fence: () => leadership!.leadership.fence() }) : new FileStateStore(config.workDir));
-  const store = timedStore(baseStore, (s, op) => ha.registryWriteSeconds.observe({ op }, s));
+  const timed = (s: StateStore) => timedStore(s, (secs, op) => ha.registryWriteSeconds.observe({ op }, secs));
+  // With etcd each term has a store of its own, fenced by that term alone: a write the last term
+  // still had queued fails rather than land over the registry this term recovered.
+  const soloStore = etcd && !opts.store ? undefined : timed(opts.store ?? new FileStateStore(config.workDir));
+  const termStore = (term: LeaderTerm) => soloStore ?? timed(new EtcdStateStore(etcd!, { prefix: clusterKeys(config.etcd!.cluster).store('master'), fence: term.fence }));
 
   let port = config.port;
   const advertised = () => `${config.host === '0.0.0.0' ? config.hostname : config.host}:${port}`;
@@ -131,20 +134,20 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
   secretRoutes(app, () => leaderMaster().secrets, new ResourceAuthz(secretResource, opts.permissions));
   finishHttpApp(app, log);
 
-  const recovered = async (): Promise<Master> => {
+  const recovered = async (store: StateStore): Promise<Master> => {
     const master = new Master(config, { store, clock, log, metrics, id, acls, ...(opts.permissions ? { permissions: opts.permissions } : {}) });
     await master.recover();
     return master;
   };
-  const newTerm = async (acting: () => boolean): Promise<MasterTerm> => {
-    const master = await recovered();
+  const newTerm = async (term: LeaderTerm): Promise<MasterTerm> => {
+    const master = await recovered(termStore(term));
     master.start(port);
-    return new MasterTerm(master, acting);
+    return new MasterTerm(master, term.acting);
   };
 
   let solo: Master | undefined;
   try {
-    if (!etcd) solo = await recovered(); // alone: one term for the life of the process, its state loaded before it listens
+    if (!etcd) solo = await recovered(soloStore!); // alone: one term for the life of the process, its state loaded before it listens
     mux = await serveMuxed({ host: config.host, port: config.port, httpHandler: app, grpcServer, ...(opts.tls ? { tls: opts.tls } : {}), onRefused: (peer, why) => log.warn({ peer, why }, 'TLS client certificate refused') });
   } catch (err) {
     etcd?.close();
@@ -179,7 +182,7 @@ export async function startMaster(opts: { config?: Partial<MasterConfig>; log: L
       seat.term = undefined;
       await muxServer.close();
       grpcServer.forceShutdown();
-      await store.close();
+      await soloStore?.close();
       etcd?.close();
     },
   };

@@ -5,7 +5,7 @@ export { parseMasterTarget, parseEtcdEndpoints, etcdTarget, clusterKeys } from '
 export type { EtcdTarget, MasterTarget } from './etcd-address';
 export { connectEtcd, ETCD_REQUEST_TIMEOUT_MS } from './etcd-client';
 export { Leadership } from './leadership';
-export type { LeaderInfo, LeadershipOptions, Fence } from './leadership';
+export type { LeaderInfo, LeadershipOptions, Fence, LeaderTerm } from './leadership';
 export { threadLease, workerLease } from './kept-lease';
 export type { KeptLease, LeaseFactory } from './kept-lease';
 export { LeaderWatch, currentLeader, candidates } from './leader-watch';

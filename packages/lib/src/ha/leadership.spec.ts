@@ -7,6 +7,7 @@ import { connectEtcd } from './etcd-client';
 import { EtcdCluster } from './etcd-cluster';
 import { LeaderWatch, candidates } from './leader-watch';
 import { workerLease } from './kept-lease';
+import { EtcdStateStore } from './etcd-store';
 import { Leadership, type LeadershipOptions } from './leadership';
 
 let dir: ReturnType<typeof tmpDir>;
@@ -157,5 +158,25 @@ describe('Leadership on etcd', () => {
     await waitFor(() => seen.length >= 3 && watch.leader === undefined, { what: 'nobody' });
     expect(seen).toEqual(['a', 'b', undefined]);
     await watch.stop();
+  });
+
+  it("keeps a term's writes to that term: re-elected, the candidate's old term writes nothing and no longer acts", async () => {
+    const election = `e/${++n}/`;
+    const a = candidate(election, 'a');
+    await waitFor(() => a.isLeader(), { what: 'a to lead' });
+    const first = a.currentTerm();
+    const firstStore = new EtcdStateStore(client, { prefix: `store/${n}/`, fence: first.fence });
+    await firstStore.put('k', 'first');
+    await a.resign();
+    await waitFor(() => a.isLeader(), { what: 'a to lead again' });
+    const second = a.currentTerm();
+    expect(first.acting()).toBe(false);
+    expect(second.acting()).toBe(true);
+    // The same candidate leads, but the first term's queued or late writes must not land over what the second loaded.
+    await expect(firstStore.put('k', 'stale')).rejects.toMatchObject({ code: 'NOT_LEADER' });
+    const secondStore = new EtcdStateStore(client, { prefix: `store/${n}/`, fence: second.fence });
+    await secondStore.put('k', 'second');
+    expect((await secondStore.get('k'))?.value).toBe('second');
+    expect(() => first.fence()).toThrow(/term .* has ended/);
   });
 });

@@ -41,6 +41,19 @@ export interface Fence {
   createRevision: string;
 }
 
+/**
+ * One term of leadership, held by what it started (a master's registry, a framework's state and
+ * driver). A candidate re-elected is in a new term: what the old term still had in flight (a
+ * write queued behind a partition, a handler that awaited across the loss) must fail, not pass
+ * under the new term's fence over the state the new term has loaded since.
+ */
+export interface LeaderTerm {
+  /** True while this term lasts and its lease cannot have expired. */
+  acting(): boolean;
+  /** This term's compare, for a store write; NOT_LEADER once the term is over. */
+  fence(): Fence;
+}
+
 type State = 'idle' | 'campaigning' | 'leader' | 'stopped';
 
 const RETRY = { initialMs: 200, factor: 2, maxMs: 2_000 };
@@ -195,6 +208,19 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
     // Etcd counts the TTL from when it got the renewal, which is after we sent it: sentAt + TTL
     // is never later than etcd's expiry. A small margin covers clock-rate drift between machines.
     this.validUntil = Math.max(this.validUntil, sentAt + ttlSeconds * 1000 - Math.min(250, ttlSeconds * 100));
+  }
+
+  /** The term now held (throws NOT_LEADER when not leading): its acting() and fence() never speak for a later term. */
+  currentTerm(): LeaderTerm {
+    const mine = this.fence();
+    const acting = () => this.isLeader() && this.key === mine.key && this.createRevision === mine.createRevision;
+    return {
+      acting,
+      fence: () => {
+        if (!acting()) throw new StrataError('NOT_LEADER', `${this.opts.self.id}'s term as leader of ${this.opts.election} (${mine.key}) has ended`, { context: { election: this.opts.election, key: mine.key } });
+        return mine;
+      },
+    };
   }
 
   private armWatchdog(): void {

@@ -1,5 +1,5 @@
 import { type Logger } from '@strata/lib';
-import { Leadership, LeaderWatch, type Etcd3, type LeaderInfo, type LeaseFactory } from '@strata/lib/ha';
+import { Leadership, LeaderWatch, type Etcd3, type LeaderInfo, type LeaderTerm, type LeaseFactory } from '@strata/lib/ha';
 import type { LeadershipMetrics } from '../metrics';
 import type { MasterSeat } from './master-seat';
 import type { MasterTerm } from './master-term';
@@ -13,8 +13,8 @@ export interface MasterElectionOptions {
   leases?: LeaseFactory;
   log: Logger;
   metrics: LeadershipMetrics;
-  /** Makes the term's master: recover the registry, start its timers. */
-  newTerm(acting: () => boolean): Promise<MasterTerm>;
+  /** Makes the term's master: recover the registry (through a store fenced by this term), start its timers. */
+  newTerm(term: LeaderTerm): Promise<MasterTerm>;
 }
 
 /**
@@ -45,8 +45,9 @@ export class MasterElection {
   private async begin(): Promise<void> {
     const { seat, log, metrics } = this.opts;
     try {
-      const term = await this.opts.newTerm(() => this.leadership.isLeader());
-      if (!this.leadership.isLeader()) return term.end(); // lost while recovering
+      const held = this.leadership.currentTerm();
+      const term = await this.opts.newTerm(held);
+      if (!held.acting()) return term.end(); // lost while recovering
       seat.term = term;
       seat.leader = seat.self;
       metrics.elected.set(1);

@@ -204,7 +204,6 @@ export async function serveElected(opts: ElectedServiceOptions): Promise<Running
     const election = keys.election(opts.service);
     const lead = new Leadership({ client: etcd, election, self, ttlSeconds: opts.ttlSeconds ?? 2, log, leases: workerLease(opts.etcd!.endpoints) });
     leadership = lead;
-    const store = new EtcdStateStore(etcd, { prefix: keys.store(opts.service), fence: () => lead.fence() });
     const watch = new LeaderWatch(etcd, election, log);
     watch.on('change', (l) => {
       leader = term ? self : l;
@@ -213,7 +212,9 @@ export async function serveElected(opts: ElectedServiceOptions): Promise<Running
     await watch.start();
     leader = watch.leader;
     lead.on('elected', () => {
-      begin(store, () => lead.isLeader()).catch(async (err: unknown) => {
+      // A store of this term's own: its writes, also those still queued when the term ends, hold only under this term's fence.
+      const held = lead.currentTerm();
+      begin(new EtcdStateStore(etcd, { prefix: keys.store(opts.service), fence: held.fence }), held.acting).catch(async (err: unknown) => {
         log.error({ err }, 'cannot take up leadership (state could not be loaded); resigning');
         await lead.resign('state load failed');
       });
