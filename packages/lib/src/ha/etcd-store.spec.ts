@@ -72,6 +72,42 @@ describe('EtcdStateStore', () => {
     }
   });
 
+  it('lets no late copy of an earlier write land over a newer one (a write etcd3 retried elsewhere, its first copy held up in a partition)', async () => {
+    const store = fresh();
+    const sent: Parameters<Etcd3['kv']['txn']>[0][] = [];
+    const txn = client.kv.txn.bind(client.kv);
+    const spy = jest.spyOn(client.kv, 'txn').mockImplementation((req, opts) => {
+      sent.push(req);
+      return txn(req, opts);
+    });
+    try {
+      await store.put('runs/r1', { state: 'queued' }); // a new key
+      await store.put('runs/r1', { state: 'launching' });
+      await store.put('runs/r1', { state: 'finished' });
+      await store.delete('runs/r2'); // never there
+    } finally {
+      spy.mockRestore();
+    }
+    // Each copy delivered again, as the member that was cut off would take it when the partition heals.
+    for (const req of sent.slice(0, 2)) expect((await client.kv.txn(req)).succeeded).toBe(false);
+    expect((await store.get('runs/r1'))?.value).toEqual({ state: 'finished' });
+    await store.put('runs/r2', 'made since');
+    expect((await client.kv.txn(sent[3]!)).succeeded).toBe(false); // a late delete does not remove what was written since
+    expect((await store.get('runs/r2'))?.value).toBe('made since');
+  });
+
+  it('writes over a key another writer moved since it last saw it (learnt from the refusal, then written again)', async () => {
+    const a = fresh();
+    const b = new EtcdStateStore(client, { prefix: `unit/${n}/` });
+    expect(await a.put('k', 'a1')).toBe(1);
+    expect(await b.put('k', 'b1')).toBe(2); // b never saw k: it learns it is there
+    expect(await a.put('k', 'a2')).toBe(3); // a saw it at a1
+    expect(await b.delete('k')).toBe(true);
+    expect(await a.put('k', 'a3')).toBe(1);
+    expect((await b.get('k'))?.value).toBe('a3');
+    expect(await b.list('')).toHaveLength(1);
+  });
+
   it('refuses an empty key', async () => {
     await expect(fresh().put('', 1)).rejects.toMatchObject({ code: 'INVALID_KEY' });
   });

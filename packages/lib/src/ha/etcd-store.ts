@@ -29,6 +29,14 @@ export class EtcdStateStore implements StateStore {
   private readonly pageSize: number;
   private readonly queue: QueuedWrite[] = [];
   private draining = false;
+  /**
+   * Each key's mod revision as this store last saw it ('0': absent). Every write holds only if
+   * the key is still there: etcd3 retries a write that timed out on another member, and the
+   * first copy, held up in a partition's TCP buffers, can reach its member when the partition
+   * heals and commit then, long after, over what was written since (the chaos run caught a
+   * Chronos run put back to `queued` over `finished` that way). Conditioned, that late copy fails.
+   */
+  private readonly seen = new Map<string, string>();
 
   constructor(
     private readonly client: Etcd3,
@@ -55,6 +63,7 @@ export class EtcdStateStore implements StateStore {
 
   private decode<T>(kv: IKeyValue): Versioned<T> {
     const key = kv.key.toString().slice(this.opts.prefix.length);
+    this.seen.set(key, String(kv.mod_revision));
     try {
       return { key, value: JSON.parse(kv.value.toString()) as T, version: Number(kv.version) };
     } catch (err) {
@@ -66,13 +75,14 @@ export class EtcdStateStore implements StateStore {
     const k = this.full(key);
     const res = await this.read(key, () => this.client.kv.range({ key: k }));
     const kv = res.kvs[0];
+    if (!kv) this.seen.set(key, '0');
     return kv ? this.decode<T>(kv) : undefined;
   }
 
   async put<T>(key: string, value: T): Promise<number> {
     const k = this.full(key);
     const data = this.encode(key, value);
-    const r = await this.submit({ key, bytes: k.length + data.length, op: { request_put: { key: k, value: data, prev_kv: true } } });
+    const r = await this.submit({ key, full: k, bytes: k.length + data.length, op: { request_put: { key: k, value: data, prev_kv: true } } });
     const prev = r.response_put.prev_kv;
     return prev ? Number(prev.version) + 1 : 1;
   }
@@ -81,13 +91,13 @@ export class EtcdStateStore implements StateStore {
     const k = this.full(key);
     const data = this.encode(key, value);
     const compare: Compare = { key: k, target: CompareTarget.Version, result: CompareResult.Equal, version: String(expectedVersion) };
-    await this.submit({ key, bytes: k.length + data.length, op: { request_put: { key: k, value: data } }, compare, expectedVersion });
+    await this.submit({ key, full: k, bytes: k.length + data.length, op: { request_put: { key: k, value: data } }, compare, expectedVersion });
     return expectedVersion + 1;
   }
 
   async delete(key: string): Promise<boolean> {
     const k = this.full(key);
-    const r = await this.submit({ key, bytes: k.length, op: { request_delete_range: { key: k } } });
+    const r = await this.submit({ key, full: k, bytes: k.length, op: { request_delete_range: { key: k } } });
     return Number(r.response_delete_range.deleted ?? 0) > 0;
   }
 
@@ -149,41 +159,62 @@ export class EtcdStateStore implements StateStore {
     return batch;
   }
 
-  /** One transaction: the fence (if any) and a compare-and-set's compare must hold, else nothing is written and each write is told why. Never throws. */
+  /**
+   * One transaction: the fence (if any) and each write's condition (a compare-and-set's compare,
+   * or the key's mod revision as last seen) must hold, else nothing is written. A key that moved
+   * on is learnt and the batch written again: under the fence no other writer exists, so what
+   * moved it was a late copy of one of our own earlier writes, and ours now is the newer intent.
+   * Never throws.
+   */
   private async commit(batch: QueuedWrite[]): Promise<void> {
     const fail = (err: unknown) => {
       for (const w of batch) w.reject(err);
     };
-    let fence: Fence | undefined;
-    try {
-      fence = this.opts.fence?.(); // throws NOT_LEADER when this instance no longer leads
-    } catch (err) {
-      return fail(err);
-    }
+    const what = () => (batch.length === 1 ? `state key '${batch[0]!.key.slice(0, 300)}'` : `${batch.length} state keys ('${batch[0]!.key.slice(0, 200)}'…)`);
     const cas = batch[0]!.compare;
-    const compare: Compare[] = [...(fence ? [{ key: Buffer.from(fence.key), target: CompareTarget.Create, result: CompareResult.Equal, create_revision: fence.createRevision }] : []), ...(cas ? [cas] : [])];
-    const failure: IRequestOp[] = [...(fence ? [{ request_range: { key: Buffer.from(fence.key) } }] : []), ...(cas ? [{ request_range: { key: cas.key } }] : [])];
-    let res: ITxnResponse;
-    try {
-      res = await this.client.kv.txn({ compare, success: batch.map((w) => w.op), failure });
-    } catch (err) {
-      const what = batch.length === 1 ? `state key '${batch[0]!.key.slice(0, 300)}'` : `${batch.length} state keys ('${batch[0]!.key.slice(0, 200)}'…)`;
-      return fail(new StrataError('STATE_WRITE_FAILED', `cannot write ${what} to etcd: ${(err as Error).message}`, { cause: err, context: { key: batch[0]!.key } }));
-    }
-    if (res.succeeded) {
-      batch.forEach((w, i) => w.resolve(res.responses[i]!));
-      return;
-    }
-    if (fence) {
-      const holder = res.responses[0]?.response_range.kvs[0];
-      if (!holder || String(holder.create_revision) !== fence.createRevision) {
-        return fail(new StrataError('NOT_LEADER', `not written: this instance's leadership (${fence.key}) has ended`, { context: { key: batch[0]!.key } }));
+    for (let attempt = 1; ; attempt++) {
+      let fence: Fence | undefined;
+      try {
+        fence = this.opts.fence?.(); // throws NOT_LEADER when this instance (this term) no longer leads
+      } catch (err) {
+        return fail(err);
       }
+      const guards: Compare[] = cas ? [cas] : batch.map((w) => ({ key: w.full, target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: this.seen.get(w.key) ?? '0' }));
+      const compare: Compare[] = [...(fence ? [{ key: Buffer.from(fence.key), target: CompareTarget.Create, result: CompareResult.Equal, create_revision: fence.createRevision }] : []), ...guards];
+      const failure: IRequestOp[] = [...(fence ? [{ request_range: { key: Buffer.from(fence.key) } }] : []), ...guards.map((g) => ({ request_range: { key: g.key } }))];
+      let res: ITxnResponse;
+      try {
+        res = await this.client.kv.txn({ compare, success: batch.map((w) => w.op), failure });
+      } catch (err) {
+        return fail(new StrataError('STATE_WRITE_FAILED', `cannot write ${what()} to etcd: ${(err as Error).message}`, { cause: err, context: { key: batch[0]!.key } }));
+      }
+      if (res.succeeded) {
+        const revision = String(res.header.revision);
+        batch.forEach((w, i) => {
+          this.seen.set(w.key, w.op.request_delete_range ? '0' : revision);
+          w.resolve(res.responses[i]!);
+        });
+        return;
+      }
+      if (fence) {
+        const holder = res.responses[0]?.response_range.kvs[0];
+        if (!holder || String(holder.create_revision) !== fence.createRevision) {
+          return fail(new StrataError('NOT_LEADER', `not written: this instance's leadership (${fence.key}) has ended`, { context: { key: batch[0]!.key } }));
+        }
+      }
+      const offset = fence ? 1 : 0;
+      batch.forEach((w, i) => {
+        const kv = res.responses[offset + i]?.response_range.kvs[0];
+        this.seen.set(w.key, kv ? String(kv.mod_revision) : '0');
+      });
+      if (cas) {
+        const w = batch[0]!;
+        const current = res.responses[offset]?.response_range.kvs[0];
+        const version = current ? Number(current.version) : 0;
+        return fail(conflict(`state key '${w.key}' is at version ${version}, expected ${w.expectedVersion}`, { key: w.key, current: version, expectedVersion: w.expectedVersion }));
+      }
+      if (attempt >= MAX_ATTEMPTS) return fail(new StrataError('STATE_WRITE_FAILED', `cannot write ${what()} to etcd: changed by another writer ${attempt} times in a row`, { context: { key: batch[0]!.key } }));
     }
-    const w = batch[0]!;
-    const current = res.responses[fence ? 1 : 0]?.response_range.kvs[0];
-    const version = current ? Number(current.version) : 0;
-    fail(conflict(`state key '${w.key}' is at version ${version}, expected ${w.expectedVersion}`, { key: w.key, current: version, expectedVersion: w.expectedVersion }));
   }
 
   private async read<R>(key: string, fn: () => Promise<R>): Promise<R> {
@@ -199,6 +230,8 @@ type Compare = ICompare & { key: Buffer };
 
 interface QueuedWrite {
   key: string;
+  /** The key with the store's prefix, as etcd has it. */
+  full: Buffer;
   bytes: number;
   op: IRequestOp;
   /** A compare-and-set: its compare, and the version it expects (for the CONFLICT message). */
@@ -208,7 +241,9 @@ interface QueuedWrite {
   reject(err: unknown): void;
 }
 
-/** etcd's default --max-txn-ops. */
-const MAX_TXN_OPS = 128;
+/** etcd's default --max-txn-ops, counted in compares too: one is the fence's. */
+const MAX_TXN_OPS = 128 - 1;
+/** Tries of a batch whose keys moved on (each a round trip); more means another writer, not a late copy. */
+const MAX_ATTEMPTS = 3;
 /** Under etcd's default request limit (1.5 MiB), with room for the envelope. */
 const MAX_TXN_BYTES = 1024 * 1024;

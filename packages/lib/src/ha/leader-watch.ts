@@ -3,6 +3,9 @@ import type { Etcd3, Watcher } from 'etcd3';
 import type { Logger } from '../log';
 import type { LeaderInfo } from './leadership';
 
+/** How often a LeaderWatch rereads the leader whatever its watch says; a lease's TTL (2 s) is the scale of a leader change. */
+export const LEADER_REREAD_MS = 2_000;
+
 export interface LeaderWatchEvents {
   /** The leader changed; undefined while nobody leads. */
   change: [leader: LeaderInfo | undefined];
@@ -23,18 +26,23 @@ export async function currentLeader(client: Etcd3, election: string): Promise<Le
 /**
  * Follows an election from outside it (agents, frameworks, the CLI, standbys): `leader` is the
  * current one, `change` fires on each change. It watches the prefix and rereads the first key
- * on every event and on every reconnect, so a change missed while etcd was away is caught up.
+ * on every event and on every reconnect, so a change missed while etcd was away is caught up;
+ * and every `rereadMs` besides: a watch whose member was cut off by a partition can stay
+ * silent after it heals (the chaos run saw every process follow a leader that no longer led
+ * for two minutes), and a linearizable read goes through a quorum.
  */
 export class LeaderWatch extends EventEmitter<LeaderWatchEvents> {
   leader?: LeaderInfo;
   private watcher?: Watcher;
   private stopped = false;
   private reading = Promise.resolve();
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly client: Etcd3,
     private readonly election: string,
     private readonly log: Logger,
+    private readonly rereadMs = LEADER_REREAD_MS,
   ) {
     super();
   }
@@ -48,6 +56,10 @@ export class LeaderWatch extends EventEmitter<LeaderWatchEvents> {
     this.watcher.on('connected', reread);
     this.watcher.on('error', (err) => this.log.warn({ err: err.message, election: this.election }, 'leader watch error'));
     await this.refresh();
+    if (!this.stopped) {
+      this.timer = setInterval(reread, this.rereadMs);
+      this.timer.unref();
+    }
   }
 
   /** Rereads the leader now (also what a caller does when a leader it was told about turns out not to be one). */
@@ -68,6 +80,7 @@ export class LeaderWatch extends EventEmitter<LeaderWatchEvents> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.timer);
     await this.watcher?.cancel().catch(() => undefined);
   }
 }

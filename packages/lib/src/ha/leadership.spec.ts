@@ -179,4 +179,36 @@ describe('Leadership on etcd', () => {
     expect((await secondStore.get('k'))?.value).toBe('second');
     expect(() => first.fence()).toThrow(/term .* has ended/);
   });
+
+  it('takes over when its predecessor goes even if its watch never answers (a watch on a member cut off by a partition)', async () => {
+    const election = `e/${++n}/`;
+    const a = candidate(election, 'a');
+    await waitFor(() => a.isLeader(), { what: 'a to lead' });
+    // b's own client, whose watches are created and never heard from again.
+    const silent = connectEtcd(etcd.endpoints);
+    const watch = silent.watch.bind(silent);
+    jest.spyOn(silent, 'watch').mockImplementation(() => {
+      const builder = watch();
+      builder.create = () => new Promise(() => undefined);
+      return builder;
+    });
+    const b = candidate(election, 'b', { client: silent });
+    await waitFor(async () => (await candidates(client, election)).length === 2, { what: 'b campaigning' });
+    await a.stop();
+    await waitFor(() => b.isLeader(), { what: 'b to lead without its watch', timeoutMs: 5_000 });
+    await b.stop();
+    silent.close();
+  });
+
+  it('sees a new leader even when its watch goes silent (reread on its own)', async () => {
+    const election = `e/${++n}/`;
+    const watch = new LeaderWatch(client, election, silentLogger(), 200);
+    await watch.start();
+    (watch as unknown as { watcher: { removeAllListeners(): void } }).watcher.removeAllListeners(); // no event reaches it any more
+    const a = candidate(election, 'a');
+    await waitFor(() => watch.leader?.id === 'a', { what: 'a seen without a watch event', timeoutMs: 5_000 });
+    await a.stop();
+    await waitFor(() => watch.leader === undefined, { what: 'nobody seen', timeoutMs: 5_000 });
+    await watch.stop();
+  });
 });

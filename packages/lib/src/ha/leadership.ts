@@ -183,17 +183,41 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
     while (this.state === 'campaigning') {
       const before = await client.getAll().prefix(election).maxCreateRevision(String(BigInt(revision) - 1n)).sort('Create', 'Descend').limit(1).keys();
       if (!before.length) return;
-      const watcher = await client.watch().key(before[0]!).create();
+      const key = before[0]!;
+      const watching = client.watch().key(key).create();
+      const deleted = watching.then(
+        (watcher) =>
+          new Promise<void>((resolve, reject) => {
+            watcher.on('delete', () => resolve());
+            watcher.on('error', reject);
+          }),
+      );
+      // The key is looked up once the watch is in place (it may have gone between the range and
+      // the watch), then every TTL whatever the watch says: a watch on a member a partition cut
+      // off can stay silent after the heal (or never be made), and the candidate next in line
+      // would wait on it for ever while everyone else follows it as the leader.
+      let timer: Timer | undefined;
+      let waiting = true;
+      const gone = new Promise<void>((resolve) => {
+        const again = () => {
+          timer?.cancel();
+          if (waiting) timer = this.clock.after(this.ttlMs, look);
+        };
+        const look = () => {
+          if (waiting) client.get(key).exists().then((exists) => (exists ? again() : resolve()), again);
+        };
+        again();
+        watching.then(look, () => undefined);
+      });
       try {
-        const deleted = new Promise<void>((resolve, reject) => {
-          watcher.on('delete', () => resolve());
-          watcher.on('error', reject);
-        });
-        // The key may have gone between the range and the watch: look once more.
-        const gone = client.get(before[0]!).exists().then((exists) => (exists ? new Promise<void>(() => undefined) : undefined));
         await Promise.race([deleted, gone, ended]);
       } finally {
-        await watcher.cancel().catch(() => undefined);
+        waiting = false;
+        timer?.cancel();
+        // Cancelled before the next watch is made (etcd3 queues a watch behind a pending cancel), but not waited on for ever.
+        let wait: Timer | undefined;
+        await Promise.race([watching.then((w) => w.cancel()), new Promise<void>((resolve) => (wait = this.clock.after(this.ttlMs, resolve)))]).catch(() => undefined);
+        wait?.cancel();
       }
     }
   }
