@@ -183,6 +183,8 @@ describe('EmulatedAgentPool', () => {
     await master.stop();
     master = await startMaster({ log: silentLogger(), config: { host: '127.0.0.1', port, workDir: dir.path } });
     await waitFor(() => agentsConnected() === 50 && recount().TASK_RUNNING === 100, { what: 'every agent and task back', timeoutMs: 30_000 });
+    // The master counts an agent back when it has answered; the pool when the answer has reached it, a moment later.
+    await waitFor(() => pool!.stats().reregistrations >= 50, { what: 'every answer heard by the pool' });
     expect(pool.stats().reregistrations).toBe(50);
   });
 });
