@@ -82,4 +82,26 @@ describe('chronos runs whose launch is held up or lost', () => {
     expect(Date.parse(run!.startTime)).toBeLessThanOrEqual(due + 60_000);
     expect(readFileSync(marker, 'utf8')).toBe('x\n');
   });
+
+  it('a launch its agent never got (the agent back without it: TASK_DROPPED) is launched again as the same run, not failed', async () => {
+    cluster = await LocalCluster.start({ agents: 1 });
+    c = await ChronosProcess.start(cluster);
+    const marker = path.join(cluster.dir.path, 'dropped-ran');
+    const due = Date.now() + 3_000;
+    expect((await c.call('POST', '/iso8601', { name: 'dropped', command: `echo x >> ${marker}`, schedule: `R1/${iso(due)}/PT1M`, epsilon: 'PT60S', retries: 0, cpus: 0.1, mem: 16 })).status).toBe(204);
+    await until(due - 1_000);
+    process.kill(cluster.agents[0]!.pid, 'SIGSTOP');
+    await stagingTask(cluster, 'dropped');
+    // The launch dies in the stopped agent's socket; the agent comes back (same id) without it, and the master drops the task.
+    await cluster.agents[0]!.stop('SIGKILL');
+    await cluster.restartAgent(0);
+    await waitFor(async () => (await c!.job('dropped')).successCount === 1, { timeoutMs: 30_000, what: 'the run launched again and finished' });
+    expect(await c.job('dropped')).toMatchObject({ successCount: 1, errorCount: 0 });
+    const [run, ...more] = await c.history('dropped');
+    expect(more).toEqual([]);
+    expect(run!.taskId.split(':')[2]).toBe('0'); // the same run, not a retry
+    const states = (await cluster.state()).frameworks.flatMap((f) => f.completed_tasks).filter((t) => t.id.includes(':dropped:')).map((t) => t.state);
+    expect(states.sort()).toEqual(['TASK_DROPPED', 'TASK_FINISHED']);
+    expect(readFileSync(marker, 'utf8')).toBe('x\n');
+  });
 });

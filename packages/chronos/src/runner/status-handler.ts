@@ -21,12 +21,15 @@ export class StatusHandler {
     const answer = run.reconciling && s.reason === 'REASON_RECONCILIATION';
     run.reconciling = false;
     const gone = s.state === 'TASK_UNKNOWN' || s.state === 'TASK_GONE' || s.state === 'TASK_LOST';
-    if (answer && gone && run.state === 'launching') {
-      // The launch never reached the master (or died with it): launch it again, same run; past
-      // its epsilon the next offer skips it instead (scheduler-loop skipExpired).
+    // Never started, for certain: the launch never reached the master (or died with it), or the
+    // master says it never started on its agent (TASK_DROPPED: the agent came back without it,
+    // its launch lost with a connection a partition broke; a launch past its
+    // deadline is the skip below). Not a failure of the job: the same
+    // run is launched again; past its epsilon the next offer skips it instead (skipExpired).
+    const neverStarted = (answer && gone) || (s.state === 'TASK_DROPPED' && s.reason !== 'REASON_LAUNCH_DEADLINE_PASSED');
+    if (neverStarted && run.state === 'launching') {
       run.state = 'queued';
-      // Warned: the chaos run once found an occurrence both run and skipped after a failover, and this is one way it can queue again.
-      this.ctx.log.warn({ jobName: run.job, taskId: run.id, state: s.state, agentId: s.agentId?.value, message: s.message }, 'launch not known to the master: queued again');
+      this.ctx.log.warn({ jobName: run.job, taskId: run.id, state: s.state, agentId: s.agentId?.value, message: s.message }, 'launch never started: queued again');
       await this.ctx.saveRun(run);
       return this.ctx.tick();
     }
