@@ -23,6 +23,19 @@ async function stagingTask(cluster: LocalCluster, job: string) {
 describe('chronos runs whose launch is held up or lost', () => {
   let cluster: LocalCluster | undefined;
   let c: ChronosProcess | undefined;
+  /** A cluster of one agent and a Chronos; a job due in 3 s (epsilon 60 s, no retries) whose launch the master sends to the agent, stopped (SIGSTOP) just before. */
+  async function launchIntoStoppedAgent(name: string, chronosArgs: string[] = []) {
+    cluster = await LocalCluster.start({ agents: 1 });
+    c = await ChronosProcess.start(cluster, chronosArgs);
+    const marker = path.join(cluster.dir.path, `${name}-ran`);
+    const due = Date.now() + 3_000;
+    expect((await c.call('POST', '/iso8601', { name, command: `echo x >> ${marker}`, schedule: `R1/${iso(due)}/PT1M`, epsilon: 'PT60S', retries: 0, cpus: 0.1, mem: 16 })).status).toBe(204);
+    await until(due - 1_000);
+    process.kill(cluster.agents[0]!.pid, 'SIGSTOP');
+    await stagingTask(cluster, name);
+    return { cluster, c, marker, due };
+  }
+
   afterEach(async () => {
     await c?.stop();
     await cluster?.stop();
@@ -60,23 +73,16 @@ describe('chronos runs whose launch is held up or lost', () => {
   });
 
   it('a launch lost with its master and agent is found by periodic reconciliation and runs once inside its epsilon', async () => {
-    cluster = await LocalCluster.start({ agents: 1 });
-    c = await ChronosProcess.start(cluster, ['--reconciliation-interval', '1']);
-    const marker = path.join(cluster.dir.path, 'lost-ran');
-    const due = Date.now() + 3_000;
-    expect((await c.call('POST', '/iso8601', { name: 'lost', command: `echo x >> ${marker}`, schedule: `R1/${iso(due)}/PT1M`, epsilon: 'PT60S', retries: 0, cpus: 0.1, mem: 16 })).status).toBe(204);
-    await until(due - 1_000);
-    process.kill(cluster.agents[0]!.pid, 'SIGSTOP');
-    await stagingTask(cluster, 'lost');
+    const { cluster: k, c: chronos, marker, due } = await launchIntoStoppedAgent('lost', ['--reconciliation-interval', '1']);
     // The launch dies in the stopped agent's socket, and the master that sent it with it.
-    await cluster.master.stop('SIGKILL');
-    await cluster.agents[0]!.stop('SIGKILL');
-    await cluster.restartMaster();
+    await k.master.stop('SIGKILL');
+    await k.agents[0]!.stop('SIGKILL');
+    await k.restartMaster();
     // Chronos subscribes again and asks after its run while the agent is away: no answer (Mesos).
-    await waitFor(async () => (await cluster!.state()).frameworks.some((f) => f.name === 'chronos'), { timeoutMs: 30_000, what: 'chronos back on the master' });
-    await cluster.restartAgent(0); // back without the task: the master knows nothing of it either
-    await waitFor(async () => (await c!.job('lost')).successCount === 1, { timeoutMs: 30_000, what: 'the run settled and launched again' });
-    const [run, ...more] = await c.history('lost');
+    await waitFor(async () => (await k.state()).frameworks.some((f) => f.name === 'chronos'), { timeoutMs: 30_000, what: 'chronos back on the master' });
+    await k.restartAgent(0); // back without the task: the master knows nothing of it either
+    await waitFor(async () => (await chronos.job('lost')).successCount === 1, { timeoutMs: 30_000, what: 'the run settled and launched again' });
+    const [run, ...more] = await chronos.history('lost');
     expect(more).toEqual([]);
     expect(run!.taskId.split(':')[2]).toBe('0'); // the same run, not a retry
     expect(Date.parse(run!.startTime)).toBeLessThanOrEqual(due + 60_000);
@@ -84,23 +90,16 @@ describe('chronos runs whose launch is held up or lost', () => {
   });
 
   it('a launch its agent never got (the agent back without it: TASK_DROPPED) is launched again as the same run, not failed', async () => {
-    cluster = await LocalCluster.start({ agents: 1 });
-    c = await ChronosProcess.start(cluster);
-    const marker = path.join(cluster.dir.path, 'dropped-ran');
-    const due = Date.now() + 3_000;
-    expect((await c.call('POST', '/iso8601', { name: 'dropped', command: `echo x >> ${marker}`, schedule: `R1/${iso(due)}/PT1M`, epsilon: 'PT60S', retries: 0, cpus: 0.1, mem: 16 })).status).toBe(204);
-    await until(due - 1_000);
-    process.kill(cluster.agents[0]!.pid, 'SIGSTOP');
-    await stagingTask(cluster, 'dropped');
+    const { cluster: k, c: chronos, marker } = await launchIntoStoppedAgent('dropped');
     // The launch dies in the stopped agent's socket; the agent comes back (same id) without it, and the master drops the task.
-    await cluster.agents[0]!.stop('SIGKILL');
-    await cluster.restartAgent(0);
-    await waitFor(async () => (await c!.job('dropped')).successCount === 1, { timeoutMs: 30_000, what: 'the run launched again and finished' });
-    expect(await c.job('dropped')).toMatchObject({ successCount: 1, errorCount: 0 });
-    const [run, ...more] = await c.history('dropped');
+    await k.agents[0]!.stop('SIGKILL');
+    await k.restartAgent(0);
+    await waitFor(async () => (await chronos.job('dropped')).successCount === 1, { timeoutMs: 30_000, what: 'the run launched again and finished' });
+    expect(await chronos.job('dropped')).toMatchObject({ successCount: 1, errorCount: 0 });
+    const [run, ...more] = await chronos.history('dropped');
     expect(more).toEqual([]);
     expect(run!.taskId.split(':')[2]).toBe('0'); // the same run, not a retry
-    const states = (await cluster.state()).frameworks.flatMap((f) => f.completed_tasks).filter((t) => t.id.includes(':dropped:')).map((t) => t.state);
+    const states = (await k.state()).frameworks.flatMap((f) => f.completed_tasks).filter((t) => t.id.includes(':dropped:')).map((t) => t.state);
     expect(states.sort()).toEqual(['TASK_DROPPED', 'TASK_FINISHED']);
     expect(readFileSync(marker, 'utf8')).toBe('x\n');
   });

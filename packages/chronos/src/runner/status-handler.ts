@@ -23,9 +23,9 @@ export class StatusHandler {
     const gone = s.state === 'TASK_UNKNOWN' || s.state === 'TASK_GONE' || s.state === 'TASK_LOST';
     // Never started, for certain: the launch never reached the master (or died with it), or the
     // master says it never started on its agent (TASK_DROPPED: the agent came back without it,
-    // its launch lost with a connection a partition broke; a launch past its
-    // deadline is the skip below). Not a failure of the job: the same
-    // run is launched again; past its epsilon the next offer skips it instead (skipExpired).
+    // the launch lost with a connection a partition broke; one past its deadline is the skip
+    // below). Not a failure of the job: the same run is launched again, and past its epsilon the
+    // next offer skips it instead (skipExpired).
     const neverStarted = (answer && gone) || (s.state === 'TASK_DROPPED' && s.reason !== 'REASON_LAUNCH_DEADLINE_PASSED');
     if (neverStarted && run.state === 'launching') {
       run.state = 'queued';

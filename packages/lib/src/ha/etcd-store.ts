@@ -30,7 +30,8 @@ export class EtcdStateStore implements StateStore {
   private readonly queue: QueuedWrite[] = [];
   private draining = false;
   /**
-   * Each key's mod revision as this store last saw it ('0': absent). Every write holds only if
+   * Each existing key's mod revision as this store last saw it (a key not here: absent, '0'; kept
+   * that way so the keys of a long term's deleted runs and tasks do not pile up). Every write holds only if
    * the key is still there: etcd3 retries a write that timed out on another member, and the
    * first copy, held up in a partition's TCP buffers, can reach its member when the partition
    * heals and commit then, long after, over what was written since (the chaos run caught a
@@ -63,7 +64,7 @@ export class EtcdStateStore implements StateStore {
 
   private decode<T>(kv: IKeyValue): Versioned<T> {
     const key = kv.key.toString().slice(this.opts.prefix.length);
-    this.seen.set(key, String(kv.mod_revision));
+    this.learn(key, String(kv.mod_revision));
     try {
       return { key, value: JSON.parse(kv.value.toString()) as T, version: Number(kv.version) };
     } catch (err) {
@@ -75,7 +76,7 @@ export class EtcdStateStore implements StateStore {
     const k = this.full(key);
     const res = await this.read(key, () => this.client.kv.range({ key: k }));
     const kv = res.kvs[0];
-    if (!kv) this.seen.set(key, '0');
+    if (!kv) this.learn(key, undefined);
     return kv ? this.decode<T>(kv) : undefined;
   }
 
@@ -191,7 +192,7 @@ export class EtcdStateStore implements StateStore {
       if (res.succeeded) {
         const revision = String(res.header.revision);
         batch.forEach((w, i) => {
-          this.seen.set(w.key, w.op.request_delete_range ? '0' : revision);
+          this.learn(w.key, w.op.request_delete_range ? undefined : revision);
           w.resolve(res.responses[i]!);
         });
         return;
@@ -205,7 +206,7 @@ export class EtcdStateStore implements StateStore {
       const offset = fence ? 1 : 0;
       batch.forEach((w, i) => {
         const kv = res.responses[offset + i]?.response_range.kvs[0];
-        this.seen.set(w.key, kv ? String(kv.mod_revision) : '0');
+        this.learn(w.key, kv ? String(kv.mod_revision) : undefined);
       });
       if (cas) {
         const w = batch[0]!;
@@ -215,6 +216,12 @@ export class EtcdStateStore implements StateStore {
       }
       if (attempt >= MAX_ATTEMPTS) return fail(new StrataError('STATE_WRITE_FAILED', `cannot write ${what()} to etcd: changed by another writer ${attempt} times in a row`, { context: { key: batch[0]!.key } }));
     }
+  }
+
+  /** Where `key` now is: its mod revision, or undefined when it is absent. */
+  private learn(key: string, modRevision: string | undefined): void {
+    if (modRevision === undefined) this.seen.delete(key);
+    else this.seen.set(key, modRevision);
   }
 
   private async read<R>(key: string, fn: () => Promise<R>): Promise<R> {

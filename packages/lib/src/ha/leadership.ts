@@ -237,7 +237,8 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
   /** The term now held (throws NOT_LEADER when not leading): its acting() and fence() never speak for a later term. */
   currentTerm(): LeaderTerm {
     const mine = this.fence();
-    const acting = () => this.isLeader() && this.key === mine.key && this.createRevision === mine.createRevision;
+    // Each term campaigns with a fresh lease, so its key names it.
+    const acting = () => this.isLeader() && this.key === mine.key;
     return {
       acting,
       fence: () => {
